@@ -1,0 +1,102 @@
+/* Dispatch: syscall -> event id -> family encoder. */
+#include <string.h>
+
+#include "encoder.h"
+
+static enc_fn encoders[PDIG_EVENT_MAX];
+static int registered;
+
+static void register_family(const struct enc_def *defs)
+{
+	for (; defs->fn; defs++)
+		if (defs->event < PDIG_EVENT_MAX)
+			encoders[defs->event] = defs->fn;
+}
+
+static void register_all(void)
+{
+	register_family(file_encoders);
+	register_family(fd_encoders);
+	register_family(net_encoders);
+	register_family(process_encoders);
+	register_family(misc_encoders);
+	registered = 1;
+}
+
+/* The generic event names the syscall by the consumer's code and number. */
+static void enc_generic(struct evbuf *b, const struct enc_ctx *c, int is_exit)
+{
+	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
+	evb_u16(b, sc ? sc->ppm_sc : 0);
+	if (!is_exit)
+		evb_u16(b, (uint16_t)c->nr);
+}
+
+size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap)
+{
+	if (!registered)
+		register_all();
+	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
+	if (!sc)
+		return 0;
+	uint16_t type = is_exit ? sc->exit : sc->enter;
+	struct evbuf b;
+	evb_begin(&b, buf, cap, type, c->ts, (uint64_t)c->tid);
+	if (type == EV_GENERIC_E || type == EV_GENERIC_X)
+		enc_generic(&b, c, is_exit);
+	else if (encoders[type])
+		encoders[type](&b, c);
+	return evb_finish(&b);
+}
+
+size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap)
+{
+	struct evbuf b;
+	evb_begin(&b, buf, cap, EV_PROCEXIT_1_E, ts, (uint64_t)tid);
+	int sig = (status & 0x7f) && (status & 0x7f) != 0x7f ? status & 0x7f : 0;
+	evb_s64(&b, status);                        /* status: raw wait status */
+	evb_s64(&b, sig ? 0 : (status >> 8) & 0xff); /* ret: exit code */
+	evb_u8(&b, (uint8_t)sig);                   /* sig */
+	evb_u8(&b, (status & 0x80) ? 1 : 0);        /* core */
+	return evb_finish(&b);
+}
+
+ssize_t mem_read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap)
+{
+	if (!cap)
+		return -1;
+	dst[0] = 0;
+	if (!addr)
+		return -1;
+	size_t got = 0;
+	/* Read in chunks that do not cross a page, so a string ending just
+	 * before an unmapped page is still read whole. */
+	while (got + 1 < cap) {
+		uint64_t a = addr + got;
+		size_t chunk = 4096 - (a & 4095);
+		if (chunk > cap - 1 - got)
+			chunk = cap - 1 - got;
+		ssize_t n = m->read(m->ctx, a, dst + got, chunk);
+		if (n <= 0) {
+			if (!got)
+				return -1;
+			break;
+		}
+		void *nul = memchr(dst + got, 0, (size_t)n);
+		if (nul)
+			return (char *)nul - dst;
+		got += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	}
+	dst[got] = 0;
+	return (ssize_t)got;
+}
+
+int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len)
+{
+	if (!len)
+		return 0;
+	ssize_t n = m->read(m->ctx, addr, dst, len);
+	return n == (ssize_t)len ? 0 : -1;
+}

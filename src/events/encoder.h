@@ -1,0 +1,111 @@
+/* The encoder interface. An encoder turns one syscall (its registers, plus
+ * readers for the tracee's memory and process state) into one event in a
+ * caller's buffer. It knows nothing of ptrace or of the sinks: production
+ * wires the readers to process_vm_readv and /proc, tests and the fuzzer to
+ * fakes. Everything a reader returns is untrusted and must be bounded. */
+#ifndef PDIG_ENCODER_H
+#define PDIG_ENCODER_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "evbuf.h"
+
+/* Reads the tracee's memory. */
+struct tracee_mem {
+	void *ctx;
+	/* Copy up to len bytes from addr; returns bytes copied (may be short),
+	 * or -1 when nothing at addr is readable. */
+	ssize_t (*read)(void *ctx, uint64_t addr, void *dst, size_t len);
+};
+
+/* Reads a NUL-terminated string of at most cap-1 bytes into dst (always
+ * terminated). Returns its length, or -1 if addr is unreadable. */
+ssize_t mem_read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap);
+/* Reads exactly len bytes; returns 0 on success, -1 otherwise. */
+int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len);
+
+#define PROC_STR_MAX 4096
+
+/* What the process events (execve/clone exits) carry about a thread.
+ * Filled by tracee_state.proc(); lengths are of the *_len byte blobs. */
+struct proc_snapshot {
+	int64_t tid, pid, ptid, pgid, sid;
+	int64_t vtid, vpid;
+	uint32_t uid, gid;       /* effective */
+	int32_t loginuid;        /* -1 when unset */
+	int32_t tty;             /* tty_nr */
+	uint64_t fdlimit;        /* RLIMIT_NOFILE soft */
+	uint64_t pgft_maj, pgft_min;
+	uint32_t vm_size_kb, vm_rss_kb, vm_swap_kb;
+	uint8_t exe_writable;
+	char comm[17];
+	char exe[PROC_STR_MAX];  /* argv[0] */
+	char exepath[PROC_STR_MAX]; /* /proc/pid/exe target */
+	char cwd[PROC_STR_MAX];
+	char root[PROC_STR_MAX];
+	char args[PROC_STR_MAX]; /* argv[1..], each NUL-terminated */
+	size_t args_len;
+	char env[PROC_STR_MAX];  /* KEY=VAL\0... */
+	size_t env_len;
+	char cgroups[PROC_STR_MAX]; /* controller=path\0... */
+	size_t cgroups_len;
+};
+
+/* Socket addresses of one of the tracee's fds, as the kernel reports them. */
+struct sock_names {
+	struct sockaddr_storage local, peer;
+	socklen_t local_len, peer_len; /* 0 = unknown */
+	int type;                       /* SOCK_STREAM... , 0 = unknown */
+};
+
+/* Reads the tracee's process state (/proc, pidfd_getfd in production). */
+struct tracee_state {
+	void *ctx;
+	/* Snapshot of thread tid; NULL if it cannot be read. The result stays
+	 * valid until the next call. */
+	const struct proc_snapshot *(*proc)(void *ctx, int64_t tid);
+	/* Local and peer address of socket fd of process pid; 0 ok, -1 error. */
+	int (*sock)(void *ctx, int64_t pid, int64_t fd, struct sock_names *out);
+	/* Device and inode of fd; 0 ok, -1 error. */
+	int (*fd_stat)(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uint64_t *ino);
+	/* An opaque identity for socket fd (its inode), 0 if unknown. */
+	uint64_t (*sock_id)(void *ctx, int64_t pid, int64_t fd);
+};
+
+/* One syscall as the tracer saw it. */
+struct enc_ctx {
+	uint64_t ts;        /* CLOCK_REALTIME ns */
+	int64_t tid, pid;   /* thread and process (tgid) */
+	uint64_t nr;        /* native x86-64 syscall number */
+	uint64_t args[6];   /* arguments, as at entry */
+	int64_t ret;        /* return value (exit only) */
+	uint32_t snaplen;   /* max bytes of I/O data */
+	const struct tracee_mem *mem;
+	const struct tracee_state *st;
+};
+
+typedef void (*enc_fn)(struct evbuf *b, const struct enc_ctx *c);
+
+/* Encoder registration: each family lists the events it encodes. */
+struct enc_def {
+	uint16_t event;
+	enc_fn fn;
+};
+
+/* Encode the enter (is_exit=0) or exit event of syscall c->nr into buf.
+ * Returns the event length, 0 if the syscall has no event or it did not fit. */
+size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap);
+
+/* procexit for a thread that ended; status is the raw wait status. */
+size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap);
+
+/* Families (each in its own file). */
+extern const struct enc_def file_encoders[];
+extern const struct enc_def fd_encoders[];
+extern const struct enc_def net_encoders[];
+extern const struct enc_def process_encoders[];
+extern const struct enc_def misc_encoders[];
+
+#endif

@@ -1,0 +1,60 @@
+/* Builds one scap event in a caller's buffer: header, length array, values.
+ * Params are appended in schema order; evb_finish() pads any param the
+ * encoder did not write with its type's empty value, so a finished event
+ * always carries exactly the schema's nparams. Overflow never writes past
+ * the buffer: the event is marked bad and evb_finish() returns 0. */
+#ifndef PDIG_EVBUF_H
+#define PDIG_EVBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "../schema/schema.h"
+
+#define EVT_HDR_LEN 26
+/* Largest single value, as the kernel driver caps it. */
+#define EVB_MAX_ARG 65000
+
+struct evbuf {
+	uint8_t *buf;
+	size_t cap;
+	const struct pdig_event *info;
+	uint32_t idx;   /* params written so far */
+	size_t off;     /* where the next value goes */
+	bool overflow;
+};
+
+void evb_begin(struct evbuf *b, void *buf, size_t cap, uint16_t type, uint64_t ts, uint64_t tid);
+/* Type of the next param, PT_NONE when all are written. */
+uint8_t evb_next_type(const struct evbuf *b);
+
+void evb_u8(struct evbuf *b, uint8_t v);
+void evb_u16(struct evbuf *b, uint16_t v);
+void evb_u32(struct evbuf *b, uint32_t v);
+void evb_u64(struct evbuf *b, uint64_t v);
+static inline void evb_s64(struct evbuf *b, int64_t v) { evb_u64(b, (uint64_t)v); }
+static inline void evb_s32(struct evbuf *b, int32_t v) { evb_u32(b, (uint32_t)v); }
+/* String param (CHARBUF/FSPATH/FSRELPATH): bytes + NUL. NULL -> "(NULL)". */
+void evb_str(struct evbuf *b, const char *s);
+void evb_strn(struct evbuf *b, const char *s, size_t n);
+/* Raw bytes (BYTEBUF, SOCKADDR, SOCKTUPLE, FDLIST...). */
+void evb_bytes(struct evbuf *b, const void *p, size_t n);
+/* The empty value for the next param's type. */
+void evb_empty(struct evbuf *b);
+
+/* In-place value: get room for up to max bytes, fill it, then commit n. */
+uint8_t *evb_reserve(struct evbuf *b, size_t max);
+void evb_commit(struct evbuf *b, size_t n);
+
+/* Pads missing params, writes the length; returns the event length, 0 if bad. */
+size_t evb_finish(struct evbuf *b);
+
+/* Header accessors for an encoded event. */
+static inline uint32_t evt_len(const uint8_t *e) { uint32_t v; __builtin_memcpy(&v, e + 16, 4); return v; }
+static inline uint16_t evt_type(const uint8_t *e) { uint16_t v; __builtin_memcpy(&v, e + 20, 2); return v; }
+static inline uint64_t evt_tid(const uint8_t *e) { uint64_t v; __builtin_memcpy(&v, e + 8, 8); return v; }
+static inline uint64_t evt_ts(const uint8_t *e) { uint64_t v; __builtin_memcpy(&v, e, 8); return v; }
+static inline uint32_t evt_nparams(const uint8_t *e) { uint32_t v; __builtin_memcpy(&v, e + 22, 4); return v; }
+
+#endif

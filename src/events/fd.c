@@ -1,0 +1,310 @@
+/* fd family: fd-table syscalls (close, dup*, pipe*, eventfd*, signalfd*,
+ * timerfd_create, inotify_init*, fcntl) and I/O on fds (read/write and
+ * their p/v variants, sendfile, splice, copy_file_range, lseek, flock,
+ * getdents, fstat). Params follow the e5c53d64 kernel fillers. */
+#include <string.h>
+
+#include "encoder.h"
+#include "flags.h"
+
+#define IOV_MAX_COUNT 1024  /* UIO_MAXIOV: the kernel refuses more */
+#define IOV_BATCH 64
+
+static void fd_arg0(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
+static void res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
+
+/* Reads up to len bytes, following short reads; returns bytes read. */
+static size_t read_some(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = m->read(m->ctx, addr + got, (uint8_t *)dst + got, len - got);
+		if (n <= 0 || (size_t)n > len - got)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* BYTEBUF of the first min(len, snaplen) bytes at addr; stops at the
+ * first unreadable byte (partial data rather than a lost event). */
+static void put_data(struct evbuf *b, const struct enc_ctx *c, uint64_t addr, uint64_t len)
+{
+	if (len > c->snaplen)
+		len = c->snaplen;
+	if (len > EVB_MAX_ARG)
+		len = EVB_MAX_ARG;
+	if (!addr || !len) {
+		evb_bytes(b, NULL, 0);
+		return;
+	}
+	uint8_t *d = evb_reserve(b, (size_t)len);
+	if (d)
+		evb_commit(b, read_some(c->mem, addr, d, (size_t)len));
+}
+
+/* ---- iovec arrays ---- */
+
+struct iov_walk {
+	uint64_t total;   /* sum of iov_len of the readable entries */
+	uint8_t *dst;     /* gather buffer, NULL = only sum */
+	size_t want, got;
+};
+
+/* Walks at most IOV_MAX_COUNT entries of the tracee's struct iovec[cnt],
+ * stopping at the first unreadable entry. When gathering, data stops at
+ * want bytes or at the first unreadable byte. */
+static void iov_walk(const struct enc_ctx *c, uint64_t addr, uint64_t cnt, struct iov_walk *w)
+{
+	uint64_t v[2 * IOV_BATCH];
+	if (cnt > IOV_MAX_COUNT)
+		cnt = IOV_MAX_COUNT;
+	for (uint64_t i = 0; i < cnt;) {
+		size_t n = cnt - i < IOV_BATCH ? (size_t)(cnt - i) : IOV_BATCH;
+		size_t k = read_some(c->mem, addr + i * 16, v, n * 16) / 16;
+		for (size_t j = 0; j < k; j++) {
+			uint64_t base = v[2 * j], len = v[2 * j + 1];
+			w->total += len;
+			if (!w->dst || w->got >= w->want)
+				continue;
+			size_t take = len < w->want - w->got ? (size_t)len : w->want - w->got;
+			size_t r = read_some(c->mem, base, w->dst + w->got, take);
+			w->got += r;
+			if (r < take)
+				w->dst = NULL; /* a hole: keep what is contiguous */
+		}
+		if (k < n)
+			break;
+		i += n;
+	}
+}
+
+static uint64_t iov_total(const struct enc_ctx *c)
+{
+	struct iov_walk w = { 0 };
+	iov_walk(c, c->args[1], c->args[2], &w);
+	return w.total;
+}
+
+/* data gathered across the iovecs: at most limit bytes (and snaplen). */
+static void put_iov_data(struct evbuf *b, const struct enc_ctx *c, uint64_t limit)
+{
+	if (limit > c->snaplen)
+		limit = c->snaplen;
+	if (limit > EVB_MAX_ARG)
+		limit = EVB_MAX_ARG;
+	if (!limit) {
+		evb_bytes(b, NULL, 0);
+		return;
+	}
+	uint8_t *d = evb_reserve(b, (size_t)limit);
+	if (!d)
+		return;
+	struct iov_walk w = { .dst = d, .want = (size_t)limit };
+	iov_walk(c, c->args[1], c->args[2], &w);
+	evb_commit(b, w.got);
+}
+
+/* ---- fd table ---- */
+
+/* pipe/pipe2: fds from the tracee's int[2]; unreadable -> -1, not 0,
+ * so the consumer cannot mistake them for stdin. ino of the first fd. */
+static void pipe_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	int32_t fds[2] = { -1, -1 };
+	uint64_t dev = 0, ino = 0;
+	if (mem_read_exact(c->mem, c->args[0], fds, sizeof(fds)) != 0)
+		fds[0] = fds[1] = -1;
+	evb_s64(b, c->ret);
+	evb_s64(b, fds[0]);
+	evb_s64(b, fds[1]);
+	if (c->ret < 0 || fds[0] < 0 || !c->st || !c->st->fd_stat ||
+	    c->st->fd_stat(c->st->ctx, c->pid, fds[0], &dev, &ino) != 0)
+		ino = 0;
+	evb_u64(b, ino);
+}
+
+/* The driver does not decode eventfd/signalfd/timerfd/inotify flags
+ * (nor signalfd's mask, timerfd's clockid): they are always 0. */
+static void eventfd_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u64(b, c->args[0]);
+	evb_u32(b, 0);
+}
+
+static void signalfd_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u32(b, 0);
+	evb_u8(b, 0);
+}
+
+static void zero_u8s_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	while (evb_next_type(b) == PT_UINT8 || evb_next_type(b) == PT_FLAGS8)
+		evb_u8(b, 0);
+}
+
+static void fcntl_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u8(b, (uint8_t)flags_to_ppm(fcntl_cmd_map, c->args[1]));
+}
+
+/* ---- read / write ---- */
+
+/* fd, size (read, write) */
+static void fd_size_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u32(b, (uint32_t)c->args[2]);
+}
+
+/* fd, size, pos (pread, pwrite) */
+static void fd_size_pos_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	fd_size_e(b, c);
+	evb_u64(b, c->args[3]);
+}
+
+/* Reads carry what was transferred: nothing on error. */
+static void read_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_data(b, c, c->args[1], c->ret > 0 ? (uint64_t)c->ret : 0);
+}
+
+/* Writes carry the buffer as passed, whatever the result. */
+static void write_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_data(b, c, c->args[1], c->args[2]);
+}
+
+/* readv/preadv exit: size is the iovecs' total, capped by a non-negative
+ * result (the driver's unsigned compare never caps on error). */
+static void readv_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint64_t size = iov_total(c);
+	if (c->ret >= 0 && size > (uint64_t)c->ret)
+		size = (uint64_t)c->ret;
+	evb_s64(b, c->ret);
+	evb_u32(b, (uint32_t)size);
+	put_iov_data(b, c, c->ret > 0 ? (uint64_t)c->ret : 0);
+}
+
+static void writev_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u32(b, (uint32_t)iov_total(c));
+}
+
+static void writev_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_iov_data(b, c, c->snaplen);
+}
+
+static void preadv_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u64(b, c->args[3]);
+}
+
+static void pwritev_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	writev_e(b, c);
+	evb_u64(b, c->args[3]);
+}
+
+/* ---- other I/O ---- */
+
+/* sendfile's offset is a pointer to off_t; NULL or unreadable -> 0. */
+static uint64_t sendfile_offset(const struct enc_ctx *c)
+{
+	uint64_t off = 0;
+	if (c->args[2] && mem_read_exact(c->mem, c->args[2], &off, sizeof(off)) != 0)
+		off = 0;
+	return off;
+}
+
+static void sendfile_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_s64(b, (int64_t)c->args[1]);
+	evb_u64(b, sendfile_offset(c));
+	evb_u64(b, c->args[3]);
+}
+
+static void sendfile_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_u64(b, sendfile_offset(c));
+}
+
+static void lseek_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u64(b, c->args[1]);
+	evb_u8(b, (uint8_t)flags_to_ppm(lseek_whence_map, c->args[2]));
+}
+
+/* copy_file_range: the driver records the offset pointers, not the
+ * offsets. */
+static void copy_file_range_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u64(b, c->args[1]);
+	evb_u64(b, c->args[4]);
+}
+
+static void copy_file_range_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int64_t)c->args[2]);
+	evb_u64(b, c->args[3]);
+}
+
+/* splice(fd_in, off_in, fd_out, off_out, len, flags); SPLICE_F_* ==
+ * PPM_SPLICE_F_*, copied raw like the driver. */
+static void splice_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_s64(b, (int64_t)c->args[2]);
+	evb_u64(b, c->args[4]);
+	evb_u32(b, (uint32_t)c->args[5]);
+}
+
+static void flock_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u32(b, flags_to_ppm(flock_flags_map, c->args[1]));
+}
+
+const struct enc_def fd_encoders[] = {
+	{ 4, fd_arg0 }, { 5, res_x },             /* close */
+	{ 124, fd_arg0 }, { 125, res_x },         /* dup, dup2, dup3 */
+	{ 61, pipe_x },                           /* pipe, pipe2 */
+	{ 62, eventfd_e }, { 63, res_x },
+	{ 126, signalfd_e }, { 127, res_x },
+	{ 136, zero_u8s_e }, { 137, res_x },      /* timerfd_create */
+	{ 138, zero_u8s_e }, { 139, res_x },      /* inotify_init */
+	{ 150, fcntl_e }, { 151, res_x },
+	{ 6, fd_size_e }, { 7, read_x },
+	{ 8, fd_size_e }, { 9, write_x },
+	{ 112, fd_size_pos_e }, { 113, read_x },  /* pread64 */
+	{ 114, fd_size_pos_e }, { 115, write_x }, /* pwrite64 */
+	{ 116, fd_arg0 }, { 117, readv_x },
+	{ 118, writev_e }, { 119, writev_x },
+	{ 120, preadv_e }, { 121, readv_x },
+	{ 122, pwritev_e }, { 123, writev_x },
+	{ 188, sendfile_e }, { 189, sendfile_x },
+	{ 236, fd_arg0 }, { 237, res_x },         /* getdents */
+	{ 238, fd_arg0 }, { 239, res_x },         /* getdents64 */
+	{ 86, lseek_e }, { 87, res_x },
+	{ 332, copy_file_range_e }, { 333, copy_file_range_x },
+	{ 166, splice_e }, { 167, res_x },
+	{ 242, flock_e }, { 243, res_x },
+	{ 70, fd_arg0 }, { 71, res_x },           /* fstat */
+	{ 0, NULL },
+};

@@ -1,0 +1,307 @@
+/* file family: path-based syscalls (open*, creat, chdir, chroot, mkdir*,
+ * rmdir, unlink*, rename*, link*, symlink*, chmod*, mount, umount, stat,
+ * access). Params follow the e5c53d64 kernel fillers; where the driver
+ * would drop the event on a bad user pointer we emit an empty param. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "encoder.h"
+#include "flags.h"
+
+#define PATH_CAP 4096  /* PATH_MAX, NUL included */
+#define PPM_AT_FDCWD (-100)
+
+enum { BAD_EMPTY, BAD_NULL };
+
+/* A path/string param read from the tracee. NULL pointer -> "(NULL)" as
+ * the driver writes. Unreadable -> "" for exit events; the enter fillers
+ * of open/creat/openat/openat2 write "(NULL)" instead (on_bad). */
+static void put_path(struct evbuf *b, const struct enc_ctx *c, uint64_t addr, int on_bad)
+{
+	char s[PATH_CAP];
+	if (!addr) {
+		evb_str(b, NULL);
+		return;
+	}
+	ssize_t n = mem_read_str(c->mem, addr, s, sizeof(s));
+	if (n < 0) {
+		evb_str(b, on_bad == BAD_NULL ? NULL : "");
+		return;
+	}
+	evb_strn(b, s, (size_t)n);
+}
+
+/* dirfd params: AT_FDCWD is compared as an int, like the driver does. */
+static void put_dirfd(struct evbuf *b, uint64_t v)
+{
+	evb_s64(b, (int32_t)v == PPM_AT_FDCWD ? PPM_AT_FDCWD : (int64_t)v);
+}
+
+/* The kernel's new_encode_dev() of a stat(2) st_dev (glibc/musl dev_t). */
+static uint32_t kernel_dev(uint64_t dev)
+{
+	uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull);
+	uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~0xffull);
+	return (uint32_t)((minor & 0xff) | (major << 8) | ((minor & ~0xffull) << 12));
+}
+
+/* "dev" of an opened fd: 0 when the open failed or the state is unknown. */
+static uint32_t fd_dev(const struct enc_ctx *c, int64_t fd)
+{
+	uint64_t dev = 0, ino = 0;
+	if (fd < 0 || !c->st || !c->st->fd_stat ||
+	    c->st->fd_stat(c->st->ctx, c->pid, fd, &dev, &ino) != 0)
+		return 0;
+	return kernel_dev(dev);
+}
+
+/* ---- open family ---- */
+
+static void open_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_path(b, c, c->args[0], BAD_NULL);
+	evb_u32(b, flags_to_ppm(open_flags_map, c->args[1]));
+	evb_u32(b, open_mode_to_ppm(c->args[1], c->args[2]));
+}
+
+static void open_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY);
+	evb_u32(b, flags_to_ppm(open_flags_map, c->args[1]));
+	evb_u32(b, open_mode_to_ppm(c->args[1], c->args[2]));
+	evb_u32(b, fd_dev(c, c->ret));
+}
+
+#define NATIVE_O_CREAT 0100
+
+static void creat_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_path(b, c, c->args[0], BAD_NULL);
+	evb_u32(b, open_mode_to_ppm(NATIVE_O_CREAT, c->args[1]));
+}
+
+static void creat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY);
+	evb_u32(b, open_mode_to_ppm(NATIVE_O_CREAT, c->args[1]));
+	evb_u32(b, fd_dev(c, c->ret));
+}
+
+static void openat_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_NULL);
+	evb_u32(b, flags_to_ppm(open_flags_map, c->args[2]));
+	evb_u32(b, open_mode_to_ppm(c->args[2], c->args[3]));
+}
+
+static void openat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, flags_to_ppm(open_flags_map, c->args[2]));
+	evb_u32(b, open_mode_to_ppm(c->args[2], c->args[3]));
+	evb_u32(b, fd_dev(c, c->ret));
+}
+
+/* struct open_how (linux/openat2.h): u64 flags, mode, resolve. Only the
+ * first min(size, 24) bytes are read, the rest stays 0. Returns false when
+ * nothing could be read: then all three params are empty (0), rather than
+ * flags 0 claiming O_RDONLY. */
+struct open_how_v0 {
+	uint64_t flags, mode, resolve;
+};
+
+static bool read_how(const struct enc_ctx *c, struct open_how_v0 *how)
+{
+	uint8_t raw[sizeof(*how)] = { 0 };
+	uint64_t size = c->args[3];
+	size_t want = size < sizeof(raw) ? (size_t)size : sizeof(raw);
+	bool ok = c->args[2] && want &&
+		  c->mem->read(c->mem->ctx, c->args[2], raw, want) == (ssize_t)want;
+	if (!ok)
+		memset(raw, 0, sizeof(raw));
+	memcpy(how, raw, sizeof(*how));
+	return ok;
+}
+
+static void put_how(struct evbuf *b, const struct enc_ctx *c)
+{
+	struct open_how_v0 how;
+	bool ok = read_how(c, &how);
+	evb_u32(b, ok ? flags_to_ppm(open_flags_map, how.flags) : 0);
+	evb_u32(b, open_mode_to_ppm(how.flags, how.mode));
+	evb_u32(b, flags_to_ppm(resolve_flags_map, how.resolve));
+}
+
+static void openat2_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_NULL);
+	put_how(b, c);
+}
+
+static void openat2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	put_how(b, c);
+}
+
+/* ---- res + path(s) exits ---- */
+
+/* res, path(arg0): chdir, chroot, mkdir, rmdir, unlink, stat, lstat,
+ * access, umount. */
+static void res_path0_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY);
+}
+
+/* res, path(arg0), path(arg1): rename, link, symlink. */
+static void res_path01_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+}
+
+static void fchdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
+static void res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
+
+/* The driver leaves mkdir's enter mode at its default, 0. */
+static void mkdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, 0); }
+
+static void mkdirat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, (uint32_t)c->args[2]); /* raw, as the driver does */
+}
+
+static void unlinkat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, flags_to_ppm(unlinkat_flags_map, c->args[2]));
+}
+
+/* res, olddirfd, oldpath, newdirfd, newpath */
+static void at2_paths(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	put_dirfd(b, c->args[2]);
+	put_path(b, c, c->args[3], BAD_EMPTY);
+}
+
+static void renameat_x(struct evbuf *b, const struct enc_ctx *c) { at2_paths(b, c); }
+
+static void renameat2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	at2_paths(b, c);
+	/* RENAME_* and PPM_RENAME_* coincide; the driver copies the register */
+	evb_u32(b, (uint32_t)c->args[4]);
+}
+
+static void linkat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	at2_paths(b, c);
+	evb_u32(b, flags_to_ppm(linkat_flags_map, c->args[4]));
+}
+
+static void symlinkat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY);
+	put_dirfd(b, c->args[1]);
+	put_path(b, c, c->args[2], BAD_EMPTY);
+}
+
+static void chmod_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY);
+	evb_u32(b, flags_to_ppm(file_mode_map, c->args[1]));
+}
+
+static void fchmod_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_u32(b, flags_to_ppm(file_mode_map, c->args[1]));
+}
+
+static void fchmodat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, flags_to_ppm(file_mode_map, c->args[2]));
+}
+
+/* ---- mount ---- */
+
+/* MS_MGC_VAL in the top 16 bits is a legacy marker the kernel strips. */
+#define MS_MGC_MSK 0xffff0000ull
+#define MS_MGC_VAL 0xc0ed0000ull
+
+static void mount_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint64_t f = c->args[3];
+	if ((f & MS_MGC_MSK) == MS_MGC_VAL)
+		f &= ~MS_MGC_MSK;
+	evb_u32(b, (uint32_t)f); /* PPM_MS_* == MS_* bit for bit */
+}
+
+static void mount_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[0], BAD_EMPTY); /* dev (source) */
+	put_path(b, c, c->args[1], BAD_EMPTY); /* dir */
+	put_path(b, c, c->args[2], BAD_EMPTY); /* type */
+}
+
+/* umount2 flags: PPM_MNT_* == MNT_* (and UMOUNT_NOFOLLOW); copied raw. */
+static void umount_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->args[1]); }
+
+/* access(2) mode is an int: only the low 32 bits count. */
+static void access_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u32(b, flags_to_ppm(access_flags_map, (uint32_t)c->args[1]));
+}
+
+const struct enc_def file_encoders[] = {
+	{ 2, open_e }, { 3, open_x },
+	{ 58, creat_e }, { 59, creat_x },
+	{ 306, openat_e }, { 307, openat_x },
+	{ 326, openat2_e }, { 327, openat2_x },
+	{ 95, res_path0_x },                   /* chdir */
+	{ 96, fchdir_e }, { 97, res_x },       /* fchdir */
+	{ 267, res_path0_x },                  /* chroot */
+	{ 276, mkdir_e }, { 277, res_path0_x },/* mkdir */
+	{ 305, mkdirat_x },
+	{ 279, res_path0_x },                  /* rmdir */
+	{ 301, res_path0_x },                  /* unlink */
+	{ 303, unlinkat_x },
+	{ 175, res_path01_x },                 /* rename */
+	{ 177, renameat_x },
+	{ 319, renameat2_x },
+	{ 309, res_path01_x },                 /* link */
+	{ 311, linkat_x },
+	{ 179, res_path01_x },                 /* symlink */
+	{ 181, symlinkat_x },
+	{ 315, chmod_x }, { 317, fchmod_x }, { 313, fchmodat_x },
+	{ 256, mount_e }, { 257, mount_x },
+	{ 258, umount_e }, { 259, res_path0_x },
+	{ 67, res_path0_x }, { 69, res_path0_x }, /* stat, lstat */
+	{ 264, access_e }, { 265, res_path0_x },
+	{ 0, NULL },
+};

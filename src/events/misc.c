@@ -1,0 +1,207 @@
+/* misc family encoders: memory mapping, sleeping and waiting, futex,
+ * ioctl, SysV semaphores, getcwd. Values follow the driver's fillers. */
+#include <string.h>
+
+#include "encoder.h"
+#include "netflags.h"
+#include "ubuf.h"
+
+/* Most pollfd entries reported; the consumer trusts the count. */
+#define POLL_MAX_FDS 1024
+
+static int64_t iarg(const struct enc_ctx *c, int i) { return (int32_t)c->args[i]; }
+static void put_res(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
+static void put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
+
+/* vm_size/vm_rss/vm_swap of the calling thread after the call. */
+static void put_vm(struct evbuf *b, const struct enc_ctx *c)
+{
+	const struct proc_snapshot *p = c->st && c->st->proc ? c->st->proc(c->st->ctx, c->tid) : NULL;
+	evb_u32(b, p ? p->vm_size_kb : 0);
+	evb_u32(b, p ? p->vm_rss_kb : 0);
+	evb_u32(b, p ? p->vm_swap_kb : 0);
+}
+
+/* A struct timespec in tracee memory as ns; 0 when absent. */
+static uint64_t read_timespec(const struct enc_ctx *c, uint64_t addr)
+{
+	int64_t ts[2];
+	if (!addr || mem_read_exact(c->mem, addr, ts, sizeof(ts)) < 0)
+		return 0;
+	return (uint64_t)ts[0] * 1000000000ull + (uint64_t)ts[1];
+}
+
+static void enc_mmap_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u64(b, c->args[0]);
+	evb_u64(b, c->args[1]);
+	evb_u32(b, nf_bits_map(&nf_prot_flags, c->args[2]));
+	evb_u32(b, nf_bits_map(&nf_mmap_flags, c->args[3]));
+	evb_s64(b, iarg(c, 4));
+	evb_u64(b, c->args[5]);
+}
+
+static void enc_vm_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	put_vm(b, c);
+}
+
+static void enc_addr_len_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u64(b, c->args[0]);
+	evb_u64(b, c->args[1]);
+}
+
+static void enc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
+
+static void enc_mprotect_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	enc_addr_len_e(b, c);
+	evb_u32(b, nf_bits_map(&nf_prot_flags, c->args[2]));
+}
+
+static void enc_nanosleep_e(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, read_timespec(c, c->args[0])); }
+
+static void enc_futex_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint64_t op = c->args[1];
+	uint16_t f = (uint16_t)nf_val_map(&nf_futex_op, (int64_t)(op & 127), 0);
+	if (op & 128)
+		f |= NF_FU_PRIVATE_FLAG;
+	if (op & 256)
+		f |= NF_FU_CLOCK_REALTIME;
+	evb_u64(b, c->args[0]);
+	evb_u16(b, f);
+	evb_u64(b, c->args[2]);
+}
+
+/* FDLIST of the pollfd array: all entries with their requested events at
+ * enter, only those with returned events at exit. */
+static void put_pollfds(struct evbuf *b, const struct enc_ctx *c, bool is_exit)
+{
+	uint64_t nfds = c->args[1];
+	if (nfds > POLL_MAX_FDS)
+		nfds = POLL_MAX_FDS;
+	uint8_t *d = evb_reserve(b, 2 + 10 * nfds);
+	if (!d)
+		return;
+	uint16_t cnt = 0;
+	size_t pos = 2;
+	for (uint64_t i = 0; i < nfds; i++) {
+		struct { int32_t fd; int16_t events, revents; } pfd;
+		if (mem_read_exact(c->mem, c->args[0] + i * sizeof(pfd), &pfd, sizeof(pfd)) < 0) {
+			/* like the driver: an unreadable array reports no fds */
+			cnt = 0;
+			pos = 2;
+			break;
+		}
+		if (is_exit && !pfd.revents)
+			continue;
+		int64_t fd = pfd.fd;
+		uint16_t fl = (uint16_t)nf_bits_map(&nf_poll_flags, (uint16_t)(is_exit ? pfd.revents : pfd.events));
+		memcpy(d + pos, &fd, 8);
+		memcpy(d + pos + 8, &fl, 2);
+		pos += 10;
+		cnt++;
+	}
+	memcpy(d, &cnt, 2);
+	evb_commit(b, pos);
+}
+
+static void enc_poll_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_pollfds(b, c, false);
+	evb_s64(b, iarg(c, 2));
+}
+
+static void enc_poll_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	put_pollfds(b, c, true);
+}
+
+static void enc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint64_t mask = 0;
+	put_pollfds(b, c, false);
+	evb_u64(b, read_timespec(c, c->args[2]));
+	if (!c->args[3] || mem_read_exact(c->mem, c->args[3], &mask, 8) < 0)
+		mask = 0;
+	evb_u32(b, (uint32_t)mask);
+}
+
+static void enc_epoll_wait_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 2)); }
+
+static void enc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0));
+	evb_u64(b, c->args[1]);
+	evb_u64(b, c->args[2]);
+}
+
+static void enc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	if (c->ret > 0)
+		ub_put_str(b, c->mem, c->args[0], 4096);
+	else
+		evb_strn(b, "", 0); /* the buffer holds nothing on failure */
+}
+
+static void enc_semop_e(struct evbuf *b, const struct enc_ctx *c) { evb_s32(b, (int32_t)c->args[0]); }
+
+/* semop exit: the first two sembufs of a successful call. */
+static void enc_semop_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	struct { uint16_t num; int16_t op, flg; } s[2];
+	uint64_t nsops = c->args[2];
+	memset(s, 0, sizeof(s));
+	put_res(b, c);
+	evb_u32(b, (uint32_t)nsops);
+	if (c->ret == 0 && c->args[1] && nsops &&
+	    mem_read_exact(c->mem, c->args[1], s, (nsops > 1 ? 2 : 1) * sizeof(s[0])) < 0)
+		memset(s, 0, sizeof(s));
+	if (c->ret != 0)
+		memset(s, 0, sizeof(s));
+	for (int i = 0; i < 2; i++) {
+		evb_u16(b, s[i].num);
+		evb_u16(b, (uint16_t)s[i].op);
+		evb_u16(b, (uint16_t)nf_bits_map(&nf_semop_flags, (uint16_t)s[i].flg));
+	}
+}
+
+static void enc_semget_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s32(b, (int32_t)c->args[0]);
+	evb_s32(b, (int32_t)c->args[1]);
+	evb_u32(b, nf_bits_map(&nf_semget_flags, c->args[2]));
+}
+
+static void enc_semctl_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s32(b, (int32_t)c->args[0]);
+	evb_s32(b, (int32_t)c->args[1]);
+	evb_u16(b, (uint16_t)nf_val_map(&nf_semctl_cmd, (int32_t)c->args[2], 0));
+	/* the optional value is meaningful only for SETVAL (16) */
+	evb_s32(b, (int32_t)c->args[2] == 16 ? (int32_t)c->args[3] : 0);
+}
+
+const struct enc_def misc_encoders[] = {
+	{ 160, enc_mmap_e }, { 161, enc_vm_x },
+	{ 164, enc_addr_len_e }, { 165, enc_vm_x },
+	{ 158, enc_arg0_u64 }, { 159, enc_vm_x },
+	{ 328, enc_mprotect_e }, { 329, put_ret_only },
+	{ 134, enc_nanosleep_e }, { 135, put_ret_only },
+	{ 64, enc_futex_e }, { 65, put_ret_only },
+	{ 80, enc_poll_e }, { 81, enc_poll_x },
+	{ 254, enc_ppoll_e }, { 255, enc_poll_x },
+	{ 78, enc_epoll_wait_e }, { 79, put_ret_only },
+	{ 83, put_ret_only },
+	{ 170, enc_ioctl_e }, { 171, put_ret_only },
+	{ 93, enc_getcwd_x },
+	{ 250, enc_semop_e }, { 251, enc_semop_x },
+	{ 262, enc_semget_e }, { 263, put_ret_only },
+	{ 252, enc_semctl_e }, { 253, put_ret_only },
+	{ 0, NULL },
+};

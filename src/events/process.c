@@ -1,0 +1,341 @@
+/* process family encoders: execve/clone exits (the driver's
+ * f_proc_startupdate, fed from a /proc snapshot of the thread), credentials,
+ * namespaces, signals, limits, ptrace, bpf, seccomp. */
+#include <string.h>
+
+#include "encoder.h"
+#include "netflags.h"
+#include "ubuf.h"
+
+enum { EV_EXECVE_X = 293, EV_EXECVEAT_X = 331, EV_CLONE_X = 223, EV_CLONE3_X = 335 };
+#define ARGS_MAX 4096 /* the driver's page-sized argument area */
+#define PATH_MAX_STR 4096
+
+static int64_t iarg(const struct enc_ctx *c, int i) { return (int32_t)c->args[i]; }
+static void put_res(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
+static void put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
+static void put_ret_u32(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->ret); }
+
+static const struct proc_snapshot *snap(const struct enc_ctx *c)
+{
+	return c->st && c->st->proc ? c->st->proc(c->st->ctx, c->tid) : NULL;
+}
+
+static size_t clampz(size_t n, size_t cap) { return n < cap ? n : cap; }
+
+/* exe + args: one NUL-separated argv area, split at the first NUL. */
+static void put_exe_args(struct evbuf *b, const char *area, size_t len)
+{
+	size_t exe = strnlen(area, len);
+	evb_strn(b, area, exe);
+	if (exe < len)
+		exe++;
+	evb_bytes(b, area + exe, len - exe);
+}
+
+/* Params 4..14 (tid .. cgroups), shared by execve and clone exits. */
+static void put_common(struct evbuf *b, const struct proc_snapshot *p)
+{
+	if (!p) {
+		/* Unknown thread: empties, but every param is still written. */
+		for (int i = 0; i < 12; i++)
+			evb_empty(b);
+		return;
+	}
+	evb_s64(b, p->tid);
+	evb_s64(b, p->pid);
+	evb_s64(b, p->ptid);
+	evb_strn(b, p->cwd, strnlen(p->cwd, sizeof(p->cwd)));
+	evb_u64(b, p->fdlimit);
+	evb_u64(b, p->pgft_maj);
+	evb_u64(b, p->pgft_min);
+	evb_u32(b, p->vm_size_kb);
+	evb_u32(b, p->vm_rss_kb);
+	evb_u32(b, p->vm_swap_kb);
+	evb_strn(b, p->comm, strnlen(p->comm, sizeof(p->comm)));
+	evb_bytes(b, p->cgroups, clampz(p->cgroups_len, sizeof(p->cgroups)));
+}
+
+static void put_snap_exe_args(struct evbuf *b, const struct proc_snapshot *p)
+{
+	if (!p) {
+		evb_empty(b);
+		evb_empty(b);
+		return;
+	}
+	evb_strn(b, p->exe, strnlen(p->exe, sizeof(p->exe)));
+	evb_bytes(b, p->args, clampz(p->args_len, sizeof(p->args)));
+}
+
+/* execve/execveat exit; argv/envp are the syscall's pointer arrays, used
+ * when the call failed and the process image is still the caller's. */
+static void exec_exit(struct evbuf *b, const struct enc_ctx *c, uint64_t argv, uint64_t envp)
+{
+	const struct proc_snapshot *p = snap(c);
+	char area[ARGS_MAX];
+	put_res(b, c);
+	if (c->ret < 0)
+		put_exe_args(b, area, ub_strarray(c->mem, argv, area, sizeof(area)));
+	else
+		put_snap_exe_args(b, p);
+	put_common(b, p);
+	if (c->ret < 0)
+		evb_bytes(b, area, ub_strarray(c->mem, envp, area, sizeof(area)));
+	else if (p)
+		evb_bytes(b, p->env, clampz(p->env_len, sizeof(p->env)));
+	else
+		evb_empty(b);
+	evb_s32(b, p ? p->tty : 0);
+	evb_s64(b, p ? p->pgid : 0);
+	evb_s32(b, p ? p->loginuid : -1);
+	evb_u32(b, p && p->exe_writable ? NF_EXE_WRITABLE : 0);
+}
+
+static void enc_execve_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	ub_put_str(b, c->mem, c->args[0], PATH_MAX_STR);
+}
+
+static void enc_execve_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	exec_exit(b, c, c->args[1], c->args[2]);
+}
+
+static void enc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0)); /* AT_FDCWD and PPM_AT_FDCWD are both -100 */
+	ub_put_str(b, c->mem, c->args[1], PATH_MAX_STR);
+	evb_u32(b, nf_bits_map(&nf_execveat_flags, c->args[4]));
+}
+
+static void enc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	exec_exit(b, c, c->args[2], c->args[3]);
+}
+
+/* Native clone flags of this clone-family call. */
+static uint64_t clone_native_flags(const struct evbuf *b, const struct enc_ctx *c)
+{
+	uint16_t type = b->info - pdig_events;
+	if (type == EV_CLONE_X)
+		return c->args[0];
+	if (type == EV_CLONE3_X) {
+		/* struct clone_args starts with the u64 flags; its size is args[1] */
+		uint64_t fl;
+		if (c->args[1] >= 8 && mem_read_exact(c->mem, c->args[0], &fl, 8) == 0)
+			return fl;
+	}
+	return 0; /* fork/vfork: the driver reports no flags */
+}
+
+/* clone/fork/vfork/clone3 exit; called for the parent (ret = child tid)
+ * and for the child (ret = 0), each with its own thread's snapshot. */
+static void enc_clone_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	const struct proc_snapshot *p = snap(c);
+	evb_s64(b, c->ret);
+	if (c->ret < 0) {
+		evb_strn(b, "", 0);
+		evb_bytes(b, NULL, 0);
+	} else {
+		put_snap_exe_args(b, p);
+	}
+	put_common(b, p);
+	uint32_t fl = nf_bits_map(&nf_clone_flags, clone_native_flags(b, c));
+	/* The driver flags threads living in a child PID namespace. */
+	if (p && ((p->vtid && p->vtid != p->tid) || (p->vpid && p->vpid != p->pid)))
+		fl |= NF_CL_CHILD_IN_PIDNS;
+	evb_u32(b, fl);
+	evb_u32(b, p ? p->uid : 0);
+	evb_u32(b, p ? p->gid : 0);
+	evb_s64(b, p ? (p->vtid ? p->vtid : p->tid) : 0);
+	evb_s64(b, p ? (p->vpid ? p->vpid : p->pid) : 0);
+}
+
+/* ---- credentials and sessions ---- */
+
+static void enc_id1_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->args[0]); }
+
+static void enc_id3_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	for (int i = 0; i < 3; i++)
+		evb_u32(b, (uint32_t)c->args[i]);
+}
+
+/* getresuid/getresgid: the three ids the kernel stored at the pointers. */
+static void enc_getres_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	for (int i = 0; i < 3; i++) {
+		uint32_t id;
+		if (mem_read_exact(c->mem, c->args[i], &id, 4) == 0)
+			evb_u32(b, id);
+		else
+			evb_empty(b);
+	}
+}
+
+static void enc_setpgid_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0));
+	evb_s64(b, iarg(c, 1));
+}
+
+static void enc_setns_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0));
+	evb_u32(b, nf_bits_map(&nf_clone_flags, c->args[1]));
+}
+
+static void enc_unshare_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u32(b, nf_bits_map(&nf_clone_flags, c->args[0]));
+}
+
+/* ---- signals ---- */
+
+static void enc_kill_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0));
+	evb_u8(b, (uint8_t)c->args[1]);
+}
+
+static void enc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0));
+	evb_s64(b, iarg(c, 1));
+	evb_u8(b, (uint8_t)c->args[2]);
+}
+
+/* ---- resource limits ---- */
+
+static uint8_t rlimit_res(uint64_t r) { return (uint8_t)nf_val_map(&nf_rlimit, (int64_t)r, NF_RLIMIT_UNKNOWN); }
+
+static void enc_rlimit_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, rlimit_res(c->args[0])); }
+
+/* cur/max of a struct rlimit in tracee memory; -1/-1 when not available. */
+static void put_rlimit(struct evbuf *b, const struct enc_ctx *c, uint64_t addr, bool valid)
+{
+	int64_t rl[2] = { -1, -1 };
+	if (!valid || !addr || mem_read_exact(c->mem, addr, rl, sizeof(rl)) < 0)
+		rl[0] = rl[1] = -1;
+	evb_s64(b, rl[0]);
+	evb_s64(b, rl[1]);
+}
+
+static void enc_getrlimit_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	put_rlimit(b, c, c->args[1], c->ret >= 0);
+}
+
+static void enc_setrlimit_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	put_rlimit(b, c, c->args[1], true); /* the requested limit, even on failure */
+}
+
+static void enc_prlimit_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, iarg(c, 0));
+	evb_u8(b, rlimit_res(c->args[1]));
+}
+
+static void enc_prlimit_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	put_rlimit(b, c, c->args[2], c->ret >= 0);
+	put_rlimit(b, c, c->args[3], true);
+}
+
+/* ---- ptrace, bpf, seccomp, userfaultfd ---- */
+
+static uint16_t ptrace_req(const struct enc_ctx *c) { return (uint16_t)nf_val_map(&nf_ptrace_req, (int64_t)c->args[0], 0); }
+
+static void put_dyn64(struct evbuf *b, uint8_t idx, uint64_t v)
+{
+	uint8_t d[9];
+	d[0] = idx;
+	memcpy(d + 1, &v, 8);
+	evb_bytes(b, d, 9);
+}
+
+static void enc_ptrace_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u16(b, ptrace_req(c));
+	evb_s64(b, iarg(c, 1));
+}
+
+static void enc_ptrace_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	if (c->ret < 0) {
+		put_dyn64(b, NF_PTRACE_IDX_UINT64, 0);
+		put_dyn64(b, NF_PTRACE_IDX_UINT64, 0);
+		return;
+	}
+	uint16_t req = ptrace_req(c);
+	put_dyn64(b, NF_PTRACE_IDX_UINT64, c->args[2]);
+	switch (req) {
+	case NF_PTRACE_PEEKTEXT: case NF_PTRACE_PEEKDATA: case NF_PTRACE_PEEKUSR: {
+		/* the peeked word was stored at data */
+		uint64_t w = 0;
+		if (mem_read_exact(c->mem, c->args[3], &w, 8) < 0)
+			w = 0;
+		put_dyn64(b, NF_PTRACE_IDX_UINT64, w);
+		break;
+	}
+	case NF_PTRACE_CONT: case NF_PTRACE_SINGLESTEP: case NF_PTRACE_DETACH: case NF_PTRACE_SYSCALL: {
+		uint8_t d[2] = { NF_PTRACE_IDX_SIGTYPE, (uint8_t)c->args[3] };
+		evb_bytes(b, d, 2);
+		break;
+	}
+	default:
+		put_dyn64(b, NF_PTRACE_IDX_UINT64, c->args[3]);
+	}
+}
+
+static void enc_bpf_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 0)); }
+
+static void enc_bpf_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	/* BPF_MAP_CREATE (0) and BPF_PROG_LOAD (5) return an fd */
+	int64_t cmd = iarg(c, 0);
+	bool fd = c->ret >= 0 && (cmd == 0 || cmd == 5);
+	put_dyn64(b, fd ? NF_BPF_IDX_FD : NF_BPF_IDX_RES, (uint64_t)c->ret);
+}
+
+static void enc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
+
+static void enc_userfaultfd_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	evb_u32(b, (uint32_t)c->args[0]); /* raw, as the driver's autofill */
+}
+
+const struct enc_def process_encoders[] = {
+	{ 292, enc_execve_e }, { 293, enc_execve_x },
+	{ 330, enc_execveat_e }, { 331, enc_execveat_x },
+	{ 223, enc_clone_x }, { 225, enc_clone_x }, { 227, enc_clone_x }, { 335, enc_clone_x },
+	{ 198, enc_id1_e }, { 199, put_ret_only },
+	{ 200, enc_id1_e }, { 201, put_ret_only },
+	{ 192, enc_id3_e }, { 193, put_ret_only },
+	{ 194, enc_id3_e }, { 195, put_ret_only },
+	{ 203, put_ret_u32 }, { 205, put_ret_u32 }, { 207, put_ret_u32 }, { 209, put_ret_u32 },
+	{ 211, enc_getres_x }, { 213, enc_getres_x },
+	{ 275, put_ret_only },
+	{ 294, enc_setpgid_e }, { 295, put_ret_only },
+	{ 240, enc_setns_e }, { 241, put_ret_only },
+	{ 284, enc_unshare_e }, { 285, put_ret_only },
+	{ 128, enc_kill_e }, { 129, put_ret_only },
+	{ 130, enc_kill_e }, { 131, put_ret_only },
+	{ 132, enc_tgkill_e }, { 133, put_ret_only },
+	{ 140, enc_rlimit_e }, { 141, enc_getrlimit_x },
+	{ 142, enc_rlimit_e }, { 143, enc_setrlimit_x },
+	{ 144, enc_prlimit_e }, { 145, enc_prlimit_x },
+	{ 168, enc_ptrace_e }, { 169, enc_ptrace_x },
+	{ 296, enc_bpf_e }, { 297, enc_bpf_x },
+	{ 298, enc_arg0_u64 }, { 299, put_ret_only },
+	{ 321, enc_userfaultfd_x },
+	{ 0, NULL },
+};

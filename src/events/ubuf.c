@@ -1,0 +1,105 @@
+/* Bounded tracee-memory params; see ubuf.h. */
+#include <string.h>
+#include <sys/uio.h>
+
+#include "ubuf.h"
+
+size_t ub_read(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len)
+{
+	size_t got = 0;
+	if (!addr)
+		return 0;
+	while (got < len) {
+		ssize_t n = m->read(m->ctx, addr + got, (uint8_t *)dst + got, len - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n > len - got ? len - got : (size_t)n;
+	}
+	return got;
+}
+
+void ub_put_bytes(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t len)
+{
+	if (len > EVB_MAX_ARG)
+		len = EVB_MAX_ARG;
+	uint8_t *d = evb_reserve(b, len);
+	if (!d)
+		return;
+	evb_commit(b, ub_read(m, addr, d, len));
+}
+
+void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max)
+{
+	if (!addr) {
+		evb_str(b, NULL);
+		return;
+	}
+	if (max > EVB_MAX_ARG)
+		max = EVB_MAX_ARG;
+	uint8_t *d = evb_reserve(b, max);
+	if (!d)
+		return;
+	ssize_t n = mem_read_str(m, addr, (char *)d, max);
+	if (n < 0) {
+		d[0] = 0;
+		n = 0;
+	}
+	evb_commit(b, (size_t)n + 1);
+}
+
+size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t cap)
+{
+	size_t used = 0;
+	if (!arr)
+		return 0;
+	/* Each string takes at least one byte, so cap bounds the count. */
+	for (size_t i = 0; i < cap && used < cap; i++) {
+		uint64_t p;
+		if (mem_read_exact(m, arr + i * 8, &p, 8) < 0 || !p)
+			break;
+		ssize_t n = mem_read_str(m, p, dst + used, cap - used);
+		if (n < 0 || used + (size_t)n + 1 >= cap)
+			break; /* unreadable, or possibly truncated: stop before it */
+		used += (size_t)n + 1;
+	}
+	return used;
+}
+
+int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt)
+{
+	struct iovec v[32];
+	uint64_t total = 0;
+	if (cnt > UB_MAX_IOV)
+		cnt = UB_MAX_IOV;
+	for (uint64_t i = 0; i < cnt; i += 32) {
+		size_t k = cnt - i < 32 ? (size_t)(cnt - i) : 32;
+		if (mem_read_exact(m, iov + i * sizeof(v[0]), v, k * sizeof(v[0])) < 0)
+			return -1;
+		for (size_t j = 0; j < k; j++)
+			total = total + v[j].iov_len < total ? UINT64_MAX : total + v[j].iov_len;
+	}
+	return total > INT64_MAX ? INT64_MAX : (int64_t)total;
+}
+
+void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint64_t cnt, size_t len)
+{
+	if (len > EVB_MAX_ARG)
+		len = EVB_MAX_ARG;
+	uint8_t *d = evb_reserve(b, len);
+	if (!d)
+		return;
+	size_t got = 0;
+	if (cnt > UB_MAX_IOV)
+		cnt = UB_MAX_IOV;
+	for (uint64_t i = 0; i < cnt && got < len; i++) {
+		struct iovec v;
+		if (mem_read_exact(m, iov + i * sizeof(v), &v, sizeof(v)) < 0)
+			break;
+		size_t want = v.iov_len < len - got ? v.iov_len : len - got;
+		size_t n = ub_read(m, (uint64_t)(uintptr_t)v.iov_base, d + got, want);
+		got += n;
+		if (n < want)
+			break;
+	}
+	evb_commit(b, got);
+}

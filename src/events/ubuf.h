@@ -1,0 +1,34 @@
+/* Params filled from tracee memory, bounded and fault tolerant: a bad
+ * pointer yields an empty (or partial) value, never a skipped param.
+ * Used by the net, process and misc encoders. */
+#ifndef PDIG_UBUF_H
+#define PDIG_UBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "encoder.h"
+
+/* Most iovec entries looked at (the kernel's UIO_MAXIOV). */
+#define UB_MAX_IOV 1024
+
+/* Reads up to len bytes, stopping at the first fault; returns bytes read. */
+size_t ub_read(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len);
+
+/* BYTEBUF of up to len bytes at addr (short if memory ends early). */
+void ub_put_bytes(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t len);
+/* String param: "(NULL)" for a NULL pointer, "" when unreadable. */
+void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max);
+
+/* Concatenates the NUL-terminated strings of a NULL-terminated pointer
+ * array (argv/envp) into dst, each with its NUL; stops before a string
+ * that does not fit or at the first fault. Returns bytes used. */
+size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t cap);
+
+/* Sum of iov_len over the first min(cnt, UB_MAX_IOV) entries (saturating);
+ * -1 if the array cannot be read. */
+int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt);
+/* BYTEBUF with the first len bytes of the iovec data. */
+void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint64_t cnt, size_t len);
+
+#endif

@@ -1,0 +1,153 @@
+/* pdig: trace a program with ptrace+seccomp and emit sysdig events. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schema/schema.h"
+#include "sinks/sink.h"
+#include "tracer/tracer.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pdig [options] [--] CMD [ARGS...]\n"
+		"Runs CMD under ptrace and turns its system calls into sysdig/falco events.\n"
+		"Events go to the udig ring read by `sysdig -u` (default).\n"
+		"\n"
+		"  -a        trace every syscall the event schema knows (default: the\n"
+		"            state-changing set Falco needs)\n"
+		"  -o FILE   also write one readable line per event to FILE ('-' = stderr)\n"
+		"  -j        with -o, write JSON lines instead of text\n"
+		"  -v        print event totals (written, dropped) at exit\n"
+		"  -h        this help\n"
+		"  --version print the version and the event schema version\n"
+		"\n"
+		"The exit status is CMD's, or 128+N if signal N killed it.\n");
+}
+
+/* Resolve CMD like execvp, so a missing program gets a clear error before
+ * anything is traced. Returns 0, or the shell-style exit code. */
+static int resolve(const char *cmd, char *out, size_t cap)
+{
+	struct stat st;
+	if (strchr(cmd, '/')) {
+		snprintf(out, cap, "%s", cmd);
+	} else {
+		const char *path = getenv("PATH");
+		if (!path || !*path)
+			path = "/usr/local/bin:/usr/bin:/bin";
+		int found = 0, eacces = 0;
+		for (const char *p = path; !found;) {
+			const char *end = strchrnul(p, ':');
+			int n = (int)(end - p);
+			snprintf(out, cap, "%.*s%s%s", n, p, n ? "/" : "", cmd);
+			if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(out, X_OK) == 0)
+					found = 1;
+				else
+					eacces = 1;
+			}
+			if (!*end)
+				break;
+			p = end + 1;
+		}
+		if (!found) {
+			fprintf(stderr, "pdig: %s: %s\n", cmd, eacces ? "Permission denied" : "command not found");
+			return eacces ? 126 : 127;
+		}
+		return 0;
+	}
+	if (stat(out, &st) < 0) {
+		fprintf(stderr, "pdig: %s: %s\n", cmd, strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? 127 : 126;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "pdig: %s: Is a directory\n", cmd);
+		return 126;
+	}
+	if (access(out, X_OK) < 0) {
+		fprintf(stderr, "pdig: %s: %s\n", cmd, strerror(errno));
+		return 126;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool all = false, json = false;
+	int verbose = 0;
+	const char *text_path = NULL;
+	static const struct option longopts[] = {
+		{ "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+	/* '+': stop at the first non-option, which is CMD */
+	while ((c = getopt_long(argc, argv, "+ahjo:v", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': all = true; break;
+		case 'j': json = true; break;
+		case 'o': text_path = optarg; break;
+		case 'v': verbose++; break;
+		case 'h': usage(stdout); return 0;
+		case 'V':
+			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "pdig: no program to run\n");
+		usage(stderr);
+		return 2;
+	}
+	if (json && !text_path) {
+		fprintf(stderr, "pdig: -j needs -o FILE\n");
+		return 2;
+	}
+
+	char path[4096];
+	int rc = resolve(argv[optind], path, sizeof path);
+	if (rc)
+		return rc;
+
+	char err[256];
+	struct sink *udig = udig_sink_open(err, sizeof err);
+	if (udig)
+		sinks_add(udig);
+	else if (!text_path)
+		fprintf(stderr, "pdig: udig ring unavailable: %s\n", err);
+	if (text_path) {
+		struct sink *text = text_sink_open(text_path, json, err, sizeof err);
+		if (!text) {
+			fprintf(stderr, "pdig: %s: %s\n", text_path, err);
+			return 2;
+		}
+		sinks_add(text);
+	}
+
+	struct tracer_opts o;
+	memset(&o, 0, sizeof o);
+	syscall_set_init(&o.set, all);
+	o.verbose = verbose;
+	rc = tracer_spawn(path, argv + optind, &o);
+
+	sinks_flush();
+	struct sink_stats tot = sinks_totals();
+	if (verbose)
+		fprintf(stderr, "pdig: events written %llu, dropped %llu, discarded (no consumer) %llu\n",
+		        (unsigned long long)tot.written, (unsigned long long)tot.dropped,
+		        (unsigned long long)tot.discarded);
+	else if (tot.dropped)
+		fprintf(stderr, "pdig: %llu events dropped (ring full or write error)\n",
+		        (unsigned long long)tot.dropped);
+	sinks_close();
+	return rc;
+}

@@ -1,0 +1,61 @@
+#include "sink.h"
+
+static struct sink *all[SINKS_MAX];
+static int nsinks;
+
+void sinks_add(struct sink *s)
+{
+	if (s && nsinks < SINKS_MAX)
+		all[nsinks++] = s;
+}
+
+bool sinks_want(void)
+{
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->wants(all[i]))
+			return true;
+	return false;
+}
+
+uint32_t sinks_snaplen(void)
+{
+	uint32_t max = 0;
+	for (int i = 0; i < nsinks; i++) {
+		uint32_t n = all[i]->snaplen ? all[i]->snaplen(all[i]) : 0;
+		if (n > max)
+			max = n;
+	}
+	return max ? max : 80;
+}
+
+void sinks_emit(const uint8_t *ev, size_t len)
+{
+	for (int i = 0; i < nsinks; i++)
+		all[i]->write(all[i], ev, len);
+}
+
+void sinks_flush(void)
+{
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->flush)
+			all[i]->flush(all[i]);
+}
+
+void sinks_close(void)
+{
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->close)
+			all[i]->close(all[i]);
+	nsinks = 0;
+}
+
+struct sink_stats sinks_totals(void)
+{
+	struct sink_stats t = {0, 0, 0};
+	for (int i = 0; i < nsinks; i++) {
+		t.written += all[i]->stats.written;
+		t.dropped += all[i]->stats.dropped;
+		t.discarded += all[i]->stats.discarded;
+	}
+	return t;
+}

@@ -1,0 +1,406 @@
+/* The udig sink: writes events into the shared-memory ring that `sysdig -u`
+ * reads. Protocol: shared/spec/udig-ring.md. Never blocks the tracee for
+ * long: a full ring drops the event, a stuck lock is given up on. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sink.h"
+#include "udig.h"
+#include "../events/evbuf.h"
+#include "../schema/schema.h"
+
+#define RING UDIG_RING_SIZE
+#define MS 1000000ull
+/* How often a consumer PID is probed for liveness (kill is a syscall). */
+#define LIVENESS_NS (100 * MS)
+/* How often a lock owner is probed while we wait for it. */
+#define LOCK_PROBE_NS (10 * MS)
+/* A live owner holding the lock this long (e.g. stopped): drop the event. */
+#define LOCK_GIVEUP_NS (250 * MS)
+
+struct udig_sink {
+	struct sink base;
+	int ring_fd, descs_fd;
+	uint8_t *ring;          /* 2 x RING, both halves alias the object */
+	struct udig_descs *d;
+	uint64_t self;          /* lock owner value: our PID at open time */
+	int32_t dead_pid;       /* consumer PID last found dead */
+	uint64_t next_check;    /* when to probe the consumer PID again */
+	bool declined;          /* last wants() said no and counted the event */
+	bool lock_stuck;        /* gave up on a live owner: don't wait again */
+	uint64_t fcntl_drop_tid; /* dropping mode: see udig_sample_out() */
+};
+
+static bool warned; /* the no-consumer message is printed once per run */
+
+static uint64_t now_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool pid_alive(uint64_t pid)
+{
+	if (pid == 0 || pid > 0x7fffffff)
+		return false;
+	/* EPERM means it exists but is not ours. */
+	return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+static bool consumer_live(struct udig_sink *u)
+{
+	int32_t pid = __atomic_load_n(&u->d->capturing_pid, __ATOMIC_ACQUIRE);
+	if (pid == 0 || __atomic_load_n(&u->d->stopped, __ATOMIC_RELAXED))
+		return false;
+	/* A crashed consumer leaves its PID behind; writing on would only fill
+	 * the ring. Probe rarely: the hot path must stay cheap. */
+	uint64_t now = now_ns(CLOCK_MONOTONIC_COARSE);
+	if (now >= u->next_check) {
+		u->next_check = now + LIVENESS_NS;
+		u->dead_pid = pid_alive((uint64_t)pid) ? 0 : pid;
+	}
+	return pid != u->dead_pid;
+}
+
+static void discard(struct udig_sink *u)
+{
+	u->base.stats.discarded++;
+	if (!warned) {
+		warned = true;
+		fprintf(stderr, "pdig: no udig consumer attached (start `sysdig -u`); "
+			"events are being discarded\n");
+	}
+}
+
+/* --- m_buffer_lock: a spinlock holding the owner's PID ------------------ */
+
+static bool lock_ring(struct udig_sink *u)
+{
+	uint64_t *l = &u->d->buffer_lock;
+	uint64_t start = 0, next_probe = 0;
+	for (unsigned spin = 0;; spin++) {
+		uint64_t owner = 0;
+		if (__atomic_compare_exchange_n(l, &owner, u->self, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			break;
+		/* Our own PID can only be a leftover of a dead earlier process. */
+		if (owner == u->self)
+			break;
+		if (spin < 32 && !u->lock_stuck) {
+			sched_yield();
+			continue;
+		}
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		if (!start)
+			start = next_probe = now;
+		if (now >= next_probe) {
+			next_probe = now + LOCK_PROBE_NS;
+			if (!pid_alive(owner)) {
+				if (__atomic_compare_exchange_n(l, &owner, u->self, false,
+								__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+					break;
+				continue;
+			}
+		}
+		if (u->lock_stuck || now - start >= LOCK_GIVEUP_NS) {
+			u->lock_stuck = true;
+			return false;
+		}
+		struct timespec ts = {0, 20000};
+		nanosleep(&ts, NULL);
+	}
+	u->lock_stuck = false;
+	return true;
+}
+
+static void unlock_ring(struct udig_sink *u)
+{
+	uint64_t me = u->self;
+	/* CAS, not a store: never release a lock someone stole from us. */
+	__atomic_compare_exchange_n(&u->d->buffer_lock, &me, 0, false,
+				    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+/* --- ring arithmetic (all under the lock) -------------------------------- */
+
+static uint32_t ring_free(uint32_t head, uint32_t tail)
+{
+	if (head >= RING || tail >= RING)
+		return 0; /* garbage offsets: write nothing until a consumer resets them */
+	return tail > head ? tail - head - 1 : RING + tail - head - 1;
+}
+
+static void bump(uint64_t *ctr)
+{
+	__atomic_store_n(ctr, __atomic_load_n(ctr, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+/* One memcpy: the second mapping takes whatever runs past the end. */
+static void put(struct udig_sink *u, uint32_t *head, const void *ev, size_t len)
+{
+	memcpy(u->ring + *head, ev, len);
+	*head += (uint32_t)len;
+	if (*head >= RING)
+		*head -= RING;
+}
+
+/* A DROP_E/X marker stamped like the event it precedes. */
+static bool put_drop(struct udig_sink *u, uint16_t type, const uint8_t *next,
+		     uint32_t *head, uint32_t tail)
+{
+	uint8_t b[64];
+	struct evbuf eb;
+	evb_begin(&eb, b, sizeof b, type, evt_ts(next), evt_tid(next));
+	evb_u32(&eb, __atomic_load_n(&u->d->consumer.sampling_ratio, __ATOMIC_RELAXED));
+	size_t n = evb_finish(&eb);
+	if (!n || n > ring_free(*head, tail))
+		return false;
+	put(u, head, b, n);
+	bump(&u->d->n_evts);
+	return true;
+}
+
+/* Markers owed to the consumer (a gap, or a change of dropping state). */
+static bool put_pending(struct udig_sink *u, const uint8_t *next, uint32_t *head, uint32_t tail)
+{
+	struct udig_consumer *c = &u->d->consumer;
+	if (c->need_to_insert_drop_e) {
+		if (!put_drop(u, EV_DROP_E, next, head, tail))
+			return false;
+		c->need_to_insert_drop_e = 0;
+	}
+	if (c->need_to_insert_drop_x) {
+		if (!put_drop(u, EV_DROP_X, next, head, tail))
+			return false;
+		c->need_to_insert_drop_x = 0;
+	}
+	return true;
+}
+
+static uint32_t pending_len(struct udig_sink *u)
+{
+	const uint32_t one = EVT_HDR_LEN + 2 + 4;
+	return (u->d->consumer.need_to_insert_drop_e ? one : 0) +
+	       (u->d->consumer.need_to_insert_drop_x ? one : 0);
+}
+
+/* --- sink ops ------------------------------------------------------------- */
+
+static bool udig_wants(struct sink *s)
+{
+	struct udig_sink *u = (struct udig_sink *)s;
+	if (consumer_live(u)) {
+		u->declined = false;
+		return true;
+	}
+	/* The tracer skips the event: count it here; write() knows not to
+	 * count it again if it is offered anyway (another sink wanted it). */
+	discard(u);
+	u->declined = true;
+	return false;
+}
+
+static uint32_t udig_snaplen(struct sink *s)
+{
+	struct udig_sink *u = (struct udig_sink *)s;
+	uint32_t n = __atomic_load_n(&u->d->consumer.snaplen, __ATOMIC_RELAXED);
+	return n ? n : 80;
+}
+
+static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
+{
+	struct udig_sink *u = (struct udig_sink *)s;
+	struct udig_descs *d = u->d;
+	/* wants() just said no for this very event and counted it. */
+	bool counted = u->declined;
+	u->declined = false;
+	if (!consumer_live(u)) {
+		if (!counted)
+			discard(u);
+		return;
+	}
+	if (counted)
+		s->stats.discarded--;
+	if (len < EVT_HDR_LEN || len >= RING || evt_len(ev) != len) {
+		s->stats.dropped++;
+		return;
+	}
+	if (!lock_ring(u)) {
+		s->stats.dropped++;
+		return;
+	}
+	int32_t pid = __atomic_load_n(&d->capturing_pid, __ATOMIC_ACQUIRE);
+	if (pid == 0 || __atomic_load_n(&d->stopped, __ATOMIC_RELAXED)) {
+		unlock_ring(u);
+		discard(u);
+		return;
+	}
+	uint32_t head = __atomic_load_n(&d->head, __ATOMIC_RELAXED);
+	uint32_t tail = __atomic_load_n(&d->tail, __ATOMIC_ACQUIRE);
+	uint16_t type = evt_type(ev);
+
+	if (d->consumer.dropping_mode && type != EV_DROP_E && type != EV_DROP_X) {
+		put_pending(u, ev, &head, tail);
+		if (udig_sample_out(&d->consumer, &u->fcntl_drop_tid, ev, len)) {
+			/* Mark the start of a dropping period right away. */
+			put_pending(u, ev, &head, tail);
+			s->stats.discarded++;
+			goto publish;
+		}
+	}
+
+	bump(&d->n_evts);
+	/* Owed markers and the event go in together, so a gap is always
+	 * marked right before the first event after it. */
+	if ((uint64_t)len + pending_len(u) > ring_free(head, tail)) {
+		bump(&d->n_drops_buffer);
+		d->consumer.need_to_insert_drop_e = 1;
+		d->consumer.need_to_insert_drop_x = 1;
+		s->stats.dropped++;
+	} else {
+		put_pending(u, ev, &head, tail);
+		put(u, &head, ev, len);
+		s->stats.written++;
+	}
+
+publish:
+	__sync_synchronize();
+	/* A new consumer reset head/tail meanwhile: our bytes are stale. */
+	if (__atomic_load_n(&d->capturing_pid, __ATOMIC_ACQUIRE) == pid)
+		__atomic_store_n(&d->head, head, __ATOMIC_RELEASE);
+	unlock_ring(u);
+}
+
+static void udig_close(struct sink *s)
+{
+	struct udig_sink *u = (struct udig_sink *)s;
+	if (u->ring)
+		munmap(u->ring, 2 * (size_t)RING);
+	if (u->d)
+		munmap(u->d, UDIG_DESCS_SIZE);
+	if (u->ring_fd >= 0)
+		close(u->ring_fd);
+	if (u->descs_fd >= 0)
+		close(u->descs_fd);
+	free(u);
+}
+
+struct udig_descs *udig_sink_descs(struct sink *s)
+{
+	return ((struct udig_sink *)s)->d;
+}
+
+/* --- open ----------------------------------------------------------------- */
+
+/* Open-or-create as the consumer does, so either side may start first. */
+static int open_shm(const char *name, off_t size, bool excl, char *err, size_t errlen)
+{
+	int fd = shm_open(name, O_RDWR, 0);
+	if (fd < 0 && errno == ENOENT) {
+		fd = shm_open(name, O_CREAT | O_RDWR | (excl ? O_EXCL : 0), 0666);
+		if (fd < 0 && errno == EEXIST)
+			fd = shm_open(name, O_RDWR, 0); /* lost the creation race */
+		else if (fd >= 0)
+			fchmod(fd, 0666); /* the umask must not narrow it */
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "shm_open %s: %s", name, strerror(errno));
+		return -1;
+	}
+	/* Tracees must not inherit the ring. */
+	fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "fstat %s: %s", name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Size 0 = just created (maybe by the consumer, racing us): the only
+	 * valid size is ours too. Any other size breaks the protocol. */
+	if (st.st_size == 0 && ftruncate(fd, size) < 0) {
+		snprintf(err, errlen, "ftruncate %s: %s", name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st.st_size != 0 && st.st_size != size) {
+		snprintf(err, errlen, "/dev/shm%s has size %lld, expected %lld",
+			 name, (long long)st.st_size, (long long)size);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int map_all(struct udig_sink *u, char *err, size_t errlen)
+{
+	u->d = mmap(NULL, UDIG_DESCS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, u->descs_fd, 0);
+	if (u->d == MAP_FAILED) {
+		u->d = NULL;
+		snprintf(err, errlen, "mmap udig_descs: %s", strerror(errno));
+		return -1;
+	}
+	/* Reserve 2 x RING, then map the object into both halves. */
+	uint8_t *base = mmap(NULL, 2 * (size_t)RING, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		snprintf(err, errlen, "mmap reserve: %s", strerror(errno));
+		return -1;
+	}
+	u->ring = base;
+	for (int i = 0; i < 2; i++) {
+		void *p = mmap(base + (size_t)i * RING, RING, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_FIXED, u->ring_fd, 0);
+		if (p == MAP_FAILED) {
+			snprintf(err, errlen, "mmap udig_buf: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct sink *udig_sink_open(char *err, size_t errlen)
+{
+	struct udig_sink *u = calloc(1, sizeof *u);
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u->ring_fd = u->descs_fd = -1;
+	u->descs_fd = open_shm(UDIG_DESCS_NAME, UDIG_DESCS_SIZE, true, err, errlen);
+	if (u->descs_fd >= 0)
+		u->ring_fd = open_shm(UDIG_RING_NAME, RING, false, err, errlen);
+	if (u->ring_fd < 0 || map_all(u, err, errlen) < 0) {
+		udig_close(&u->base);
+		return NULL;
+	}
+	/* First user of a fresh object initialises it, exactly like the consumer. */
+	int zero = 0;
+	if (__atomic_compare_exchange_n(&u->d->initialized, &zero, 1, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		u->d->buffer_lock = 0;
+		u->d->capturing_pid = 0;
+		u->d->stopped = 0;
+		memset(u->d->last_print_time, 0, sizeof u->d->last_print_time);
+	}
+	udig_sample_init();
+	/* Cached: the tracer never writes from a forked child. */
+	u->self = (uint64_t)getpid();
+	u->base.name = "udig";
+	u->base.wants = udig_wants;
+	u->base.snaplen = udig_snaplen;
+	u->base.write = udig_write;
+	u->base.flush = NULL;
+	u->base.close = udig_close;
+	return &u->base;
+}

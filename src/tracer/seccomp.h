@@ -1,0 +1,21 @@
+/* The seccomp filter that picks the traced syscalls. */
+#ifndef PDIG_SECCOMP_H
+#define PDIG_SECCOMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../schema/schema.h"
+
+struct syscall_set {
+	uint8_t on[PDIG_SYSCALL_MAX];
+};
+
+/* Fill set with the default traced set, or every UF_USED syscall. */
+void syscall_set_init(struct syscall_set *set, bool all);
+
+/* Install the filter in the calling process (after NO_NEW_PRIVS or with
+ * CAP_SYS_ADMIN). Returns 0, or -1 with errno set. */
+int seccomp_install(const struct syscall_set *set);
+
+#endif

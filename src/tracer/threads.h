@@ -1,0 +1,38 @@
+/* The table of traced threads, keyed by tid. */
+#ifndef PDIG_THREADS_H
+#define PDIG_THREADS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum thread_state {
+	TS_RUNNING = 0,     /* resumed, no syscall pending */
+	TS_IN_SYSCALL,      /* entry seen, exit stop expected */
+	TS_NEW_STOPPED,     /* new child stopped before its creator's event */
+};
+
+struct thread {
+	pid_t tid;
+	pid_t pid;              /* thread group id, 0 = not known yet */
+	uint8_t state;
+	bool attached;          /* seen at least one stop */
+	bool child_pending;     /* creator's clone exit still to be emitted for it */
+	uint64_t nr;            /* syscall in progress */
+	uint64_t args[6];
+	uint64_t creator_nr;    /* for a new child: the clone-family syscall */
+	uint64_t creator_args[6];
+};
+
+/* Look up tid; NULL if not traced. */
+struct thread *threads_find(pid_t tid);
+/* Find or add tid. NULL only if memory runs out. */
+struct thread *threads_get(pid_t tid);
+void threads_remove(pid_t tid);
+/* Change a thread's tid (exec from a non-leader thread). */
+struct thread *threads_rename(pid_t old_tid, pid_t new_tid);
+size_t threads_count(void);
+/* Call fn for each thread (the table must not change meanwhile). */
+void threads_each(void (*fn)(struct thread *t, void *arg), void *arg);
+
+#endif
