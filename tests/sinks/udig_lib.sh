@@ -3,8 +3,6 @@
 set -u
 PRODUCER=$1
 D=/dev/shm/udig_descs
-WORK=$(mktemp -d /tmp/udig_test.XXXXXX)
-SP=
 
 # Run the calling script again inside a private mount namespace with its own
 # /dev/shm, so parallel tests and other udig users cannot interfere.
@@ -15,6 +13,8 @@ if [ -z "${UDIG_PRIVATE_SHM:-}" ]; then
     'mount -t tmpfs tmpfs /dev/shm && exec bash "$0" "$@"' "$0" "$@"
 fi
 
+WORK=$(mktemp -d /tmp/udig_test.XXXXXX)
+SP=
 cleanup() { [ -n "$SP" ] && kill -INT "$SP" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 

@@ -1,4 +1,6 @@
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 /* Creates fds every way the fd table tracks, then closes each one, so the
  * consumer's fd.name/fd.type at the close shows whether it kept up. */
 #include <fcntl.h>
