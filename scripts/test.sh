@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3; do
+for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -19,5 +19,13 @@ fi
 BUILD=${BUILD:-build-test}
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
-cd "$BUILD"
-ctest --output-on-failure -j2 --timeout 300
+(cd "$BUILD" && ctest --output-on-failure -j2 --timeout 300)
+
+# The static binary is how pdig ships: build it with musl and run the
+# end-to-end tests again against it.
+cmake -S . -B "$BUILD-static" -DMUSL_OPTIMIZED_BUILD=True -DPDIG_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD-static" -j"$(nproc)"
+file "$BUILD-static/pdig" | grep -q "statically linked" || { echo "pdig is not statically linked"; exit 1; }
+echo "== static pdig: $(stat -c %s "$BUILD-static/pdig") bytes; end-to-end tests again"
+STATIC_PDIG=$(realpath "$BUILD-static/pdig")
+(cd "$BUILD" && PDIG_UNDER_TEST="$STATIC_PDIG" ctest --output-on-failure -j2 --timeout 300 -R '^e2e_')

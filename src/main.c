@@ -9,6 +9,7 @@
 
 #include "schema/schema.h"
 #include "sinks/sink.h"
+#include "sinks/udig.h"
 #include "tracer/tracer.h"
 
 static void usage(FILE *f)
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		sinks_add(text);
+		udig_sink_quiet();
 	}
 
 	struct tracer_opts o;

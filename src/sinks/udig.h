@@ -68,5 +68,7 @@ struct sink;
  * A sink serves one thread of the process that opened it: the lock owner
  * is that process's PID. */
 struct udig_descs *udig_sink_descs(struct sink *s);
+/* Do not warn about a missing consumer (another sink takes the events). */
+void udig_sink_quiet(void);
 
 #endif

@@ -3,7 +3,9 @@
 # Usage in a test: source lib.sh; e2e_isolate "$@"; then consume_run ...
 set -u
 
-PDIG=${PDIG:?PDIG must point at the pdig binary}
+# PDIG_UNDER_TEST overrides the build's binary (CI runs the suite again with
+# the static musl build).
+PDIG=${PDIG_UNDER_TEST:-${PDIG:?PDIG must point at the pdig binary}}
 HELPERS=${HELPERS:-}
 WORK=$(mktemp -d /tmp/pdig-e2e.XXXXXX)
 chmod 755 "$WORK"
