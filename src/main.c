@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "schema/schema.h"
+#include "schema/trace_filter.h"
+#include "sinks/scapfile.h"
 #include "sinks/sink.h"
 #include "sinks/udig.h"
 #include "tracer/tracer.h"
@@ -16,13 +18,25 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: pdig [options] [--] CMD [ARGS...]\n"
+		"       pdig [options] -p PID | -P PID\n"
 		"Runs CMD under ptrace and turns its system calls into sysdig/falco events.\n"
 		"Events go to the udig ring read by `sysdig -u` (default).\n"
 		"\n"
 		"  -a        trace every syscall the event schema knows (default: the\n"
 		"            state-changing set Falco needs)\n"
+		"  -p PID    attach to every thread of running process PID\n"
+		"  -P PID    attach to PID and all of its descendants\n"
+		"  -S        with -p/-P, inject the seccomp filter into the process:\n"
+		"            much faster, but it cannot be removed again, so pdig only\n"
+		"            detaches on a second SIGINT/SIGTERM\n"
 		"  -o FILE   also write one readable line per event to FILE ('-' = stderr)\n"
 		"  -j        with -o, write JSON lines instead of text\n"
+		"  -w FILE   also write the events to a capture file that `sysdig -r` reads\n"
+		"  -C MB     with -w, start a new file every MB megabytes (10^6 bytes):\n"
+		"            FILE0, FILE1, ... each readable on its own\n"
+		"  -e trace=LIST  trace exactly these syscalls (strace syntax): names,\n"
+		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
+		"            all, none; '!LIST' for all but LIST; '?NAME' skips unknown names\n"
 		"  -v        print event totals (written, dropped) at exit\n"
 		"  -h        this help\n"
 		"  --version print the version and the event schema version\n"
@@ -79,9 +93,15 @@ static int resolve(const char *cmd, char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
-	bool all = false, json = false;
+	bool all = false, json = false, tree = false, inject = false;
+	pid_t attach_pid = 0;
 	int verbose = 0;
 	const char *text_path = NULL;
+	/* -w/-C/-e: capture files and the trace filter */
+	const char *scap_path = NULL;
+	uint64_t rotate_bytes = 0;
+	const char *trace_exprs[64];
+	int ntrace = 0;
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
@@ -89,12 +109,44 @@ int main(int argc, char **argv)
 	};
 	int c;
 	/* '+': stop at the first non-option, which is CMD */
-	while ((c = getopt_long(argc, argv, "+ahjo:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ahjo:vp:P:SC:e:w:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
 		case 'j': json = true; break;
 		case 'o': text_path = optarg; break;
 		case 'v': verbose++; break;
+		case 'w': scap_path = optarg; break;
+		case 'C': {
+			char *end;
+			errno = 0;
+			unsigned long long mb = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || mb == 0 || mb > 1000000) {
+				fprintf(stderr, "pdig: -C: expected a size in MB (1-1000000), got '%s'\n", optarg);
+				return 2;
+			}
+			rotate_bytes = mb * 1000000ull; /* sysdig's -C megabyte */
+			break;
+		}
+		case 'e':
+			if (ntrace == (int)(sizeof trace_exprs / sizeof *trace_exprs)) {
+				fprintf(stderr, "pdig: too many -e options\n");
+				return 2;
+			}
+			trace_exprs[ntrace++] = optarg;
+			break;
+		case 'p':
+		case 'P': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v <= 0 || v > 0x3fffffff) {
+				fprintf(stderr, "pdig: -%c: not a process id: %s\n", c, optarg);
+				return 2;
+			}
+			attach_pid = (pid_t)v;
+			tree = c == 'P';
+			break;
+		}
+		case 'S': inject = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -104,9 +156,17 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc) {
+	if (attach_pid && optind < argc) {
+		fprintf(stderr, "pdig: give either a program or -p/-P, not both\n");
+		return 2;
+	}
+	if (!attach_pid && optind >= argc) {
 		fprintf(stderr, "pdig: no program to run\n");
 		usage(stderr);
+		return 2;
+	}
+	if (inject && !attach_pid) {
+		fprintf(stderr, "pdig: -S goes with -p or -P (a spawned program always gets the filter)\n");
 		return 2;
 	}
 	if (json && !text_path) {
@@ -114,16 +174,30 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (rotate_bytes && !scap_path) {
+		fprintf(stderr, "pdig: -C needs -w FILE\n");
+		return 2;
+	}
+	struct tracer_opts o;
+	memset(&o, 0, sizeof o);
+	syscall_set_init(&o.set, all);
+	char err[256];
+	int first = 1;
+	for (int i = 0; i < ntrace; i++)
+		if (trace_filter_apply(trace_exprs[i], &o.set, &first, err, sizeof err) < 0) {
+			fprintf(stderr, "pdig: %s\n", err);
+			return 2;
+		}
+
 	char path[4096];
-	int rc = resolve(argv[optind], path, sizeof path);
+	int rc = attach_pid ? 0 : resolve(argv[optind], path, sizeof path);
 	if (rc)
 		return rc;
 
-	char err[256];
 	struct sink *udig = udig_sink_open(err, sizeof err);
 	if (udig)
 		sinks_add(udig);
-	else if (!text_path)
+	else if (!text_path && !scap_path)
 		fprintf(stderr, "pdig: udig ring unavailable: %s\n", err);
 	if (text_path) {
 		struct sink *text = text_sink_open(text_path, json, err, sizeof err);
@@ -134,12 +208,21 @@ int main(int argc, char **argv)
 		sinks_add(text);
 		udig_sink_quiet();
 	}
+	if (scap_path) {
+		struct sink *scap = scap_sink_open(scap_path, rotate_bytes, err, sizeof err);
+		if (!scap) {
+			fprintf(stderr, "pdig: -w: %s\n", err);
+			return 2;
+		}
+		sinks_add(scap);
+		udig_sink_quiet();
+	}
 
-	struct tracer_opts o;
-	memset(&o, 0, sizeof o);
-	syscall_set_init(&o.set, all);
 	o.verbose = verbose;
-	rc = tracer_spawn(path, argv + optind, &o);
+	if (attach_pid)
+		rc = tracer_attach(attach_pid, tree, inject, &o);
+	else
+		rc = tracer_spawn(path, argv + optind, &o);
 
 	sinks_flush();
 	struct sink_stats tot = sinks_totals();

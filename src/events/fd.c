@@ -139,11 +139,13 @@ static void signalfd_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u8(b, 0);
 }
 
-static void zero_u8s_e(struct evbuf *b, const struct enc_ctx *c)
+static void timerfd_create_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	while (evb_next_type(b) == PT_UINT8 || evb_next_type(b) == PT_FLAGS8)
-		evb_u8(b, 0);
+	evb_u8(b, 0); /* clockid */
+	evb_u8(b, 0); /* flags */
 }
+
+static void inotify_init_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, 0); }
 
 static void fcntl_e(struct evbuf *b, const struct enc_ctx *c)
 {
@@ -287,8 +289,8 @@ const struct enc_def fd_encoders[] = {
 	{ 61, pipe_x },                           /* pipe, pipe2 */
 	{ 62, eventfd_e }, { 63, res_x },
 	{ 126, signalfd_e }, { 127, res_x },
-	{ 136, zero_u8s_e }, { 137, res_x },      /* timerfd_create */
-	{ 138, zero_u8s_e }, { 139, res_x },      /* inotify_init */
+	{ 136, timerfd_create_e }, { 137, res_x },      /* timerfd_create */
+	{ 138, inotify_init_e }, { 139, res_x },      /* inotify_init */
 	{ 150, fcntl_e }, { 151, res_x },
 	{ 6, fd_size_e }, { 7, read_x },
 	{ 8, fd_size_e }, { 9, write_x },

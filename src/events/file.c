@@ -37,14 +37,6 @@ static void put_dirfd(struct evbuf *b, uint64_t v)
 	evb_s64(b, (int32_t)v == PPM_AT_FDCWD ? PPM_AT_FDCWD : (int64_t)v);
 }
 
-/* The kernel's new_encode_dev() of a stat(2) st_dev (glibc/musl dev_t). */
-static uint32_t kernel_dev(uint64_t dev)
-{
-	uint64_t major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull);
-	uint64_t minor = (dev & 0xff) | ((dev >> 12) & ~0xffull);
-	return (uint32_t)((minor & 0xff) | (major << 8) | ((minor & ~0xffull) << 12));
-}
-
 /* "dev" of an opened fd: 0 when the open failed or the state is unknown. */
 static uint32_t fd_dev(const struct enc_ctx *c, int64_t fd)
 {
@@ -52,7 +44,9 @@ static uint32_t fd_dev(const struct enc_ctx *c, int64_t fd)
 	if (fd < 0 || !c->st || !c->st->fd_stat ||
 	    c->st->fd_stat(c->st->ctx, c->pid, fd, &dev, &ino) != 0)
 		return 0;
-	return kernel_dev(dev);
+	/* For any kernel device (12-bit major, 20-bit minor) the low 32 bits
+	 * of a stat(2) dev_t are exactly the driver's new_encode_dev(). */
+	return (uint32_t)dev;
 }
 
 /* ---- open family ---- */

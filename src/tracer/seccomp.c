@@ -15,8 +15,6 @@ void syscall_set_init(struct syscall_set *set, bool all)
 		set->on[nr] = all ? pdig_syscall_info(nr) != NULL : pdig_syscall_default(nr);
 }
 
-#define MAX_INSNS (8 + 2 * PDIG_SYSCALL_MAX)
-
 static struct sock_filter stmt(uint16_t code, uint32_t k)
 {
 	return (struct sock_filter){ code, 0, 0, k };
@@ -27,57 +25,44 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
 	return (struct sock_filter){ code, jt, jf, k };
 }
 
-struct prog {
-	struct sock_filter f[MAX_INSNS];
-	unsigned n;
-};
-
-static unsigned emit(struct prog *p, struct sock_filter ins)
+/* Layout: check the ABI, then one jeq per traced syscall, each jumping
+ * forward to the final RET_TRACE; falling through reaches RET_ALLOW. */
+int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 {
-	if (p->n < MAX_INSNS)
-		p->f[p->n] = ins;
-	return p->n++;
+	int count = 0;
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		count += set->on[nr] != 0;
+	int total = 4 + count + 2;
+	/* relative jumps are 8 bits wide */
+	if (total > cap || count + 3 > 255)
+		return -1;
+	int i = 0;
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARCH);
+	int trace = total - 1;
+	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, PDIG_AUDIT_ARCH_X86_64, 0, (uint8_t)(trace - i - 1));
+	i++;
+	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_NR);
+	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, PDIG_X32_SYSCALL_BIT, (uint8_t)(trace - i - 1), 0);
+	i++;
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
+		if (!set->on[nr])
+			continue;
+		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, (uint8_t)(trace - i - 1), 0);
+		i++;
+	}
+	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
+	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
+	return i;
 }
 
 int seccomp_install(const struct syscall_set *set)
 {
-	static struct prog p;
-	p.n = 0;
-	uint16_t nrs[PDIG_SYSCALL_MAX];
-	unsigned count = 0;
-	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
-		if (set->on[nr])
-			nrs[count++] = (uint16_t)nr;
-
-	emit(&p, stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARCH));
-	unsigned arch_jmp = emit(&p, jump(BPF_JMP | BPF_JEQ | BPF_K, PDIG_AUDIT_ARCH_X86_64, 0, 0));
-	emit(&p, stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_NR));
-	unsigned x32_jmp = emit(&p, jump(BPF_JMP | BPF_JGE | BPF_K, PDIG_X32_SYSCALL_BIT, 0, 0));
-	/* A linear run of jeq's; each jumps forward to the TRACE return.
-	 * Offsets are fixed up once the end is known. */
-	unsigned first = p.n;
-	for (unsigned i = 0; i < count; i++)
-		emit(&p, jump(BPF_JMP | BPF_JEQ | BPF_K, nrs[i], 0, 0));
-	unsigned allow = emit(&p, stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW));
-	unsigned trace = emit(&p, stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE));
-	if (p.n > MAX_INSNS || trace - first > 255 + count) {
+	static struct sock_filter insns[8 + PDIG_SYSCALL_MAX];
+	int n = seccomp_build(set, insns, (int)(sizeof insns / sizeof *insns));
+	if (n < 0) {
 		errno = E2BIG;
 		return -1;
 	}
-	for (unsigned i = first; i < first + count; i++) {
-		unsigned off = trace - i - 1;
-		if (off > 255) {
-			errno = E2BIG;
-			return -1;
-		}
-		p.f[i].jt = (uint8_t)off;
-	}
-	p.f[arch_jmp].jt = 0;
-	p.f[arch_jmp].jf = (uint8_t)(trace - arch_jmp - 1);
-	p.f[x32_jmp].jt = (uint8_t)(trace - x32_jmp - 1);
-	p.f[x32_jmp].jf = 0;
-	(void)allow;
-
-	struct sock_fprog prog = { .len = (unsigned short)p.n, .filter = p.f };
+	struct sock_fprog prog = { .len = (unsigned short)n, .filter = insns };
 	return (int)syscall(PDIG_NR_seccomp, PDIG_SECCOMP_SET_MODE_FILTER, 0, &prog);
 }

@@ -14,6 +14,11 @@ struct syscall_set {
 /* Fill set with the default traced set, or every UF_USED syscall. */
 void syscall_set_init(struct syscall_set *set, bool all);
 
+/* Build the filter program into insns (room for cap); returns the number
+ * of instructions, or -1 if it does not fit. */
+struct sock_filter;
+int seccomp_build(const struct syscall_set *set, struct sock_filter *insns, int cap);
+
 /* Install the filter in the calling process (after NO_NEW_PRIVS or with
  * CAP_SYS_ADMIN). Returns 0, or -1 with errno set. */
 int seccomp_install(const struct syscall_set *set);

@@ -18,6 +18,8 @@ struct thread {
 	uint8_t state;
 	bool attached;          /* seen at least one stop */
 	bool child_pending;     /* creator's clone exit still to be emitted for it */
+	bool seccomp;           /* its process has pdig's filter: resume with CONT */
+	bool group_stopped;     /* parked in PTRACE_LISTEN */
 	uint64_t nr;            /* syscall in progress */
 	uint64_t args[6];
 	uint64_t creator_nr;    /* for a new child: the clone-family syscall */

@@ -1,9 +1,17 @@
+/* State and helpers shared by the tracer's parts (core loop, spawn,
+ * attach, seccomp injection). Nothing outside src/tracer uses this. */
 #ifndef PDIG_TRACER_INTERNAL_H
 #define PDIG_TRACER_INTERNAL_H
 
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../events/encoder.h"
+#include "seccomp.h"
+#include "threads.h"
+#include "tracer.h"
 
 struct mem_ctx {
 	pid_t tid;
@@ -11,5 +19,41 @@ struct mem_ctx {
 };
 
 void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx);
+
+struct tracer_state {
+	struct syscall_set set;
+	pid_t main_pid;          /* whose exit status pdig returns */
+	int main_status;         /* raw wait status, -1 until known */
+	bool attach_mode;        /* tracees are not ours: never kill them */
+	bool inject_seccomp;     /* -S: put the filter into attached processes */
+	volatile sig_atomic_t detach_requested;
+	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
+	uint64_t encode_failures;
+	int verbose;
+};
+
+extern struct tracer_state tracer;
+
+/* ptrace options: the same for spawned and attached tracees, except that
+ * attached ones must never be killed when pdig exits. */
+unsigned long tracer_options(void);
+
+void core_init(const struct tracer_opts *o);
+/* Handle one waitpid report. */
+void core_on_stop(pid_t tid, int status);
+void core_on_death(pid_t tid, int status);
+/* The wait loop; returns when no tracee is left or a detach is requested. */
+void core_loop(void);
+/* Emit the child side of a fork for a process that pdig did not see being
+ * created (the spawned program, attached processes). */
+void core_describe_new_process(struct thread *t);
+/* Exit code from a raw wait status. */
+int core_exit_code(int status);
+
+/* Seccomp injection into an attached process, at a syscall-entry stop of
+ * thread t. Returns 0 when the filter is in place for the whole process
+ * (the thread re-issues its syscall), -1 if nothing changed, 1 if it failed
+ * after the thread was moved (it re-issues its syscall, unfiltered). */
+int inject_seccomp(struct thread *t);
 
 #endif

@@ -47,6 +47,18 @@ static void run_family(const struct enc_def *defs, const char *name, struct fake
 				break;
 			}
 			CHECK_EQ(d.nparams, pdig_events[e->event].nparams);
+			/* too small a buffer: no event, nothing written past cap */
+			size_t cap = (size_t)rand() % n;
+			memset(buf, 0xa5, n + 16);
+			evb_begin(&b, buf, cap, e->event, c.ts, (uint64_t)c.tid);
+			e->fn(&b, &c);
+			CHECK_EQ(evb_finish(&b), 0);
+			for (size_t i = cap; i < n + 16; i++)
+				if (buf[i] != 0xa5) {
+					fprintf(stderr, "%s: event %u wrote past cap\n", name, e->event);
+					t_fail++;
+					break;
+				}
 		}
 	}
 }

@@ -1,0 +1,203 @@
+/* workloads: fixed-size syscall workloads for benchmarking pdig.
+ *
+ *   workloads NAME [ITERS]     run NAME ITERS times, print one line:
+ *       NAME iters=N total_ns=T ns_per_iter=X
+ *   workloads --list           names, default iteration counts, and the
+ *                              syscalls each iteration makes
+ *
+ * The clock runs only around the loop (CLOCK_MONOTONIC), so tracer
+ * start-up and the exec of this program are not counted. Files go to
+ * $BENCH_TMP (default /dev/shm), which should be a tmpfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "workloads: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static char tmp_path[4096];
+static char buf4k[4096];
+
+static void w_file(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int fd = open(tmp_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0)
+			die("open");
+		if (write(fd, buf4k, 128) != 128)
+			die("write");
+		close(fd);
+		if (unlink(tmp_path) < 0)
+			die("unlink");
+	}
+}
+
+static void *thread_fn(void *arg)
+{
+	return arg;
+}
+
+static void w_thread(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+		if ((errno = pthread_create(&t, NULL, thread_fn, NULL)) != 0)
+			die("pthread_create");
+		pthread_join(t, NULL);
+	}
+}
+
+static void w_fork(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0)
+			die("fork");
+		if (p == 0)
+			_exit(0);
+		waitpid(p, NULL, 0);
+	}
+}
+
+static const char *exec_target(void)
+{
+	const char *t = getenv("BENCH_EXEC");
+	return t && *t ? t : "/bin/true";
+}
+
+static void w_exec(long n)
+{
+	const char *path = exec_target();
+	char *const argv[] = { (char *)path, NULL };
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0)
+			die("fork");
+		if (p == 0) {
+			execv(path, argv);
+			_exit(127);
+		}
+		int st;
+		waitpid(p, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "workloads: %s failed\n", path);
+			exit(1);
+		}
+	}
+}
+
+static volatile uintptr_t sink;
+
+static void w_malloc(long n)
+{
+	for (long i = 0; i < n; i++) {
+		size_t sz = 16 + (size_t)(i * 37 % 4000);
+		char *p = malloc(sz);
+		p[0] = (char)i;
+		sink += (uintptr_t)p;
+		free(p);
+	}
+}
+
+static void w_openclose(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			die("open");
+		close(fd);
+	}
+}
+
+static void w_stat(long n)
+{
+	struct stat st;
+	for (long i = 0; i < n; i++)
+		if (stat("/dev/null", &st) < 0)
+			die("stat");
+}
+
+static void w_devnull(long n)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open");
+	for (long i = 0; i < n; i++)
+		if (write(fd, buf4k, sizeof buf4k) != (ssize_t)sizeof buf4k)
+			die("write");
+	close(fd);
+}
+
+struct workload {
+	const char *name;
+	void (*fn)(long);
+	long iters; /* default: ~0.5 s under pdig on a small VM */
+	const char *what;
+};
+
+static const struct workload workloads[] = {
+	{ "file", w_file, 5000, "openat(O_CREAT)+write(128 B)+close+unlink on tmpfs" },
+	{ "thread", w_thread, 2000, "pthread_create+join (clone3, mmap, mprotect, munmap, ...)" },
+	{ "fork", w_fork, 1000, "fork+_exit+wait4" },
+	{ "exec", w_exec, 200, "fork+execve(/bin/true)+wait4 (dynamic loader included)" },
+	{ "malloc", w_malloc, 2000000, "malloc+free 16..4016 B (mostly no syscalls)" },
+	{ "openclose", w_openclose, 10000, "openat(/dev/null)+close" },
+	{ "stat", w_stat, 200000, "stat(/dev/null) (not traced by default)" },
+	{ "devnull", w_devnull, 200000, "write 4 KiB to /dev/null" },
+};
+
+#define NWORK (sizeof workloads / sizeof *workloads)
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h")) {
+		fprintf(stderr, "usage: workloads NAME [ITERS] | workloads --list\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "--list")) {
+		for (size_t i = 0; i < NWORK; i++)
+			printf("%s %ld %s\n", workloads[i].name, workloads[i].iters, workloads[i].what);
+		return 0;
+	}
+	const struct workload *w = NULL;
+	for (size_t i = 0; i < NWORK; i++)
+		if (!strcmp(argv[1], workloads[i].name))
+			w = &workloads[i];
+	if (!w) {
+		fprintf(stderr, "workloads: unknown workload %s\n", argv[1]);
+		return 2;
+	}
+	long n = argc > 2 ? strtol(argv[2], NULL, 10) : w->iters;
+	if (n <= 0) {
+		fprintf(stderr, "workloads: bad iteration count\n");
+		return 2;
+	}
+	const char *dir = getenv("BENCH_TMP");
+	snprintf(tmp_path, sizeof tmp_path, "%s/pdig-bench-%d", dir && *dir ? dir : "/dev/shm", (int)getpid());
+	memset(buf4k, 'x', sizeof buf4k);
+
+	uint64_t t0 = mono_ns();
+	w->fn(n);
+	uint64_t t = mono_ns() - t0;
+	printf("%s iters=%ld total_ns=%llu ns_per_iter=%.1f\n", w->name, n, (unsigned long long)t, (double)t / (double)n);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* The capture-file sink (-w FILE): a .scap file that `sysdig -r` reads
+ * (shared/spec/scap-file.md). Layout of each file: SHB, Machine Info,
+ * Process List V9, FD List V2 per process, then EV_V2 event blocks. */
+#ifndef PDIG_SCAPFILE_H
+#define PDIG_SCAPFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sink;
+struct proc_snapshot;
+
+/* Opens path for writing. rotate_bytes > 0: rotate like `sysdig -C`: the
+ * files are path0, path1, ... each at most rotate_bytes long (unless one
+ * event alone is larger) and each a complete capture. NULL + err on
+ * failure. */
+struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, size_t errlen);
+
+/* Describes a process (or thread) that exists at capture start, with its
+ * open fds (read from /proc/<pid>/fd for a main thread). Call before the
+ * first event; later calls are ignored (the format allows no state blocks
+ * after events: later processes are learnt from their clone/execve). */
+void scap_sink_add_process(struct sink *s, const struct proc_snapshot *p);
+
+/* Name of the file being written (for messages and tests). */
+const char *scap_sink_current_path(struct sink *s);
+
+#endif

@@ -1,0 +1,260 @@
+/* Attach mode: -p PID (every thread of a process), -P PID (the process and
+ * all its descendants), -S (inject the seccomp filter), and a clean detach
+ * on SIGINT/SIGTERM/SIGHUP that leaves the tracees running. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel_abi.h"
+#include "tracer.h"
+#include "tracer_internal.h"
+
+static pid_t status_field(pid_t pid, const char *key)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	size_t klen = strlen(key);
+	for (char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return (pid_t)atoi(p + klen + 1);
+	return -1;
+}
+
+static bool is_self_or_ancestor(pid_t pid)
+{
+	for (pid_t p = getpid(), hops = 0; p > 0 && hops < 4096; hops++) {
+		if (p == pid)
+			return true;
+		p = status_field(p, "PPid");
+	}
+	return false;
+}
+
+static void detach_request(int sig)
+{
+	(void)sig;
+	tracer.stop_signals++;
+	if (tracer.inject_seccomp && tracer.stop_signals == 1) {
+		static const char msg[] =
+			"pdig: the seccomp filter cannot be removed: if pdig detached now, the traced "
+			"syscalls would fail with ENOSYS. Tracing goes on until the process exits; "
+			"send the signal again to detach anyway.\n";
+		ssize_t r = write(2, msg, sizeof msg - 1);
+		(void)r;
+		return;
+	}
+	tracer.detach_requested = 1;
+}
+
+static void install_detach_handler(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = detach_request;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: waitpid must return so the loop sees the request */
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Seize one thread and stop it, so it can be resumed in tracing mode. */
+static int seize_thread(pid_t pid, pid_t tid)
+{
+	if (threads_find(tid))
+		return 0;
+	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)tracer_options()) < 0)
+		return -1;
+	struct thread *t = threads_get(tid);
+	if (t) {
+		t->pid = pid;
+		t->attached = true;
+	}
+	ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+	return 0;
+}
+
+/* Seize every thread of pid; rescan /proc/pid/task until a pass finds no
+ * new thread, since threads may be created while we attach (those created
+ * by an already-seized thread are followed by the kernel). */
+static int seize_process(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
+	for (int pass = 0; pass < 1000; pass++) {
+		DIR *d = opendir(path);
+		if (!d)
+			return pass ? 0 : -1;
+		int fresh = 0, err = 0;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (!isdigit((unsigned char)e->d_name[0]))
+				continue;
+			pid_t tid = (pid_t)atoi(e->d_name);
+			if (threads_find(tid))
+				continue;
+			if (seize_thread(pid, tid) < 0) {
+				if (errno != ESRCH)
+					err = errno;
+				continue;
+			}
+			fresh++;
+		}
+		closedir(d);
+		if (err && !threads_find(pid)) {
+			errno = err;
+			return -1;
+		}
+		if (!fresh)
+			return 0;
+	}
+	return 0;
+}
+
+/* Descendants of root, found by scanning /proc/<pid>/stat for ppids. */
+static int seize_descendants(pid_t root)
+{
+	int total = 0;
+	for (int pass = 0; pass < 100; pass++) {
+		DIR *d = opendir("/proc");
+		if (!d)
+			return total;
+		int fresh = 0;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (!isdigit((unsigned char)e->d_name[0]))
+				continue;
+			pid_t pid = (pid_t)atoi(e->d_name);
+			if (threads_find(pid) || pid == getpid())
+				continue;
+			/* is an ancestor of pid already traced, up to root? */
+			pid_t p = status_field(pid, "PPid");
+			for (int hops = 0; p > 1 && hops < 4096; hops++) {
+				if (p == root || threads_find(p))
+					break;
+				p = status_field(p, "PPid");
+			}
+			if (p > 1 && (p == root || threads_find(p)) && seize_process(pid) == 0)
+				fresh++;
+		}
+		closedir(d);
+		total += fresh;
+		if (!fresh)
+			break;
+	}
+	return total;
+}
+
+static void explain_attach_error(pid_t pid, int err)
+{
+	if (err == ESRCH) {
+		fprintf(stderr, "pdig: %d: no such process\n", pid);
+	} else if (err == EPERM) {
+		pid_t tracer_pid = status_field(pid, "TracerPid");
+		if (tracer_pid > 0)
+			fprintf(stderr, "pdig: %d: already traced by process %d\n", pid, tracer_pid);
+		else
+			fprintf(stderr, "pdig: %d: not permitted to trace it: it must run as your user "
+			                "and be dumpable, or pdig needs CAP_SYS_PTRACE (also required by "
+			                "kernel.yama.ptrace_scope >= 1 for non-descendants)\n", pid);
+	} else {
+		fprintf(stderr, "pdig: %d: cannot attach: %s\n", pid, strerror(err));
+	}
+}
+
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+static void interrupt_thread(struct thread *t, void *arg)
+{
+	(void)arg;
+	ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+}
+
+/* Stop every thread and detach it with its pending signal, if any. */
+static void detach_all(void)
+{
+	threads_each(interrupt_thread, NULL);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (threads_count() > 0 && elapsed_ms(&start) < 5000) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid < 0 && errno == ECHILD)
+			break;
+		if (tid <= 0) {
+			struct timespec ts = { 0, 1000000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			core_on_death(tid, status);
+			continue;
+		}
+		int sig = WSTOPSIG(status), event = status >> 16;
+		/* a signal caught on its way in is handed back, not lost */
+		int pass = event == 0 && sig != (SIGTRAP | 0x80) ? sig : 0;
+		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)pass);
+		threads_remove(tid);
+	}
+	if (threads_count() > 0)
+		fprintf(stderr, "pdig: %zu threads did not stop for the detach in 5 s\n", threads_count());
+}
+
+int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *o)
+{
+	core_init(o);
+	tracer.attach_mode = true;
+	tracer.inject_seccomp = seccomp;
+	tracer.main_pid = pid;
+	if (pid <= 0 || kill(pid, 0) < 0) {
+		explain_attach_error(pid, pid <= 0 ? ESRCH : errno == EPERM ? EPERM : ESRCH);
+		return 1;
+	}
+	if (is_self_or_ancestor(pid)) {
+		fprintf(stderr, "pdig: %d: cannot trace pdig itself or one of its ancestors\n", pid);
+		return 1;
+	}
+	if (status_field(pid, "Tgid") != pid) {
+		fprintf(stderr, "pdig: %d: is a thread, not a process; use its process id %d\n", pid,
+		        status_field(pid, "Tgid"));
+		return 1;
+	}
+	install_detach_handler();
+	signal(SIGPIPE, SIG_IGN);
+	if (seize_process(pid) < 0) {
+		explain_attach_error(pid, errno);
+		return 1;
+	}
+	if (tree)
+		seize_descendants(pid);
+	if (tracer.verbose)
+		fprintf(stderr, "pdig: attached to %zu threads\n", threads_count());
+	core_loop();
+	if (tracer.detach_requested) {
+		detach_all();
+		if (tracer.main_status < 0)
+			return 0;
+	}
+	return core_exit_code(tracer.main_status);
+}

@@ -1,0 +1,116 @@
+/* Spawn mode: pdig forks the program, seizes it before exec, and the
+ * program arms the seccomp filter itself, so no capability is needed. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernel_abi.h"
+#include "tracer.h"
+#include "tracer_internal.h"
+
+/* Signals sent to pdig with kill(1) go on to the program. Those from the
+ * terminal already reached it (same process group), so they are not sent
+ * twice. */
+static void forward_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (tracer.main_pid > 0 && si && si->si_code != SI_KERNEL)
+		kill(tracer.main_pid, sig);
+}
+
+static void install_forwarding(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = forward_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static bool has_cap_sys_admin(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	if (!f)
+		return false;
+	char line[256];
+	unsigned long long eff = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff & (1ull << 21);
+}
+
+/* In the child: wait for the tracer, arm seccomp, exec. Never returns. */
+static void child_exec(const char *path, char *const argv[], const struct syscall_set *set, bool keep_privs)
+{
+	raise(SIGSTOP); /* the tracer seizes us here */
+	signal(SIGPIPE, SIG_DFL);
+	/* Without CAP_SYS_ADMIN the kernel requires NO_NEW_PRIVS for a filter.
+	 * With it, leave setuid programs working as they would without pdig. */
+	if (!keep_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fprintf(stderr, "pdig: cannot set no_new_privs: %s\n", strerror(errno));
+		_exit(126);
+	}
+	if (seccomp_install(set) < 0) {
+		fprintf(stderr, "pdig: cannot install the seccomp filter: %s\n", strerror(errno));
+		_exit(126);
+	}
+	execv(path, argv);
+	int e = errno;
+	fprintf(stderr, "pdig: %s: %s\n", argv[0], strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts *o)
+{
+	core_init(o);
+	signal(SIGPIPE, SIG_IGN);
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "pdig: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0)
+		child_exec(path, argv, &o->set, has_cap_sys_admin());
+
+	int status;
+	if (waitpid(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status)) {
+		fprintf(stderr, "pdig: the program did not start\n");
+		return 1;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)tracer_options()) < 0) {
+		int e = errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (e == EPERM)
+			fprintf(stderr, "pdig: ptrace is not permitted here (EPERM): allow the ptrace syscall "
+			                "in the container's seccomp profile and/or grant CAP_SYS_PTRACE\n");
+		else
+			fprintf(stderr, "pdig: ptrace: %s\n", strerror(e));
+		return 1;
+	}
+	struct thread *t = threads_get(pid);
+	if (t) {
+		t->pid = pid;
+		t->attached = true;
+		t->seccomp = true;
+		/* pdig forked this process before tracing began: describe it with
+		 * the child side of that fork, so the consumer knows its parent,
+		 * ids and cwd before the first exec. */
+		core_describe_new_process(t);
+	}
+	tracer.main_pid = pid;
+	install_forwarding();
+	kill(pid, SIGCONT);
+	core_loop();
+	return core_exit_code(tracer.main_status);
+}

@@ -1,0 +1,113 @@
+/* Every syscall whose enter or exit event the file and fd families
+ * encode, with random registers: every event must be well-formed (len ==
+ * sum, nparams == schema, strings >= 1 byte), with all-unmapped memory,
+ * with random mapped bytes, and in buffers too small to hold it (then 0,
+ * never a write past the end). */
+#include <stdlib.h>
+
+#include "fake.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+#define MAPPED 0x100000ull
+#define MAPLEN 8192
+
+/* Mostly interesting values: small ints, AT_FDCWD, pointers into the
+ * mapped area (when any), its last bytes, huge numbers. */
+static uint64_t rnd_arg(void)
+{
+	switch (rnd() % 8) {
+	case 0: return rnd() % 16;
+	case 1: return (uint64_t)-100;
+	case 2: return 0xffffff9cull;
+	case 3: return MAPPED + rnd() % MAPLEN;
+	case 4: return MAPPED + MAPLEN - 1 - rnd() % 24;
+	case 5: return 0;
+	case 6: return ~0ull - rnd() % 4;
+	default: return rnd();
+	}
+}
+
+static int registered(uint16_t ev)
+{
+	const struct enc_def *fams[] = { file_encoders, fd_encoders };
+	for (int f = 0; f < 2; f++)
+		for (const struct enc_def *e = fams[f]; e->fn; e++)
+			if (e->event == ev)
+				return 1;
+	return 0;
+}
+
+static uint8_t buf[200 * 1024];
+
+static void one(const struct enc_ctx *c, int is_exit)
+{
+	struct devent d;
+	size_t n = encode_syscall(is_exit, c, buf, sizeof(buf));
+	if (!n) {
+		fprintf(stderr, "nr %llu: no event\n", (unsigned long long)c->nr);
+		t_fail++;
+		return;
+	}
+	const char *why = devent_parse(buf, n, &d);
+	if (why) {
+		fprintf(stderr, "nr %llu %s: %s\n", (unsigned long long)c->nr, is_exit ? "exit" : "enter", why);
+		t_fail++;
+	}
+	/* a buffer too small: nothing, and nothing written past cap */
+	size_t cap = rnd() % n;
+	memset(buf, 0xa5, n + 16);
+	size_t m = encode_syscall(is_exit, c, buf, cap);
+	CHECK_EQ(m, 0);
+	for (size_t i = cap; i < n + 16; i++)
+		if (buf[i] != 0xa5) {
+			fprintf(stderr, "nr %llu: wrote past cap %zu\n", (unsigned long long)c->nr, cap);
+			t_fail++;
+			break;
+		}
+}
+
+int main(void)
+{
+	struct fake_mem unmapped, mapped;
+	struct fake_state fs;
+	static uint8_t junk[MAPLEN];
+	fake_mem_init(&unmapped);
+	fake_mem_init(&mapped);
+	fake_state_init(&fs);
+	for (size_t i = 0; i < MAPLEN; i++)
+		junk[i] = (uint8_t)(rnd() % 4 ? 'a' + rnd() % 26 : rnd());
+	fake_mem_map(&mapped, MAPPED, junk, MAPLEN);
+	for (int fd = 0; fd < 16; fd++)
+		fake_state_fd(&fs, T_PID, fd, rnd(), rnd());
+
+	int syscalls = 0;
+	for (uint64_t nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
+		const struct pdig_syscall *sc = pdig_syscall_info(nr);
+		if (!sc || !(registered(sc->enter) || registered(sc->exit)))
+			continue;
+		syscalls++;
+		for (int it = 0; it < 300; it++) {
+			struct enc_ctx c;
+			struct fake_mem *m = it % 2 ? &mapped : &unmapped;
+			fake_ctx(&c, m, &fs, nr, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
+			c.ret = it % 3 ? (int64_t)rnd_arg() : -(int64_t)(rnd() % 140);
+			c.snaplen = rnd() % 3 ? (uint32_t)(rnd() % 256) : (uint32_t)rnd();
+			one(&c, 0);
+			one(&c, 1);
+		}
+	}
+	/* the 57 native syscalls of the two families (open ... openat2,
+	 * read ... copy_file_range) */
+	CHECK_EQ(syscalls, 57);
+	printf("fuzzed %d syscalls\n", syscalls);
+	fake_mem_free(&mapped);
+	return t_done("test_file_fuzz");
+}
