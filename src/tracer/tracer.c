@@ -119,6 +119,11 @@ static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 		*ppid = (pid_t)atoi(p + 6);
 }
 
+static bool traced(uint64_t nr)
+{
+	return nr < PDIG_SYSCALL_MAX && tracer.set.on[nr];
+}
+
 static bool is_clone_family(uint64_t nr)
 {
 	return nr == SYS_clone || nr == SYS_fork || nr == SYS_vfork || nr == 435 /* clone3 */;
@@ -166,7 +171,7 @@ static void on_new_thread(struct thread *t)
 	/* a filter is inherited: the child of a filtered thread is filtered */
 	if (creator)
 		t->seccomp = creator->seccomp;
-	if (sinks_want())
+	if (traced(nr) && sinks_want())
 		emit_syscall(1, t, nr, args, 0);
 }
 
@@ -176,11 +181,6 @@ void core_describe_new_process(struct thread *t)
 		uint64_t args[6] = { SIGCHLD };
 		emit_syscall(1, t, SYS_clone, args, 0);
 	}
-}
-
-static bool traced(uint64_t nr)
-{
-	return nr < PDIG_SYSCALL_MAX && tracer.set.on[nr];
 }
 
 static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args)
@@ -193,14 +193,23 @@ static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args
 	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
+static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == 435; }
+
 static void on_seccomp_stop(struct thread *t)
 {
 	struct pdig_syscall_info info;
 	t->seccomp = true;
-	if (!sinks_want() ||
-	    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) <= 0 ||
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) <= 0 ||
 	    info.op != PDIG_SYSCALL_INFO_SECCOMP || info.arch != PDIG_AUDIT_ARCH_X86_64 ||
 	    info.seccomp.nr >= PDIG_SYSCALL_MAX) {
+		t->state = TS_RUNNING;
+		resume(t->tid, PTRACE_CONT, 0);
+		return;
+	}
+	/* clone and clone3 always stop, traced or not, so no child escapes */
+	if (is_clone_call(info.seccomp.nr))
+		keep_traced(t, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
+	if (!traced(info.seccomp.nr) || !sinks_want()) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
@@ -231,6 +240,8 @@ static void on_syscall_stop(struct thread *t)
 			run_on(t);
 			return;
 		}
+		if (info.arch == PDIG_AUDIT_ARCH_X86_64 && is_clone_call(info.entry.nr))
+			keep_traced(t, info.entry.nr, info.entry.args, info.stack_pointer);
 		if (info.arch == PDIG_AUDIT_ARCH_X86_64 && traced(info.entry.nr) && sinks_want()) {
 			on_syscall_entry(t, info.entry.nr, info.entry.args);
 			return;

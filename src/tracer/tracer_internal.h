@@ -50,6 +50,10 @@ void core_describe_new_process(struct thread *t);
 /* Exit code from a raw wait status. */
 int core_exit_code(int status);
 
+/* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
+ * updated to what the kernel will see; sp is the thread's stack pointer). */
+void keep_traced(struct thread *t, uint64_t nr, uint64_t *args, uint64_t sp);
+
 /* Seccomp injection into an attached process, at a syscall-entry stop of
  * thread t. Returns 0 when the filter is in place for the whole process
  * (the thread re-issues its syscall), -1 if nothing changed, 1 if it failed

@@ -1,0 +1,63 @@
+/* Keeps a tracee from slipping out of tracing with CLONE_UNTRACED: the flag
+ * is cleared at the clone/clone3 entry stop, before the kernel reads it.
+ * clone passes flags in a register, clone3 in memory; for clone3 a cleaned
+ * copy of struct clone_args is placed below the thread's stack pointer and
+ * the syscall is pointed at it, so a sibling thread rewriting the original
+ * after our check changes nothing. */
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+
+#include "kernel_abi.h"
+#include "tracer_internal.h"
+
+#define CLONE_UNTRACED_FLAG 0x00800000ull
+#define CLONE_ARGS_MAX 128 /* larger than any struct clone_args version so far */
+
+static int set_arg0(pid_t tid, uint64_t value)
+{
+	return (int)ptrace(PTRACE_POKEUSER, tid, (void *)offsetof(struct user_regs_struct, rdi),
+	                   (void *)value);
+}
+
+static int write_mem(pid_t tid, uint64_t addr, const void *src, size_t len)
+{
+	struct iovec local = { (void *)src, len }, remote = { (void *)addr, len };
+	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	/* POKEDATA fallback, word by word (len is a multiple of 8 here) */
+	for (size_t off = 0; off + 8 <= len; off += 8) {
+		long word;
+		memcpy(&word, (const char *)src + off, 8);
+		if (ptrace(PTRACE_POKEDATA, tid, (void *)(addr + off), (void *)word) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void keep_traced(struct thread *t, uint64_t nr, uint64_t *args, uint64_t sp)
+{
+	if (nr == SYS_clone) {
+		if ((args[0] & CLONE_UNTRACED_FLAG) && set_arg0(t->tid, args[0] & ~CLONE_UNTRACED_FLAG) == 0)
+			args[0] &= ~CLONE_UNTRACED_FLAG;
+		return;
+	}
+	if (nr != 435 /* clone3 */)
+		return;
+	size_t size = args[1];
+	if (size < 8 || size > CLONE_ARGS_MAX || (size & 7))
+		return; /* the kernel rejects these sizes itself */
+	uint64_t ca[CLONE_ARGS_MAX / 8];
+	struct mem_ctx ctx = { t->tid, 0 };
+	struct tracee_mem m;
+	tracee_mem_init(&m, &ctx);
+	if (mem_read_exact(&m, args[0], ca, size) < 0 || !(ca[0] & CLONE_UNTRACED_FLAG))
+		return;
+	ca[0] &= ~CLONE_UNTRACED_FLAG;
+	/* below the red zone of the stopped thread: free scratch space */
+	uint64_t copy = (sp - 128 - size) & ~15ull;
+	if (write_mem(t->tid, copy, ca, size) == 0 && set_arg0(t->tid, copy) == 0)
+		args[0] = copy;
+}
