@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file; do
+for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file tini dumb-init; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

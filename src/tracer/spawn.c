@@ -109,6 +109,7 @@ int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts 
 		core_describe_new_process(t);
 	}
 	tracer.main_pid = pid;
+	tracer.init_process = getpid() == 1;
 	install_forwarding();
 	kill(pid, SIGCONT);
 	core_loop();

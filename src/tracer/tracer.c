@@ -375,7 +375,11 @@ void core_on_death(pid_t tid, int status)
 
 void core_loop(void)
 {
-	while (!tracer.detach_requested) {
+	/* As PID 1, pdig ends with the program, like tini: the kernel then
+	 * ends the rest of the namespace. Otherwise it waits for every
+	 * tracee, like strace -f. Orphans reparented to pdig are reaped here
+	 * either way, since waitpid(-1) also returns untraced children. */
+	while (!tracer.detach_requested && !(tracer.init_process && tracer.main_status >= 0)) {
 		int status;
 		pid_t tid = waitpid(-1, &status, __WALL);
 		if (tid < 0) {
