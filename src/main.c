@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
 		"            all, none; '!LIST' for all but LIST; '?NAME' skips unknown names\n"
 		"  -v        print event totals (written, dropped) at exit\n"
+		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread\n"
+		"            (by default it follows it: cross-CPU stops cost far more)\n"
 		"  -h        this help\n"
 		"  --version print the version and the event schema version\n"
 		"\n"
@@ -93,7 +95,7 @@ static int resolve(const char *cmd, char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
-	bool all = false, json = false, tree = false, inject = false;
+	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
 	pid_t attach_pid = 0;
 	int verbose = 0;
 	const char *text_path = NULL;
@@ -105,6 +107,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
+		{ "no-follow-cpu", no_argument, 0, 'F' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'S': inject = true; break;
+		case 'F': no_follow_cpu = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -219,6 +223,7 @@ int main(int argc, char **argv)
 	}
 
 	o.verbose = verbose;
+	o.no_follow_cpu = no_follow_cpu;
 	if (attach_pid)
 		rc = tracer_attach(attach_pid, tree, inject, &o);
 	else

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../procfs/procfs.h"
+#include "../sinks/sink.h"
 #include "kernel_abi.h"
 #include "tracer.h"
 #include "tracer_internal.h"
@@ -221,6 +223,24 @@ static void detach_all(void)
 		fprintf(stderr, "pdig: %zu threads did not stop for the detach in 5 s\n", threads_count());
 }
 
+static void describe_thread(struct thread *t, void *arg)
+{
+	const struct tracee_state *st = arg;
+	const struct proc_snapshot *p = st->proc(st->ctx, t->tid);
+	if (p)
+		sinks_describe_process(p);
+}
+
+/* No event will introduce the attached threads (no clone, no execve), so
+ * sinks that cannot read /proc themselves (capture file, text) are told
+ * about each of them now, before the first event. */
+static void describe_attached(void)
+{
+	struct tracee_state st;
+	procfs_state_init(&st);
+	threads_each(describe_thread, &st);
+}
+
 int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *o)
 {
 	core_init(o);
@@ -248,6 +268,7 @@ int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *
 	}
 	if (tree)
 		seize_descendants(pid);
+	describe_attached();
 	if (tracer.verbose)
 		fprintf(stderr, "pdig: attached to %zu threads\n", threads_count());
 	core_loop();

@@ -42,6 +42,7 @@ void core_init(const struct tracer_opts *o)
 	tracer.set = o->set;
 	tracer.verbose = o->verbose;
 	procfs_state_init(&proc_state);
+	placement_init(!o->no_follow_cpu);
 	tracee_mem_init(&mem, &mem_ctx);
 }
 
@@ -387,8 +388,10 @@ void core_loop(void)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
-		if (WIFSTOPPED(status))
+		if (WIFSTOPPED(status)) {
+			placement_follow(tid);
 			core_on_stop(tid, status);
+		}
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			core_on_death(tid, status);
 	}

@@ -11,6 +11,7 @@
 struct tracer_opts {
 	struct syscall_set set; /* syscalls to trace */
 	int verbose;
+	bool no_follow_cpu;     /* keep pdig off the tracee's CPU (placement.c) */
 };
 
 /* Runs path/argv under the tracer until every traced process has exited.

@@ -51,6 +51,10 @@ void core_describe_new_process(struct thread *t);
 /* Exit code from a raw wait status. */
 int core_exit_code(int status);
 
+/* CPU placement: keep pdig on the CPU of the tracee it serves. */
+void placement_init(bool on);
+void placement_follow(pid_t tid);
+
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */
 void keep_traced(struct thread *t, uint64_t nr, uint64_t *args, uint64_t sp);
