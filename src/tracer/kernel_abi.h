@@ -54,6 +54,7 @@ struct pdig_syscall_info {
 #define PDIG_SECCOMP_RET_ALLOW 0x7fff0000u
 #define PDIG_SECCOMP_RET_TRACE 0x7ff00000u
 #define PDIG_AUDIT_ARCH_X86_64 0xc000003eu
+#define PDIG_AUDIT_ARCH_I386 0x40000003u
 #define PDIG_X32_SYSCALL_BIT 0x40000000u
 #define PDIG_NR_seccomp 317
 

@@ -200,22 +200,24 @@ static void on_seccomp_stop(struct thread *t)
 {
 	struct pdig_syscall_info info;
 	t->seccomp = true;
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) <= 0 ||
-	    info.op != PDIG_SYSCALL_INFO_SECCOMP || info.arch != PDIG_AUDIT_ARCH_X86_64 ||
-	    info.seccomp.nr >= PDIG_SYSCALL_MAX) {
+	uint64_t nr = COMPAT_NONE;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
+	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
+		nr = compat_native_nr(info.arch, info.seccomp.nr, &tracer.unrecorded_compat);
+	if (nr >= PDIG_SYSCALL_MAX) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
 	/* clone and clone3 always stop, traced or not, so no child escapes */
-	if (is_clone_call(info.seccomp.nr))
-		keep_traced(t, info.seccomp.nr, info.seccomp.args, info.stack_pointer);
-	if (!traced(info.seccomp.nr) || !sinks_want()) {
+	if (is_clone_call(nr))
+		keep_traced(t, info.arch, nr, info.seccomp.args, info.stack_pointer);
+	if (!traced(nr) || !sinks_want()) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
-	on_syscall_entry(t, info.seccomp.nr, info.seccomp.args);
+	on_syscall_entry(t, nr, info.seccomp.args);
 }
 
 /* A syscall stop (entry or exit) from PTRACE_SYSCALL. */
@@ -241,10 +243,11 @@ static void on_syscall_stop(struct thread *t)
 			run_on(t);
 			return;
 		}
-		if (info.arch == PDIG_AUDIT_ARCH_X86_64 && is_clone_call(info.entry.nr))
-			keep_traced(t, info.entry.nr, info.entry.args, info.stack_pointer);
-		if (info.arch == PDIG_AUDIT_ARCH_X86_64 && traced(info.entry.nr) && sinks_want()) {
-			on_syscall_entry(t, info.entry.nr, info.entry.args);
+		uint64_t nr = compat_native_nr(info.arch, info.entry.nr, &tracer.unrecorded_compat);
+		if (is_clone_call(nr))
+			keep_traced(t, info.arch, nr, info.entry.args, info.stack_pointer);
+		if (traced(nr) && sinks_want()) {
+			on_syscall_entry(t, nr, info.entry.args);
 			return;
 		}
 		t->state = TS_RUNNING;
@@ -395,6 +398,10 @@ void core_loop(void)
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			core_on_death(tid, status);
 	}
+	if (tracer.unrecorded_compat)
+		fprintf(stderr, "pdig: %llu traced syscalls made through the 32-bit ABI (socketcall, 16-bit "
+		                "set*id) have no x86-64 event and were not recorded\n",
+		        (unsigned long long)tracer.unrecorded_compat);
 	if (tracer.encode_failures)
 		fprintf(stderr, "pdig: %llu events could not be encoded and were dropped\n",
 		        (unsigned long long)tracer.encode_failures);

@@ -30,6 +30,7 @@ struct tracer_state {
 	volatile sig_atomic_t detach_requested;
 	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
 	uint64_t encode_failures;
+	uint64_t unrecorded_compat;  /* 32-bit-ABI calls with no x86-64 event */
 	int verbose;
 };
 
@@ -51,13 +52,18 @@ void core_describe_new_process(struct thread *t);
 /* Exit code from a raw wait status. */
 int core_exit_code(int status);
 
+/* The x86-64 number of a syscall made through any x86 ABI, or COMPAT_NONE
+ * if it has no x86-64 twin (then counted in *unrecorded when traced). */
+#define COMPAT_NONE ((uint64_t)-1)
+uint64_t compat_native_nr(uint32_t arch, uint64_t nr, uint64_t *unrecorded);
+
 /* CPU placement: keep pdig on the CPU of the tracee it serves. */
 void placement_init(bool on);
 void placement_follow(pid_t tid);
 
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */
-void keep_traced(struct thread *t, uint64_t nr, uint64_t *args, uint64_t sp);
+void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, uint64_t sp);
 
 /* Seccomp injection into an attached process, at a syscall-entry stop of
  * thread t. Returns 0 when the filter is in place for the whole process

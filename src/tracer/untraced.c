@@ -5,6 +5,7 @@
  * the syscall is pointed at it, so a sibling thread rewriting the original
  * after our check changes nothing. */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -16,10 +17,12 @@
 #define CLONE_UNTRACED_FLAG 0x00800000ull
 #define CLONE_ARGS_MAX 128 /* larger than any struct clone_args version so far */
 
-static int set_arg0(pid_t tid, uint64_t value)
+/* The first argument's register: rdi on x86-64, ebx for int 0x80. */
+static int set_arg0(pid_t tid, uint32_t arch, uint64_t value)
 {
-	return (int)ptrace(PTRACE_POKEUSER, tid, (void *)offsetof(struct user_regs_struct, rdi),
-	                   (void *)value);
+	size_t reg = arch == PDIG_AUDIT_ARCH_I386 ? offsetof(struct user_regs_struct, rbx)
+	                                          : offsetof(struct user_regs_struct, rdi);
+	return (int)ptrace(PTRACE_POKEUSER, tid, (void *)reg, (void *)value);
 }
 
 static int write_mem(pid_t tid, uint64_t addr, const void *src, size_t len)
@@ -37,10 +40,10 @@ static int write_mem(pid_t tid, uint64_t addr, const void *src, size_t len)
 	return 0;
 }
 
-void keep_traced(struct thread *t, uint64_t nr, uint64_t *args, uint64_t sp)
+void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, uint64_t sp)
 {
 	if (nr == SYS_clone) {
-		if ((args[0] & CLONE_UNTRACED_FLAG) && set_arg0(t->tid, args[0] & ~CLONE_UNTRACED_FLAG) == 0)
+		if ((args[0] & CLONE_UNTRACED_FLAG) && set_arg0(t->tid, arch, args[0] & ~CLONE_UNTRACED_FLAG) == 0)
 			args[0] &= ~CLONE_UNTRACED_FLAG;
 		return;
 	}
@@ -58,6 +61,11 @@ void keep_traced(struct thread *t, uint64_t nr, uint64_t *args, uint64_t sp)
 	ca[0] &= ~CLONE_UNTRACED_FLAG;
 	/* below the red zone of the stopped thread: free scratch space */
 	uint64_t copy = (sp - 128 - size) & ~15ull;
-	if (write_mem(t->tid, copy, ca, size) == 0 && set_arg0(t->tid, copy) == 0)
+	if (arch == PDIG_AUDIT_ARCH_I386 && copy > UINT32_MAX) {
+		/* int 0x80 from a 64-bit stack cannot point that high: clean it in place */
+		write_mem(t->tid, args[0], ca, size);
+		return;
+	}
+	if (write_mem(t->tid, copy, ca, size) == 0 && set_arg0(t->tid, arch, copy) == 0)
 		args[0] = copy;
 }
