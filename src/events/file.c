@@ -1,6 +1,6 @@
 /* file family: path-based syscalls (open*, creat, chdir, chroot, mkdir*,
  * rmdir, unlink*, rename*, link*, symlink*, chmod*, mount, umount, stat,
- * access). Params follow the e5c53d64 kernel fillers; where the driver
+ * access, quotactl). Params follow the e5c53d64 kernel fillers; where the driver
  * would drop the event on a bad user pointer we emit an empty param. */
 #include <stdbool.h>
 #include <string.h>
@@ -272,6 +272,84 @@ static void access_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, flags_to_ppm(access_flags_map, (uint32_t)c->args[1]));
 }
 
+/* ---- quotactl ---- */
+
+#define PPM_Q_QUOTAON (1 << 0)
+#define PPM_Q_GETFMT (1 << 2)
+#define PPM_Q_GETINFO (1 << 3)
+#define PPM_Q_SETINFO (1 << 4)
+#define PPM_Q_GETQUOTA (1 << 5)
+#define PPM_Q_SETQUOTA (1 << 6)
+#define PPM_Q_XGETQUOTA (1 << 10)
+#define PPM_Q_XSETQLIM (1 << 11)
+#define PPM_QFMT_NOT_USED (1 << 0)
+
+static uint16_t quota_cmd(uint64_t cmd) { return (uint16_t)flags_to_ppm(quotactl_cmd_map, cmd >> 8); }
+
+static uint8_t quota_fmt(uint64_t fmt)
+{
+	uint32_t f = flags_to_ppm(quotactl_fmt_map, fmt);
+	return f ? (uint8_t)f : PPM_QFMT_NOT_USED;
+}
+
+/* cmd, type, id (only for the per-id commands), quota_fmt (QUOTAON's id
+ * argument is the format). */
+static void quotactl_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint16_t cmd = quota_cmd(c->args[0]);
+	bool per_id = cmd & (PPM_Q_GETQUOTA | PPM_Q_SETQUOTA | PPM_Q_XGETQUOTA | PPM_Q_XSETQLIM);
+	evb_u16(b, cmd);
+	evb_u8(b, (uint8_t)flags_to_ppm(quotactl_type_map, c->args[0] & 0xff));
+	evb_u32(b, per_id ? (uint32_t)c->args[2] : 0);
+	evb_u8(b, cmd == PPM_Q_QUOTAON ? quota_fmt(c->args[2]) : PPM_QFMT_NOT_USED);
+}
+
+/* linux/quota.h: struct if_dqblk, struct if_dqinfo and their valid bits. */
+struct q_dqblk {
+	uint64_t bhard, bsoft, curspace, ihard, isoft, curinodes, btime, itime;
+	uint32_t valid;
+};
+struct q_dqinfo {
+	uint64_t bgrace, igrace;
+	uint32_t flags, valid;
+};
+
+/* The exit reports the struct addr points to, decoded by cmd, whatever
+ * the result (as the driver does); an unreadable struct reports zeros. */
+static void quotactl_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint16_t cmd = quota_cmd(c->args[0]);
+	uint64_t addr = c->args[3];
+	struct q_dqblk q = { 0 };
+	struct q_dqinfo i = { 0 };
+	uint32_t fmt = 0;
+
+	evb_s64(b, c->ret);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	if (cmd == PPM_Q_QUOTAON)
+		put_path(b, c, addr, BAD_EMPTY);
+	else
+		evb_str(b, "");
+	if ((cmd & (PPM_Q_GETQUOTA | PPM_Q_SETQUOTA)) && mem_read_exact(c->mem, addr, &q, sizeof(q)) != 0)
+		memset(&q, 0, sizeof(q));
+	evb_u64(b, q.valid & 1 ? q.bhard : 0);     /* QIF_BLIMITS */
+	evb_u64(b, q.valid & 1 ? q.bsoft : 0);
+	evb_u64(b, q.valid & 2 ? q.curspace : 0);  /* QIF_SPACE */
+	evb_u64(b, q.valid & 4 ? q.ihard : 0);     /* QIF_ILIMITS */
+	evb_u64(b, q.valid & 4 ? q.isoft : 0);
+	evb_u64(b, q.valid & 16 ? q.btime : 0);    /* QIF_BTIME */
+	evb_u64(b, q.valid & 32 ? q.itime : 0);    /* QIF_ITIME */
+	if ((cmd & (PPM_Q_GETINFO | PPM_Q_SETINFO)) && mem_read_exact(c->mem, addr, &i, sizeof(i)) != 0)
+		memset(&i, 0, sizeof(i));
+	evb_u64(b, i.valid & 1 ? i.bgrace : 0);    /* IIF_BGRACE */
+	evb_u64(b, i.valid & 2 ? i.igrace : 0);    /* IIF_IGRACE */
+	evb_u8(b, i.valid & 4 ? (uint8_t)i.flags : 0); /* IIF_FLAGS, raw like the driver */
+	if (cmd == PPM_Q_GETFMT && mem_read_exact(c->mem, addr, &fmt, sizeof(fmt)) == 0)
+		evb_u8(b, quota_fmt(fmt));
+	else
+		evb_u8(b, PPM_QFMT_NOT_USED);
+}
+
 const struct enc_def file_encoders[] = {
 	{ 2, open_e }, { 3, open_x },
 	{ 58, creat_e }, { 59, creat_x },
@@ -297,5 +375,6 @@ const struct enc_def file_encoders[] = {
 	{ 258, umount_e }, { 259, res_path0_x },
 	{ 67, res_path0_x }, { 69, res_path0_x }, /* stat, lstat */
 	{ 264, access_e }, { 265, res_path0_x },
+	{ 190, quotactl_e }, { 191, quotactl_x },
 	{ 0, NULL },
 };

@@ -134,3 +134,39 @@ const struct flag_map lseek_whence_map[] = {
 	FM_IS(2, 2), /* SEEK_END */
 	FM_END,
 };
+
+/* quotactl(2): the command is the top bits (cmd >> 8, Q_* in
+ * linux/quota.h and XFS's XQM_CMD(n) = 'X' << 8 | n), the quota type the
+ * low byte. */
+const struct flag_map quotactl_cmd_map[] = {
+	FM_IS(0x800002, 1 << 0),  /* Q_QUOTAON */
+	FM_IS(0x800003, 1 << 1),  /* Q_QUOTAOFF */
+	FM_IS(0x800004, 1 << 2),  /* Q_GETFMT */
+	FM_IS(0x800005, 1 << 3),  /* Q_GETINFO */
+	FM_IS(0x800006, 1 << 4),  /* Q_SETINFO */
+	FM_IS(0x800007, 1 << 5),  /* Q_GETQUOTA */
+	FM_IS(0x800008, 1 << 6),  /* Q_SETQUOTA */
+	FM_IS(0x800001, 1 << 7),  /* Q_SYNC */
+	FM_IS(0x5801, 1 << 8),    /* Q_XQUOTAON */
+	FM_IS(0x5802, 1 << 9),    /* Q_XQUOTAOFF */
+	FM_IS(0x5803, 1 << 10),   /* Q_XGETQUOTA */
+	FM_IS(0x5804, 1 << 11),   /* Q_XSETQLIM */
+	FM_IS(0x5805, 1 << 12),   /* Q_XGETQSTAT */
+	FM_IS(0x5806, 1 << 13),   /* Q_XQUOTARM */
+	FM_IS(0x5807, 1 << 14),   /* Q_XQUOTASYNC */
+	FM_END,
+};
+
+const struct flag_map quotactl_type_map[] = {
+	FM_IS(0, 1 << 0), /* USRQUOTA */
+	FM_IS(1, 1 << 1), /* GRPQUOTA */
+	FM_END,
+};
+
+/* QFMT_VFS_OLD 1, QFMT_VFS_V0 2, QFMT_VFS_V1 4; anything else NOT_USED. */
+const struct flag_map quotactl_fmt_map[] = {
+	FM_IS(1, 1 << 1),
+	FM_IS(2, 1 << 2),
+	FM_IS(4, 1 << 3),
+	FM_END,
+};

@@ -39,6 +39,9 @@ extern const struct flag_map linkat_flags_map[];   /* PPM_AT_SYMLINK_FOLLOW, PPM
 extern const struct flag_map access_flags_map[];   /* PPM_[RWX]_OK (F_OK is 0) */
 extern const struct flag_map flock_flags_map[];    /* PPM_LOCK_* */
 extern const struct flag_map lseek_whence_map[];   /* PPM_SEEK_* */
+extern const struct flag_map quotactl_cmd_map[];   /* PPM_Q_* from cmd >> 8 (unknown -> 0) */
+extern const struct flag_map quotactl_type_map[];  /* PPM_USRQUOTA, PPM_GRPQUOTA from cmd & 0xff */
+extern const struct flag_map quotactl_fmt_map[];   /* PPM_QFMT_* (unknown -> NOT_USED) */
 
 /* open()'s mode param: converted only when the flags create a file. */
 uint32_t open_mode_to_ppm(uint64_t flags, uint64_t mode);
