@@ -297,6 +297,11 @@ void scap_sink_add_process(struct sink *s, const struct proc_snapshot *p)
 	tids_add(k, (uint64_t)tid);
 }
 
+static void scap_describe(struct sink *s, const struct proc_snapshot *p)
+{
+	scap_sink_add_process(s, p);
+}
+
 const char *scap_sink_current_path(struct sink *s)
 {
 	return ((struct scap_sink *)s)->path;
@@ -327,5 +332,6 @@ struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, 
 	k->s.write = scap_write;
 	k->s.flush = scap_flush;
 	k->s.close = scap_close;
+	k->s.describe_process = scap_describe;
 	return &k->s;
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct proc_snapshot; /* src/events/encoder.h */
+
 struct sink_stats {
 	uint64_t written;   /* events recorded */
 	uint64_t dropped;   /* events lost (ring full, I/O error) */
@@ -23,6 +25,10 @@ struct sink {
 	void (*write)(struct sink *s, const uint8_t *ev, size_t len);
 	void (*flush)(struct sink *s);
 	void (*close)(struct sink *s);
+	/* Optional (NULL = not needed). A thread that exists before the first
+	 * event and that no event will introduce (attach mode): sinks that
+	 * cannot look at /proc themselves learn its name and ids here. */
+	void (*describe_process)(struct sink *s, const struct proc_snapshot *p);
 	struct sink_stats stats;
 };
 
@@ -33,6 +39,9 @@ void sinks_add(struct sink *s);
 bool sinks_want(void);          /* does any sink want events now? */
 uint32_t sinks_snaplen(void);   /* the largest snaplen wanted */
 void sinks_emit(const uint8_t *ev, size_t len);
+/* Hands p to every sink that describes processes; call before the first
+ * event, once per thread. */
+void sinks_describe_process(const struct proc_snapshot *p);
 void sinks_flush(void);
 void sinks_close(void);
 /* Totals over all sinks. */

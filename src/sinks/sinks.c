@@ -34,6 +34,13 @@ void sinks_emit(const uint8_t *ev, size_t len)
 		all[i]->write(all[i], ev, len);
 }
 
+void sinks_describe_process(const struct proc_snapshot *p)
+{
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->describe_process)
+			all[i]->describe_process(all[i], p);
+}
+
 void sinks_flush(void)
 {
 	for (int i = 0; i < nsinks; i++)

@@ -40,8 +40,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../events/encoder.h"
 #include "sink.h"
 #include "text.h"
+#include "text_int.h"
 
 /* Worst useful line: 32 params of escaped 4 KiB strings is more, but then
  * the JSON fallback keeps the line valid. */
@@ -91,6 +93,13 @@ static void text_close(struct sink *s)
 	free(t);
 }
 
+/* Attach mode: name threads that no execve/clone event will introduce. */
+static void text_describe(struct sink *s, const struct proc_snapshot *p)
+{
+	(void)s;
+	tt_describe((uint64_t)p->tid, p->pid, p->comm);
+}
+
 struct sink *text_sink_open(const char *path, bool json, char *err, size_t errlen)
 {
 	struct text_sink *t = calloc(1, sizeof *t);
@@ -119,6 +128,7 @@ struct sink *text_sink_open(const char *path, bool json, char *err, size_t errle
 	t->s.write = text_write;
 	t->s.flush = text_flush;
 	t->s.close = text_close;
+	t->s.describe_process = text_describe;
 	return &t->s;
 fail:
 	free(line);

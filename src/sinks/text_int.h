@@ -51,5 +51,7 @@ const char *tt_fd_name(int64_t pid, int64_t fd);
 void tt_learn(const struct tev *e);
 void tt_after(const struct tev *e);
 void tt_reset(void);
+/* Registers a thread no event introduced (attach mode): its pid and comm. */
+void tt_describe(uint64_t tid, int64_t pid, const char *comm);
 
 #endif

@@ -71,6 +71,18 @@ static void set_thread(uint64_t tid, int64_t pid, const struct tev *e, int comm_
 	}
 }
 
+void tt_describe(uint64_t tid, int64_t pid, const char *comm)
+{
+	if (tid == 0)
+		return;
+	struct tt_thread *t = thread_slot(tid);
+	if (pid > 0)
+		t->pid = pid;
+	size_t n = strnlen(comm, TT_COMM_LEN);
+	memcpy(t->comm, comm, n);
+	t->comm[n] = 0;
+}
+
 const char *tt_fd_name(int64_t pid, int64_t fd)
 {
 	const struct tt_fd *f = &fds[hash((uint64_t)pid, (uint64_t)fd, TT_FDS)];
