@@ -151,7 +151,8 @@ static void enc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
 
 static void enc_semop_e(struct evbuf *b, const struct enc_ctx *c) { evb_s32(b, (int32_t)c->args[0]); }
 
-/* semop exit: the first two sembufs of a successful call. */
+/* semop exit: the first two sembufs, whatever the result (as the driver
+ * does); unreadable ones are zeros. */
 static void enc_semop_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct { uint16_t num; int16_t op, flg; } s[2];
@@ -159,10 +160,8 @@ static void enc_semop_x(struct evbuf *b, const struct enc_ctx *c)
 	memset(s, 0, sizeof(s));
 	put_res(b, c);
 	evb_u32(b, (uint32_t)nsops);
-	if (c->ret == 0 && c->args[1] && nsops &&
+	if (c->args[1] && nsops &&
 	    mem_read_exact(c->mem, c->args[1], s, (nsops > 1 ? 2 : 1) * sizeof(s[0])) < 0)
-		memset(s, 0, sizeof(s));
-	if (c->ret != 0)
 		memset(s, 0, sizeof(s));
 	for (int i = 0; i < 2; i++) {
 		evb_u16(b, s[i].num);
