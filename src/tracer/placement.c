@@ -14,8 +14,6 @@
 static bool enabled;
 static cpu_set_t allowed;
 static int current_cpu = -1;
-static pid_t last_tid;
-static unsigned stops;
 
 void placement_init(bool on)
 {
@@ -47,13 +45,13 @@ static int thread_cpu(pid_t tid)
 	return sscanf(p, "%d", &cpu) == 1 ? cpu : -1;
 }
 
-void placement_follow(pid_t tid)
+void placement_follow(struct thread *t)
 {
-	/* cheap most of the time: look again on a new tid or every 64 stops */
-	if (!enabled || (tid == last_tid && (++stops & 63)))
+	/* Sample each thread on its 16th stop and every 256 after: short-lived
+	 * threads and children are not chased, busy ones are followed. */
+	if (!enabled || (++t->stops & 255) != 16)
 		return;
-	last_tid = tid;
-	int cpu = thread_cpu(tid);
+	int cpu = thread_cpu(t->tid);
 	if (cpu < 0 || cpu == current_cpu || !CPU_ISSET(cpu, &allowed))
 		return;
 	cpu_set_t one;

@@ -20,6 +20,7 @@ struct thread {
 	bool child_pending;     /* creator's clone exit still to be emitted for it */
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
+	uint32_t stops;         /* ptrace stops seen (CPU placement samples busy threads) */
 	uint64_t nr;            /* syscall in progress */
 	uint64_t args[6];
 	uint64_t creator_nr;    /* for a new child: the clone-family syscall */

@@ -326,6 +326,7 @@ void core_on_stop(pid_t tid, int status)
 	}
 	if (!t->attached)
 		on_new_thread(t);
+	placement_follow(t);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
@@ -391,10 +392,8 @@ void core_loop(void)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
-		if (WIFSTOPPED(status)) {
-			placement_follow(tid);
+		if (WIFSTOPPED(status))
 			core_on_stop(tid, status);
-		}
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			core_on_death(tid, status);
 	}

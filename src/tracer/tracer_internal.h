@@ -59,7 +59,7 @@ uint64_t compat_native_nr(uint32_t arch, uint64_t nr, uint64_t *unrecorded);
 
 /* CPU placement: keep pdig on the CPU of the tracee it serves. */
 void placement_init(bool on);
-void placement_follow(pid_t tid);
+void placement_follow(struct thread *t);
 
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */
