@@ -17,6 +17,10 @@ void procfs_state_init(struct tracee_state *st);
  * reused pid never meets a stale entry. */
 void procfs_forget(int64_t pid);
 
+/* Drop the remembered per-process fields (see procfs.c); the tracer calls
+ * it at every exec, although the argv/envp layout check would catch it. */
+void procfs_forget_image(void);
+
 /* The sock() fallback used when pidfd_getfd is refused: looks the socket
  * inode up in /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix}. Exposed for tests.
  * Unix peers are not listed there, so their peer stays unknown. */

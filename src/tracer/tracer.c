@@ -293,6 +293,7 @@ static void on_clone_event(pid_t tid)
 static void on_exec_event(pid_t tid)
 {
 	unsigned long former = (unsigned long)tid;
+	procfs_forget_image(); /* the remembered argv/env/exe are the old image's */
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
 	struct thread *t;
 	if ((pid_t)former != tid) {
