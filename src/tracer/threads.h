@@ -25,6 +25,7 @@ struct thread {
 	uint64_t args[6];
 	uint64_t creator_nr;    /* for a new child: the clone-family syscall */
 	uint64_t creator_args[6];
+	pid_t creator_pid;      /* the creating thread's process */
 };
 
 /* Look up tid; NULL if not traced. */

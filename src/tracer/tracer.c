@@ -145,22 +145,45 @@ static void match_creator(struct thread *t, void *arg)
 		s->found = t;
 }
 
+/* The process of a new thread whose creating syscall is known: the
+ * creator's with CLONE_THREAD, its own otherwise. Falls back to /proc. */
+static pid_t new_thread_tgid(struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	const uint64_t clone_thread = 0x00010000;
+	uint64_t flags = 0;
+	if (nr == SYS_clone) {
+		flags = args[0];
+	} else if (nr == 435) {
+		struct mem_ctx ctx = { t->tid, 0 };
+		struct tracee_mem m;
+		tracee_mem_init(&m, &ctx);
+		if (args[1] < 8 || mem_read_exact(&m, args[0], &flags, sizeof flags) < 0) {
+			pid_t tgid, ppid;
+			read_ids(t->tid, &tgid, &ppid);
+			return tgid;
+		}
+	}
+	return (flags & clone_thread) && t->creator_pid ? t->creator_pid : t->tid;
+}
+
 /* First stop of an auto-attached child: emit its side of the clone exit
  * (res = 0), described by the creator's syscall. */
 static void on_new_thread(struct thread *t)
 {
 	t->attached = true;
-	pid_t tgid, ppid;
-	read_ids(t->tid, &tgid, &ppid);
-	t->pid = tgid;
 	struct thread *creator = NULL;
 	uint64_t nr = SYS_clone, args[6] = {0};
 	if (t->child_pending) {
-		/* the creator's event stop came first and left its syscall here */
+		/* the creator's event stop came first and left its syscall here;
+		 * its flags tell whether this is a thread of the same process */
 		nr = t->creator_nr;
 		memcpy(args, t->creator_args, sizeof args);
 		t->child_pending = false;
+		t->pid = new_thread_tgid(t, nr, args);
 	} else {
+		pid_t tgid, ppid;
+		read_ids(t->tid, &tgid, &ppid);
+		t->pid = tgid;
 		struct creator_search s = { tgid, ppid, NULL };
 		threads_each(match_creator, &s);
 		creator = s.found;
@@ -278,6 +301,7 @@ static void on_clone_event(pid_t tid)
 		if (t->state == TS_IN_SYSCALL) {
 			/* its first stop is still to come: leave it the creator's syscall */
 			ct->child_pending = true;
+			ct->creator_pid = t->pid ? t->pid : t->tid;
 			ct->creator_nr = t->nr;
 			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
 		}
