@@ -72,6 +72,13 @@ static uint64_t nth_num(const char *p, int idx)
 	return v;
 }
 
+/* The events carry KiB in 32 bits: a larger size (a sanitizer's shadow
+ * mapping reaches 20 TiB) saturates instead of wrapping. */
+static uint32_t kb32(uint64_t kb)
+{
+	return kb > UINT32_MAX ? UINT32_MAX : (uint32_t)kb;
+}
+
 static int status_line(char *line, void *arg)
 {
 	struct status_ctx *c = arg;
@@ -101,11 +108,11 @@ static int status_line(char *line, void *arg)
 			p = end;
 		}
 	} else if (!strcmp(line, "VmSize")) {
-		s->vm_size_kb = (uint32_t)nth_num(v, 0);
+		s->vm_size_kb = kb32(nth_num(v, 0));
 	} else if (!strcmp(line, "VmRSS")) {
-		s->vm_rss_kb = (uint32_t)nth_num(v, 0);
+		s->vm_rss_kb = kb32(nth_num(v, 0));
 	} else if (!strcmp(line, "VmSwap")) {
-		s->vm_swap_kb = (uint32_t)nth_num(v, 0);
+		s->vm_swap_kb = kb32(nth_num(v, 0));
 	} else if (!strcmp(line, "NSpid")) {
 		/* innermost namespace id = last column */
 		s->vtid = last_num(v);

@@ -22,7 +22,8 @@ void sb_put(struct sbuf *b, const void *src, size_t n)
 		b->p = p;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, src, n);
+	if (n) /* src may be NULL for an empty value */
+		memcpy(b->p + b->len, src, n);
 	b->len += n;
 }
 
