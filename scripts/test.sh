@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file tini dumb-init; do
+for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file tini dumb-init clang libclang-rt-14-dev; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -29,3 +29,7 @@ file "$BUILD-static/pdig" | grep -q "statically linked" || { echo "pdig is not s
 echo "== static pdig: $(stat -c %s "$BUILD-static/pdig") bytes; end-to-end tests again"
 STATIC_PDIG=$(realpath "$BUILD-static/pdig")
 (cd "$BUILD" && PDIG_UNDER_TEST="$STATIC_PDIG" ctest --output-on-failure -j2 --timeout 300 -R '^e2e_')
+
+# The unit and end-to-end tests again, under ASan and UBSan.
+echo "== sanitizers: the suite again under ASan + UBSan"
+bash scripts/test-sanitize.sh
