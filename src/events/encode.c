@@ -61,6 +61,8 @@ size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t c
 	return evb_finish(&b);
 }
 
+static ssize_t read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap);
+
 ssize_t mem_read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap)
 {
 	if (!cap)
@@ -68,6 +70,19 @@ ssize_t mem_read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_
 	dst[0] = 0;
 	if (!addr)
 		return -1;
+	if (m->recall_str) {
+		ssize_t n = m->recall_str(m->ctx, addr, dst, cap);
+		if (n >= 0)
+			return n;
+	}
+	ssize_t n = read_str(m, addr, dst, cap);
+	if (n >= 0 && m->keep_str)
+		m->keep_str(m->ctx, addr, dst, (size_t)n);
+	return n;
+}
+
+static ssize_t read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap)
+{
 	size_t got = 0;
 	/* Read in chunks that do not cross a page, so a string ending just
 	 * before an unmapped page is still read whole. */

@@ -18,6 +18,12 @@ struct tracee_mem {
 	/* Copy up to len bytes from addr; returns bytes copied (may be short),
 	 * or -1 when nothing at addr is readable. */
 	ssize_t (*read)(void *ctx, uint64_t addr, void *dst, size_t len);
+	/* Optional (NULL = none). Strings passed to a syscall are inputs the
+	 * kernel does not write, so a reader may keep those read at entry and
+	 * hand them back at exit: one read less, and the value the kernel
+	 * used. recall returns the length, or -1 on a miss. */
+	ssize_t (*recall_str)(void *ctx, uint64_t addr, char *dst, size_t cap);
+	void (*keep_str)(void *ctx, uint64_t addr, const char *s, size_t len);
 };
 
 /* Reads a NUL-terminated string of at most cap-1 bytes into dst (always

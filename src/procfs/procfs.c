@@ -22,6 +22,9 @@
 #define ST_RDONLY 1
 #endif
 
+/* fstat of a tracee's fd through a pidfd_getfd dup (procfs_sock.c). */
+int procfs_fd_fstat(int64_t pid, int64_t fd, struct stat *st);
+
 /* One snapshot, reused: proc() results are valid until the next call. */
 static struct proc_snapshot snap;
 
@@ -491,9 +494,12 @@ static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uin
 	(void)ctx;
 	if (fd < 0 || fd > INT32_MAX)
 		return -1;
-	snprintf(what, sizeof(what), "fd/%" PRId64, fd);
-	if (pf_path(path, sizeof(path), pid, what) || stat(path, &st) != 0)
-		return -1;
+	/* a dup through the cached pidfd is cheaper than a /proc path walk */
+	if (procfs_fd_fstat(pid, fd, &st) != 0) {
+		snprintf(what, sizeof(what), "fd/%" PRId64, fd);
+		if (pf_path(path, sizeof(path), pid, what) || stat(path, &st) != 0)
+			return -1;
+	}
 	*dev = procfs_encode_dev(major(st.st_dev), minor(st.st_dev));
 	*ino = (uint64_t)st.st_ino;
 	return 0;

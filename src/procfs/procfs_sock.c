@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -78,6 +79,16 @@ static int grab_fd(int64_t pid, int64_t fd)
 		procfs_forget(pid);
 	}
 	return -1;
+}
+
+int procfs_fd_fstat(int64_t pid, int64_t fd, struct stat *st)
+{
+	int dup = grab_fd(pid, fd);
+	if (dup < 0)
+		return -1;
+	int r = fstat(dup, st);
+	close(dup);
+	return r;
 }
 
 int procfs_sock(void *ctx, int64_t pid, int64_t fd, struct sock_names *out)

@@ -1,11 +1,18 @@
-/* Injects pdig's seccomp filter into an attached process: at a
- * syscall-entry stop the thread's own syscall is swapped for seccomp(2)
- * (with TSYNC, so every thread gets it), then the original syscall is
- * re-issued. If the process lacks CAP_SYS_ADMIN, prctl(NO_NEW_PRIVS) is
- * injected first, as the kernel requires.
+/* Injects pdig's seccomp filter into an attached process. At a
+ * syscall-entry stop the thread's own syscall is swapped for
+ * rt_sigprocmask(block all), then seccomp(2) with TSYNC (so every thread
+ * gets the filter) is run, preceded by prctl(NO_NEW_PRIVS) if the kernel
+ * asks for it, then the old mask is put back and the original syscall is
+ * re-issued, now meeting the filter.
+ * Blocking signals first matters: between two injected calls the thread
+ * passes through user mode, where a pending signal would run its handler
+ * and the handler's syscalls (or its rt_sigreturn) would be taken for
+ * ours. Blocked, they stay pending and are delivered, unchanged, right
+ * before the re-issued syscall, as if they had arrived just before it.
  * Returns 0 when the filter is in place, -1 if nothing was changed, 1 if it
  * failed after the thread was moved (it re-issues its syscall). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -18,21 +25,28 @@
 #include "tracer_internal.h"
 
 #define SECCOMP_FILTER_FLAG_TSYNC 1
+#define SYSCALL_INSN 0x050f /* 0f 05, little-endian */
+#define KERNEL_SIGSET_SIZE 8
 
-/* Resume with PTRACE_SYSCALL and wait for this thread's next syscall stop. */
+/* Resume with PTRACE_SYSCALL and wait for this thread's next syscall stop.
+ * Signals are blocked meanwhile, so other stops are event stops (seccomp,
+ * group-stop) or SIGKILL/SIGSTOP, which cannot be blocked; they are let
+ * through. */
 static int step_to_syscall_stop(pid_t tid)
 {
 	if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
 		return -1;
 	for (;;) {
 		int status;
-		if (waitpid(tid, &status, __WALL) < 0)
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR) /* pdig's SIGINT handler: finish first */
+				continue;
 			return -1;
+		}
 		if (!WIFSTOPPED(status))
 			return -1; /* it died */
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
 			return 0;
-		/* anything else (a signal) is put back and we go on */
 		int sig = (status >> 16) == 0 ? WSTOPSIG(status) : 0;
 		if (ptrace(PTRACE_SYSCALL, tid, 0, (void *)(long)sig) < 0)
 			return -1;
@@ -40,7 +54,8 @@ static int step_to_syscall_stop(pid_t tid)
 }
 
 /* From an exit stop, run one more syscall; returns its result. */
-static long run_again(pid_t tid, const struct user_regs_struct *base, long nr, long a0, long a1, long a2)
+static long run_again(pid_t tid, const struct user_regs_struct *base, long nr, long a0, long a1, long a2,
+                      long a3)
 {
 	struct user_regs_struct r = *base;
 	r.rip -= 2; /* back onto the syscall instruction */
@@ -48,6 +63,7 @@ static long run_again(pid_t tid, const struct user_regs_struct *base, long nr, l
 	r.rdi = (unsigned long)a0;
 	r.rsi = (unsigned long)a1;
 	r.rdx = (unsigned long)a2;
+	r.r10 = (unsigned long)a3;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || step_to_syscall_stop(tid) < 0 ||
 	    step_to_syscall_stop(tid) < 0 || ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 		return -ESRCH;
@@ -75,11 +91,47 @@ static int poke(pid_t tid, uint64_t addr, const void *src, size_t len)
 	return 0;
 }
 
+/* Is this a native syscall-entry stop at a 2-byte `syscall` instruction?
+ * Only then can the call be rewound (rip - 2) and re-issued. */
+static bool native_entry(pid_t tid, uint64_t rip)
+{
+	struct pdig_syscall_info info;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 ||
+	    info.op != PDIG_SYSCALL_INFO_ENTRY || info.arch != PDIG_AUDIT_ARCH_X86_64)
+		return false;
+	errno = 0;
+	long w = ptrace(PTRACE_PEEKDATA, tid, (void *)(rip - 8), 0);
+	if (!errno)
+		return ((unsigned long)w >> 48) == SYSCALL_INSN;
+	errno = 0; /* rip - 8 may be in an unmapped page before the code */
+	w = ptrace(PTRACE_PEEKDATA, tid, (void *)(rip - 2), 0);
+	return !errno && (w & 0xffff) == SYSCALL_INSN;
+}
+
 static void mark_filtered(struct thread *t, void *arg)
 {
 	pid_t pid = *(pid_t *)arg;
 	if (t->pid == pid)
 		t->seccomp = true;
+}
+
+/* Scratch space below the stack pointer, past the 128-byte red zone; the
+ * kernel copies what it reads, so it is free again after the calls. */
+struct scratch {
+	uint64_t hdr, all, old, prog;
+};
+
+static int write_scratch(pid_t tid, uint64_t rsp, const struct sock_filter *insns, int n, struct scratch *s)
+{
+	size_t plen = (size_t)n * sizeof *insns;
+	s->hdr = (rsp - 256 - plen - 64) & ~15ull;
+	s->all = s->hdr + 16;
+	s->old = s->hdr + 24;
+	s->prog = s->hdr + 64;
+	struct { uint16_t len; uint16_t pad[3]; uint64_t filter; } hdr = { (uint16_t)n, {0}, s->prog };
+	uint64_t all = ~0ull;
+	return poke(tid, s->prog, insns, plen) < 0 || poke(tid, s->hdr, &hdr, sizeof hdr) < 0 ||
+	       poke(tid, s->all, &all, sizeof all) < 0 ? -1 : 0;
 }
 
 int inject_seccomp(struct thread *t)
@@ -89,40 +141,47 @@ int inject_seccomp(struct thread *t)
 	if (n <= 0)
 		return -1;
 	struct user_regs_struct saved;
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &saved) < 0)
-		return -1;
-	/* The program and its header go below the stack pointer, past the red
-	 * zone; the kernel copies them, so the scratch space is free after. */
-	uint64_t prog_addr = (saved.rsp - 256 - (uint64_t)n * sizeof *insns) & ~15ull;
-	uint64_t hdr_addr = prog_addr - 32;
-	struct { uint16_t len; uint16_t pad[3]; uint64_t filter; } hdr = { (uint16_t)n, {0}, prog_addr };
-	if (poke(t->tid, prog_addr, insns, (size_t)n * sizeof *insns) < 0 ||
-	    poke(t->tid, hdr_addr, &hdr, sizeof hdr) < 0)
+	struct scratch s;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &saved) < 0 || !native_entry(t->tid, saved.rip) ||
+	    write_scratch(t->tid, saved.rsp, insns, n, &s) < 0)
 		return -1;
 
-	/* Swap the syscall at this entry stop for a harmless getpid, so every
-	 * injected call below is issued the same way, from an exit stop. */
+	/* The syscall at this entry stop becomes "block every signal". */
 	struct user_regs_struct r = saved;
-	r.orig_rax = SYS_getpid;
+	r.orig_rax = SYS_rt_sigprocmask;
+	r.rdi = SIG_SETMASK;
+	r.rsi = s.all;
+	r.rdx = s.old;
+	r.r10 = KERNEL_SIGSET_SIZE;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0 || step_to_syscall_stop(t->tid) < 0 ||
 	    ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0)
-		return -1;
-	long res = run_again(t->tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
-	                     SECCOMP_FILTER_FLAG_TSYNC, (long)hdr_addr);
-	if (res == -EACCES) {
-		run_again(t->tid, &r, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0);
-		res = run_again(t->tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
-		                SECCOMP_FILTER_FLAG_TSYNC, (long)hdr_addr);
+		return 1; /* it died, or we lost it: nothing to put back */
+	long res = (long)r.rax;
+	bool masked = res == 0;
+	if (masked) {
+		res = run_again(t->tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+		                (long)s.hdr, 0);
+		if (res == -EACCES) {
+			run_again(t->tid, &r, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
+			res = run_again(t->tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
+			                SECCOMP_FILTER_FLAG_TSYNC, (long)s.hdr, 0);
+		}
+		long back = run_again(t->tid, &r, SYS_rt_sigprocmask, SIG_SETMASK, (long)s.old, 0,
+		                      KERNEL_SIGSET_SIZE);
+		if (back != 0)
+			fprintf(stderr, "pdig: %d: could not restore the signal mask of thread %d (%s)\n", t->pid,
+			        t->tid, strerror(back < 0 ? (int)-back : EINVAL));
 	}
 	/* Re-issue the thread's own syscall: it now meets the filter. */
-	struct user_regs_struct back = saved;
-	back.rip -= 2;
-	back.rax = saved.orig_rax;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &back) < 0)
-		return -1;
+	struct user_regs_struct again = saved;
+	again.rip -= 2;
+	again.rax = saved.orig_rax;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &again) < 0)
+		return 1;
 	if (res != 0) {
 		fprintf(stderr, "pdig: %d: could not inject the seccomp filter (%s); tracing every "
-		                "syscall instead\n", t->pid, res < 0 ? strerror((int)-res) : "threads out of sync");
+		                "syscall instead\n", t->pid,
+		        res < 0 ? strerror((int)-res) : masked ? "threads out of sync" : "signal mask");
 		tracer.inject_seccomp = false;
 		return 1;
 	}

@@ -48,8 +48,78 @@ static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 	return peek_read(m->tid, addr, dst, len);
 }
 
+/* Strings read at a syscall's entry, per thread, for its exit event. A few
+ * slots suffice: a slot is only needed between one thread's entry and exit;
+ * an evicted one just means the exit reads the string again. */
+#define STR_SLOTS 8
+#define STR_PER_CALL 2
+#define STR_MAX 4096
+
+struct kept_str {
+	uint64_t addr;
+	size_t len;
+	char s[STR_MAX];
+};
+
+static struct {
+	pid_t tid;
+	unsigned n;
+	struct kept_str str[STR_PER_CALL];
+} slots[STR_SLOTS];
+static unsigned next_victim;
+
+static int slot_of(pid_t tid)
+{
+	for (int i = 0; i < STR_SLOTS; i++)
+		if (slots[i].tid == tid)
+			return i;
+	return -1;
+}
+
+static void keep_str(void *ctx, uint64_t addr, const char *s, size_t len)
+{
+	struct mem_ctx *m = ctx;
+	if (m->phase != MEM_ENTRY || len >= STR_MAX)
+		return;
+	int i = slot_of(m->tid);
+	if (i < 0) {
+		i = (int)(next_victim++ % STR_SLOTS);
+		slots[i].tid = m->tid;
+		slots[i].n = 0;
+	}
+	if (slots[i].n >= STR_PER_CALL)
+		return;
+	struct kept_str *k = &slots[i].str[slots[i].n++];
+	k->addr = addr;
+	k->len = len;
+	memcpy(k->s, s, len + 1);
+}
+
+static ssize_t recall_str(void *ctx, uint64_t addr, char *dst, size_t cap)
+{
+	struct mem_ctx *m = ctx;
+	int i = m->phase == MEM_EXIT ? slot_of(m->tid) : -1;
+	for (unsigned j = 0; i >= 0 && j < slots[i].n; j++) {
+		struct kept_str *k = &slots[i].str[j];
+		if (k->addr == addr && k->len < cap) {
+			memcpy(dst, k->s, k->len + 1);
+			return (ssize_t)k->len;
+		}
+	}
+	return -1;
+}
+
+void mem_release(pid_t tid)
+{
+	int i = slot_of(tid);
+	if (i >= 0)
+		slots[i].tid = 0;
+}
+
 void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx)
 {
 	mem->ctx = ctx;
 	mem->read = vm_read;
+	mem->recall_str = recall_str;
+	mem->keep_str = keep_str;
 }

@@ -61,7 +61,18 @@ static void emit(size_t len)
 		tracer.encode_failures++;
 }
 
+static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thread *t, uint64_t nr,
+                            const uint64_t *args, int64_t ret);
+
 static void emit_syscall(int is_exit, const struct thread *t, uint64_t nr, const uint64_t *args, int64_t ret)
+{
+	emit_syscall_in(MEM_PLAIN, is_exit, t, nr, args, ret);
+}
+
+/* phase: whether strings read now are kept for (entry) or taken from
+ * (exit) the thread's current syscall. */
+static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thread *t, uint64_t nr,
+                            const uint64_t *args, int64_t ret)
 {
 	struct enc_ctx c;
 	c.ts = now_ns();
@@ -73,6 +84,7 @@ static void emit_syscall(int is_exit, const struct thread *t, uint64_t nr, const
 	c.snaplen = sinks_snaplen();
 	mem_ctx.tid = t->tid;
 	mem_ctx.peek_only = 0;
+	mem_ctx.phase = phase;
 	c.mem = &mem;
 	c.st = &proc_state;
 	emit(encode_syscall(is_exit, &c, event_buf, sizeof event_buf));
@@ -154,7 +166,7 @@ static pid_t new_thread_tgid(struct thread *t, uint64_t nr, const uint64_t *args
 	if (nr == SYS_clone) {
 		flags = args[0];
 	} else if (nr == 435) {
-		struct mem_ctx ctx = { t->tid, 0 };
+		struct mem_ctx ctx = { t->tid, 0, MEM_PLAIN };
 		struct tracee_mem m;
 		tracee_mem_init(&m, &ctx);
 		if (args[1] < 8 || mem_read_exact(&m, args[0], &flags, sizeof flags) < 0) {
@@ -213,7 +225,7 @@ static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args
 	memcpy(t->args, args, sizeof t->args);
 	t->state = TS_IN_SYSCALL;
 	if (sinks_want())
-		emit_syscall(0, t, t->nr, t->args, 0);
+		emit_syscall_in(MEM_ENTRY, 0, t, t->nr, t->args, 0);
 	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
@@ -278,7 +290,8 @@ static void on_syscall_stop(struct thread *t)
 		return;
 	}
 	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL && sinks_want())
-		emit_syscall(1, t, t->nr, t->args, info.exit.rval);
+		emit_syscall_in(MEM_EXIT, 1, t, t->nr, t->args, info.exit.rval);
+	mem_release(t->tid);
 	t->state = TS_RUNNING;
 	run_on(t);
 }
@@ -319,6 +332,8 @@ static void on_exec_event(pid_t tid)
 	unsigned long former = (unsigned long)tid;
 	procfs_forget_image(); /* the remembered argv/env/exe are the old image's */
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
+	mem_release(tid);
+	mem_release((pid_t)former);
 	struct thread *t;
 	if ((pid_t)former != tid) {
 		threads_remove(tid);
@@ -392,6 +407,7 @@ void core_on_stop(pid_t tid, int status)
 void core_on_death(pid_t tid, int status)
 {
 	struct thread *t = threads_find(tid);
+	mem_release(tid);
 	if (t) {
 		bool leader = !t->pid || t->pid == tid;
 		emit_procexit(tid, status);

@@ -13,10 +13,16 @@
 #include "threads.h"
 #include "tracer.h"
 
+enum mem_phase { MEM_PLAIN, MEM_ENTRY, MEM_EXIT };
+
 struct mem_ctx {
 	pid_t tid;
 	int peek_only;
+	enum mem_phase phase; /* entry: keep strings; exit: recall them */
 };
+
+/* Forget the strings kept for tid's current syscall. */
+void mem_release(pid_t tid);
 
 void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx);
 

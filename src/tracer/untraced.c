@@ -53,7 +53,7 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 	if (size < 8 || size > CLONE_ARGS_MAX || (size & 7))
 		return; /* the kernel rejects these sizes itself */
 	uint64_t ca[CLONE_ARGS_MAX / 8];
-	struct mem_ctx ctx = { t->tid, 0 };
+	struct mem_ctx ctx = { t->tid, 0, MEM_PLAIN };
 	struct tracee_mem m;
 	tracee_mem_init(&m, &ctx);
 	if (mem_read_exact(&m, args[0], ca, size) < 0 || !(ca[0] & CLONE_UNTRACED_FLAG))
