@@ -302,8 +302,16 @@ static void on_clone_event(pid_t tid)
 {
 	unsigned long child = 0;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &child);
-	/* get the child first: adding it may move the parent's entry */
-	struct thread *ct = child ? threads_get((pid_t)child) : NULL;
+	/* Get the child first: adding it may move the parent's entry. It may
+	 * have stopped, run and exited already (wait reports come in any
+	 * order): add it only while it is still ours to wait for. */
+	struct thread *ct = child ? threads_find((pid_t)child) : NULL;
+	if (child && !ct) {
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, (id_t)child, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) == 0)
+			ct = threads_get((pid_t)child);
+	}
 	struct thread *t = threads_find(tid);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
