@@ -487,6 +487,20 @@ static const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	return s;
 }
 
+int64_t procfs_status_field(int64_t tid, const char *key)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	if (pf_path(path, sizeof(path), tid, "status") || (n = pf_read(path, buf, sizeof(buf) - 1)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	size_t klen = strlen(key);
+	for (char *p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ':')
+			return strtoll(p + klen + 1, NULL, 10);
+	return -1;
+}
+
 static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uint64_t *ino)
 {
 	char what[32], path[64];

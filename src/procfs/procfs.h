@@ -17,6 +17,10 @@ void procfs_state_init(struct tracee_state *st);
  * reused pid never meets a stale entry. */
 void procfs_forget(int64_t pid);
 
+/* The number after "Key:" in /proc/<tid>/status (Tgid, PPid, TracerPid...),
+ * or -1 if the thread or the key is missing. */
+int64_t procfs_status_field(int64_t tid, const char *key);
+
 /* Drop the remembered per-process fields (see procfs.c); the tracer calls
  * it at every exec, although the argv/envp layout check would catch it. */
 void procfs_forget_image(void);

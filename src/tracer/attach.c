@@ -21,21 +21,7 @@
 
 static pid_t status_field(pid_t pid, const char *key)
 {
-	char path[64], buf[2048];
-	snprintf(path, sizeof path, "/proc/%d/status", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	size_t klen = strlen(key);
-	for (char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, klen) && p[klen] == ':')
-			return (pid_t)atoi(p + klen + 1);
-	return -1;
+	return (pid_t)procfs_status_field(pid, key);
 }
 
 static bool is_self_or_ancestor(pid_t pid)

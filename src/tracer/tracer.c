@@ -112,24 +112,10 @@ static void run_on(struct thread *t)
 /* Tgid and parent pid of a thread, from /proc (process events only). */
 static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	char path[64], buf[1024];
-	*tgid = tid;
-	*ppid = 0;
-	snprintf(path, sizeof path, "/proc/%d/status", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = 0;
-	char *p = strstr(buf, "\nTgid:");
-	if (p)
-		*tgid = (pid_t)atoi(p + 6);
-	p = strstr(buf, "\nPPid:");
-	if (p)
-		*ppid = (pid_t)atoi(p + 6);
+	int64_t v = procfs_status_field(tid, "Tgid");
+	*tgid = v > 0 ? (pid_t)v : tid;
+	v = procfs_status_field(tid, "PPid");
+	*ppid = v > 0 ? (pid_t)v : 0;
 }
 
 static bool traced(uint64_t nr)
