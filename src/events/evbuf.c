@@ -93,8 +93,7 @@ void evb_str(struct evbuf *b, const char *s)
 	evb_strn(b, s, strnlen(s, EVB_MAX_ARG - 1));
 }
 
-/* Byte size of the fixed-width types, 0 for variable-width ones. */
-static size_t fixed_size(uint8_t t)
+size_t evb_type_size(uint8_t t)
 {
 	switch (t) {
 	case PT_INT8: case PT_UINT8: case PT_SIGTYPE: case PT_FLAGS8: case PT_L4PROTO:
@@ -111,7 +110,7 @@ static size_t fixed_size(uint8_t t)
 void evb_empty(struct evbuf *b)
 {
 	uint8_t t = evb_next_type(b);
-	size_t n = fixed_size(t);
+	size_t n = evb_type_size(t);
 	if (t == PT_UID || t == PT_GID) {
 		evb_u32(b, 0xffffffffu); /* "no value" */
 	} else if (n) {
@@ -124,7 +123,7 @@ void evb_empty(struct evbuf *b)
 	} else if (t == PT_DYN) {
 		/* index 0, then the empty value of that entry's type */
 		const struct pdig_param *p = &b->info->params[b->idx];
-		size_t vn = p->dyn && p->ndyn ? fixed_size(p->dyn[0].type) : 0;
+		size_t vn = p->dyn && p->ndyn ? evb_type_size(p->dyn[0].type) : 0;
 		static const uint8_t dyn0[9];
 		evb_bytes(b, dyn0, 1 + vn);
 	} else {

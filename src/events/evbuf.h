@@ -47,6 +47,9 @@ void evb_empty(struct evbuf *b);
 uint8_t *evb_reserve(struct evbuf *b, size_t max);
 void evb_commit(struct evbuf *b, size_t n);
 
+/* Byte size of a fixed-width param type, 0 for variable-width ones. */
+size_t evb_type_size(uint8_t type);
+
 /* Pads missing params, writes the length; returns the event length, 0 if bad. */
 size_t evb_finish(struct evbuf *b);
 

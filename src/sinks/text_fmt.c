@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../events/evbuf.h"
 #include "text.h"
 #include "text_int.h"
 
@@ -129,19 +130,6 @@ static void put_cstr(struct out *o, bool json, const char *s)
 	put_str(o, json, (const uint8_t *)s, strlen(s), false, STR_MAX);
 }
 
-static size_t fixed_size(uint8_t t)
-{
-	switch (t) {
-	case PT_INT8: case PT_UINT8: case PT_SIGTYPE: case PT_FLAGS8: case PT_L4PROTO:
-	case PT_SOCKFAMILY: return 1;
-	case PT_INT16: case PT_UINT16: case PT_SYSCALLID: case PT_FLAGS16: case PT_PORT: return 2;
-	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_UID: case PT_GID:
-	case PT_SIGSET: case PT_MODE: case PT_BOOL: case PT_IPV4ADDR: return 4;
-	case PT_INT64: case PT_UINT64: case PT_ERRNO: case PT_FD: case PT_PID:
-	case PT_RELTIME: case PT_ABSTIME: case PT_DOUBLE: return 8;
-	default: return 0;
-	}
-}
 
 static uint64_t rd_u(const uint8_t *v, size_t n)
 {
@@ -240,7 +228,7 @@ static void put_value(struct out *o, bool json, const struct pdig_param *p, cons
 {
 	char buf[COMPOSE_MAX];
 	uint8_t t = p->type;
-	size_t fs = fixed_size(t);
+	size_t fs = evb_type_size(t);
 	if (fs && n != fs)
 		goto bad;
 	uint64_t u = fs ? rd_u(v, fs) : 0;
