@@ -38,7 +38,8 @@ static void detach_request(int sig)
 {
 	(void)sig;
 	tracer.stop_signals++;
-	if (tracer.inject_seccomp && tracer.stop_signals == 1) {
+	/* before the filter is in, detaching is harmless */
+	if (tracer.filter_injected && tracer.stop_signals == 1) {
 		static const char msg[] =
 			"pdig: the seccomp filter cannot be removed: if pdig detached now, the traced "
 			"syscalls would fail with ENOSYS. Tracing goes on until the process exits; "

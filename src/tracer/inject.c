@@ -186,5 +186,6 @@ int inject_seccomp(struct thread *t)
 		return 1;
 	}
 	threads_each(mark_filtered, &t->pid);
+	tracer.filter_injected = 1;
 	return 0;
 }

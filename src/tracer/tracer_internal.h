@@ -32,6 +32,7 @@ struct tracer_state {
 	int main_status;         /* raw wait status, -1 until known */
 	bool attach_mode;        /* tracees are not ours: never kill them */
 	bool inject_seccomp;     /* -S: put the filter into attached processes */
+	volatile sig_atomic_t filter_injected; /* a process now has the filter */
 	bool init_process;       /* pdig is PID 1 of its namespace (container entrypoint) */
 	volatile sig_atomic_t detach_requested;
 	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
