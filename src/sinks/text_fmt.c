@@ -353,6 +353,15 @@ static void put_args(struct out *o, bool json, const struct tev *e)
 			put(o, ":", 1);
 		} else {
 			putf(o, " %s=", name);
+			/* a whole environment drowns the line: say how big it is,
+			 * like strace's default (the JSON output keeps it all) */
+			if (p->type == PT_BYTEBUF && !strcmp(name, "env") && e->vlen[i] > 0) {
+				size_t vars = 0;
+				for (uint32_t k = 0; k < e->vlen[i]; k++)
+					vars += e->val[i][k] == 0;
+				putf(o, "[%zu vars]", vars);
+				continue;
+			}
 		}
 		put_value(o, json, p, e->val[i], e->vlen[i], pid, &a, 0);
 		if (!a.key)

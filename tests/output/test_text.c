@@ -109,7 +109,7 @@ static void test_process_and_files(void)
 	execve_x(1234, "cat");
 	CHECK_TEXT("22:13:20.123456789 cat(1234) < execve res=0 exe=/bin/cat args=-n./etc/passwd. tid=1234 "
 		   "pid=1234 ptid=1 cwd=/root fdlimit=1024 pgft_maj=0 pgft_min=0 vm_size=100 vm_rss=10 "
-		   "vm_swap=0 comm=cat cgroups= env=A=1. tty=0 pgid=0 loginuid=0 flags=0");
+		   "vm_swap=0 comm=cat cgroups= env=[1 vars] tty=0 pgid=0 loginuid=0 flags=0");
 
 	begin(306, 1234);
 	evb_s64(&b, -100);
