@@ -144,8 +144,16 @@ static int read_stat(struct proc_snapshot *s, struct mm_mark *mm, const char *pa
 		return -1;
 	buf[n] = '\0';
 	char *p = memrchr(buf, ')', (size_t)n);
-	if (!p)
+	char *open_paren = memchr(buf, '(', (size_t)n);
+	if (!p || !open_paren || open_paren > p)
 		return -1;
+	/* comm is what lies between the first '(' and the last ')': the same
+	 * task name /proc/<tid>/comm shows, without another file read */
+	size_t clen = (size_t)(p - open_paren - 1);
+	if (clen > sizeof(s->comm) - 1)
+		clen = sizeof(s->comm) - 1;
+	memcpy(s->comm, open_paren + 1, clen);
+	s->comm[clen] = '\0';
 	/* after ')': state ppid pgrp session tty_nr tpgid flags minflt
 	 * cminflt majflt ...; f[i] is field i + 2 of proc(5) */
 	uint64_t f[50] = {0};
@@ -443,15 +451,6 @@ static const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	if (s->vpid < 0)
 		s->vpid = s->pid;
 
-	if (!pf_path(path, sizeof(path), tid, "comm")) {
-		ssize_t n = pf_read(path, s->comm, sizeof(s->comm) - 1);
-		if (n < 0)
-			n = 0;
-		s->comm[n] = '\0';
-		char *nl = strchr(s->comm, '\n');
-		if (nl)
-			*nl = '\0';
-	}
 	/* cwd and the fd limit change without exec: always read (1 call each) */
 	if (!pf_path(path, sizeof(path), tid, "cwd"))
 		pf_readlink(path, s->cwd, sizeof(s->cwd));

@@ -64,6 +64,18 @@ static void emit(size_t len)
 static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thread *t, uint64_t nr,
                             const uint64_t *args, int64_t ret);
 
+/* A thread's process id, looked up in /proc the first time if it was not
+ * learnt when the thread appeared. */
+static pid_t thread_pid(const struct thread *ct)
+{
+	struct thread *t = (struct thread *)ct;
+	if (!t->pid) {
+		int64_t v = procfs_status_field(t->tid, "Tgid");
+		t->pid = v > 0 ? (pid_t)v : t->tid;
+	}
+	return t->pid;
+}
+
 static void emit_syscall(int is_exit, const struct thread *t, uint64_t nr, const uint64_t *args, int64_t ret)
 {
 	emit_syscall_in(MEM_PLAIN, is_exit, t, nr, args, ret);
@@ -77,7 +89,7 @@ static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thre
 	struct enc_ctx c;
 	c.ts = now_ns();
 	c.tid = t->tid;
-	c.pid = t->pid ? t->pid : t->tid;
+	c.pid = thread_pid(t);
 	c.nr = nr;
 	memcpy(c.args, args, sizeof c.args);
 	c.ret = ret;
@@ -169,6 +181,9 @@ static pid_t new_thread_tgid(struct thread *t, uint64_t nr, const uint64_t *args
 static void on_new_thread(struct thread *t)
 {
 	t->attached = true;
+	/* A filter is inherited. Spawned programs all have it; in attach mode
+	 * only processes that got it injected (-S) and their children do. */
+	t->seccomp = !tracer.attach_mode || procfs_status_field(t->tid, "Seccomp") == 2;
 	struct thread *creator = NULL;
 	uint64_t nr = SYS_clone, args[6] = {0};
 	if (t->child_pending) {
@@ -179,6 +194,10 @@ static void on_new_thread(struct thread *t)
 		t->child_pending = false;
 		t->pid = new_thread_tgid(t, nr, args);
 	} else {
+		/* nobody takes events: no event to describe it, and its process
+		 * id is looked up when one is first needed (thread_pid) */
+		if (!sinks_want())
+			return;
 		pid_t tgid, ppid;
 		read_ids(t->tid, &tgid, &ppid);
 		t->pid = tgid;
@@ -190,9 +209,6 @@ static void on_new_thread(struct thread *t)
 			memcpy(args, creator->args, sizeof args);
 		}
 	}
-	/* a filter is inherited: the child of a filtered thread is filtered */
-	if (creator)
-		t->seccomp = creator->seccomp;
 	if (traced(nr) && sinks_want())
 		emit_syscall(1, t, nr, args, 0);
 }
