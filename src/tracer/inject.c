@@ -17,9 +17,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kernel_abi.h"
 #include "tracer_internal.h"
@@ -27,6 +29,39 @@
 #define SECCOMP_FILTER_FLAG_TSYNC 1
 #define SYSCALL_INSN 0x050f /* 0f 05, little-endian */
 #define KERNEL_SIGSET_SIZE 8
+
+/* Reap every tracee that has died, without touching pending stops. */
+static void reap_other_deaths(void)
+{
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL) < 0 || si.si_pid == 0)
+			return;
+		int status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8
+		           : si.si_code == CLD_DUMPED ? (si.si_status & 0x7f) | 0x80
+		                                      : si.si_status & 0x7f;
+		core_on_death(si.si_pid, status);
+	}
+}
+
+static void wakeup(int sig) { (void)sig; }
+
+/* A 50 ms SIGALRM tick while injecting (on) or none (off). */
+static void arm_wakeups(bool on)
+{
+	static bool installed;
+	if (!installed) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = wakeup; /* no SA_RESTART: waitpid returns EINTR */
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		installed = true;
+	}
+	struct itimerval it = { { 0, on ? 50000 : 0 }, { 0, on ? 50000 : 0 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+}
 
 /* Resume with PTRACE_SYSCALL and wait for this thread's next syscall stop.
  * Signals are blocked meanwhile, so other stops are event stops (seccomp,
@@ -38,13 +73,22 @@ static int step_to_syscall_stop(pid_t tid)
 		return -1;
 	for (;;) {
 		int status;
-		if (waitpid(tid, &status, __WALL) < 0) {
-			if (errno == EINTR) /* pdig's SIGINT handler: finish first */
-				continue;
+		/* SIGALRM (arm_wakeups) breaks this wait every 50 ms */
+		pid_t r = waitpid(tid, &status, __WALL);
+		if (r < 0) {
+			if (errno != EINTR)
+				return -1;
+			/* Meanwhile other threads may have died (a SIGKILL to the
+			 * process): reap them, or a dead leader is never reported
+			 * and this wait never ends. Their stops stay queued. Also
+			 * pdig's SIGINT handler lands here: finish first. */
+			reap_other_deaths();
+			continue;
+		}
+		if (!WIFSTOPPED(status)) {
+			core_on_death(tid, status); /* it died */
 			return -1;
 		}
-		if (!WIFSTOPPED(status))
-			return -1; /* it died */
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
 			return 0;
 		int sig = (status >> 16) == 0 ? WSTOPSIG(status) : 0;
@@ -134,16 +178,19 @@ static int write_scratch(pid_t tid, uint64_t rsp, const struct sock_filter *insn
 	       poke(tid, s->all, &all, sizeof all) < 0 ? -1 : 0;
 }
 
-int inject_seccomp(struct thread *t)
+static int inject(struct thread *t)
 {
+	/* t may move or vanish while we wait (deaths are reaped meanwhile):
+	 * keep its ids */
+	const pid_t tid = t->tid, pid = t->pid;
 	struct sock_filter insns[8 + 2 * PDIG_SYSCALL_MAX];
 	int n = seccomp_build(&tracer.set, insns, sizeof insns / sizeof *insns);
 	if (n <= 0)
 		return -1;
 	struct user_regs_struct saved;
 	struct scratch s;
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &saved) < 0 || !native_entry(t->tid, saved.rip) ||
-	    write_scratch(t->tid, saved.rsp, insns, n, &s) < 0)
+	if (ptrace(PTRACE_GETREGS, tid, 0, &saved) < 0 || !native_entry(tid, saved.rip) ||
+	    write_scratch(tid, saved.rsp, insns, n, &s) < 0)
 		return -1;
 
 	/* The syscall at this entry stop becomes "block every signal". */
@@ -153,39 +200,47 @@ int inject_seccomp(struct thread *t)
 	r.rsi = s.all;
 	r.rdx = s.old;
 	r.r10 = KERNEL_SIGSET_SIZE;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0 || step_to_syscall_stop(t->tid) < 0 ||
-	    ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0)
+	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || step_to_syscall_stop(tid) < 0 ||
+	    ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 		return 1; /* it died, or we lost it: nothing to put back */
 	long res = (long)r.rax;
 	bool masked = res == 0;
 	if (masked) {
-		res = run_again(t->tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+		res = run_again(tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
 		                (long)s.hdr, 0);
 		if (res == -EACCES) {
-			run_again(t->tid, &r, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
-			res = run_again(t->tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
+			run_again(tid, &r, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
+			res = run_again(tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
 			                SECCOMP_FILTER_FLAG_TSYNC, (long)s.hdr, 0);
 		}
-		long back = run_again(t->tid, &r, SYS_rt_sigprocmask, SIG_SETMASK, (long)s.old, 0,
+		long back = run_again(tid, &r, SYS_rt_sigprocmask, SIG_SETMASK, (long)s.old, 0,
 		                      KERNEL_SIGSET_SIZE);
 		if (back != 0)
-			fprintf(stderr, "pdig: %d: could not restore the signal mask of thread %d (%s)\n", t->pid,
-			        t->tid, strerror(back < 0 ? (int)-back : EINVAL));
+			fprintf(stderr, "pdig: %d: could not restore the signal mask of thread %d (%s)\n", pid,
+			        tid, strerror(back < 0 ? (int)-back : EINVAL));
 	}
 	/* Re-issue the thread's own syscall: it now meets the filter. */
 	struct user_regs_struct again = saved;
 	again.rip -= 2;
 	again.rax = saved.orig_rax;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &again) < 0)
+	if (ptrace(PTRACE_SETREGS, tid, 0, &again) < 0)
 		return 1;
 	if (res != 0) {
 		fprintf(stderr, "pdig: %d: could not inject the seccomp filter (%s); tracing every "
-		                "syscall instead\n", t->pid,
+		                "syscall instead\n", pid,
 		        res < 0 ? strerror((int)-res) : masked ? "threads out of sync" : "signal mask");
 		tracer.inject_seccomp = false;
 		return 1;
 	}
-	threads_each(mark_filtered, &t->pid);
+	threads_each(mark_filtered, (pid_t *)&pid);
 	tracer.filter_injected = 1;
 	return 0;
+}
+
+int inject_seccomp(struct thread *t)
+{
+	arm_wakeups(true);
+	int r = inject(t);
+	arm_wakeups(false);
+	return r;
 }

@@ -109,6 +109,14 @@ static ssize_t recall_str(void *ctx, uint64_t addr, char *dst, size_t cap)
 	return -1;
 }
 
+void mem_rename(pid_t from, pid_t to)
+{
+	mem_release(to);
+	int i = slot_of(from);
+	if (i >= 0)
+		slots[i].tid = to;
+}
+
 void mem_release(pid_t tid)
 {
 	int i = slot_of(tid);

@@ -26,6 +26,7 @@ struct thread {
 	uint64_t creator_nr;    /* for a new child: the clone-family syscall */
 	uint64_t creator_args[6];
 	pid_t creator_pid;      /* the creating thread's process */
+	uint64_t creator_flags; /* its clone flags (CLONE_THREAD: same process) */
 };
 
 /* Look up tid; NULL if not traced. */

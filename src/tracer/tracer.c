@@ -157,23 +157,48 @@ static void match_creator(struct thread *t, void *arg)
 
 /* The process of a new thread whose creating syscall is known: the
  * creator's with CLONE_THREAD, its own otherwise. Falls back to /proc. */
-static pid_t new_thread_tgid(struct thread *t, uint64_t nr, const uint64_t *args)
+static pid_t new_thread_tgid(struct thread *t)
 {
 	const uint64_t clone_thread = 0x00010000;
-	uint64_t flags = 0;
-	if (nr == SYS_clone) {
-		flags = args[0];
-	} else if (nr == 435) {
-		struct mem_ctx ctx = { t->tid, 0, MEM_PLAIN };
-		struct tracee_mem m;
-		tracee_mem_init(&m, &ctx);
-		if (args[1] < 8 || mem_read_exact(&m, args[0], &flags, sizeof flags) < 0) {
-			pid_t tgid, ppid;
-			read_ids(t->tid, &tgid, &ppid);
-			return tgid;
-		}
+	return (t->creator_flags & clone_thread) && t->creator_pid ? t->creator_pid : t->tid;
+}
+
+/* The clone flags of the call a thread is making, read while it is stopped
+ * (clone3 keeps them in memory the caller may reuse once it runs on);
+ * false if they cannot be read. */
+static bool clone_flags_of(const struct thread *t, uint64_t *flags)
+{
+	if (t->nr == SYS_clone) {
+		*flags = t->args[0];
+		return true;
 	}
-	return (flags & clone_thread) && t->creator_pid ? t->creator_pid : t->tid;
+	if (t->nr != 435)
+		return *flags = 0, t->nr == SYS_fork || t->nr == SYS_vfork;
+	struct mem_ctx ctx = { t->tid, 0, MEM_PLAIN };
+	struct tracee_mem m;
+	tracee_mem_init(&m, &ctx);
+	return t->args[1] >= 8 && mem_read_exact(&m, t->args[0], flags, sizeof *flags) == 0;
+}
+
+/* Does a thread of process pid carry pdig's filter? */
+struct filtered_search {
+	pid_t pid;
+	bool found;
+};
+
+static void match_filtered(struct thread *t, void *arg)
+{
+	struct filtered_search *f = arg;
+	if (t->seccomp && t->pid == f->pid)
+		f->found = true;
+}
+
+static bool process_filtered(pid_t pid)
+{
+	struct filtered_search f = { pid, false };
+	if (pid > 0)
+		threads_each(match_filtered, &f);
+	return f.found;
 }
 
 /* First stop of an auto-attached child: emit its side of the clone exit
@@ -181,9 +206,11 @@ static pid_t new_thread_tgid(struct thread *t, uint64_t nr, const uint64_t *args
 static void on_new_thread(struct thread *t)
 {
 	t->attached = true;
-	/* A filter is inherited. Spawned programs all have it; in attach mode
-	 * only processes that got it injected (-S) and their children do. */
-	t->seccomp = !tracer.attach_mode || procfs_status_field(t->tid, "Seccomp") == 2;
+	/* Spawned programs all carry pdig's filter. In attach mode a new thread
+	 * has it when its creator does (-S); on_clone_event set that already
+	 * when the creator's stop came first. */
+	if (!tracer.attach_mode)
+		t->seccomp = true;
 	struct thread *creator = NULL;
 	uint64_t nr = SYS_clone, args[6] = {0};
 	if (t->child_pending) {
@@ -192,11 +219,11 @@ static void on_new_thread(struct thread *t)
 		nr = t->creator_nr;
 		memcpy(args, t->creator_args, sizeof args);
 		t->child_pending = false;
-		t->pid = new_thread_tgid(t, nr, args);
+		t->pid = new_thread_tgid(t);
 	} else {
 		/* nobody takes events: no event to describe it, and its process
 		 * id is looked up when one is first needed (thread_pid) */
-		if (!sinks_want())
+		if (!sinks_want() && !tracer.attach_mode)
 			return;
 		pid_t tgid, ppid;
 		read_ids(t->tid, &tgid, &ppid);
@@ -208,6 +235,10 @@ static void on_new_thread(struct thread *t)
 			nr = creator->nr;
 			memcpy(args, creator->args, sizeof args);
 		}
+		if (tracer.attach_mode)
+			t->seccomp = creator ? creator->seccomp : process_filtered(tgid) || process_filtered(ppid);
+		if (!sinks_want())
+			return;
 	}
 	if (traced(nr) && sinks_want())
 		emit_syscall(1, t, nr, args, 0);
@@ -236,7 +267,13 @@ static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == 435; }
 static void on_seccomp_stop(struct thread *t)
 {
 	struct pdig_syscall_info info;
-	t->seccomp = true;
+	if (!t->seccomp) {
+		/* Not pdig's filter but the process's own (RET_TRACE in a filter
+		 * of its own, attach mode): the syscall-entry stop before this one
+		 * was the entry. */
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
 	uint64_t nr = COMPAT_NONE;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
 	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
@@ -273,7 +310,14 @@ static void on_syscall_stop(struct thread *t)
 			resume(t->tid, PTRACE_CONT, 0);
 			return;
 		}
-		int injected = tracer.inject_seccomp ? inject_seccomp(t) : -1;
+		pid_t tid = t->tid;
+		bool tried = tracer.inject_seccomp;
+		int injected = tried ? inject_seccomp(t) : -1;
+		if (tried) {
+			/* deaths reaped during the injection may have moved or removed t */
+			if (!(t = threads_find(tid)))
+				return;
+		}
 		if (injected >= 0) {
 			/* the syscall is re-issued and reported afresh */
 			t->state = TS_RUNNING;
@@ -325,6 +369,12 @@ static void on_clone_event(pid_t tid)
 			/* its first stop is still to come: leave it the creator's syscall */
 			ct->child_pending = true;
 			ct->creator_pid = t->pid ? t->pid : t->tid;
+			if (!clone_flags_of(t, &ct->creator_flags)) {
+				/* unreadable: let /proc decide the child's process */
+				pid_t tgid, ppid;
+				read_ids(ct->tid, &tgid, &ppid);
+				ct->creator_flags = tgid == ct->creator_pid ? 0x00010000 : 0;
+			}
 			ct->creator_nr = t->nr;
 			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
 		}
@@ -342,21 +392,22 @@ static void on_exec_event(pid_t tid)
 	unsigned long former = (unsigned long)tid;
 	procfs_forget_image(); /* the remembered argv/env/exe are the old image's */
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
-	mem_release(tid);
-	mem_release((pid_t)former);
 	struct thread *t;
 	if ((pid_t)former != tid) {
 		threads_remove(tid);
 		t = threads_rename((pid_t)former, tid);
+		/* the filename now lives only in what was kept at the entry */
+		mem_rename((pid_t)former, tid);
 		if (t) {
 			t->pid = tid;
 			emit_procexit((pid_t)former, 0);
-			if (t->state == TS_IN_SYSCALL && sinks_want())
-				emit_syscall(0, t, t->nr, t->args, 0); /* pair the exit with an enter on the new tid */
+			if (t->state == TS_IN_SYSCALL && sinks_want()) /* pair the exit with an enter on the new tid */
+				emit_syscall_in(MEM_EXIT, 0, t, t->nr, t->args, 0);
 		}
 	} else {
 		t = threads_find(tid);
 	}
+	mem_release(tid); /* the old image's strings must not meet the new one */
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;

@@ -23,6 +23,8 @@ struct mem_ctx {
 
 /* Forget the strings kept for tid's current syscall. */
 void mem_release(pid_t tid);
+/* Hand them to another tid (exec from a non-leader thread). */
+void mem_rename(pid_t from, pid_t to);
 
 void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx);
 

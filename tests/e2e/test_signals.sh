@@ -35,12 +35,13 @@ wait $p
 expect_eq "$?" 143 "SIGTERM to pdig is forwarded (sleep dies of SIGTERM)"
 
 # exec from a non-leader thread
-F='*%proc.name|%proc.pid|%thread.tid|%evt.dir|%evt.type|%evt.res'
+F='*%proc.name|%proc.pid|%thread.tid|%evt.dir|%evt.type|%evt.res|%evt.args'
 consume_run "$WORK/out" "$F" -- timeout 20 "$PDIG" "$HELPERS/thread_exec" /bin/echo done >"$WORK/stdout"
 expect_eq "$PRC" 0 "exec from a thread: exit status 0"
 pid=$(awk '/^pid/ {print $2}' "$WORK/stdout")
 expect_grep "$WORK/stdout" '^done$' "exec from a thread: new program ran"
-expect_grep "$WORK/out" "^echo\|$pid\|$pid\|<\|execve\|SUCCESS$" "execve exit names echo under the process's pid"
+expect_grep "$WORK/out" "^echo\|$pid\|$pid\|<\|execve\|SUCCESS\|" "execve exit names echo under the process's pid"
+expect_grep "$WORK/out" "\|$pid\|$pid\|>\|execve\|.*\|filename=/bin/echo" "the enter paired on the leader's tid keeps the filename"
 expect_grep "$WORK/out" "^echo\|$pid\|$pid\|>\|procexit\|" "procexit of the process"
 
 # NO_NEW_PRIVS only when pdig lacks CAP_SYS_ADMIN
