@@ -5,6 +5,7 @@
 #ifndef PDIG_PROCFS_H
 #define PDIG_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,17 +14,34 @@
 /* Wire st to the /proc readers (st->ctx is set to NULL). */
 void procfs_state_init(struct tracee_state *st);
 
-/* Drop cached state (the pidfd) of process pid; call when it exits so a
- * reused pid never meets a stale entry. */
-void procfs_forget(int64_t pid);
+/* Drop what is cached of thread tid (and its pidfd if it is a process);
+ * call when it exits so a reused id never meets a stale entry. */
+void procfs_forget(int64_t tid);
+
+/* Caching across events. A thread's credentials and cwd are read once and
+ * kept until it makes a syscall that changes them: the tracer must stop at
+ * every procfs_watched syscall, whatever it traces, and report it with
+ * procfs_note_syscall at its entry and again at its exit. Off until
+ * enabled (then every snapshot reads everything). */
+void procfs_cache_enable(bool on);
+bool procfs_watched(uint64_t nr);
+void procfs_note_syscall(int64_t tid, uint64_t nr);
+
+/* A clone made child from creator (flags as the kernel got them): the
+ * child starts with the credentials, cwd and, for a thread, the stat of
+ * its creator, so its first snapshot costs no read. Call while the creator
+ * is still in the clone (its credentials are then the child's). */
+void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags);
+
+/* tid's exec succeeded: its process image and credentials are new. */
+void procfs_forget_exec(int64_t tid);
+
+/* Process id and parent process id of a thread (cached status); 0 ok. */
+int procfs_ids(int64_t tid, int64_t *tgid, int64_t *ppid);
 
 /* The number after "Key:" in /proc/<tid>/status (Tgid, PPid, TracerPid...),
  * or -1 if the thread or the key is missing. */
 int64_t procfs_status_field(int64_t tid, const char *key);
-
-/* Drop the remembered per-process fields (see procfs.c); the tracer calls
- * it at every exec, although the argv/envp layout check would catch it. */
-void procfs_forget_image(void);
 
 /* The sock() fallback used when pidfd_getfd is refused: looks the socket
  * inode up in /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix}. Exposed for tests.

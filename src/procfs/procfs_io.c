@@ -46,6 +46,24 @@ ssize_t pf_read(const char *path, char *buf, size_t cap)
 	return n;
 }
 
+ssize_t pf_pread(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t r = pread(fd, buf + got, cap - got, (off_t)got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1; /* ESRCH: the thread is gone */
+		}
+		got += (size_t)r;
+		/* a short read is the end: these files are produced whole */
+		if (r == 0 || got < cap)
+			break;
+	}
+	return (ssize_t)got;
+}
+
 ssize_t pf_readlink(const char *path, char *buf, size_t cap)
 {
 	if (cap == 0)

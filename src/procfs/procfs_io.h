@@ -13,6 +13,11 @@ int pf_path(char *buf, size_t cap, int64_t id, const char *what);
  * Returns the byte count or -1 if it cannot be opened/read. */
 ssize_t pf_read(const char *path, char *buf, size_t cap);
 
+/* The whole of an open /proc file again, from offset 0, at most cap bytes:
+ * a kept fd re-reads the current state. -1 once its thread is gone. For
+ * files produced in one piece (stat, status): a short read ends it. */
+ssize_t pf_pread(int fd, char *buf, size_t cap);
+
 /* readlink into buf, truncated to cap-1 and always NUL-terminated.
  * Returns the length or -1. */
 ssize_t pf_readlink(const char *path, char *buf, size_t cap);

@@ -3,6 +3,7 @@
  * kernel knows. When that is refused (no ptrace rights, old kernel) the
  * socket's inode is looked up in /proc/<pid>/net/ tables instead. */
 #include "procfs.h"
+#include "procfs_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,7 +37,7 @@ static struct {
 } pidfds[PIDFD_SLOTS];
 static unsigned pidfd_next;
 
-void procfs_forget(int64_t pid)
+void procfs_forget_pidfd(int64_t pid)
 {
 	for (unsigned i = 0; i < PIDFD_SLOTS; i++) {
 		if (pidfds[i].pid == pid && pid != 0) {
@@ -76,7 +77,7 @@ static int grab_fd(int64_t pid, int64_t fd)
 		 * reused by now); retry once with a fresh one. */
 		if (errno != ESRCH)
 			return -1;
-		procfs_forget(pid);
+		procfs_forget_pidfd(pid);
 	}
 	return -1;
 }

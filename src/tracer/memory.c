@@ -35,6 +35,10 @@ static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 		return 0;
 	if (!addr || addr + len < addr)
 		return -1;
+	if (m->pin && addr == m->pin_addr && len <= sizeof *m->pin) {
+		memcpy(dst, m->pin, len);
+		return (ssize_t)len;
+	}
 	if (!m->peek_only) {
 		struct iovec local = { dst, len }, remote = { (void *)addr, len };
 		ssize_t n = process_vm_readv(m->tid, &local, 1, &remote, 1, 0);

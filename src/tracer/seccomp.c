@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../procfs/procfs.h"
 #include "kernel_abi.h"
 #include "seccomp.h"
 
@@ -29,9 +30,13 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
  * forward to the final RET_TRACE; falling through reaches RET_ALLOW. */
 int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 {
-	/* clone and clone3 always stop, so CLONE_UNTRACED can be cleared */
+	/* clone and clone3 always stop, so CLONE_UNTRACED can be cleared;
+	 * so do the few calls that make cached process state stale */
 	struct syscall_set s = *set;
 	s.on[SYS_clone] = s.on[435] = 1;
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		if (procfs_watched((uint64_t)nr))
+			s.on[nr] = 1;
 	set = &s;
 	int count = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)

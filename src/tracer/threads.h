@@ -18,6 +18,10 @@ struct thread {
 	uint8_t state;
 	bool attached;          /* seen at least one stop */
 	bool child_pending;     /* creator's clone exit still to be emitted for it */
+	bool silent;            /* in a syscall stopped at for procfs_watched only */
+	bool clone3_flags_ok;   /* clone3: its flags, read once at the entry */
+	bool creator_flags_read; /* creator_flags read, not guessed */
+	uint64_t clone3_flags;
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
 	uint32_t stops;         /* ptrace stops seen (CPU placement samples busy threads) */

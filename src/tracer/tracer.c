@@ -42,6 +42,8 @@ void core_init(const struct tracer_opts *o)
 	tracer.set = o->set;
 	tracer.verbose = o->verbose;
 	procfs_state_init(&proc_state);
+	/* every syscall that invalidates a cached read stops (seccomp.c) */
+	procfs_cache_enable(true);
 	placement_init(!o->no_follow_cpu);
 	tracee_mem_init(&mem, &mem_ctx);
 }
@@ -70,8 +72,8 @@ static pid_t thread_pid(const struct thread *ct)
 {
 	struct thread *t = (struct thread *)ct;
 	if (!t->pid) {
-		int64_t v = procfs_status_field(t->tid, "Tgid");
-		t->pid = v > 0 ? (pid_t)v : t->tid;
+		int64_t tgid, ppid;
+		t->pid = procfs_ids(t->tid, &tgid, &ppid) == 0 && tgid > 0 ? (pid_t)tgid : t->tid;
 	}
 	return t->pid;
 }
@@ -97,6 +99,16 @@ static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thre
 	mem_ctx.tid = t->tid;
 	mem_ctx.peek_only = 0;
 	mem_ctx.phase = phase;
+	/* clone3 flags, read at the entry: the creator's own, or for a new
+	 * child the ones its creator passed */
+	mem_ctx.pin = NULL;
+	if (nr == 435 && is_exit) {
+		if (t->state == TS_IN_SYSCALL && t->nr == 435 && t->clone3_flags_ok)
+			mem_ctx.pin = &t->clone3_flags;
+		else if (t->state != TS_IN_SYSCALL && t->creator_nr == 435 && t->creator_flags_read)
+			mem_ctx.pin = &t->creator_flags;
+		mem_ctx.pin_addr = args[0];
+	}
 	c.mem = &mem;
 	c.st = &proc_state;
 	emit(encode_syscall(is_exit, &c, event_buf, sizeof event_buf));
@@ -124,10 +136,10 @@ static void run_on(struct thread *t)
 /* Tgid and parent pid of a thread, from /proc (process events only). */
 static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	int64_t v = procfs_status_field(tid, "Tgid");
-	*tgid = v > 0 ? (pid_t)v : tid;
-	v = procfs_status_field(tid, "PPid");
-	*ppid = v > 0 ? (pid_t)v : 0;
+	int64_t pid = 0, parent = 0;
+	procfs_ids(tid, &pid, &parent);
+	*tgid = pid > 0 ? (pid_t)pid : tid;
+	*ppid = parent > 0 ? (pid_t)parent : 0;
 }
 
 static bool traced(uint64_t nr)
@@ -174,7 +186,11 @@ static bool clone_flags_of(const struct thread *t, uint64_t *flags)
 	}
 	if (t->nr != 435)
 		return *flags = 0, t->nr == SYS_fork || t->nr == SYS_vfork;
-	struct mem_ctx ctx = { t->tid, 0, MEM_PLAIN };
+	if (t->clone3_flags_ok) {
+		*flags = t->clone3_flags;
+		return true;
+	}
+	struct mem_ctx ctx = { .tid = t->tid, .phase = MEM_PLAIN };
 	struct tracee_mem m;
 	tracee_mem_init(&m, &ctx);
 	return t->args[1] >= 8 && mem_read_exact(&m, t->args[0], flags, sizeof *flags) == 0;
@@ -234,6 +250,9 @@ static void on_new_thread(struct thread *t)
 		if (creator) {
 			nr = creator->nr;
 			memcpy(args, creator->args, sizeof args);
+			uint64_t flags;
+			if (sinks_want() && clone_flags_of(creator, &flags))
+				procfs_note_clone(t->tid, creator->tid, flags);
 		}
 		if (tracer.attach_mode)
 			t->seccomp = creator ? creator->seccomp : process_filtered(tgid) || process_filtered(ppid);
@@ -254,6 +273,7 @@ void core_describe_new_process(struct thread *t)
 
 static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args)
 {
+	t->silent = false;
 	t->nr = nr;
 	memcpy(t->args, args, sizeof t->args);
 	t->state = TS_IN_SYSCALL;
@@ -263,6 +283,19 @@ static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args
 }
 
 static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == 435; }
+
+/* A syscall with no event wanted that may change what procfs caches:
+ * waited for to its exit, where the change is done, without events. */
+static bool watch_silently(struct thread *t, uint64_t nr)
+{
+	if (traced(nr) || !procfs_watched(nr) || !sinks_want())
+		return false;
+	t->nr = nr;
+	t->silent = true;
+	t->state = TS_IN_SYSCALL;
+	resume(t->tid, PTRACE_SYSCALL, 0);
+	return true;
+}
 
 static void on_seccomp_stop(struct thread *t)
 {
@@ -286,6 +319,9 @@ static void on_seccomp_stop(struct thread *t)
 	/* clone and clone3 always stop, traced or not, so no child escapes */
 	if (is_clone_call(nr))
 		keep_traced(t, info.arch, nr, info.seccomp.args, info.stack_pointer);
+	procfs_note_syscall(t->tid, nr);
+	if (watch_silently(t, nr))
+		return;
 	if (!traced(nr) || !sinks_want()) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
@@ -327,16 +363,25 @@ static void on_syscall_stop(struct thread *t)
 		uint64_t nr = compat_native_nr(info.arch, info.entry.nr, &tracer.unrecorded_compat);
 		if (is_clone_call(nr))
 			keep_traced(t, info.arch, nr, info.entry.args, info.stack_pointer);
+		procfs_note_syscall(t->tid, nr);
 		if (traced(nr) && sinks_want()) {
 			on_syscall_entry(t, nr, info.entry.args);
 			return;
 		}
+		if (watch_silently(t, nr))
+			return;
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_SYSCALL, 0);
 		return;
 	}
-	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL && sinks_want())
-		emit_syscall_in(MEM_EXIT, 1, t, t->nr, t->args, info.exit.rval);
+	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL) {
+		/* a change the entry announced is done now: cached reads made
+		 * meanwhile are stale */
+		procfs_note_syscall(t->tid, t->nr);
+		if (sinks_want() && !t->silent)
+			emit_syscall_in(MEM_EXIT, 1, t, t->nr, t->args, info.exit.rval);
+		t->silent = false;
+	}
 	mem_release(t->tid);
 	t->state = TS_RUNNING;
 	run_on(t);
@@ -369,7 +414,8 @@ static void on_clone_event(pid_t tid)
 			/* its first stop is still to come: leave it the creator's syscall */
 			ct->child_pending = true;
 			ct->creator_pid = t->pid ? t->pid : t->tid;
-			if (!clone_flags_of(t, &ct->creator_flags)) {
+			ct->creator_flags_read = clone_flags_of(t, &ct->creator_flags);
+			if (!ct->creator_flags_read) {
 				/* unreadable: let /proc decide the child's process */
 				pid_t tgid, ppid;
 				read_ids(ct->tid, &tgid, &ppid);
@@ -377,6 +423,8 @@ static void on_clone_event(pid_t tid)
 			}
 			ct->creator_nr = t->nr;
 			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
+			if (sinks_want() && ct->creator_flags_read)
+				procfs_note_clone(ct->tid, t->tid, ct->creator_flags);
 		}
 	}
 	if (t->state == TS_IN_SYSCALL && sinks_want())
@@ -390,8 +438,11 @@ static void on_clone_event(pid_t tid)
 static void on_exec_event(pid_t tid)
 {
 	unsigned long former = (unsigned long)tid;
-	procfs_forget_image(); /* the remembered argv/env/exe are the old image's */
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
+	/* the cached argv/env/exe and credentials are the old image's */
+	procfs_forget_exec(tid);
+	if ((pid_t)former != tid)
+		procfs_forget((pid_t)former);
 	struct thread *t;
 	if ((pid_t)former != tid) {
 		threads_remove(tid);
@@ -470,11 +521,9 @@ void core_on_death(pid_t tid, int status)
 	struct thread *t = threads_find(tid);
 	mem_release(tid);
 	if (t) {
-		bool leader = !t->pid || t->pid == tid;
 		emit_procexit(tid, status);
 		threads_remove(tid);
-		if (leader)
-			procfs_forget(tid);
+		procfs_forget(tid);
 	}
 	if (tid == tracer.main_pid)
 		tracer.main_status = status;

@@ -19,6 +19,9 @@ struct mem_ctx {
 	pid_t tid;
 	int peek_only;
 	enum mem_phase phase; /* entry: keep strings; exit: recall them */
+	/* 8 bytes at pin_addr already read (clone3 flags), or pin NULL */
+	const uint64_t *pin;
+	uint64_t pin_addr;
 };
 
 /* Forget the strings kept for tid's current syscall. */

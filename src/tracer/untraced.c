@@ -49,23 +49,32 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 	}
 	if (nr != 435 /* clone3 */)
 		return;
+	t->clone3_flags_ok = false;
 	size_t size = args[1];
 	if (size < 8 || size > CLONE_ARGS_MAX || (size & 7))
 		return; /* the kernel rejects these sizes itself */
 	uint64_t ca[CLONE_ARGS_MAX / 8];
-	struct mem_ctx ctx = { t->tid, 0, MEM_PLAIN };
+	struct mem_ctx ctx = { .tid = t->tid, .phase = MEM_PLAIN };
 	struct tracee_mem m;
 	tracee_mem_init(&m, &ctx);
-	if (mem_read_exact(&m, args[0], ca, size) < 0 || !(ca[0] & CLONE_UNTRACED_FLAG))
+	if (mem_read_exact(&m, args[0], ca, size) < 0)
+		return;
+	/* the clone exits report these flags: no need to read them again */
+	t->clone3_flags = ca[0] & ~CLONE_UNTRACED_FLAG;
+	t->clone3_flags_ok = true;
+	if (!(ca[0] & CLONE_UNTRACED_FLAG))
 		return;
 	ca[0] &= ~CLONE_UNTRACED_FLAG;
 	/* below the red zone of the stopped thread: free scratch space */
 	uint64_t copy = (sp - 128 - size) & ~15ull;
 	if (arch == PDIG_AUDIT_ARCH_I386 && copy > UINT32_MAX) {
 		/* int 0x80 from a 64-bit stack cannot point that high: clean it in place */
-		write_mem(t->tid, args[0], ca, size);
+		if (write_mem(t->tid, args[0], ca, size) < 0)
+			t->clone3_flags_ok = false;
 		return;
 	}
 	if (write_mem(t->tid, copy, ca, size) == 0 && set_arg0(t->tid, arch, copy) == 0)
 		args[0] = copy;
+	else
+		t->clone3_flags_ok = false; /* the kernel reads the original */
 }

@@ -18,9 +18,11 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procfs/procfs.h"
+#include "procfs/procfs_internal.h"
 #include "procfs/procfs_io.h"
 
 static int failures;
@@ -173,7 +175,24 @@ static void test_snapshot(void)
 	long kb = sysconf(_SC_PAGESIZE) / 1024;
 	/* saturates at 32 bits (ASan's shadow makes the size ~20 TiB) */
 	CHECK_EQ(s->vm_size_kb, size_pg * kb > UINT32_MAX ? UINT32_MAX : size_pg * kb);
-	CHECK_EQ(s->vm_rss_kb, rss_pg * kb);
+	/* rss is the mm's per-CPU-batched counter, as the driver reads it
+	 * (stat's field 24); statm sums it exactly, so they may differ by a
+	 * few batches of pages */
+	long stat_rss = -1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	char statbuf[1024];
+	size_t sn = f ? fread(statbuf, 1, sizeof statbuf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	statbuf[sn] = '\0';
+	char *after = strrchr(statbuf, ')');
+	for (int field = 2; after && field < 24; field++)
+		after = strchr(after + 1, ' ');
+	if (after)
+		stat_rss = strtol(after + 1, NULL, 10);
+	CHECK_EQ(s->vm_rss_kb, stat_rss * kb);
+	CHECK(s->vm_rss_kb + 1024 >= rss_pg * kb && s->vm_rss_kb <= rss_pg * kb + 1024);
 	CHECK_EQ(s->vm_swap_kb, 0);
 
 	/* Every v1 controller of the (inherited) cgroup file is an entry. */
@@ -614,6 +633,115 @@ static void test_lines(void)
 	unlink(path);
 }
 
+/* The parsers face a comm the tracee chose: spaces, parentheses, digits. */
+static void test_parsers(void)
+{
+	struct thread_stat ts;
+	char stat[] = "42 (a) 7 (b) S 9 10 11 34817 13 4194304 100 0 5 0 1 2 0 0 20 0 1 0 99 "
+	              "8192000 300 18446744073709551615 1 2 3 4 5 0 0 0 0 0 0 0 17 1 0 0 0 0 0 "
+	              "6 7 8 9 10 11 12";
+	CHECK_EQ(procfs_parse_stat(stat, strlen(stat), &ts), 0);
+	CHECK_STR(ts.comm, "a) 7 (b");
+	CHECK_EQ(ts.ptid, 9);
+	CHECK_EQ(ts.pgid, 10);
+	CHECK_EQ(ts.sid, 11);
+	CHECK_EQ(ts.tty, 34817);
+	CHECK_EQ(ts.pgft_min, 100);
+	CHECK_EQ(ts.pgft_maj, 5);
+	CHECK_EQ(ts.vm_size_kb, 8000);
+	CHECK_EQ(ts.vm_rss_kb, 300 * (sysconf(_SC_PAGESIZE) / 1024));
+	CHECK_EQ(ts.mm.arg_start, 9);
+	CHECK_EQ(ts.mm.env_end, 12);
+	/* cut anywhere: no field is read past the end */
+	for (size_t n = 0; n < strlen(stat); n++) {
+		char cut[sizeof stat];
+		memcpy(cut, stat, n);
+		cut[n] = 'X';
+		procfs_parse_stat(cut, n, &ts);
+	}
+	char none[] = "42 no parentheses";
+	CHECK_EQ(procfs_parse_stat(none, strlen(none), &ts), -1);
+
+	struct thread_status su;
+	bool have_tgid;
+	char status[] = "Name:\tx\nTgid:\t40\nPPid:\t1\nUid:\t1\t2\t3\t4\nGid:\t5\t6\t7\t8\n"
+	                "Groups:\t9 10\nNStgid:\t40\t3\nNSpid:\t41\t4\nVmSwap:\t  12 kB\nCapEff:\t00000000000000ff";
+	procfs_parse_status(status, strlen(status), &su, &have_tgid);
+	CHECK(have_tgid);
+	CHECK_EQ(su.pid, 40);
+	CHECK_EQ(su.ppid, 1);
+	CHECK_EQ(su.uid, 2);
+	CHECK_EQ(su.fsuid, 4);
+	CHECK_EQ(su.gid, 6);
+	CHECK_EQ(su.fsgid, 8);
+	CHECK_EQ(su.ngroups, 2);
+	CHECK_EQ(su.vpid, 3);
+	CHECK_EQ(su.vtid, 4);
+	CHECK_EQ(su.vm_swap_kb, 12);
+	CHECK_EQ(su.cap_eff, 0xff);
+	char no_tgid[] = "Name:\tx\nPPid:\t1";
+	procfs_parse_status(no_tgid, strlen(no_tgid), &su, &have_tgid);
+	CHECK(!have_tgid);
+}
+
+/* With caching on, a cwd or credential change shows once the tracer
+ * reports the syscall that made it, or once the cache ages out. */
+static void test_cache(void)
+{
+	int cmd[2], ack[2];
+	if (pipe(cmd) || pipe(ack))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(cmd[1]);
+		while (read(cmd[0], &c, 1) == 1) {
+			if (c == '/')
+				(void)!chdir("/");
+			else if (c == 't')
+				(void)!chdir(tmpdir);
+			else if (c == 'u')
+				(void)!setresuid(-1, 65534, -1);
+			(void)!write(ack[1], &c, 1);
+		}
+		_exit(0);
+	}
+	char c;
+	const struct proc_snapshot *s;
+#define DO(ch) (c = (ch), (void)!write(cmd[1], &c, 1), (void)!read(ack[0], &c, 1))
+	DO('t');
+	procfs_cache_enable(true);
+	s = st.proc(NULL, pid);
+	CHECK(s && !strcmp(s->cwd, tmpdir));
+	DO('/');
+	s = st.proc(NULL, pid);
+	CHECK(s && !strcmp(s->cwd, tmpdir)); /* not reported yet: still cached */
+	procfs_note_syscall(pid, 80 /* chdir */);
+	s = st.proc(NULL, pid);
+	CHECK(s && !strcmp(s->cwd, "/"));
+	DO('t');
+	struct timespec ttl = { 0, (long)(PROCFS_TTL_NS + 20000000ull) };
+	nanosleep(&ttl, NULL);
+	s = st.proc(NULL, pid);
+	CHECK(s && !strcmp(s->cwd, tmpdir)); /* aged out */
+	if (getuid() == 0) {
+		s = st.proc(NULL, pid);
+		CHECK(s && s->uid == 0);
+		DO('u');
+		procfs_note_syscall(pid, 117 /* setresuid */);
+		s = st.proc(NULL, pid);
+		CHECK(s && s->uid == 65534);
+	}
+#undef DO
+	procfs_cache_enable(false);
+	close(cmd[1]);
+	waitpid(pid, NULL, 0);
+	procfs_forget(pid);
+	close(cmd[0]);
+	close(ack[0]);
+	close(ack[1]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -644,6 +772,8 @@ int main(int argc, char **argv)
 	test_fd_stat();
 	test_cgroups();
 	test_lines();
+	test_parsers();
+	test_cache();
 	rmdir(tmpdir);
 	if (failures) {
 		fprintf(stderr, "%d check(s) failed\n", failures);

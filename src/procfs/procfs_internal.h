@@ -1,0 +1,91 @@
+/* Shared by the process-snapshot readers (procfs_snap.c) and the per-thread
+ * cache they read through (procfs_thread.c). Not part of the API. */
+#ifndef PDIG_PROCFS_INTERNAL_H
+#define PDIG_PROCFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "events/encoder.h"
+
+/* Where the kernel put argv and envp (stat fields 48-51): a fork child
+ * shares its parent's values until it execs, and exec always lays out a
+ * fresh stack, so equal values mean an equal, un-exec'd memory image. */
+struct mm_mark {
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+
+/* What /proc/<tid>/stat says of a thread. */
+struct thread_stat {
+	int64_t ptid, pgid, sid;
+	int32_t tty;
+	uint64_t pgft_maj, pgft_min;
+	uint32_t vm_size_kb, vm_rss_kb;
+	char comm[17];
+	struct mm_mark mm;
+};
+
+/* What /proc/<tid>/status says of it: only credentials, namespaces and swap,
+ * which change through the thread's own syscalls or slowly. */
+struct thread_status {
+	int64_t pid, ppid, vtid, vpid;
+	uint32_t uid, gid, fsuid, fsgid;
+	uint32_t vm_swap_kb;
+	uint64_t cap_eff;
+	gid_t groups[64]; /* enough to be useful; the writable check is conservative */
+	size_t ngroups;
+};
+
+/* One thread's cached reads. */
+struct tentry {
+	int64_t tid; /* 0 = free */
+	uint64_t used;
+	int stat_fd, status_fd; /* kept open: pread costs a third of open+read+close */
+	bool stat_ok, stat_reuse_once;
+	uint64_t stat_seq, stat_at;
+	struct thread_stat st;
+	uint64_t fdlimit; /* read with the stat */
+	bool status_ok;
+	uint64_t status_at;
+	struct thread_status su;
+	bool cwd_ok;
+	uint64_t cwd_gen, cwd_at;
+	/* a new thread whose stat is its creator's at the clone */
+	int64_t same_mm_as;
+	uint64_t clone_seq;
+	char cwd[PROC_STR_MAX]; /* last: a cleared entry keeps it, unused */
+};
+
+/* Cached values are used this long at most (ns); see procfs_snap.c. */
+#define PROCFS_TTL_NS 100000000ull
+
+uint64_t procfs_mono_ns(void);
+
+/* The thread's entry, created (maybe evicting the least recently used) if
+ * absent; never NULL for tid > 0. */
+struct tentry *tc_get(int64_t tid);
+struct tentry *tc_find(int64_t tid);
+/* Re-read stat / status through the kept fds; 0 ok, -1 if the thread is gone. */
+int tc_read_stat(struct tentry *e);
+int tc_read_status(struct tentry *e);
+/* Fresh enough to be used without reading again? */
+bool tc_status_fresh(const struct tentry *e, uint64_t now);
+bool tc_cwd_fresh(const struct tentry *e, uint64_t now);
+void tc_read_cwd(struct tentry *e, uint64_t now);
+/* RLIMIT_NOFILE's soft limit of tid (prlimit, else /proc/<tid>/limits). */
+uint64_t tc_read_fdlimit(int64_t tid);
+/* The stat a new thread shares with its creator, when known; 0 ok. */
+int tc_stat_of_new_thread(struct tentry *e);
+
+/* tracee_state.proc (procfs_snap.c). */
+const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid);
+
+/* Close the cached pidfd of process pid (procfs_sock.c). */
+void procfs_forget_pidfd(int64_t pid);
+
+/* Parsers, exposed for the fuzz and unit tests. */
+int procfs_parse_stat(char *buf, size_t n, struct thread_stat *out);
+void procfs_parse_status(char *buf, size_t n, struct thread_status *out, bool *have_tgid);
+
+#endif

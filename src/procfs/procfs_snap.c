@@ -1,0 +1,316 @@
+/* Process snapshots for the process events (schema.md §4, "Content
+ * conventions"), assembled from three layers:
+ * - the thread's stat, re-read through a kept fd for each event (comm,
+ *   ppid, page faults, memory: what changes all the time);
+ * - its status and cwd, cached per thread (procfs_thread.c);
+ * - the fields only exec changes (exe, args, env, root, cgroups...), cached
+ *   per process and shared with its threads and un-exec'd fork children.
+ * A cached value lives PROCFS_TTL_NS at most, which bounds what an in-place
+ * change nobody reports (setproctitle, a loginuid write, a cgroup move, a
+ * renamed cwd) can leave stale. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "procfs_internal.h"
+#include "procfs_io.h"
+
+#ifndef ST_RDONLY
+#define ST_RDONLY 1
+#endif
+
+/* One snapshot, reused: proc() results are valid until the next call. */
+static struct proc_snapshot snap;
+
+/* Scratch for cmdline/cgroup text; static to keep the stack small. */
+static char scratch[2 * PROC_STR_MAX];
+
+/* Copies a NUL-separated list (cmdline args, environ) bounded to cap bytes;
+ * a cut entry still ends in NUL. Returns the length. */
+static size_t copy_strlist(char *dst, size_t cap, const char *src, size_t len)
+{
+	if (len > cap)
+		len = cap;
+	memcpy(dst, src, len);
+	if (len && dst[len - 1] != '\0') {
+		if (len == cap)
+			dst[len - 1] = '\0';
+		else
+			dst[len++] = '\0';
+	}
+	return len;
+}
+
+static void read_cmdline(struct proc_snapshot *s, const char *path)
+{
+	/* argv[0] up to PROC_STR_MAX plus args up to PROC_STR_MAX: a larger
+	 * argv is cut, never read in full. */
+	ssize_t n = pf_read(path, scratch, sizeof(scratch));
+	if (n <= 0) {
+		/* kernel thread or zombie: no argv */
+		memcpy(s->exe, s->comm, sizeof(s->comm));
+		return;
+	}
+	size_t len = (size_t)n;
+	char *nul = memchr(scratch, '\0', len);
+	size_t a0 = nul ? (size_t)(nul - scratch) : len;
+	size_t e = a0 < PROC_STR_MAX - 1 ? a0 : PROC_STR_MAX - 1;
+	memcpy(s->exe, scratch, e);
+	s->exe[e] = '\0';
+	if (!nul)
+		return;
+	size_t off = a0 + 1;
+	s->args_len = copy_strlist(s->args, PROC_STR_MAX, scratch + off, len - off);
+}
+
+static void read_env(struct proc_snapshot *s, const char *path)
+{
+	ssize_t n = pf_read(path, scratch, PROC_STR_MAX);
+	if (n > 0)
+		s->env_len = copy_strlist(s->env, PROC_STR_MAX, scratch, (size_t)n);
+}
+
+static void read_cgroups(struct proc_snapshot *s, const char *path)
+{
+	ssize_t n = pf_read(path, scratch, sizeof(scratch));
+	/* a full buffer may end mid-line: keep whole lines only, so no cut
+	 * path is reported as a real cgroup */
+	if (n == (ssize_t)sizeof(scratch)) {
+		char *nl = memrchr(scratch, '\n', sizeof(scratch));
+		n = nl ? nl - scratch + 1 : 0;
+	}
+	if (n > 0)
+		s->cgroups_len = procfs_cgroups_convert(scratch, (size_t)n, s->cgroups, sizeof(s->cgroups));
+}
+
+static int32_t read_loginuid(const char *path)
+{
+	char buf[32];
+	ssize_t n = pf_read(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *end;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (end == buf || v >= 4294967295ULL)
+		return -1;
+	return (int32_t)v;
+}
+
+/* A simplified inode_permission(MAY_WRITE) for the exe, checked with the
+ * process's fs ids, like the kernel driver: read-only fs -> no; owner ->
+ * yes; CAP_DAC_OVERRIDE/CAP_FOWNER -> yes; else the group/other w bit. */
+static uint8_t exe_writable(const char *exe_link, const struct thread_status *x)
+{
+	struct stat st;
+	struct statfs sf;
+	if (stat(exe_link, &st) != 0)
+		return 0;
+	if (statfs(exe_link, &sf) == 0 && (sf.f_flags & ST_RDONLY))
+		return 0;
+	if (st.st_uid == x->fsuid)
+		return 1;
+	if (x->cap_eff & ((1ULL << 1) | (1ULL << 3)))
+		return 1;
+	int in_group = st.st_gid == x->fsgid;
+	for (size_t i = 0; !in_group && i < x->ngroups; i++)
+		in_group = st.st_gid == x->groups[i];
+	return (st.st_mode & (in_group ? S_IWGRP : S_IWOTH)) ? 1 : 0;
+}
+
+/* The exec-only fields of a few recently seen processes: a busy process's
+ * threads and fork children reuse its entry instead of 9 more reads. */
+#define IMG_SLOTS 4
+static struct image {
+	int64_t pid; /* 0 = free */
+	uint64_t at, used;
+	struct mm_mark mm;
+	uint32_t fsuid, fsgid;
+	uint64_t cap_eff;
+	uint8_t exe_writable;
+	int32_t loginuid;
+	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX], root[PROC_STR_MAX];
+	char args[PROC_STR_MAX], env[PROC_STR_MAX], cgroups[PROC_STR_MAX];
+	size_t args_len, env_len, cgroups_len;
+} images[IMG_SLOTS];
+static uint64_t image_clock;
+
+static struct image *image_find(int64_t pid)
+{
+	for (int i = 0; i < IMG_SLOTS; i++)
+		if (pid > 0 && images[i].pid == pid)
+			return &images[i];
+	return NULL;
+}
+
+static bool image_usable(const struct image *h, const struct mm_mark *mm, const struct thread_status *x,
+                         uint64_t now)
+{
+	return mm->arg_start != 0 && !memcmp(mm, &h->mm, sizeof *mm) && x->fsuid == h->fsuid &&
+	       x->fsgid == h->fsgid && x->cap_eff == h->cap_eff && now - h->at < PROCFS_TTL_NS;
+}
+
+/* Only for the same process, or its child before any exec. */
+static bool inherit(struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x,
+                    uint64_t now)
+{
+	struct image *h = image_find(s->pid);
+	if (!h && s->tid == s->pid)
+		h = image_find(s->ptid);
+	if (!h || !image_usable(h, mm, x, now))
+		return false;
+	h->used = ++image_clock;
+	memcpy(s->exe, h->exe, sizeof s->exe);
+	memcpy(s->exepath, h->exepath, sizeof s->exepath);
+	memcpy(s->root, h->root, sizeof s->root);
+	memcpy(s->args, h->args, h->args_len);
+	memcpy(s->env, h->env, h->env_len);
+	memcpy(s->cgroups, h->cgroups, h->cgroups_len);
+	s->args_len = h->args_len;
+	s->env_len = h->env_len;
+	s->cgroups_len = h->cgroups_len;
+	s->exe_writable = h->exe_writable;
+	s->loginuid = h->loginuid;
+	return true;
+}
+
+static void remember(const struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x,
+                     uint64_t now)
+{
+	if (mm->arg_start == 0)
+		return;
+	struct image *h = image_find(s->pid);
+	for (int i = 0; !h && i < IMG_SLOTS; i++)
+		if (!images[i].pid)
+			h = &images[i];
+	for (int i = 0; !h && i < IMG_SLOTS; i++)
+		if (!h || images[i].used < h->used)
+			h = &images[i];
+	h->pid = s->pid;
+	h->at = now;
+	h->used = ++image_clock;
+	h->mm = *mm;
+	h->fsuid = x->fsuid;
+	h->fsgid = x->fsgid;
+	h->cap_eff = x->cap_eff;
+	h->exe_writable = s->exe_writable;
+	h->loginuid = s->loginuid;
+	memcpy(h->exe, s->exe, sizeof h->exe);
+	memcpy(h->exepath, s->exepath, sizeof h->exepath);
+	memcpy(h->root, s->root, sizeof h->root);
+	memcpy(h->args, s->args, s->args_len);
+	memcpy(h->env, s->env, s->env_len);
+	memcpy(h->cgroups, s->cgroups, s->cgroups_len);
+	h->args_len = s->args_len;
+	h->env_len = s->env_len;
+	h->cgroups_len = s->cgroups_len;
+}
+
+void procfs_forget_exec(int64_t tid)
+{
+	struct image *h = image_find(tid);
+	if (h)
+		h->pid = 0;
+	/* a set-id program changes the credentials */
+	struct tentry *e = tc_find(tid);
+	if (e)
+		e->status_ok = false;
+}
+
+/* The exec-only fields, read in full. */
+static void read_image(struct proc_snapshot *s, const struct thread_status *x)
+{
+	char path[64];
+	int64_t tid = s->tid;
+	if (!pf_path(path, sizeof(path), tid, "cmdline"))
+		read_cmdline(s, path);
+	if (!pf_path(path, sizeof(path), tid, "environ"))
+		read_env(s, path);
+	if (!pf_path(path, sizeof(path), tid, "exe")) {
+		pf_readlink(path, s->exepath, sizeof(s->exepath));
+		s->exe_writable = exe_writable(path, x);
+	}
+	if (!pf_path(path, sizeof(path), tid, "root"))
+		pf_readlink(path, s->root, sizeof(s->root));
+	if (!pf_path(path, sizeof(path), tid, "loginuid"))
+		s->loginuid = read_loginuid(path);
+	if (!pf_path(path, sizeof(path), tid, "cgroup"))
+		read_cgroups(s, path);
+}
+
+/* The thread's stat as of now: a pread, or what its creator's clone just
+ * read (a new thread shares its creator's mm, comm and process ids). */
+static int fresh_stat(struct tentry *e, uint64_t now, bool *derived)
+{
+	*derived = e->same_mm_as && tc_stat_of_new_thread(e) == 0;
+	if (*derived)
+		return 0;
+	if (e->stat_reuse_once && e->stat_ok && now - e->stat_at < PROCFS_TTL_NS / 10) {
+		e->stat_reuse_once = false;
+		return 0;
+	}
+	return tc_read_stat(e);
+}
+
+const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
+{
+	struct proc_snapshot *s = &snap;
+	(void)ctx;
+	memset(s, 0, sizeof(*s));
+	s->loginuid = -1;
+	struct tentry *e = tc_get(tid);
+	if (!e)
+		return NULL;
+	uint64_t now = procfs_mono_ns();
+	bool derived;
+	if (fresh_stat(e, now, &derived) || (!tc_status_fresh(e, now) && tc_read_status(e))) {
+		procfs_forget(tid);
+		return NULL;
+	}
+	const struct thread_stat *st = &e->st;
+	const struct thread_status *su = &e->su;
+	s->tid = tid;
+	s->pid = su->pid;
+	s->ptid = st->ptid;
+	s->pgid = st->pgid;
+	s->sid = st->sid;
+	s->tty = st->tty;
+	s->pgft_maj = st->pgft_maj;
+	s->pgft_min = st->pgft_min;
+	s->vm_size_kb = st->vm_size_kb;
+	s->vm_rss_kb = st->vm_rss_kb;
+	memcpy(s->comm, st->comm, sizeof s->comm);
+	s->vtid = su->vtid;
+	s->vpid = su->vpid;
+	s->uid = su->uid;
+	s->gid = su->gid;
+	s->vm_swap_kb = su->vm_swap_kb;
+	if (!tc_cwd_fresh(e, now))
+		tc_read_cwd(e, now);
+	memcpy(s->cwd, e->cwd, sizeof s->cwd);
+	/* a new thread shares its creator's limits */
+	if (!derived)
+		e->fdlimit = tc_read_fdlimit(tid);
+	s->fdlimit = e->fdlimit;
+	if (!inherit(s, &st->mm, su, now)) {
+		read_image(s, su);
+		remember(s, &st->mm, su, now);
+	}
+	return s;
+}
+
+int procfs_ids(int64_t tid, int64_t *tgid, int64_t *ppid)
+{
+	struct tentry *e = tc_get(tid);
+	if (!e || (!tc_status_fresh(e, procfs_mono_ns()) && tc_read_status(e)))
+		return -1;
+	*tgid = e->su.pid;
+	*ppid = e->su.ppid;
+	return 0;
+}
