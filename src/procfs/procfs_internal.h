@@ -51,10 +51,16 @@ struct tentry {
 	struct thread_status su;
 	bool cwd_ok;
 	uint64_t cwd_gen, cwd_at;
-	/* a new thread whose stat is its creator's at the clone */
-	int64_t same_mm_as;
+	/* a new thread or child whose stat derives from its creator's at
+	 * the clone (see tc_stat_of_new_thread) */
+	int64_t creator;
 	uint64_t clone_seq;
-	char cwd[PROC_STR_MAX]; /* last: a cleared entry keeps it, unused */
+	bool fork_child, clone_parent;
+	bool root_ok;
+	uint64_t root_gen, root_at;
+	/* last: a cleared entry keeps them, unused */
+	char cwd[PROC_STR_MAX];
+	char root[PROC_STR_MAX];
 };
 
 /* Cached values are used this long at most (ns); see procfs_snap.c. */
@@ -73,9 +79,12 @@ int tc_read_status(struct tentry *e);
 bool tc_status_fresh(const struct tentry *e, uint64_t now);
 bool tc_cwd_fresh(const struct tentry *e, uint64_t now);
 void tc_read_cwd(struct tentry *e, uint64_t now);
+/* The same for the root directory, which changes with the same calls. */
+bool tc_root_fresh(const struct tentry *e, uint64_t now);
+void tc_read_root(struct tentry *e, uint64_t now);
 /* RLIMIT_NOFILE's soft limit of tid (prlimit, else /proc/<tid>/limits). */
 uint64_t tc_read_fdlimit(int64_t tid);
-/* The stat a new thread shares with its creator, when known; 0 ok. */
+/* The stat of a new thread or child, from its creator's; 0 ok. */
 int tc_stat_of_new_thread(struct tentry *e);
 
 /* tracee_state.proc (procfs_snap.c). */

@@ -3,7 +3,7 @@
  * - the thread's stat, re-read through a kept fd for each event (comm,
  *   ppid, page faults, memory: what changes all the time);
  * - its status and cwd, cached per thread (procfs_thread.c);
- * - the fields only exec changes (exe, args, env, root, cgroups...), cached
+ * - the fields only exec changes (exe, args, env, loginuid, cgroups), cached
  *   per process and shared with its threads and un-exec'd fork children.
  * A cached value lives PROCFS_TTL_NS at most, which bounds what an in-place
  * change nobody reports (setproctitle, a loginuid write, a cgroup move, a
@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -47,11 +48,26 @@ static size_t copy_strlist(char *dst, size_t cap, const char *src, size_t len)
 	return len;
 }
 
-static void read_cmdline(struct proc_snapshot *s, const char *path)
+/* The argv or envp area straight from the process's memory: cheaper than
+ * /proc/<pid>/cmdline for a new process, and the same bytes while argv is
+ * as exec laid it out. Returns the byte count or -1. */
+static ssize_t read_area(int64_t pid, uint64_t start, uint64_t end, char *buf, size_t cap)
+{
+	if (!start || end <= start)
+		return -1;
+	size_t len = end - start < cap ? (size_t)(end - start) : cap;
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)start, len };
+	return process_vm_readv((pid_t)pid, &local, 1, &remote, 1, 0);
+}
+
+static void read_cmdline(struct proc_snapshot *s, const char *path, const struct mm_mark *mm)
 {
 	/* argv[0] up to PROC_STR_MAX plus args up to PROC_STR_MAX: a larger
-	 * argv is cut, never read in full. */
-	ssize_t n = pf_read(path, scratch, sizeof(scratch));
+	 * argv is cut, never read in full. A rewritten argv (no final NUL,
+	 * setproctitle) is left to the kernel's rules: /proc. */
+	ssize_t n = read_area(s->tid, mm->arg_start, mm->arg_end, scratch, sizeof(scratch));
+	if (n <= 0 || scratch[n - 1] != '\0')
+		n = pf_read(path, scratch, sizeof(scratch));
 	if (n <= 0) {
 		/* kernel thread or zombie: no argv */
 		memcpy(s->exe, s->comm, sizeof(s->comm));
@@ -69,9 +85,11 @@ static void read_cmdline(struct proc_snapshot *s, const char *path)
 	s->args_len = copy_strlist(s->args, PROC_STR_MAX, scratch + off, len - off);
 }
 
-static void read_env(struct proc_snapshot *s, const char *path)
+static void read_env(struct proc_snapshot *s, const char *path, const struct mm_mark *mm)
 {
-	ssize_t n = pf_read(path, scratch, PROC_STR_MAX);
+	ssize_t n = read_area(s->tid, mm->env_start, mm->env_end, scratch, PROC_STR_MAX);
+	if (n <= 0)
+		n = pf_read(path, scratch, PROC_STR_MAX);
 	if (n > 0)
 		s->env_len = copy_strlist(s->env, PROC_STR_MAX, scratch, (size_t)n);
 }
@@ -135,7 +153,7 @@ static struct image {
 	uint64_t cap_eff;
 	uint8_t exe_writable;
 	int32_t loginuid;
-	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX], root[PROC_STR_MAX];
+	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX];
 	char args[PROC_STR_MAX], env[PROC_STR_MAX], cgroups[PROC_STR_MAX];
 	size_t args_len, env_len, cgroups_len;
 } images[IMG_SLOTS];
@@ -168,7 +186,6 @@ static bool inherit(struct proc_snapshot *s, const struct mm_mark *mm, const str
 	h->used = ++image_clock;
 	memcpy(s->exe, h->exe, sizeof s->exe);
 	memcpy(s->exepath, h->exepath, sizeof s->exepath);
-	memcpy(s->root, h->root, sizeof s->root);
 	memcpy(s->args, h->args, h->args_len);
 	memcpy(s->env, h->env, h->env_len);
 	memcpy(s->cgroups, h->cgroups, h->cgroups_len);
@@ -203,7 +220,6 @@ static void remember(const struct proc_snapshot *s, const struct mm_mark *mm, co
 	h->loginuid = s->loginuid;
 	memcpy(h->exe, s->exe, sizeof h->exe);
 	memcpy(h->exepath, s->exepath, sizeof h->exepath);
-	memcpy(h->root, s->root, sizeof h->root);
 	memcpy(h->args, s->args, s->args_len);
 	memcpy(h->env, s->env, s->env_len);
 	memcpy(h->cgroups, s->cgroups, s->cgroups_len);
@@ -224,20 +240,18 @@ void procfs_forget_exec(int64_t tid)
 }
 
 /* The exec-only fields, read in full. */
-static void read_image(struct proc_snapshot *s, const struct thread_status *x)
+static void read_image(struct proc_snapshot *s, const struct thread_status *x, const struct mm_mark *mm)
 {
 	char path[64];
 	int64_t tid = s->tid;
 	if (!pf_path(path, sizeof(path), tid, "cmdline"))
-		read_cmdline(s, path);
+		read_cmdline(s, path, mm);
 	if (!pf_path(path, sizeof(path), tid, "environ"))
-		read_env(s, path);
+		read_env(s, path, mm);
 	if (!pf_path(path, sizeof(path), tid, "exe")) {
 		pf_readlink(path, s->exepath, sizeof(s->exepath));
 		s->exe_writable = exe_writable(path, x);
 	}
-	if (!pf_path(path, sizeof(path), tid, "root"))
-		pf_readlink(path, s->root, sizeof(s->root));
 	if (!pf_path(path, sizeof(path), tid, "loginuid"))
 		s->loginuid = read_loginuid(path);
 	if (!pf_path(path, sizeof(path), tid, "cgroup"))
@@ -248,7 +262,7 @@ static void read_image(struct proc_snapshot *s, const struct thread_status *x)
  * read (a new thread shares its creator's mm, comm and process ids). */
 static int fresh_stat(struct tentry *e, uint64_t now, bool *derived)
 {
-	*derived = e->same_mm_as && tc_stat_of_new_thread(e) == 0;
+	*derived = e->creator && tc_stat_of_new_thread(e) == 0;
 	if (*derived)
 		return 0;
 	if (e->stat_reuse_once && e->stat_ok && now - e->stat_at < PROCFS_TTL_NS / 10) {
@@ -294,12 +308,16 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	if (!tc_cwd_fresh(e, now))
 		tc_read_cwd(e, now);
 	memcpy(s->cwd, e->cwd, sizeof s->cwd);
+	/* exec keeps the root: cached like the cwd */
+	if (!tc_root_fresh(e, now))
+		tc_read_root(e, now);
+	memcpy(s->root, e->root, sizeof s->root);
 	/* a new thread shares its creator's limits */
 	if (!derived)
 		e->fdlimit = tc_read_fdlimit(tid);
 	s->fdlimit = e->fdlimit;
 	if (!inherit(s, &st->mm, su, now)) {
-		read_image(s, su);
+		read_image(s, su, &st->mm);
 		remember(s, &st->mm, su, now);
 	}
 	return s;

@@ -39,7 +39,7 @@ static void tc_clear(struct tentry *e)
 	if (e->status_fd >= 0)
 		close(e->status_fd);
 	memset(e, 0, offsetof(struct tentry, cwd));
-	e->cwd[0] = '\0';
+	e->cwd[0] = e->root[0] = '\0';
 	e->stat_fd = e->status_fd = -1;
 }
 
@@ -325,10 +325,28 @@ uint64_t tc_read_fdlimit(int64_t tid)
 	return strtoull(l, NULL, 10);
 }
 
+bool tc_root_fresh(const struct tentry *e, uint64_t now)
+{
+	return cache_on && e->root_ok && e->root_gen == cwd_gen && now - e->root_at < PROCFS_TTL_NS;
+}
+
+void tc_read_root(struct tentry *e, uint64_t now)
+{
+	char path[64];
+	e->root_ok = false;
+	e->root[0] = '\0';
+	uint64_t gen = cwd_gen;
+	if (pf_path(path, sizeof path, e->tid, "root") || pf_readlink(path, e->root, sizeof e->root) < 0)
+		return;
+	e->root_ok = true;
+	e->root_gen = gen;
+	e->root_at = now;
+}
+
 int tc_stat_of_new_thread(struct tentry *e)
 {
-	int64_t creator = e->same_mm_as;
-	e->same_mm_as = 0;
+	int64_t creator = e->creator;
+	e->creator = 0;
 	struct tentry *c = creator ? tc_find(creator) : NULL;
 	if (!c)
 		return -1;
@@ -342,6 +360,13 @@ int tc_stat_of_new_thread(struct tentry *e)
 	}
 	e->st = c->st;
 	e->fdlimit = c->fdlimit;
+	if (e->fork_child) {
+		/* A copy of the creator's mm, its own process: fault counts
+		 * start at zero, the parent is the creator's process. The rss is
+		 * the creator's; the kernel counts only the pages it copied. */
+		e->st.ptid = e->clone_parent ? c->st.ptid : c->su.pid;
+		e->st.pgft_maj = e->st.pgft_min = 0;
+	}
 	e->stat_ok = true;
 	e->stat_seq = ++seq;
 	e->stat_at = c->stat_at;
@@ -362,7 +387,7 @@ void procfs_cache_enable(bool on)
 }
 
 /* Syscalls after which a thread's credentials (status) or some thread's
- * cwd may have changed. exec is handled by procfs_forget_exec. */
+ * cwd or root may have changed. exec is handled by procfs_forget_exec. */
 static const uint16_t cred_calls[] = {
 	105, 106, 113, 114, 116, 117, 119, 122, 123, /* set*id, setgroups, setfs*id */
 	126,                                         /* capset */
@@ -401,9 +426,10 @@ void procfs_note_syscall(int64_t tid, uint64_t nr)
 void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 {
 	const uint64_t clone_thread = 0x00010000;
-	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET */
-	const uint64_t new_ns = 0x80 | 0x00020000 | 0xfe000000;
-	if (!cache_on || (flags & new_ns) || child <= 0 || child == creator)
+	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
+	 * NEWNET and CLONE_INTO_CGROUP: the child's view differs, read it */
+	const uint64_t own_view = 0x80 | 0x00020000 | 0xfe000000 | 0x200000000ull;
+	if (!cache_on || (flags & own_view) || child <= 0 || child == creator)
 		return;
 	uint64_t now = procfs_mono_ns();
 	struct tentry *c = tc_get(creator);
@@ -414,6 +440,8 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 		return;
 	if (!tc_cwd_fresh(c, now))
 		tc_read_cwd(c, now);
+	if (!tc_root_fresh(c, now))
+		tc_read_root(c, now);
 	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
 	if (!e)
 		return;
@@ -430,6 +458,12 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	e->cwd_gen = c->cwd_gen;
 	e->cwd_at = c->cwd_at;
 	memcpy(e->cwd, c->cwd, sizeof e->cwd);
-	e->same_mm_as = (flags & clone_thread) ? creator : 0;
+	e->root_ok = c->root_ok;
+	e->root_gen = c->root_gen;
+	e->root_at = c->root_at;
+	memcpy(e->root, c->root, sizeof e->root);
+	e->creator = creator;
+	e->fork_child = !(flags & clone_thread);
+	e->clone_parent = (flags & 0x00008000) != 0;
 	e->clone_seq = ++seq;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Threads and children created between chdir/fchdir and per-thread or
 # process-wide credential changes: both sides of every clone exit carry the
-# cwd, euid and egid the new thread saw itself. pdig caches cwd and
+# cwd, euid and egid the new thread saw itself, and the child side its
+# parent process id. pdig caches cwd and
 # credentials between events; this fails if a change is missed.
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
@@ -12,23 +13,23 @@ check() {
 	local label=$1; shift
 	"$PDIG" "$@" -w "$WORK/cap.scap" "$HELPERS/state_changes" "$WORK/dir a" "$WORK/b" 20 >"$WORK/truth"
 	expect_eq "$?" 0 "$label: state_changes exits 0"
-	sysdig -r "$WORK/cap.scap" -p '%evt.rawres|%thread.tid|%evt.arg.cwd|%evt.arg.uid|%evt.arg.gid' \
+	sysdig -r "$WORK/cap.scap" -p '%evt.rawres|%thread.tid|%evt.arg.cwd|%evt.arg.uid|%evt.arg.gid|%evt.rawarg.ptid' \
 		"evt.type in (clone,clone3,fork,vfork) and evt.dir=<" >"$WORK/events" 2>"$WORK/events.err"
-	local n=0 bad=0 who id cwd uid gid child parent
-	while IFS="|" read -r who id cwd uid gid; do
+	local n=0 bad=0 who id cwd uid gid ppid child parent
+	while IFS="|" read -r who id cwd uid gid ppid; do
 		[ "$who" = new ] || continue
 		n=$((n + 1))
-		child=$(grep -cxF "0|$id|$cwd|$uid|$gid" "$WORK/events")
-		parent=$(grep -c "^$id|[0-9]*|$(printf '%s' "$cwd" | sed 's/[]\/$*.^[]/\\&/g')|$uid|$gid\$" "$WORK/events")
+		child=$(grep -cxF "0|$id|$cwd|$uid|$gid|$ppid" "$WORK/events")
+		parent=$(grep -c "^$id|[0-9]*|$(printf '%s' "$cwd" | sed 's/[]\/$*.^[]/\\&/g')|$uid|$gid|[0-9]*\$" "$WORK/events")
 		if [ "$child" != 1 ] || [ "$parent" != 1 ]; then
 			bad=$((bad + 1))
-			fail "$label: new $id ($cwd, uid $uid, gid $gid): child side x$child, parent side x$parent: $(grep -E "^(0\|)?$id\|" "$WORK/events" | tr '\n' ' ')"
+			fail "$label: new $id ($cwd, uid $uid, gid $gid, ppid $ppid): child side x$child, parent side x$parent: $(grep -E "^(0\|)?$id\|" "$WORK/events" | tr '\n' ' ')"
 		fi
 	done <"$WORK/truth"
 	local want=$((2 * (3 + 20)))
 	[ "$(id -u)" = 0 ] && want=$((want + 6))
 	expect_eq "$n" "$want" "$label: threads and children reported by the program"
-	expect_eq "$bad" 0 "$label: clone exits whose cwd/uid/gid differ from what the new thread saw"
+	expect_eq "$bad" 0 "$label: clone exits whose cwd/uid/gid/ptid differ from what the new thread saw"
 }
 [ "$(id -u)" = 0 ] || echo "note: not root, so the credential changes are not exercised"
 check "default set"

@@ -28,6 +28,7 @@
 static int failures;
 static struct tracee_state st;
 static const char *helper;
+static char **main_argv;
 static char tmpdir[] = "/tmp/pdig-procfs-XXXXXX";
 
 #define CHECK(cond)                                                              \
@@ -684,6 +685,41 @@ static void test_parsers(void)
 	CHECK(!have_tgid);
 }
 
+/* A process that rewrote its argv in place (setproctitle, no final NUL):
+ * exe and args are what /proc/<pid>/cmdline shows, not the raw area. */
+static void test_rewritten_argv(void)
+{
+	int ready[2];
+	if (pipe(ready))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int n = 0;
+		while (main_argv[n])
+			n++;
+		char *end = main_argv[n - 1] + strlen(main_argv[n - 1]) + 1;
+		memset(main_argv[0], 'x', (size_t)(end - main_argv[0]));
+		(void)!write(ready[1], "r", 1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	(void)!read(ready[0], &c, 1);
+	char path[64], want[8192];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	ssize_t n = pf_read(path, want, sizeof want - 1);
+	CHECK(n > 0);
+	want[n > 0 ? n : 0] = '\0';
+	const struct proc_snapshot *s = st.proc(NULL, pid);
+	CHECK(s && s->exe[0] == 'x');
+	CHECK(s && !strncmp(s->exe, want, sizeof s->exe - 1));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	procfs_forget(pid);
+	close(ready[0]);
+	close(ready[1]);
+}
+
 /* With caching on, a cwd or credential change shows once the tracer
  * reports the syscall that made it, or once the cache ages out. */
 static void test_cache(void)
@@ -755,6 +791,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	helper = helper_abs;
+	main_argv = argv;
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 2;
@@ -773,6 +810,7 @@ int main(int argc, char **argv)
 	test_cgroups();
 	test_lines();
 	test_parsers();
+	test_rewritten_argv();
 	test_cache();
 	rmdir(tmpdir);
 	if (failures) {

@@ -1,9 +1,9 @@
 /* Creates threads and children between changes of cwd and credentials, so
  * any reuse of a stale cached value shows. Every new thread or child
  * prints the truth as it sees it, one line each:
- *   new|TID|CWD|EUID|EGID
+ *   new|TID|CWD|EUID|EGID|PPID
  * and the parent, after each creation, what its own side should say:
- *   parent|CHILD_TID|CWD|EUID|EGID
+ *   parent|CHILD_TID|CWD|EUID|EGID|PPID
  * Usage: state_changes DIR_A DIR_B [ROUNDS]. Credentials change only when
  * run as root (uid 65534 then). */
 #include <fcntl.h>
@@ -39,7 +39,7 @@ static void say(const char *who, long id)
 	if (!getcwd(cwd, sizeof cwd))
 		strcpy(cwd, "?");
 	pthread_mutex_lock(&out_lock);
-	printf("%s|%ld|%s|%ld|%ld\n", who, id, cwd, euid(), egid());
+	printf("%s|%ld|%s|%ld|%ld|%ld\n", who, id, cwd, euid(), egid(), (long)getppid());
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 }
