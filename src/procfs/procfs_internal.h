@@ -32,7 +32,7 @@ struct thread_status {
 	int64_t pid, ppid, vtid, vpid;
 	uint32_t uid, gid, fsuid, fsgid;
 	uint32_t vm_swap_kb;
-	uint64_t cap_eff;
+	uint64_t cap_eff, cap_bnd, cap_amb;
 	gid_t groups[64]; /* enough to be useful; the writable check is conservative */
 	size_t ngroups;
 };
@@ -49,6 +49,12 @@ struct tentry {
 	bool status_ok;
 	uint64_t status_at;
 	struct thread_status su;
+	/* exec'd since su was read: su still holds the caller's credentials,
+	 * which a program without set-id bits or file capabilities keeps */
+	bool exec_pending;
+	/* who shares this thread's mount view (0 = not known yet): set along
+	 * clones, renewed by setns/unshare; keys the exe facts */
+	uint64_t mnt_id;
 	bool cwd_ok;
 	uint64_t cwd_gen, cwd_at;
 	/* a new thread or child whose stat derives from its creator's at
@@ -92,6 +98,18 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid);
 
 /* Close the cached pidfd of process pid (procfs_sock.c). */
 void procfs_forget_pidfd(int64_t pid);
+
+/* An executable's facts (procfs_exe.c). */
+struct exe_facts {
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool rdonly, file_caps;
+};
+int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out);
+uint8_t procfs_exe_writable(const struct exe_facts *f, const struct thread_status *x);
+/* A mount-view id for e, made up if it has none yet. */
+uint64_t tc_mnt_id(struct tentry *e);
 
 /* Parsers, exposed for the fuzz and unit tests. */
 int procfs_parse_stat(char *buf, size_t n, struct thread_stat *out);

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -21,10 +20,6 @@
 #include "procfs.h"
 #include "procfs_internal.h"
 #include "procfs_io.h"
-
-#ifndef ST_RDONLY
-#define ST_RDONLY 1
-#endif
 
 /* One snapshot, reused: proc() results are valid until the next call. */
 static struct proc_snapshot snap;
@@ -121,27 +116,6 @@ static int32_t read_loginuid(const char *path)
 	return (int32_t)v;
 }
 
-/* A simplified inode_permission(MAY_WRITE) for the exe, checked with the
- * process's fs ids, like the kernel driver: read-only fs -> no; owner ->
- * yes; CAP_DAC_OVERRIDE/CAP_FOWNER -> yes; else the group/other w bit. */
-static uint8_t exe_writable(const char *exe_link, const struct thread_status *x)
-{
-	struct stat st;
-	struct statfs sf;
-	if (stat(exe_link, &st) != 0)
-		return 0;
-	if (statfs(exe_link, &sf) == 0 && (sf.f_flags & ST_RDONLY))
-		return 0;
-	if (st.st_uid == x->fsuid)
-		return 1;
-	if (x->cap_eff & ((1ULL << 1) | (1ULL << 3)))
-		return 1;
-	int in_group = st.st_gid == x->fsgid;
-	for (size_t i = 0; !in_group && i < x->ngroups; i++)
-		in_group = st.st_gid == x->groups[i];
-	return (st.st_mode & (in_group ? S_IWGRP : S_IWOTH)) ? 1 : 0;
-}
-
 /* The exec-only fields of a few recently seen processes: a busy process's
  * threads and fork children reuse its entry instead of 9 more reads. */
 #define IMG_SLOTS 4
@@ -233,25 +207,55 @@ void procfs_forget_exec(int64_t tid)
 	struct image *h = image_find(tid);
 	if (h)
 		h->pid = 0;
-	/* a set-id program changes the credentials */
+	/* a set-id program changes the credentials: see exec_creds */
 	struct tentry *e = tc_find(tid);
-	if (e)
+	if (e) {
+		e->exec_pending = tc_status_fresh(e, procfs_mono_ns());
 		e->status_ok = false;
+	}
 }
 
-/* The exec-only fields, read in full. */
-static void read_image(struct proc_snapshot *s, const struct thread_status *x, const struct mm_mark *mm)
+/* The credentials after an exec, without reading status when the program
+ * cannot have changed them: no set-id bit, no file capabilities. The ids
+ * stay; the fs ids follow the effective ones; the capabilities become the
+ * bounding set for root, the ambient set for anyone else (they only feed
+ * the writable flag). Fills s->exepath and *f on the way: returns 1 when
+ * the credentials are known, 0 when they must be read, -1 when the exe could
+ * not be looked at either. */
+static int exec_creds(struct tentry *e, struct proc_snapshot *s, struct exe_facts *f)
 {
+	char path[64];
+	e->exec_pending = false;
+	if (pf_path(path, sizeof path, e->tid, "exe") || pf_readlink(path, s->exepath, sizeof s->exepath) < 0 ||
+	    procfs_exe_facts(e->tid, tc_mnt_id(e), s->exepath, f))
+		return -1;
+	if ((f->mode & (S_ISUID | S_ISGID)) || f->file_caps)
+		return 0;
+	struct thread_status *su = &e->su;
+	su->fsuid = su->uid;
+	su->fsgid = su->gid;
+	su->cap_eff = su->uid == 0 ? su->cap_bnd : su->cap_amb;
+	su->vm_swap_kb = 0; /* a new mm */
+	e->status_ok = true;
+	return 1;
+}
+
+/* The exec-only fields, read in full. f: the exe's facts, if known. */
+static void read_image(struct tentry *e, struct proc_snapshot *s, const struct exe_facts *f)
+{
+	const struct thread_status *x = &e->su;
+	const struct mm_mark *mm = &e->st.mm;
 	char path[64];
 	int64_t tid = s->tid;
 	if (!pf_path(path, sizeof(path), tid, "cmdline"))
 		read_cmdline(s, path, mm);
 	if (!pf_path(path, sizeof(path), tid, "environ"))
 		read_env(s, path, mm);
-	if (!pf_path(path, sizeof(path), tid, "exe")) {
-		pf_readlink(path, s->exepath, sizeof(s->exepath));
-		s->exe_writable = exe_writable(path, x);
-	}
+	struct exe_facts facts;
+	if (!f && !pf_path(path, sizeof(path), tid, "exe") && pf_readlink(path, s->exepath, sizeof(s->exepath)) >= 0 &&
+	    procfs_exe_facts(tid, tc_mnt_id(e), s->exepath, &facts) == 0)
+		f = &facts;
+	s->exe_writable = f ? procfs_exe_writable(f, x) : 0;
 	if (!pf_path(path, sizeof(path), tid, "loginuid"))
 		s->loginuid = read_loginuid(path);
 	if (!pf_path(path, sizeof(path), tid, "cgroup"))
@@ -283,9 +287,20 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 		return NULL;
 	uint64_t now = procfs_mono_ns();
 	bool derived;
-	if (fresh_stat(e, now, &derived) || (!tc_status_fresh(e, now) && tc_read_status(e))) {
+	struct exe_facts facts;
+	const struct exe_facts *f = NULL;
+	if (fresh_stat(e, now, &derived)) {
 		procfs_forget(tid);
 		return NULL;
+	}
+	if (!tc_status_fresh(e, now)) {
+		int known = e->exec_pending ? exec_creds(e, s, &facts) : -1;
+		if (known >= 0)
+			f = &facts;
+		if (known < 1 && tc_read_status(e)) {
+			procfs_forget(tid);
+			return NULL;
+		}
 	}
 	const struct thread_stat *st = &e->st;
 	const struct thread_status *su = &e->su;
@@ -317,7 +332,7 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 		e->fdlimit = tc_read_fdlimit(tid);
 	s->fdlimit = e->fdlimit;
 	if (!inherit(s, &st->mm, su, now)) {
-		read_image(s, su, &st->mm);
+		read_image(e, s, f);
 		remember(s, &st->mm, su, now);
 	}
 	return s;

@@ -21,7 +21,7 @@
 #define TC_SLOTS 64
 
 static struct tentry table[TC_SLOTS];
-static uint64_t use_clock, seq;
+static uint64_t use_clock, seq, mnt_seq;
 static uint64_t cwd_gen; /* bumped by any chdir-like call of any tracee */
 static bool cache_on;
 
@@ -234,6 +234,10 @@ static void status_line(char *line, char *v, struct thread_status *s, bool *have
 		s->vpid = last_num(v);
 	} else if (!strcmp(line, "CapEff")) {
 		s->cap_eff = strtoull(v, NULL, 16);
+	} else if (!strcmp(line, "CapBnd")) {
+		s->cap_bnd = strtoull(v, NULL, 16);
+	} else if (!strcmp(line, "CapAmb")) {
+		s->cap_amb = strtoull(v, NULL, 16);
 	}
 }
 
@@ -275,6 +279,7 @@ int tc_read_status(struct tentry *e)
 	if (e->su.vpid < 0)
 		e->su.vpid = e->su.pid;
 	e->status_ok = true;
+	e->exec_pending = false;
 	e->status_at = procfs_mono_ns();
 	return 0;
 }
@@ -373,6 +378,13 @@ int tc_stat_of_new_thread(struct tentry *e)
 	return 0;
 }
 
+uint64_t tc_mnt_id(struct tentry *e)
+{
+	if (!e->mnt_id)
+		e->mnt_id = ++mnt_seq;
+	return e->mnt_id;
+}
+
 void procfs_forget(int64_t tid)
 {
 	struct tentry *e = tc_find(tid);
@@ -417,8 +429,11 @@ void procfs_note_syscall(int64_t tid, uint64_t nr)
 	for (size_t i = 0; i < sizeof cred_calls / sizeof *cred_calls; i++) {
 		if (nr == cred_calls[i]) {
 			struct tentry *e = tc_find(tid);
-			if (e)
-				e->status_ok = false;
+			if (e) {
+				e->status_ok = e->exec_pending = false;
+				if (nr == 308 || nr == 272) /* setns, unshare */
+					e->mnt_id = 0;
+			}
 		}
 	}
 }
@@ -462,6 +477,7 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	e->root_gen = c->root_gen;
 	e->root_at = c->root_at;
 	memcpy(e->root, c->root, sizeof e->root);
+	e->mnt_id = tc_mnt_id(c);
 	e->creator = creator;
 	e->fork_child = !(flags & clone_thread);
 	e->clone_parent = (flags & 0x00008000) != 0;

@@ -1,0 +1,90 @@
+/* What exec needs to know of an executable file: its mode and owner (for
+ * the writable flag and set-id), whether its filesystem is read-only and
+ * whether it carries file capabilities. Kept per (mount view, path) for
+ * PROCFS_TTL_NS: a shell or build running the same programs over and over
+ * stats each once. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/xattr.h>
+
+#include "procfs_internal.h"
+#include "procfs_io.h"
+
+#ifndef ST_RDONLY
+#define ST_RDONLY 1
+#endif
+
+#define EXE_SLOTS 8
+
+static struct {
+	uint64_t mnt_id, at, used;
+	struct exe_facts f;
+	char path[PROC_STR_MAX];
+} cache[EXE_SLOTS];
+static uint64_t clock_;
+
+/* The file behind /proc/<tid>/exe, not the path: the path names it in
+ * pdig's mount view, which need not be the tracee's. */
+static int read_facts(int64_t tid, struct exe_facts *f)
+{
+	char link[64];
+	struct stat st;
+	struct statfs sf;
+	memset(f, 0, sizeof *f);
+	if (pf_path(link, sizeof link, tid, "exe") || stat(link, &st) != 0)
+		return -1;
+	f->mode = st.st_mode;
+	f->uid = st.st_uid;
+	f->gid = st.st_gid;
+	f->rdonly = statfs(link, &sf) == 0 && (sf.f_flags & ST_RDONLY);
+	ssize_t n = getxattr(link, "security.capability", NULL, 0);
+	/* unknown (a refused read) counts as present: the caller then reads
+	 * the credentials rather than guessing them */
+	f->file_caps = n > 0 || (n < 0 && errno != ENODATA && errno != ENOTSUP);
+	return 0;
+}
+
+int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out)
+{
+	uint64_t now = procfs_mono_ns();
+	int victim = 0;
+	for (int i = 0; i < EXE_SLOTS; i++) {
+		if (mnt_id && cache[i].mnt_id == mnt_id && now - cache[i].at < PROCFS_TTL_NS &&
+		    !strcmp(cache[i].path, path)) {
+			cache[i].used = ++clock_;
+			*out = cache[i].f;
+			return 0;
+		}
+		if (cache[i].used < cache[victim].used)
+			victim = i;
+	}
+	if (read_facts(tid, out))
+		return -1;
+	if (mnt_id && strlen(path) < sizeof cache[victim].path) {
+		cache[victim].mnt_id = mnt_id;
+		cache[victim].at = now;
+		cache[victim].used = ++clock_;
+		cache[victim].f = *out;
+		strcpy(cache[victim].path, path);
+	}
+	return 0;
+}
+
+/* A simplified inode_permission(MAY_WRITE) with the process's fs ids, as
+ * the kernel driver checks it: read-only fs -> no; owner -> yes;
+ * CAP_DAC_OVERRIDE/CAP_FOWNER -> yes; else the group/other w bit. */
+uint8_t procfs_exe_writable(const struct exe_facts *f, const struct thread_status *x)
+{
+	if (f->rdonly)
+		return 0;
+	if (f->uid == x->fsuid)
+		return 1;
+	if (x->cap_eff & ((1ULL << 1) | (1ULL << 3)))
+		return 1;
+	int in_group = f->gid == x->fsgid;
+	for (size_t i = 0; !in_group && i < x->ngroups; i++)
+		in_group = f->gid == x->groups[i];
+	return (f->mode & (in_group ? S_IWGRP : S_IWOTH)) ? 1 : 0;
+}
