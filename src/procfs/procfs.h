@@ -26,6 +26,12 @@ void procfs_forget(int64_t tid);
 void procfs_cache_enable(bool on);
 bool procfs_watched(uint64_t nr);
 void procfs_note_syscall(int64_t tid, uint64_t nr);
+/* The same at a syscall's exit, with its arguments, result and the
+ * tracee's memory: also sees a loginuid or cgroup file opened for writing.
+ * The cached loginuid and cgroups are used only while every open is seen:
+ * procfs_lineage_watch(false) when the traced set lacks one of them. */
+void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret, const struct tracee_mem *mem);
+void procfs_lineage_watch(bool every_open_seen);
 
 /* A clone made child from creator (flags as the kernel got them): the
  * child starts with the credentials, cwd and, for a thread, the stat of

@@ -62,6 +62,8 @@ struct tentry {
 	int64_t creator;
 	uint64_t clone_seq;
 	bool fork_child, clone_parent;
+	/* a fork child: its parent process, whose lineage it copied */
+	int64_t forked_from;
 	bool root_ok;
 	uint64_t root_gen, root_at;
 	/* last: a cleared entry keeps them, unused */
@@ -108,6 +110,14 @@ struct exe_facts {
 };
 int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out);
 uint8_t procfs_exe_writable(const struct exe_facts *f, const struct thread_status *x);
+/* The per-process image and lineage cache (procfs_image.c). */
+bool image_exec_get(struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x, uint64_t now);
+int image_lineage_get(struct proc_snapshot *s, int64_t forked_from, uint64_t now, uint64_t *read_at);
+void image_put(const struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x, uint64_t now,
+               uint64_t lineage_at);
+void image_forget_exec(int64_t pid);
+void image_lineage_dirty(uint64_t now);
+
 /* A mount-view id for e, made up if it has none yet. */
 uint64_t tc_mnt_id(struct tentry *e);
 

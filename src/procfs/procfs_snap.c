@@ -3,8 +3,7 @@
  * - the thread's stat, re-read through a kept fd for each event (comm,
  *   ppid, page faults, memory: what changes all the time);
  * - its status and cwd, cached per thread (procfs_thread.c);
- * - the fields only exec changes (exe, args, env, loginuid, cgroups), cached
- *   per process and shared with its threads and un-exec'd fork children.
+ * - per process, the image and the lineage fields (procfs_image.c).
  * A cached value lives PROCFS_TTL_NS at most, which bounds what an in-place
  * change nobody reports (setproctitle, a loginuid write, a cgroup move, a
  * renamed cwd) can leave stale. */
@@ -116,97 +115,9 @@ static int32_t read_loginuid(const char *path)
 	return (int32_t)v;
 }
 
-/* The exec-only fields of a few recently seen processes: a busy process's
- * threads and fork children reuse its entry instead of 9 more reads. */
-#define IMG_SLOTS 4
-static struct image {
-	int64_t pid; /* 0 = free */
-	uint64_t at, used;
-	struct mm_mark mm;
-	uint32_t fsuid, fsgid;
-	uint64_t cap_eff;
-	uint8_t exe_writable;
-	int32_t loginuid;
-	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX];
-	char args[PROC_STR_MAX], env[PROC_STR_MAX], cgroups[PROC_STR_MAX];
-	size_t args_len, env_len, cgroups_len;
-} images[IMG_SLOTS];
-static uint64_t image_clock;
-
-static struct image *image_find(int64_t pid)
-{
-	for (int i = 0; i < IMG_SLOTS; i++)
-		if (pid > 0 && images[i].pid == pid)
-			return &images[i];
-	return NULL;
-}
-
-static bool image_usable(const struct image *h, const struct mm_mark *mm, const struct thread_status *x,
-                         uint64_t now)
-{
-	return mm->arg_start != 0 && !memcmp(mm, &h->mm, sizeof *mm) && x->fsuid == h->fsuid &&
-	       x->fsgid == h->fsgid && x->cap_eff == h->cap_eff && now - h->at < PROCFS_TTL_NS;
-}
-
-/* Only for the same process, or its child before any exec. */
-static bool inherit(struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x,
-                    uint64_t now)
-{
-	struct image *h = image_find(s->pid);
-	if (!h && s->tid == s->pid)
-		h = image_find(s->ptid);
-	if (!h || !image_usable(h, mm, x, now))
-		return false;
-	h->used = ++image_clock;
-	memcpy(s->exe, h->exe, sizeof s->exe);
-	memcpy(s->exepath, h->exepath, sizeof s->exepath);
-	memcpy(s->args, h->args, h->args_len);
-	memcpy(s->env, h->env, h->env_len);
-	memcpy(s->cgroups, h->cgroups, h->cgroups_len);
-	s->args_len = h->args_len;
-	s->env_len = h->env_len;
-	s->cgroups_len = h->cgroups_len;
-	s->exe_writable = h->exe_writable;
-	s->loginuid = h->loginuid;
-	return true;
-}
-
-static void remember(const struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x,
-                     uint64_t now)
-{
-	if (mm->arg_start == 0)
-		return;
-	struct image *h = image_find(s->pid);
-	for (int i = 0; !h && i < IMG_SLOTS; i++)
-		if (!images[i].pid)
-			h = &images[i];
-	for (int i = 0; !h && i < IMG_SLOTS; i++)
-		if (!h || images[i].used < h->used)
-			h = &images[i];
-	h->pid = s->pid;
-	h->at = now;
-	h->used = ++image_clock;
-	h->mm = *mm;
-	h->fsuid = x->fsuid;
-	h->fsgid = x->fsgid;
-	h->cap_eff = x->cap_eff;
-	h->exe_writable = s->exe_writable;
-	h->loginuid = s->loginuid;
-	memcpy(h->exe, s->exe, sizeof h->exe);
-	memcpy(h->exepath, s->exepath, sizeof h->exepath);
-	memcpy(h->args, s->args, s->args_len);
-	memcpy(h->env, s->env, s->env_len);
-	memcpy(h->cgroups, s->cgroups, s->cgroups_len);
-	h->args_len = s->args_len;
-	h->env_len = s->env_len;
-	h->cgroups_len = s->cgroups_len;
-}
-
 void procfs_forget_exec(int64_t tid)
 {
-	struct image *h = image_find(tid);
-	if (h)
-		h->pid = 0;
+	image_forget_exec(tid);
 	/* a set-id program changes the credentials: see exec_creds */
 	struct tentry *e = tc_find(tid);
 	if (e) {
@@ -240,7 +151,7 @@ static int exec_creds(struct tentry *e, struct proc_snapshot *s, struct exe_fact
 	return 1;
 }
 
-/* The exec-only fields, read in full. f: the exe's facts, if known. */
+/* The image fields, read in full. f: the exe's facts, if known. */
 static void read_image(struct tentry *e, struct proc_snapshot *s, const struct exe_facts *f)
 {
 	const struct thread_status *x = &e->su;
@@ -256,10 +167,20 @@ static void read_image(struct tentry *e, struct proc_snapshot *s, const struct e
 	    procfs_exe_facts(tid, tc_mnt_id(e), s->exepath, &facts) == 0)
 		f = &facts;
 	s->exe_writable = f ? procfs_exe_writable(f, x) : 0;
-	if (!pf_path(path, sizeof(path), tid, "loginuid"))
+}
+
+/* loginuid and cgroups: a fork child's are its parent's, exec keeps them. */
+static uint64_t lineage(struct tentry *e, struct proc_snapshot *s, uint64_t now)
+{
+	char path[64];
+	uint64_t at;
+	if (image_lineage_get(s, e->forked_from, now, &at) == 0)
+		return at;
+	if (!pf_path(path, sizeof(path), s->tid, "loginuid"))
 		s->loginuid = read_loginuid(path);
-	if (!pf_path(path, sizeof(path), tid, "cgroup"))
+	if (!pf_path(path, sizeof(path), s->tid, "cgroup"))
 		read_cgroups(s, path);
+	return now;
 }
 
 /* The thread's stat as of now: a pread, or what its creator's clone just
@@ -331,9 +252,11 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	if (!derived)
 		e->fdlimit = tc_read_fdlimit(tid);
 	s->fdlimit = e->fdlimit;
-	if (!inherit(s, &st->mm, su, now)) {
+	if (image_exec_get(s, &st->mm, su, now)) {
+		lineage(e, s, now);
+	} else {
 		read_image(e, s, f);
-		remember(s, &st->mm, su, now);
+		image_put(s, &st->mm, su, now, lineage(e, s, now));
 	}
 	return s;
 }

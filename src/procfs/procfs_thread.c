@@ -438,6 +438,50 @@ void procfs_note_syscall(int64_t tid, uint64_t nr)
 	}
 }
 
+/* Opened for writing, these change a lineage (procfs_image.c). */
+static bool lineage_file(const char *path)
+{
+	static const char *const names[] = { "loginuid", "cgroup.procs", "cgroup.threads", "tasks" };
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(base, names[i]))
+			return true;
+	return false;
+}
+
+void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret, const struct tracee_mem *mem)
+{
+	procfs_note_syscall(tid, nr);
+	uint64_t path_arg, flags;
+	switch (nr) {
+	case 2: /* open */
+		path_arg = args[0];
+		flags = args[1];
+		break;
+	case 85: /* creat */
+		path_arg = args[0];
+		flags = O_WRONLY;
+		break;
+	case 257: /* openat */
+		path_arg = args[1];
+		flags = args[2];
+		break;
+	case 437: /* openat2: struct open_how starts with the u64 flags */
+		path_arg = args[1];
+		if (args[3] < 8 || mem_read_exact(mem, args[2], &flags, sizeof flags))
+			flags = O_RDWR;
+		break;
+	default:
+		return;
+	}
+	if (ret < 0 || (flags & O_ACCMODE) == O_RDONLY)
+		return;
+	char path[PROC_STR_MAX];
+	if (mem_read_str(mem, path_arg, path, sizeof path) < 0 || lineage_file(path))
+		image_lineage_dirty(procfs_mono_ns());
+}
+
 void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 {
 	const uint64_t clone_thread = 0x00010000;
@@ -480,6 +524,7 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	e->mnt_id = tc_mnt_id(c);
 	e->creator = creator;
 	e->fork_child = !(flags & clone_thread);
+	e->forked_from = e->fork_child ? c->su.pid : 0;
 	e->clone_parent = (flags & 0x00008000) != 0;
 	e->clone_seq = ++seq;
 }

@@ -29,6 +29,8 @@ static struct tracee_state proc_state;
 static struct mem_ctx mem_ctx;
 static struct tracee_mem mem;
 
+static bool traced(uint64_t nr);
+
 unsigned long tracer_options(void)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
@@ -44,6 +46,8 @@ void core_init(const struct tracer_opts *o)
 	procfs_state_init(&proc_state);
 	/* every syscall that invalidates a cached read stops (seccomp.c) */
 	procfs_cache_enable(true);
+	/* cgroup moves and loginuid writes are seen through the opens */
+	procfs_lineage_watch(traced(SYS_open) && traced(SYS_creat) && traced(SYS_openat) && traced(437));
 	placement_init(!o->no_follow_cpu);
 	tracee_mem_init(&mem, &mem_ctx);
 }
@@ -65,6 +69,16 @@ static void emit(size_t len)
 
 static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thread *t, uint64_t nr,
                             const uint64_t *args, int64_t ret);
+
+/* The tracee memory reader, pointed at t's current syscall. */
+static const struct tracee_mem *mem_for(const struct thread *t, enum mem_phase phase)
+{
+	mem_ctx.tid = t->tid;
+	mem_ctx.peek_only = 0;
+	mem_ctx.phase = phase;
+	mem_ctx.pin = NULL;
+	return &mem;
+}
 
 /* A thread's process id, looked up in /proc the first time if it was not
  * learnt when the thread appeared. */
@@ -96,12 +110,9 @@ static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thre
 	memcpy(c.args, args, sizeof c.args);
 	c.ret = ret;
 	c.snaplen = sinks_snaplen();
-	mem_ctx.tid = t->tid;
-	mem_ctx.peek_only = 0;
-	mem_ctx.phase = phase;
+	c.mem = mem_for(t, phase);
 	/* clone3 flags, read at the entry: the creator's own, or for a new
 	 * child the ones its creator passed */
-	mem_ctx.pin = NULL;
 	if (nr == 435 && is_exit) {
 		if (t->state == TS_IN_SYSCALL && t->nr == 435 && t->clone3_flags_ok)
 			mem_ctx.pin = &t->clone3_flags;
@@ -109,7 +120,6 @@ static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thre
 			mem_ctx.pin = &t->creator_flags;
 		mem_ctx.pin_addr = args[0];
 	}
-	c.mem = &mem;
 	c.st = &proc_state;
 	emit(encode_syscall(is_exit, &c, event_buf, sizeof event_buf));
 }
@@ -377,7 +387,7 @@ static void on_syscall_stop(struct thread *t)
 	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL) {
 		/* a change the entry announced is done now: cached reads made
 		 * meanwhile are stale */
-		procfs_note_syscall(t->tid, t->nr);
+		procfs_note_exit(t->tid, t->nr, t->args, info.exit.rval, mem_for(t, MEM_EXIT));
 		if (sinks_want() && !t->silent)
 			emit_syscall_in(MEM_EXIT, 1, t, t->nr, t->args, info.exit.rval);
 		t->silent = false;

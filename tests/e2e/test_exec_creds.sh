@@ -21,7 +21,7 @@ expect_eq "$(grep -c '^prog|' "$WORK/truth")" 6 "six programs ran"
 expect_eq "$(grep -c '^prog|[0-9]*|0|' "$WORK/truth")" 2 "the set-uid program ran with euid 0 (not nosuid)"
 sysdig -r "$WORK/cap.scap" -p '*%evt.type|%evt.rawres|%thread.tid|%evt.arg.uid|%evt.arg.gid|%evt.arg.flags' \
 	"evt.dir=< and evt.type in (clone,clone3,fork,vfork,execve)" >"$WORK/events" 2>"$WORK/events.err"
-while IFS="|" read -r who pid euid egid w; do
+while IFS="|" read -r who pid euid egid w _; do
 	case $who in
 	child)
 		expect_grep "$WORK/events" "^(clone|clone3|fork|vfork)\|0\|$pid\|$euid\|$egid\|" \
