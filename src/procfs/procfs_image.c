@@ -60,8 +60,8 @@ bool image_exec_get(struct proc_snapshot *s, const struct mm_mark *mm, const str
 	if (!h || !exec_part_usable(h, mm, x, now))
 		return false;
 	h->used = ++image_clock;
-	memcpy(s->exe, h->exe, sizeof s->exe);
-	memcpy(s->exepath, h->exepath, sizeof s->exepath);
+	copy_cstr(s->exe, h->exe, sizeof s->exe);
+	copy_cstr(s->exepath, h->exepath, sizeof s->exepath);
 	memcpy(s->args, h->args, h->args_len);
 	memcpy(s->env, h->env, h->env_len);
 	s->args_len = h->args_len;
@@ -123,8 +123,8 @@ void image_put(const struct proc_snapshot *s, const struct mm_mark *mm, const st
 	h->fsgid = x->fsgid;
 	h->cap_eff = x->cap_eff;
 	h->exe_writable = s->exe_writable;
-	memcpy(h->exe, s->exe, sizeof h->exe);
-	memcpy(h->exepath, s->exepath, sizeof h->exepath);
+	copy_cstr(h->exe, s->exe, sizeof h->exe);
+	copy_cstr(h->exepath, s->exepath, sizeof h->exepath);
 	memcpy(h->args, s->args, s->args_len);
 	memcpy(h->env, s->env, s->env_len);
 	h->args_len = s->args_len;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "events/encoder.h"
@@ -70,6 +71,15 @@ struct tentry {
 	char cwd[PROC_STR_MAX];
 	char root[PROC_STR_MAX];
 };
+
+/* Copies a string buffer up to its NUL only: the snapshots' 4 KiB buffers
+ * mostly hold short paths. dst and src are cap bytes. */
+static inline void copy_cstr(char *dst, const char *src, size_t cap)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /* Cached values are used this long at most (ns); see procfs_snap.c. */
 #define PROCFS_TTL_NS 100000000ull

@@ -7,6 +7,7 @@
  * A cached value lives PROCFS_TTL_NS at most, which bounds what an in-place
  * change nobody reports (setproctitle, a loginuid write, a cgroup move, a
  * renamed cwd) can leave stale. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +202,10 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 {
 	struct proc_snapshot *s = &snap;
 	(void)ctx;
-	memset(s, 0, sizeof(*s));
+	/* the scalars; the 4 KiB buffers only need to be empty strings */
+	memset(s, 0, offsetof(struct proc_snapshot, exe));
+	s->exe[0] = s->exepath[0] = s->cwd[0] = s->root[0] = '\0';
+	s->args_len = s->env_len = s->cgroups_len = 0;
 	s->loginuid = -1;
 	struct tentry *e = tc_get(tid);
 	if (!e)
@@ -243,11 +247,11 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	s->vm_swap_kb = su->vm_swap_kb;
 	if (!tc_cwd_fresh(e, now))
 		tc_read_cwd(e, now);
-	memcpy(s->cwd, e->cwd, sizeof s->cwd);
+	copy_cstr(s->cwd, e->cwd, sizeof s->cwd);
 	/* exec keeps the root: cached like the cwd */
 	if (!tc_root_fresh(e, now))
 		tc_read_root(e, now);
-	memcpy(s->root, e->root, sizeof s->root);
+	copy_cstr(s->root, e->root, sizeof s->root);
 	/* a new thread shares its creator's limits */
 	if (!derived)
 		e->fdlimit = tc_read_fdlimit(tid);

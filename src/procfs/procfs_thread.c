@@ -516,11 +516,11 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	e->cwd_ok = c->cwd_ok;
 	e->cwd_gen = c->cwd_gen;
 	e->cwd_at = c->cwd_at;
-	memcpy(e->cwd, c->cwd, sizeof e->cwd);
+	copy_cstr(e->cwd, c->cwd, sizeof e->cwd);
 	e->root_ok = c->root_ok;
 	e->root_gen = c->root_gen;
 	e->root_at = c->root_at;
-	memcpy(e->root, c->root, sizeof e->root);
+	copy_cstr(e->root, c->root, sizeof e->root);
 	e->mnt_id = tc_mnt_id(c);
 	e->creator = creator;
 	e->fork_child = !(flags & clone_thread);
