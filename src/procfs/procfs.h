@@ -42,6 +42,9 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags);
 /* tid's exec succeeded: its process image and credentials are new. */
 void procfs_forget_exec(int64_t tid);
 
+/* The CPU thread tid last ran on (stat field 39), or -1. */
+int procfs_thread_cpu(int64_t tid);
+
 /* Process id and parent process id of a thread (cached status); 0 ok. */
 int procfs_ids(int64_t tid, int64_t *tgid, int64_t *ppid);
 

@@ -378,6 +378,27 @@ int tc_stat_of_new_thread(struct tentry *e)
 	return 0;
 }
 
+int procfs_thread_cpu(int64_t tid)
+{
+	struct tentry *e = tc_get(tid);
+	char buf[1024];
+	ssize_t n = e ? kept_read(tid, &e->stat_fd, "stat", buf, sizeof buf - 1) : -1;
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = memrchr(buf, ')', (size_t)n); /* comm may hold spaces */
+	if (!p)
+		return -1;
+	/* after ')': field 3 (state) onwards; the CPU is field 39 */
+	int field = 2;
+	for (; *p && field < 39; p++)
+		if (*p == ' ')
+			field++;
+	char *end;
+	long cpu = strtol(p, &end, 10);
+	return end == p || cpu < 0 || cpu > 65535 ? -1 : (int)cpu;
+}
+
 uint64_t tc_mnt_id(struct tentry *e)
 {
 	if (!e->mnt_id)

@@ -449,10 +449,13 @@ static void on_exec_event(pid_t tid)
 {
 	unsigned long former = (unsigned long)tid;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
-	/* the cached argv/env/exe and credentials are the old image's */
+	/* the cached argv/env/exe and credentials are the old image's; from a
+	 * non-leader, the leader's cached state was never the caller's */
 	procfs_forget_exec(tid);
-	if ((pid_t)former != tid)
+	if ((pid_t)former != tid) {
 		procfs_forget((pid_t)former);
+		procfs_forget(tid);
+	}
 	struct thread *t;
 	if ((pid_t)former != tid) {
 		threads_remove(tid);
