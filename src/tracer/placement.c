@@ -2,19 +2,167 @@
  * when they sit on different CPUs each leg is a cross-CPU wakeup, which on
  * VMs whose idle CPUs halt costs several times the stop itself. pdig
  * therefore moves itself to the CPU of the tracee it serves (within the
- * CPUs it was allowed to start with). The tracee is never pinned. */
+ * CPUs it was allowed to start with). The tracee is never pinned.
+ *
+ * Following alone does not keep them together: when pdig resumes the
+ * tracee, pdig's CPU is busy (pdig is running) and the scheduler wakes the
+ * tracee on an idle CPU instead. A CPU whose only runnable tasks are
+ * SCHED_IDLE counts as idle for that choice, so pdig runs as SCHED_IDLE
+ * (idle assist): the tracee then wakes on pdig's CPU and preempts it, and
+ * pdig runs again once the tracee stops. The price is that pdig yields to
+ * every other task on its CPU; so pdig watches its own run-queue delay and
+ * goes back to SCHED_OTHER when it waits for the CPU (a busy neighbour, a
+ * tracee thread computing on pdig's CPU), retrying later with backoff. It
+ * is only used when pdig may return to SCHED_OTHER (CAP_SYS_NICE or a high
+ * enough RLIMIT_NICE). */
+#include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../procfs/procfs.h"
 #include "tracer_internal.h"
+
+#define CAP_SYS_NICE_BIT 23
+
+#define WINDOW_STOPS 64
+#define WINDOW_NS 10000000ull        /* look at the delay at least every 10 ms */
+#define DELAY_LIMIT_NS 200000ull     /* mean run-queue wait per stop that means starving */
+#define BACKOFF_MIN_NS 1000000000ull /* first retry after 1 s, doubling ... */
+#define BACKOFF_MAX_NS 32000000000ull /* ... up to 32 s */
 
 static bool enabled;
 static cpu_set_t allowed;
 static int current_cpu = -1;
 
+static struct {
+	bool usable, idle;
+	int schedstat_fd;
+	unsigned stops;
+	uint64_t window_start, window_delay, retry_at, backoff;
+} assist = { .schedstat_fd = -1 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Time pdig has spent runnable but waiting for a CPU (schedstat field 2). */
+static int run_delay(uint64_t *ns)
+{
+	char buf[128];
+	ssize_t n = pread(assist.schedstat_fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	unsigned long long exec_ns, delay_ns;
+	if (sscanf(buf, "%llu %llu", &exec_ns, &delay_ns) != 2)
+		return -1;
+	*ns = delay_ns;
+	return 0;
+}
+
+/* Leaving SCHED_IDLE needs CAP_SYS_NICE or an RLIMIT_NICE that allows our
+ * nice value; without either pdig could not back off, so it never starts. */
+static bool can_leave_idle(void)
+{
+	struct {
+		uint32_t version;
+		int pid;
+	} hdr = { 0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0 };
+	struct {
+		uint32_t effective, permitted, inheritable;
+	} data[2];
+	if (syscall(SYS_capget, &hdr, data) == 0 && (data[0].effective & (1u << CAP_SYS_NICE_BIT)))
+		return true;
+	struct rlimit rl;
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, 0);
+	if (errno || getrlimit(RLIMIT_NICE, &rl))
+		return false;
+	return rl.rlim_cur == RLIM_INFINITY || (long long)rl.rlim_cur >= 20 - nice;
+}
+
+static bool set_policy(int policy)
+{
+	struct sched_param sp = { 0 };
+	return sched_setscheduler(0, policy, &sp) == 0;
+}
+
+static void start_window(uint64_t now)
+{
+	assist.stops = 0;
+	assist.window_start = now;
+	if (run_delay(&assist.window_delay))
+		assist.usable = false;
+}
+
 void placement_init(bool on)
 {
 	enabled = on && sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 1;
+	if (!enabled || !can_leave_idle() || getenv("PDIG_NO_IDLE_ASSIST"))
+		return;
+	assist.schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (assist.schedstat_fd < 0)
+		return;
+	/* SCHED_IDLE starts at the first wait: a policy set now would pass to
+	 * the program pdig spawns (reset-on-fork resets only RT and negative
+	 * nice, not SCHED_IDLE) */
+	assist.usable = true;
+	assist.backoff = BACKOFF_MIN_NS;
+	assist.retry_at = 0;
+}
+
+void placement_tick(void)
+{
+	if (!assist.usable)
+		return;
+	uint64_t now = mono_ns();
+	assist.stops++;
+	if (!assist.idle) {
+		if (now >= assist.retry_at && set_policy(SCHED_IDLE)) {
+			assist.idle = true;
+			start_window(now);
+		}
+		return;
+	}
+	if (assist.stops < WINDOW_STOPS && now - assist.window_start < WINDOW_NS)
+		return;
+	uint64_t delay;
+	if (run_delay(&delay)) {
+		assist.usable = false;
+		set_policy(SCHED_OTHER);
+		return;
+	}
+	uint64_t per_stop = (delay - assist.window_delay) / (assist.stops ? assist.stops : 1);
+	if (per_stop > DELAY_LIMIT_NS) {
+		/* starving behind someone: be an ordinary task for a while */
+		if (!set_policy(SCHED_OTHER)) {
+			assist.usable = false; /* cannot happen after can_leave_idle */
+			return;
+		}
+		assist.idle = false;
+		assist.retry_at = now + assist.backoff;
+		if (assist.backoff < BACKOFF_MAX_NS)
+			assist.backoff *= 2;
+		if (tracer.verbose)
+			fprintf(stderr, "pdig: idle assist off for %llu ms (waited %llu us per stop for a CPU)\n",
+			        (unsigned long long)((assist.retry_at - now) / 1000000),
+			        (unsigned long long)(per_stop / 1000));
+		return;
+	}
+	assist.backoff = BACKOFF_MIN_NS;
+	assist.window_start = now;
+	assist.window_delay = delay;
+	assist.stops = 0;
 }
 
 void placement_follow(struct thread *t)

@@ -551,6 +551,7 @@ void core_loop(void)
 	while (!tracer.detach_requested && !(tracer.init_process && tracer.main_status >= 0)) {
 		int status;
 		pid_t tid = waitpid(-1, &status, __WALL);
+		placement_tick();
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;

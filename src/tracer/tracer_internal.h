@@ -72,6 +72,8 @@ uint64_t compat_native_nr(uint32_t arch, uint64_t nr, uint64_t *unrecorded);
 /* CPU placement: keep pdig on the CPU of the tracee it serves. */
 void placement_init(bool on);
 void placement_follow(struct thread *t);
+/* After every wait: the idle assist's starvation check. */
+void placement_tick(void);
 
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */

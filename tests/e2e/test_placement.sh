@@ -1,6 +1,9 @@
 #!/bin/bash
 # CPU placement: pdig moves itself to the CPU of the thread it serves (the
 # tracee is never pinned by pdig); --no-follow-cpu keeps pdig's own mask.
+# Idle assist: pdig runs as SCHED_IDLE when it may leave that policy again
+# (root here), never passes it to the program, gives it up when it starves
+# behind busy CPUs, and never uses it when it could not give it up.
 . "$(dirname "$0")/lib.sh"
 [ "$(nproc)" -ge 2 ] || { echo "skip: needs 2 CPUs"; exit 77; }
 last=$(( $(nproc) - 1 ))
@@ -33,4 +36,44 @@ sleep 0.3
 a=$(allowed_of $p)
 wait $p
 expect_eq "$a" "0" "pdig never leaves the CPUs it was given"
+
+policy_of() { awk '/^policy/ {print $3}' "/proc/$1/sched" 2>/dev/null; }
+# the program and its children keep SCHED_OTHER (0); pdig itself is
+# SCHED_IDLE (5) while it serves a busy tracee, when root
+"$PDIG" -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 300 ]; do : >/dev/null; i=$((i+1)); done;
+	awk "/^policy/ {print \"tracee\", \$3}" /proc/self/sched; sleep 0.4' >"$WORK/pol" 2>/dev/null &
+p=$!
+sleep 0.2
+pdig_policy=$(policy_of $p)
+wait $p
+expect_grep "$WORK/pol" "^tracee 0$" "the traced program's child runs as SCHED_OTHER"
+if [ "$(id -u)" = 0 ]; then
+	expect_eq "$pdig_policy" 5 "pdig runs as SCHED_IDLE (root: it can leave it again)"
+else
+	echo "note: not root, the SCHED_IDLE check is skipped"
+fi
+# unprivileged, RLIMIT_NICE 0: it could not leave SCHED_IDLE, so never enters it
+if [ "$(id -u)" = 0 ]; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \
+		prlimit --nice=0 "$PDIG" -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 300 ]; do : >/dev/null; i=$((i+1)); done; sleep 0.4' 2>/dev/null &
+	p=$!
+	sleep 0.2
+	pdig_policy=$(policy_of $p)
+	wait $p
+	expect_eq "$pdig_policy" 0 "unprivileged pdig stays SCHED_OTHER"
+fi
+# every CPU busy: pdig must notice it waits for a CPU and give the policy up
+hogs=()
+for c in $(seq 0 $last); do
+	taskset -c $c sh -c 'while :; do :; done' &
+	hogs+=($!)
+done
+"$PDIG" -v -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 3000 ]; do : >/dev/null; i=$((i+1)); done' 2>"$WORK/hog.err"
+rc=$?
+kill "${hogs[@]}"
+wait "${hogs[@]}" 2>/dev/null
+expect_eq "$rc" 0 "traced loop finishes with every CPU busy"
+if [ "$(id -u)" = 0 ]; then
+	expect_grep "$WORK/hog.err" "idle assist off" "pdig gives SCHED_IDLE up when it starves"
+fi
 finish
