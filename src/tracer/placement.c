@@ -9,7 +9,9 @@
  * tracee on an idle CPU instead. A CPU whose only runnable tasks are
  * SCHED_IDLE counts as idle for that choice, so pdig runs as SCHED_IDLE
  * (idle assist): the tracee then wakes on pdig's CPU and preempts it, and
- * pdig runs again once the tracee stops. The price is that pdig yields to
+ * pdig runs again once the tracee stops. This is for one traced thread at
+ * a time: with several, they would crowd onto one CPU and a resumed one
+ * would keep pdig from serving the others. The price is that pdig yields to
  * every other task on its CPU; so pdig watches its own run-queue delay and
  * goes back to SCHED_OTHER when it waits for the CPU (a busy neighbour, a
  * tracee thread computing on pdig's CPU), retrying later with backoff. It
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "../procfs/procfs.h"
+#include "threads.h"
 #include "tracer_internal.h"
 
 #define CAP_SYS_NICE_BIT 23
@@ -126,12 +129,23 @@ void placement_tick(void)
 	if (!assist.usable)
 		return;
 	uint64_t now = mono_ns();
+	/* one thread to serve: keep it on pdig's CPU. Several: a resumed one
+	 * would preempt pdig while others wait to be served, and all would
+	 * crowd onto one CPU; be an ordinary task then */
+	bool solo = threads_count() <= 1;
 	assist.stops++;
 	if (!assist.idle) {
-		if (now >= assist.retry_at && set_policy(SCHED_IDLE)) {
+		if (solo && now >= assist.retry_at && set_policy(SCHED_IDLE)) {
 			assist.idle = true;
 			start_window(now);
 		}
+		return;
+	}
+	if (!solo) {
+		if (set_policy(SCHED_OTHER))
+			assist.idle = false;
+		else
+			assist.usable = false;
 		return;
 	}
 	if (assist.stops < WINDOW_STOPS && now - assist.window_start < WINDOW_NS)

@@ -39,12 +39,16 @@ expect_eq "$a" "0" "pdig never leaves the CPUs it was given"
 
 policy_of() { awk '/^policy/ {print $3}' "/proc/$1/sched" 2>/dev/null; }
 # the program and its children keep SCHED_OTHER (0); pdig itself is
-# SCHED_IDLE (5) while it serves a busy tracee, when root
-"$PDIG" -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 300 ]; do : >/dev/null; i=$((i+1)); done;
-	awk "/^policy/ {print \"tracee\", \$3}" /proc/self/sched; sleep 0.4' >"$WORK/pol" 2>/dev/null &
+# SCHED_IDLE (5) while it serves one busy thread, when root
+"$PDIG" -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 20000 ]; do : >/dev/null; i=$((i+1)); done;
+	awk "/^policy/ {print \"tracee\", \$3}" /proc/self/sched' >"$WORK/pol" 2>/dev/null &
 p=$!
-sleep 0.2
-pdig_policy=$(policy_of $p)
+pdig_policy=
+for i in $(seq 50); do
+	sleep 0.02
+	pdig_policy=$(policy_of $p)
+	[ "$pdig_policy" = 5 ] && break
+done
 wait $p
 expect_grep "$WORK/pol" "^tracee 0$" "the traced program's child runs as SCHED_OTHER"
 if [ "$(id -u)" = 0 ]; then
@@ -55,12 +59,16 @@ fi
 # unprivileged, RLIMIT_NICE 0: it could not leave SCHED_IDLE, so never enters it
 if [ "$(id -u)" = 0 ]; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \
-		prlimit --nice=0 "$PDIG" -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 300 ]; do : >/dev/null; i=$((i+1)); done; sleep 0.4' 2>/dev/null &
+		prlimit --nice=0 "$PDIG" -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 20000 ]; do : >/dev/null; i=$((i+1)); done' 2>/dev/null &
 	p=$!
-	sleep 0.2
-	pdig_policy=$(policy_of $p)
-	wait $p
-	expect_eq "$pdig_policy" 0 "unprivileged pdig stays SCHED_OTHER"
+	seen=
+	for i in $(seq 25); do
+		sleep 0.02
+		seen="$seen$(policy_of $p)"
+	done
+	kill $p 2>/dev/null
+	wait $p 2>/dev/null
+	expect_no_grep <(echo "$seen") 5 "unprivileged pdig stays SCHED_OTHER (policies seen: $seen)"
 fi
 # every CPU busy: pdig must notice it waits for a CPU and give the policy up
 hogs=()
