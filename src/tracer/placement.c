@@ -97,7 +97,8 @@ static bool can_leave_idle(void)
 static bool set_policy(int policy)
 {
 	struct sched_param sp = { 0 };
-	return sched_setscheduler(0, policy, &sp) == 0;
+	/* the raw call: this thread's policy (musl's wrapper is a stub) */
+	return syscall(SYS_sched_setscheduler, 0, policy, &sp) == 0;
 }
 
 static void start_window(uint64_t now)
