@@ -38,6 +38,9 @@ struct thread_status {
 	size_t ngroups;
 };
 
+/* The fs links kept per thread. */
+enum fs_link { FS_CWD, FS_ROOT, FS_LINKS };
+
 /* One thread's cached reads. */
 struct tentry {
 	int64_t tid; /* 0 = free */
@@ -56,8 +59,6 @@ struct tentry {
 	/* who shares this thread's mount view (0 = not known yet): set along
 	 * clones, renewed by setns/unshare; keys the exe facts */
 	uint64_t mnt_id;
-	bool cwd_ok;
-	uint64_t cwd_gen, cwd_at;
 	/* a new thread or child whose stat derives from its creator's at
 	 * the clone (see tc_stat_of_new_thread) */
 	int64_t creator;
@@ -65,11 +66,13 @@ struct tentry {
 	bool fork_child, clone_parent;
 	/* a fork child: its parent process, whose lineage it copied */
 	int64_t forked_from;
-	bool root_ok;
-	uint64_t root_gen, root_at;
+	/* cwd and root, read with readlink and kept alike */
+	struct {
+		bool ok;
+		uint64_t gen, at;
+	} link[FS_LINKS];
 	/* last: a cleared entry keeps them, unused */
-	char cwd[PROC_STR_MAX];
-	char root[PROC_STR_MAX];
+	char link_path[FS_LINKS][PROC_STR_MAX];
 };
 
 /* Copies a string buffer up to its NUL only: the snapshots' 4 KiB buffers
@@ -95,11 +98,9 @@ int tc_read_stat(struct tentry *e);
 int tc_read_status(struct tentry *e);
 /* Fresh enough to be used without reading again? */
 bool tc_status_fresh(const struct tentry *e, uint64_t now);
-bool tc_cwd_fresh(const struct tentry *e, uint64_t now);
-void tc_read_cwd(struct tentry *e, uint64_t now);
-/* The same for the root directory, which changes with the same calls. */
-bool tc_root_fresh(const struct tentry *e, uint64_t now);
-void tc_read_root(struct tentry *e, uint64_t now);
+/* A thread's cwd or root, from the cache while no chdir-like call was
+ * seen (they change with the same calls), else read now. */
+const char *tc_fs_link(struct tentry *e, enum fs_link which, uint64_t now);
 /* RLIMIT_NOFILE's soft limit of tid (prlimit, else /proc/<tid>/limits). */
 uint64_t tc_read_fdlimit(int64_t tid);
 /* The stat of a new thread or child, from its creator's; 0 ok. */

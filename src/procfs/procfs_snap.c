@@ -245,13 +245,9 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	s->uid = su->uid;
 	s->gid = su->gid;
 	s->vm_swap_kb = su->vm_swap_kb;
-	if (!tc_cwd_fresh(e, now))
-		tc_read_cwd(e, now);
-	copy_cstr(s->cwd, e->cwd, sizeof s->cwd);
+	copy_cstr(s->cwd, tc_fs_link(e, FS_CWD, now), sizeof s->cwd);
 	/* exec keeps the root: cached like the cwd */
-	if (!tc_root_fresh(e, now))
-		tc_read_root(e, now);
-	copy_cstr(s->root, e->root, sizeof s->root);
+	copy_cstr(s->root, tc_fs_link(e, FS_ROOT, now), sizeof s->root);
 	/* a new thread shares its creator's limits */
 	if (!derived)
 		e->fdlimit = tc_read_fdlimit(tid);

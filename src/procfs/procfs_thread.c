@@ -38,8 +38,7 @@ static void tc_clear(struct tentry *e)
 		close(e->stat_fd);
 	if (e->status_fd >= 0)
 		close(e->status_fd);
-	memset(e, 0, offsetof(struct tentry, cwd));
-	e->cwd[0] = e->root[0] = '\0';
+	memset(e, 0, offsetof(struct tentry, link_path));
 	e->stat_fd = e->status_fd = -1;
 }
 
@@ -289,23 +288,23 @@ bool tc_status_fresh(const struct tentry *e, uint64_t now)
 	return cache_on && e->status_ok && now - e->status_at < PROCFS_TTL_NS;
 }
 
-bool tc_cwd_fresh(const struct tentry *e, uint64_t now)
+const char *tc_fs_link(struct tentry *e, enum fs_link which, uint64_t now)
 {
-	return cache_on && e->cwd_ok && e->cwd_gen == cwd_gen && now - e->cwd_at < PROCFS_TTL_NS;
-}
-
-void tc_read_cwd(struct tentry *e, uint64_t now)
-{
+	static const char *const names[FS_LINKS] = { "cwd", "root" };
+	char *buf = e->link_path[which];
+	if (cache_on && e->link[which].ok && e->link[which].gen == cwd_gen && now - e->link[which].at < PROCFS_TTL_NS)
+		return buf;
 	char path[64];
-	e->cwd_ok = false;
-	e->cwd[0] = '\0';
+	e->link[which].ok = false;
+	buf[0] = '\0';
 	/* the generation before the read: a change racing with it is seen next time */
 	uint64_t gen = cwd_gen;
-	if (pf_path(path, sizeof path, e->tid, "cwd") || pf_readlink(path, e->cwd, sizeof e->cwd) < 0)
-		return;
-	e->cwd_ok = true;
-	e->cwd_gen = gen;
-	e->cwd_at = now;
+	if (pf_path(path, sizeof path, e->tid, names[which]) || pf_readlink(path, buf, PROC_STR_MAX) < 0)
+		return buf;
+	e->link[which].ok = true;
+	e->link[which].gen = gen;
+	e->link[which].at = now;
+	return buf;
 }
 
 uint64_t tc_read_fdlimit(int64_t tid)
@@ -328,24 +327,6 @@ uint64_t tc_read_fdlimit(int64_t tid)
 	if (!strncmp(l, "unlimited", 9))
 		return UINT64_MAX;
 	return strtoull(l, NULL, 10);
-}
-
-bool tc_root_fresh(const struct tentry *e, uint64_t now)
-{
-	return cache_on && e->root_ok && e->root_gen == cwd_gen && now - e->root_at < PROCFS_TTL_NS;
-}
-
-void tc_read_root(struct tentry *e, uint64_t now)
-{
-	char path[64];
-	e->root_ok = false;
-	e->root[0] = '\0';
-	uint64_t gen = cwd_gen;
-	if (pf_path(path, sizeof path, e->tid, "root") || pf_readlink(path, e->root, sizeof e->root) < 0)
-		return;
-	e->root_ok = true;
-	e->root_gen = gen;
-	e->root_at = now;
 }
 
 int tc_stat_of_new_thread(struct tentry *e)
@@ -518,10 +499,8 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	/* namespaced ids cannot be derived from the tid: read them */
 	if (c->su.vtid != creator || c->su.vpid != c->su.pid)
 		return;
-	if (!tc_cwd_fresh(c, now))
-		tc_read_cwd(c, now);
-	if (!tc_root_fresh(c, now))
-		tc_read_root(c, now);
+	for (int i = 0; i < FS_LINKS; i++)
+		tc_fs_link(c, (enum fs_link)i, now);
 	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
 	if (!e)
 		return;
@@ -534,14 +513,10 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	}
 	e->status_ok = true;
 	e->status_at = c->status_at;
-	e->cwd_ok = c->cwd_ok;
-	e->cwd_gen = c->cwd_gen;
-	e->cwd_at = c->cwd_at;
-	copy_cstr(e->cwd, c->cwd, sizeof e->cwd);
-	e->root_ok = c->root_ok;
-	e->root_gen = c->root_gen;
-	e->root_at = c->root_at;
-	copy_cstr(e->root, c->root, sizeof e->root);
+	for (int i = 0; i < FS_LINKS; i++) {
+		e->link[i] = c->link[i];
+		copy_cstr(e->link_path[i], c->link_path[i], PROC_STR_MAX);
+	}
 	e->mnt_id = tc_mnt_id(c);
 	e->creator = creator;
 	e->fork_child = !(flags & clone_thread);
