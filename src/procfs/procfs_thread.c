@@ -400,43 +400,44 @@ void procfs_cache_enable(bool on)
 	cache_on = on;
 }
 
-/* Syscalls after which a thread's credentials (status) or some thread's
- * cwd or root may have changed. exec is handled by procfs_forget_exec. */
-static const uint16_t cred_calls[] = {
-	105, 106, 113, 114, 116, 117, 119, 122, 123, /* set*id, setgroups, setfs*id */
-	126,                                         /* capset */
-	308, 272,                                    /* setns, unshare */
-};
-static const uint16_t cwd_calls[] = {
-	80, 81, 161, 155, /* chdir, fchdir, chroot, pivot_root */
-	308, 272,         /* setns, unshare: another mount namespace or fs */
-};
+/* Syscalls after which the caller's credentials (status), some thread's
+ * cwd or root, or the caller's mount view may have changed. exec is
+ * handled by procfs_forget_exec. A switch: every traced syscall asks twice. */
+enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4 };
+
+static int changes(uint64_t nr)
+{
+	switch (nr) {
+	case 105: case 106: case 113: case 114: case 116: /* set[ug]id, setre[ug]id, setgroups */
+	case 117: case 119: case 122: case 123:           /* setres[ug]id, setfs[ug]id */
+	case 126:                                         /* capset */
+		return CHANGES_CREDS;
+	case 80: case 81: case 161: case 155: /* chdir, fchdir, chroot, pivot_root */
+		return CHANGES_FS;
+	case 308: case 272: /* setns, unshare: credentials, fs and mounts */
+		return CHANGES_CREDS | CHANGES_FS | CHANGES_MNT;
+	default:
+		return 0;
+	}
+}
 
 bool procfs_watched(uint64_t nr)
 {
-	for (size_t i = 0; i < sizeof cred_calls / sizeof *cred_calls; i++)
-		if (nr == cred_calls[i])
-			return true;
-	for (size_t i = 0; i < sizeof cwd_calls / sizeof *cwd_calls; i++)
-		if (nr == cwd_calls[i])
-			return true;
-	return false;
+	return changes(nr) != 0;
 }
 
 void procfs_note_syscall(int64_t tid, uint64_t nr)
 {
-	for (size_t i = 0; i < sizeof cwd_calls / sizeof *cwd_calls; i++)
-		if (nr == cwd_calls[i])
-			cwd_gen++;
-	for (size_t i = 0; i < sizeof cred_calls / sizeof *cred_calls; i++) {
-		if (nr == cred_calls[i]) {
-			struct tentry *e = tc_find(tid);
-			if (e) {
-				e->status_ok = e->exec_pending = false;
-				if (nr == 308 || nr == 272) /* setns, unshare */
-					e->mnt_id = 0;
-			}
-		}
+	int what = changes(nr);
+	if (!what)
+		return;
+	if (what & CHANGES_FS)
+		cwd_gen++;
+	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(tid) : NULL;
+	if (e) {
+		e->status_ok = e->exec_pending = false;
+		if (what & CHANGES_MNT)
+			e->mnt_id = 0;
 	}
 }
 
