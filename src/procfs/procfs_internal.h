@@ -129,6 +129,12 @@ void image_put(const struct proc_snapshot *s, const struct mm_mark *mm, const st
 void image_forget_exec(int64_t pid);
 void image_lineage_dirty(uint64_t now);
 
+/* Shared with procfs_notes.c: caching on, a chdir-like call seen (every
+ * cached cwd and root is stale), the next ordering stamp. */
+bool tc_cache_on(void);
+void tc_fs_changed(void);
+uint64_t tc_next_seq(void);
+
 /* A mount-view id for e, made up if it has none yet. */
 uint64_t tc_mnt_id(struct tentry *e);
 

@@ -3,7 +3,7 @@
  * the cwd are kept until the thread makes a syscall that changes them
  * (procfs_note_syscall) or PROCFS_TTL_NS passes; a new thread or child
  * starts with its creator's, which the kernel copied at the clone
- * (procfs_note_clone). */
+ * (procfs_note_clone, in procfs_notes.c; parsers in procfs_parse.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -100,61 +100,6 @@ static ssize_t kept_read(int64_t tid, int *fd, const char *what, char *buf, size
 	return n;
 }
 
-/* The events carry KiB in 32 bits: a larger size (a sanitizer's shadow
- * mapping reaches 20 TiB) saturates instead of wrapping. */
-static uint32_t kb32(uint64_t kb)
-{
-	return kb > UINT32_MAX ? UINT32_MAX : (uint32_t)kb;
-}
-
-/* comm may hold spaces and ')', so fields start after the last ')'. */
-int procfs_parse_stat(char *buf, size_t n, struct thread_stat *out)
-{
-	memset(out, 0, sizeof *out);
-	char *p = memrchr(buf, ')', n);
-	char *open_paren = memchr(buf, '(', n);
-	if (!p || !open_paren || open_paren > p)
-		return -1;
-	/* comm is what lies between the first '(' and the last ')' */
-	size_t clen = (size_t)(p - open_paren - 1);
-	if (clen > sizeof(out->comm) - 1)
-		clen = sizeof(out->comm) - 1;
-	memcpy(out->comm, open_paren + 1, clen);
-	out->comm[clen] = '\0';
-	/* after ')': state ppid pgrp session tty_nr tpgid flags minflt
-	 * cminflt majflt ...; f[i] is field i + 3 of proc(5) */
-	char *end_of_buf = buf + n;
-	uint64_t f[50] = {0};
-	p++;
-	while (p < end_of_buf && *p == ' ')
-		p++;
-	if (p < end_of_buf)
-		p++; /* state letter */
-	for (int i = 1; i < 50 && p < end_of_buf; i++) {
-		char *end;
-		long long v = strtoll(p, &end, 10);
-		if (end == p)
-			break;
-		f[i] = (uint64_t)v;
-		p = end;
-	}
-	out->ptid = (int64_t)f[1];
-	out->pgid = (int64_t)f[2];
-	out->sid = (int64_t)f[3];
-	out->tty = (int32_t)f[4];
-	out->pgft_min = f[7];
-	out->pgft_maj = f[9];
-	/* vsize in bytes and rss in pages: the mm counters status shows as
-	 * VmSize and VmRSS */
-	out->vm_size_kb = kb32(f[20] / 1024);
-	out->vm_rss_kb = kb32(f[21] * (uint64_t)sysconf(_SC_PAGESIZE) / 1024);
-	out->mm.arg_start = f[45];
-	out->mm.arg_end = f[46];
-	out->mm.env_start = f[47];
-	out->mm.env_end = f[48];
-	return 0;
-}
-
 int tc_read_stat(struct tentry *e)
 {
 	char buf[1024];
@@ -170,94 +115,6 @@ int tc_read_stat(struct tentry *e)
 	e->stat_seq = ++seq;
 	e->stat_at = procfs_mono_ns();
 	return 0;
-}
-
-/* Value of the last whitespace-separated number on the line. */
-static int64_t last_num(const char *p)
-{
-	const char *last = NULL;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		last = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-	}
-	return last ? strtoll(last, NULL, 10) : 0;
-}
-
-/* The idx-th (0-based) number of the line. */
-static uint64_t nth_num(const char *p, int idx)
-{
-	char *end;
-	uint64_t v = 0;
-	for (int i = 0; i <= idx; i++) {
-		v = strtoull(p, &end, 10);
-		if (end == p)
-			return 0;
-		p = end;
-	}
-	return v;
-}
-
-static void status_line(char *line, char *v, struct thread_status *s, bool *have_tgid)
-{
-	if (!strcmp(line, "Tgid")) {
-		s->pid = strtoll(v, NULL, 10);
-		*have_tgid = true;
-	} else if (!strcmp(line, "PPid")) {
-		s->ppid = strtoll(v, NULL, 10);
-	} else if (!strcmp(line, "Uid")) {
-		s->uid = (uint32_t)nth_num(v, 1);
-		s->fsuid = (uint32_t)nth_num(v, 3);
-	} else if (!strcmp(line, "Gid")) {
-		s->gid = (uint32_t)nth_num(v, 1);
-		s->fsgid = (uint32_t)nth_num(v, 3);
-	} else if (!strcmp(line, "Groups")) {
-		char *p = v, *end;
-		while (s->ngroups < sizeof(s->groups) / sizeof(s->groups[0])) {
-			unsigned long g = strtoul(p, &end, 10);
-			if (end == p)
-				break;
-			s->groups[s->ngroups++] = (gid_t)g;
-			p = end;
-		}
-	} else if (!strcmp(line, "VmSwap")) {
-		s->vm_swap_kb = kb32(nth_num(v, 0));
-	} else if (!strcmp(line, "NSpid")) {
-		/* innermost namespace id = last column */
-		s->vtid = last_num(v);
-	} else if (!strcmp(line, "NStgid")) {
-		s->vpid = last_num(v);
-	} else if (!strcmp(line, "CapEff")) {
-		s->cap_eff = strtoull(v, NULL, 16);
-	} else if (!strcmp(line, "CapBnd")) {
-		s->cap_bnd = strtoull(v, NULL, 16);
-	} else if (!strcmp(line, "CapAmb")) {
-		s->cap_amb = strtoull(v, NULL, 16);
-	}
-}
-
-void procfs_parse_status(char *buf, size_t n, struct thread_status *out, bool *have_tgid)
-{
-	memset(out, 0, sizeof *out);
-	out->vtid = out->vpid = -1;
-	*have_tgid = false;
-	char *p = buf, *end = buf + n;
-	while (p < end) {
-		char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		*eol = '\0';
-		char *colon = strchr(p, ':');
-		if (colon) {
-			*colon = '\0';
-			status_line(p, colon + 1, out, have_tgid);
-		}
-		p = eol + 1;
-	}
 }
 
 int tc_read_status(struct tentry *e)
@@ -400,128 +257,17 @@ void procfs_cache_enable(bool on)
 	cache_on = on;
 }
 
-/* Syscalls after which the caller's credentials (status), some thread's
- * cwd or root, or the caller's mount view may have changed. exec is
- * handled by procfs_forget_exec. A switch: every traced syscall asks twice. */
-enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4 };
-
-static int changes(uint64_t nr)
+bool tc_cache_on(void)
 {
-	switch (nr) {
-	case 105: case 106: case 113: case 114: case 116: /* set[ug]id, setre[ug]id, setgroups */
-	case 117: case 119: case 122: case 123:           /* setres[ug]id, setfs[ug]id */
-	case 126:                                         /* capset */
-		return CHANGES_CREDS;
-	case 80: case 81: case 161: case 155: /* chdir, fchdir, chroot, pivot_root */
-		return CHANGES_FS;
-	case 308: case 272: /* setns, unshare: credentials, fs and mounts */
-		return CHANGES_CREDS | CHANGES_FS | CHANGES_MNT;
-	default:
-		return 0;
-	}
+	return cache_on;
 }
 
-bool procfs_watched(uint64_t nr)
+void tc_fs_changed(void)
 {
-	return changes(nr) != 0;
+	cwd_gen++;
 }
 
-void procfs_note_syscall(int64_t tid, uint64_t nr)
+uint64_t tc_next_seq(void)
 {
-	int what = changes(nr);
-	if (!what)
-		return;
-	if (what & CHANGES_FS)
-		cwd_gen++;
-	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(tid) : NULL;
-	if (e) {
-		e->status_ok = e->exec_pending = false;
-		if (what & CHANGES_MNT)
-			e->mnt_id = 0;
-	}
-}
-
-/* Opened for writing, these change a lineage (procfs_image.c). */
-static bool lineage_file(const char *path)
-{
-	static const char *const names[] = { "loginuid", "cgroup.procs", "cgroup.threads", "tasks" };
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (!strcmp(base, names[i]))
-			return true;
-	return false;
-}
-
-void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret, const struct tracee_mem *mem)
-{
-	procfs_note_syscall(tid, nr);
-	uint64_t path_arg, flags;
-	switch (nr) {
-	case 2: /* open */
-		path_arg = args[0];
-		flags = args[1];
-		break;
-	case 85: /* creat */
-		path_arg = args[0];
-		flags = O_WRONLY;
-		break;
-	case 257: /* openat */
-		path_arg = args[1];
-		flags = args[2];
-		break;
-	case 437: /* openat2: struct open_how starts with the u64 flags */
-		path_arg = args[1];
-		if (args[3] < 8 || mem_read_exact(mem, args[2], &flags, sizeof flags))
-			flags = O_RDWR;
-		break;
-	default:
-		return;
-	}
-	if (ret < 0 || (flags & O_ACCMODE) == O_RDONLY)
-		return;
-	char path[PROC_STR_MAX];
-	if (mem_read_str(mem, path_arg, path, sizeof path) < 0 || lineage_file(path))
-		image_lineage_dirty(procfs_mono_ns());
-}
-
-void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
-{
-	const uint64_t clone_thread = 0x00010000;
-	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
-	 * NEWNET and CLONE_INTO_CGROUP: the child's view differs, read it */
-	const uint64_t own_view = 0x80 | 0x00020000 | 0xfe000000 | 0x200000000ull;
-	if (!cache_on || (flags & own_view) || child <= 0 || child == creator)
-		return;
-	uint64_t now = procfs_mono_ns();
-	struct tentry *c = tc_get(creator);
-	if (!c || (!tc_status_fresh(c, now) && tc_read_status(c)))
-		return;
-	/* namespaced ids cannot be derived from the tid: read them */
-	if (c->su.vtid != creator || c->su.vpid != c->su.pid)
-		return;
-	for (int i = 0; i < FS_LINKS; i++)
-		tc_fs_link(c, (enum fs_link)i, now);
-	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
-	if (!e)
-		return;
-	/* the kernel copied the creator's credentials and fs to the child */
-	e->su = c->su;
-	e->su.vtid = child;
-	if (!(flags & clone_thread)) {
-		e->su.pid = e->su.vpid = child;
-		e->su.ppid = (flags & 0x00008000) ? c->su.ppid : c->su.pid; /* CLONE_PARENT */
-	}
-	e->status_ok = true;
-	e->status_at = c->status_at;
-	for (int i = 0; i < FS_LINKS; i++) {
-		e->link[i] = c->link[i];
-		copy_cstr(e->link_path[i], c->link_path[i], PROC_STR_MAX);
-	}
-	e->mnt_id = tc_mnt_id(c);
-	e->creator = creator;
-	e->fork_child = !(flags & clone_thread);
-	e->forked_from = e->fork_child ? c->su.pid : 0;
-	e->clone_parent = (flags & 0x00008000) != 0;
-	e->clone_seq = ++seq;
+	return ++seq;
 }

@@ -1,0 +1,134 @@
+/* What the tracer tells the readers: syscalls that make cached state
+ * stale (credentials, cwd and root, mount view, lineage files opened for
+ * writing) and clones, whose children start with their creator's state. */
+#include <fcntl.h>
+#include <string.h>
+
+#include "procfs.h"
+#include "procfs_internal.h"
+
+/* Syscalls after which the caller's credentials (status), some thread's
+ * cwd or root, or the caller's mount view may have changed. exec is
+ * handled by procfs_forget_exec. A switch: every traced syscall asks twice. */
+enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4 };
+
+static int changes(uint64_t nr)
+{
+	switch (nr) {
+	case 105: case 106: case 113: case 114: case 116: /* set[ug]id, setre[ug]id, setgroups */
+	case 117: case 119: case 122: case 123:           /* setres[ug]id, setfs[ug]id */
+	case 126:                                         /* capset */
+		return CHANGES_CREDS;
+	case 80: case 81: case 161: case 155: /* chdir, fchdir, chroot, pivot_root */
+		return CHANGES_FS;
+	case 308: case 272: /* setns, unshare: credentials, fs and mounts */
+		return CHANGES_CREDS | CHANGES_FS | CHANGES_MNT;
+	default:
+		return 0;
+	}
+}
+
+bool procfs_watched(uint64_t nr)
+{
+	return changes(nr) != 0;
+}
+
+void procfs_note_syscall(int64_t tid, uint64_t nr)
+{
+	int what = changes(nr);
+	if (!what)
+		return;
+	if (what & CHANGES_FS)
+		tc_fs_changed();
+	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(tid) : NULL;
+	if (e) {
+		e->status_ok = e->exec_pending = false;
+		if (what & CHANGES_MNT)
+			e->mnt_id = 0;
+	}
+}
+
+/* Opened for writing, these change a lineage (procfs_image.c). */
+static bool lineage_file(const char *path)
+{
+	static const char *const names[] = { "loginuid", "cgroup.procs", "cgroup.threads", "tasks" };
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(base, names[i]))
+			return true;
+	return false;
+}
+
+void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret, const struct tracee_mem *mem)
+{
+	procfs_note_syscall(tid, nr);
+	uint64_t path_arg, flags;
+	switch (nr) {
+	case 2: /* open */
+		path_arg = args[0];
+		flags = args[1];
+		break;
+	case 85: /* creat */
+		path_arg = args[0];
+		flags = O_WRONLY;
+		break;
+	case 257: /* openat */
+		path_arg = args[1];
+		flags = args[2];
+		break;
+	case 437: /* openat2: struct open_how starts with the u64 flags */
+		path_arg = args[1];
+		if (args[3] < 8 || mem_read_exact(mem, args[2], &flags, sizeof flags))
+			flags = O_RDWR;
+		break;
+	default:
+		return;
+	}
+	if (ret < 0 || (flags & O_ACCMODE) == O_RDONLY)
+		return;
+	char path[PROC_STR_MAX];
+	if (mem_read_str(mem, path_arg, path, sizeof path) < 0 || lineage_file(path))
+		image_lineage_dirty(procfs_mono_ns());
+}
+
+void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
+{
+	const uint64_t clone_thread = 0x00010000;
+	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
+	 * NEWNET and CLONE_INTO_CGROUP: the child's view differs, read it */
+	const uint64_t own_view = 0x80 | 0x00020000 | 0xfe000000 | 0x200000000ull;
+	if (!tc_cache_on() || (flags & own_view) || child <= 0 || child == creator)
+		return;
+	uint64_t now = procfs_mono_ns();
+	struct tentry *c = tc_get(creator);
+	if (!c || (!tc_status_fresh(c, now) && tc_read_status(c)))
+		return;
+	/* namespaced ids cannot be derived from the tid: read them */
+	if (c->su.vtid != creator || c->su.vpid != c->su.pid)
+		return;
+	for (int i = 0; i < FS_LINKS; i++)
+		tc_fs_link(c, (enum fs_link)i, now);
+	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
+	if (!e)
+		return;
+	/* the kernel copied the creator's credentials and fs to the child */
+	e->su = c->su;
+	e->su.vtid = child;
+	if (!(flags & clone_thread)) {
+		e->su.pid = e->su.vpid = child;
+		e->su.ppid = (flags & 0x00008000) ? c->su.ppid : c->su.pid; /* CLONE_PARENT */
+	}
+	e->status_ok = true;
+	e->status_at = c->status_at;
+	for (int i = 0; i < FS_LINKS; i++) {
+		e->link[i] = c->link[i];
+		copy_cstr(e->link_path[i], c->link_path[i], PROC_STR_MAX);
+	}
+	e->mnt_id = tc_mnt_id(c);
+	e->creator = creator;
+	e->fork_child = !(flags & clone_thread);
+	e->forked_from = e->fork_child ? c->su.pid : 0;
+	e->clone_parent = (flags & 0x00008000) != 0;
+	e->clone_seq = tc_next_seq();
+}
