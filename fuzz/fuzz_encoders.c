@@ -37,6 +37,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "procfs/procfs_internal.h"
 #include "events/encoder.h"
 #include "events/evbuf.h"
 #include "schema/schema.h"
@@ -769,8 +770,26 @@ static struct fstate fs;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/* The /proc parsers meet a comm the tracee chose and reads cut anywhere:
+ * each input is also a stat and a status file. */
+static void parse_proc_files(const uint8_t *data, size_t size)
+{
+	static char buf[8192];
+	size_t n = size < sizeof buf - 1 ? size : sizeof buf - 1;
+	struct thread_stat st;
+	struct thread_status su;
+	bool have_tgid;
+	memcpy(buf, data, n);
+	buf[n] = '\0';
+	procfs_parse_stat(buf, n, &st);
+	memcpy(buf, data, n);
+	buf[n] = '\0';
+	procfs_parse_status(buf, n, &su, &have_tgid);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	parse_proc_files(data, size);
 	struct reader r = { data, size };
 	text_state_reset();
 	mem_setup(&fm, &r);

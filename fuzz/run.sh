@@ -31,8 +31,9 @@ mkdir -p "$BUILD/obj" "$BUILD/corpus"
 FLAGS=(-g -O1 -std=gnu11 -D_GNU_SOURCE -DPDIG_VERSION=\"fuzz\" -I"$ROOT/src"
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 	-fno-omit-frame-pointer -Wall -Wno-unused-parameter)
-# Only the pure code: encoders, schema, text/JSON formatter.
-SRCS=("$ROOT"/src/events/*.c "$ROOT"/src/schema/*.c "$ROOT"/src/sinks/text*.c "$ROOT"/fuzz/fuzz_encoders.c)
+# Only the pure code: encoders, schema, text/JSON formatter, /proc parsers.
+SRCS=("$ROOT"/src/events/*.c "$ROOT"/src/schema/*.c "$ROOT"/src/sinks/text*.c "$ROOT"/src/procfs/procfs_parse.c
+	"$ROOT"/fuzz/fuzz_encoders.c)
 # Rebuild an object when its source or any header is newer.
 newest_hdr=$(find "$ROOT/src" -name '*.h' -printf '%T@\n' | sort -n | tail -1)
 objs=() todo=()
