@@ -103,7 +103,18 @@ static ssize_t kept_read(int64_t tid, int *fd, const char *what, char *buf, size
 int tc_read_stat(struct tentry *e)
 {
 	char buf[1024];
+	bool was_open = e->stat_fd >= 0;
 	ssize_t n = kept_read(e->tid, &e->stat_fd, "stat", buf, sizeof buf - 1);
+	if (n <= 0 && was_open) {
+		/* the thread this entry described is gone (a process pdig only
+		 * looked at, never saw die): whatever it cached is not about
+		 * whoever has the id now; start afresh once */
+		int64_t tid = e->tid;
+		tc_clear(e);
+		e->tid = tid;
+		e->used = ++use_clock;
+		n = kept_read(tid, &e->stat_fd, "stat", buf, sizeof buf - 1);
+	}
 	e->stat_ok = false;
 	e->stat_reuse_once = false;
 	if (n <= 0)
