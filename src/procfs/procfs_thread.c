@@ -81,6 +81,27 @@ struct tentry *tc_get(int64_t tid)
 /* Whole file through a kept fd, opened on first use; -1 (fd closed) when
  * the thread is gone. A tid that died is never reused behind our back: the
  * old fd keeps failing, and procfs_forget drops the entry at its death. */
+/* Out of fds (a low RLIMIT_NOFILE): close the kept fds of the least
+ * recently used other entry that has any; false if none has. */
+static bool give_back_fds(int64_t keep_tid)
+{
+	struct tentry *victim = NULL;
+	for (int i = 0; i < TC_SLOTS; i++) {
+		struct tentry *e = &table[i];
+		if (e->tid && e->tid != keep_tid && (e->stat_fd >= 0 || e->status_fd >= 0) &&
+		    (!victim || e->used < victim->used))
+			victim = e;
+	}
+	if (!victim)
+		return false;
+	if (victim->stat_fd >= 0)
+		close(victim->stat_fd);
+	if (victim->status_fd >= 0)
+		close(victim->status_fd);
+	victim->stat_fd = victim->status_fd = -1;
+	return true;
+}
+
 static ssize_t kept_read(int64_t tid, int *fd, const char *what, char *buf, size_t cap)
 {
 	if (*fd < 0) {
@@ -88,6 +109,8 @@ static ssize_t kept_read(int64_t tid, int *fd, const char *what, char *buf, size
 		if (pf_path(path, sizeof path, tid, what))
 			return -1;
 		*fd = open(path, O_RDONLY | O_CLOEXEC);
+		while (*fd < 0 && (errno == EMFILE || errno == ENFILE) && give_back_fds(tid))
+			*fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (*fd < 0)
 			return -1;
 	}
