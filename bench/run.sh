@@ -228,20 +228,27 @@ REPORT=$RES/report.md
 	echo "- cells: median ns per iteration (ratio = untraced / traced; 1.00 = no overhead)"
 	echo "- cpu: pinned = \`taskset -c 0\` on tracer and tracee (sysdig consumer on CPU 1); split = tracer on CPU 1, tracee on CPU 0 (consumer free); unpinned = all free. The untraced baseline of split runs on CPU 0."
 	echo
-	echo "| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u |"
-	echo "|---|---:|---|---:|---:|---:|---:|---:|"
+	echo "| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace |"
+	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 	for w in $WORKLOADS; do
 		for pin in $PINS; do
 			base=$(awk -v w="$w" -v p="$pin" '$1==w && $2==p && $3=="untraced" {print $4}' "$RAW" | median)
 			row="| $w | $(iters "$w") | $pin | $base"
+			declare -A med=()
 			for cfg in floor strace pdig pdig+sysdig; do
 				m=$(awk -v w="$w" -v p="$pin" -v c="$cfg" '$1==w && $2==p && $3==c {print $4}' "$RAW" | median)
+				med[$cfg]=$m
 				if [ "$m" = NA ] || [ "$base" = NA ]; then
 					row="$row | $m"
 				else
 					row="$row | $(awk -v m="$m" -v b="$base" 'BEGIN {printf "%.0f (%.2f)", m, (m > 0 ? b / m : 0)}')"
 				fi
 			done
+			# the issue's targets: floor time / pdig time (>= 0.85) and
+			# strace time / pdig time (> 1)
+			row="$row | $(awk -v f="${med[floor]}" -v s="${med[strace]}" -v p="${med[pdig+sysdig]}" 'BEGIN {
+				if (p == "NA" || p <= 0) { print "-"; exit }
+				printf "%s, %s", (f == "NA" ? "-" : sprintf("%.2f", f / p)), (s == "NA" ? "-" : sprintf("%.2f", s / p)) }')"
 			echo "$row |"
 		done
 	done

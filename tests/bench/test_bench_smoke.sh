@@ -18,20 +18,21 @@ rm -f "$OUT.err"
 grep -q '^# pdig benchmark (tiny)' "$OUT" || fail "no title"
 grep -q '^- date: ' "$OUT" || fail "no date"
 grep -Eq '^- machine: nproc=[0-9]+, cpu=".*", kernel ' "$OUT" || fail "no machine line"
-grep -q '^| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u |$' "$OUT" || fail "no main table header"
+grep -q '^| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace |$' "$OUT" || fail "no main table header"
 
-# 8 workloads x {pinned, split, unpinned}; 8 cells each; numbers (or NA where a
-# tool is missing) and ratios in parentheses
+# 8 workloads x {pinned, split, unpinned}; 9 cells each; numbers (or NA where a
+# tool is missing) and ratios in parentheses, then the two target ratios
 PINS="pinned unpinned"; [ "$(nproc)" -gt 1 ] && PINS="pinned split unpinned"
 rows=0
 for w in file thread fork exec malloc openclose stat devnull; do
 	for pin in $PINS; do
 		line=$(grep -E "^\| $w \| [0-9]+ \| $pin \| " "$OUT") || fail "no row $w/$pin"
 		cells=$(awk -F'|' '{print NF - 2}' <<<"$line")
-		[ "$cells" = 8 ] || fail "row $w/$pin has $cells cells"
+		[ "$cells" = 9 ] || fail "row $w/$pin has $cells cells"
 		awk -F'|' '{
 			if ($5 !~ /^ [0-9.]+ $/) exit 1
 			for (i = 6; i <= 9; i++) if ($i !~ /^ ([0-9]+ \([0-9]+\.[0-9][0-9]\)|NA) $/) exit 1
+			if ($10 !~ /^ (-|([0-9]+\.[0-9][0-9]|-), ([0-9]+\.[0-9][0-9]|-)) $/) exit 1
 		}' <<<"$line" || fail "bad cells in row $w/$pin: $line"
 		# the floor and pdig always run
 		awk -F'|' '$6 ~ /NA/ || $8 ~ /NA/ {exit 1}' <<<"$line" || fail "floor or pdig missing in $w/$pin"
