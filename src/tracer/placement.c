@@ -39,6 +39,7 @@
 #define DELAY_LIMIT_NS 200000ull     /* mean run-queue wait per stop that means starving */
 #define BACKOFF_MIN_NS 1000000000ull /* first retry after 1 s, doubling ... */
 #define BACKOFF_MAX_NS 32000000000ull /* ... up to 32 s */
+#define CALM_NS 10000000ull       /* solo this long before SCHED_IDLE again */
 
 static bool enabled;
 static cpu_set_t allowed;
@@ -48,7 +49,7 @@ static struct {
 	bool usable, idle;
 	int schedstat_fd;
 	unsigned stops;
-	uint64_t window_start, window_delay, retry_at, backoff;
+	uint64_t window_start, window_delay, retry_at, backoff, crowded_at;
 } assist = { .schedstat_fd = -1 };
 
 static uint64_t mono_ns(void)
@@ -135,8 +136,14 @@ void placement_tick(void)
 	 * crowd onto one CPU; be an ordinary task then */
 	bool solo = threads_count() <= 1;
 	assist.stops++;
+	if (!solo)
+		assist.crowded_at = now;
 	if (!assist.idle) {
-		if (solo && now >= assist.retry_at && set_policy(SCHED_IDLE)) {
+		/* a program that keeps creating threads or children would make
+		 * pdig switch policy at each one: wait until it has been solo
+		 * for a while */
+		if (solo && now >= assist.retry_at && now - assist.crowded_at >= CALM_NS &&
+		    set_policy(SCHED_IDLE)) {
 			assist.idle = true;
 			start_window(now);
 		}
@@ -178,6 +185,11 @@ void placement_tick(void)
 	assist.window_start = now;
 	assist.window_delay = delay;
 	assist.stops = 0;
+}
+
+bool placement_assisting(void)
+{
+	return assist.idle;
 }
 
 void placement_follow(struct thread *t)

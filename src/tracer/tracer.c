@@ -49,6 +49,7 @@ void core_init(const struct tracer_opts *o)
 	/* cgroup moves and loginuid writes are seen through the opens */
 	procfs_lineage_watch(traced(SYS_open) && traced(SYS_creat) && traced(SYS_openat) && traced(437));
 	placement_init(!o->no_follow_cpu);
+	waiting_init(!o->no_follow_cpu);
 	tracee_mem_init(&mem, &mem_ctx);
 }
 
@@ -550,7 +551,7 @@ void core_loop(void)
 	 * either way, since waitpid(-1) also returns untraced children. */
 	while (!tracer.detach_requested && !(tracer.init_process && tracer.main_status >= 0)) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = tracer_wait(&status);
 		placement_tick();
 		if (tid < 0) {
 			if (errno == EINTR)
@@ -562,6 +563,7 @@ void core_loop(void)
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			core_on_death(tid, status);
 	}
+	waiting_report();
 	if (tracer.unrecorded_compat)
 		fprintf(stderr, "pdig: %llu traced syscalls made through the 32-bit ABI (socketcall, 16-bit "
 		                "set*id) have no x86-64 event and were not recorded\n",

@@ -74,6 +74,14 @@ void placement_init(bool on);
 void placement_follow(struct thread *t);
 /* After every wait: the idle assist's starvation check. */
 void placement_tick(void);
+/* pdig runs as SCHED_IDLE on the tracee's CPU right now */
+bool placement_assisting(void);
+
+/* Waiting for the next stop (waiting.c): polls briefly before blocking
+ * while that catches stops; waitpid(-1, status, __WALL) otherwise. */
+void waiting_init(bool on);
+pid_t tracer_wait(int *status);
+void waiting_report(void); /* with -v */
 
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */

@@ -3,7 +3,8 @@
 # tracee is never pinned by pdig); --no-follow-cpu keeps pdig's own mask.
 # Idle assist: pdig runs as SCHED_IDLE when it may leave that policy again
 # (root here), never passes it to the program, gives it up when it starves
-# behind busy CPUs, and never uses it when it could not give it up.
+# behind busy CPUs, never uses it when it could not give it up, and does
+# not switch policy at every child of a program that keeps starting them.
 . "$(dirname "$0")/lib.sh"
 [ "$(nproc)" -ge 2 ] || { echo "skip: needs 2 CPUs"; exit 77; }
 last=$(( $(nproc) - 1 ))
@@ -69,6 +70,17 @@ if [ "$(id -u)" = 0 ]; then
 	kill $p 2>/dev/null
 	wait $p 2>/dev/null
 	expect_no_grep <(echo "$seen") 5 "unprivileged pdig stays SCHED_OTHER (policies seen: $seen)"
+fi
+# a program that keeps starting children: pdig does not switch policy at
+# each one (SCHED_IDLE comes back only after 10 ms with one thread)
+if [ "$(id -u)" = 0 ] && command -v strace >/dev/null; then
+	strace -o "$WORK/pol.trace" -e trace=sched_setscheduler "$PDIG" -o /dev/null \
+		/bin/sh -c 'i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done' 2>/dev/null
+	n=$(grep -c '^sched_setscheduler' "$WORK/pol.trace")
+	[ "$n" -le 20 ] && ok "200 children: pdig changed policy $n times" ||
+		fail "200 children: pdig changed policy $n times (flips at every child)"
+else
+	echo "note: not root or no strace, the policy-flip check is skipped"
 fi
 # every CPU busy: pdig must notice it waits for a CPU and give the policy up
 hogs=()

@@ -1,0 +1,120 @@
+/* Waiting for the next tracee stop.
+ *
+ * When pdig and the tracee it serves run on different CPUs, each stop is a
+ * round trip of two cross-CPU wakeups, and on VMs whose idle vCPUs halt,
+ * waking a halted vCPU costs more than the stop itself. Polling for a few
+ * tens of microseconds before blocking keeps pdig's CPU awake for the stop
+ * that usually follows within them (the tracee's next syscall).
+ *
+ * When pdig shares the tracee's CPU, polling only holds the CPU the tracee
+ * needs: either the poll runs out without a stop (the tracee could not run)
+ * or the resumed tracee preempts pdig mid-poll (an involuntary context
+ * switch). So each window of polls is judged: if fewer than half caught a
+ * stop, or pdig was preempted more than once per four polls, pdig blocks
+ * straight away for a while (10 ms, doubling up to 10 s), then tries again.
+ * Under the idle assist pdig already sits on the tracee's CPU as SCHED_IDLE,
+ * so it does not poll then. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "tracer_internal.h"
+
+#define POLL_NS 40000ull            /* the round trip across CPUs here is ~25 µs */
+#define WINDOW_POLLS 16
+#define BACKOFF_MIN_NS 10000000ull     /* 10 ms, doubling ... */
+#define BACKOFF_MAX_NS 10240000000ull  /* ... up to 10 s */
+
+static struct {
+	bool usable, on;
+	unsigned polls, hits;
+	long preempted_before; /* involuntary switches at the window's start */
+	uint64_t retry_at, backoff;
+	uint64_t total_polls, total_hits, pauses, total_preempted;
+} w;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void waiting_init(bool on)
+{
+	w.usable = on && !getenv("PDIG_NO_POLL");
+	w.on = w.usable;
+	w.backoff = BACKOFF_MIN_NS;
+}
+
+/* this thread's involuntary context switches so far */
+static long preemptions(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nivcsw : 0;
+}
+
+static void judge(bool hit, uint64_t now)
+{
+	if (w.polls == 0)
+		w.preempted_before = preemptions();
+	w.polls++;
+	w.hits += hit;
+	w.total_polls++;
+	w.total_hits += hit;
+	if (w.polls < WINDOW_POLLS)
+		return;
+	long preempted = preemptions() - w.preempted_before;
+	if (w.hits * 2 < w.polls || preempted * 4 > (long)w.polls) {
+		w.on = false;
+		w.pauses++;
+		w.retry_at = now + w.backoff;
+		if (w.backoff < BACKOFF_MAX_NS)
+			w.backoff *= 2;
+	} else {
+		w.backoff = BACKOFF_MIN_NS;
+	}
+	w.total_preempted += (uint64_t)preempted;
+	w.polls = w.hits = 0;
+}
+
+pid_t tracer_wait(int *status)
+{
+	if (w.usable && !placement_assisting()) {
+		uint64_t now = mono_ns();
+		if (!w.on && now >= w.retry_at)
+			w.on = true;
+		if (w.on) {
+			uint64_t deadline = now + POLL_NS;
+			for (;;) {
+				pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+				if (tid != 0) {
+					if (tid > 0)
+						judge(true, now);
+					return tid;
+				}
+				if (tracer.detach_requested) {
+					errno = EINTR;
+					return -1;
+				}
+				now = mono_ns();
+				if (now >= deadline)
+					break;
+			}
+			judge(false, now);
+		}
+	}
+	return waitpid(-1, status, __WALL);
+}
+
+void waiting_report(void)
+{
+	if (tracer.verbose && w.total_polls)
+		fprintf(stderr, "pdig: polling for stops: %llu of %llu polls caught a stop, %llu preemptions, paused %llu times\n",
+		        (unsigned long long)w.total_hits, (unsigned long long)w.total_polls,
+		        (unsigned long long)w.total_preempted, (unsigned long long)w.pauses);
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# Polling for stops (src/tracer/waiting.c). When pdig cannot share the
+# tracee's CPU it polls for the next stop before blocking, and those polls
+# catch the stops; when it shares the CPU, polling would hold the CPU the
+# tracee needs, so pdig sees that and pauses it. PDIG_NO_POLL=1 and
+# --no-follow-cpu turn polling off. The figures come from pdig -v.
+. "$(dirname "$0")/lib.sh"
+[ "$(nproc)" -ge 2 ] || { echo "skip: needs 2 CPUs (polling is about tracer and tracee on different CPUs)"; exit 77; }
+loop='i=0; while [ $i -lt 3000 ]; do : >/dev/null; i=$((i+1)); done'
+# polled HITS POLLS PAUSES EVENTS from a -v report
+polled() {
+	sed -n 's/^pdig: polling for stops: \([0-9]*\) of \([0-9]*\) polls.* paused \([0-9]*\) times$/\1 \2 \3/p' "$1"
+	sed -n 's/^pdig: events written \([0-9]*\),.*/\1/p' "$1"
+}
+
+# pdig on CPU 0, the program on CPU 1: every stop crosses CPUs
+taskset -c 0 "$PDIG" -v -o /dev/null taskset -c 1 /bin/sh -c "$loop" 2>"$WORK/split.err"
+expect_eq "$?" 0 "split: the traced loop finishes"
+read -r hits polls pauses events < <(polled "$WORK/split.err" | tr '\n' ' ')
+echo "split: hits=$hits polls=$polls pauses=$pauses events=$events"
+[ "${polls:-0}" -ge 3000 ] && ok "split: pdig polls ($polls polls for $events events)" ||
+	fail "split: pdig should poll for most of the 6000+ stops, polled ${polls:-0}"
+[ $(( ${hits:-0} * 2 )) -ge "${polls:-1}" ] && ok "split: most polls catch a stop ($hits of $polls)" ||
+	fail "split: fewer than half the polls caught a stop ($hits of $polls)"
+
+# both on CPU 0: polling only delays the tracee; pdig pauses it
+taskset -c 0 "$PDIG" -v -o /dev/null /bin/sh -c "$loop" 2>"$WORK/pinned.err"
+expect_eq "$?" 0 "pinned: the traced loop finishes"
+read -r hits polls pauses events < <(polled "$WORK/pinned.err" | tr '\n' ' ')
+echo "pinned: hits=$hits polls=$polls pauses=$pauses events=$events"
+[ "${pauses:-0}" -ge 1 ] && ok "pinned: polling paused $pauses times" || fail "pinned: polling never paused"
+[ $(( ${polls:-0} * 10 )) -lt "${events:-0}" ] && ok "pinned: few polls ($polls for $events events)" ||
+	fail "pinned: polling kept going on a shared CPU ($polls polls for $events events)"
+
+# turned off: no polls at all
+PDIG_NO_POLL=1 taskset -c 0 "$PDIG" -v -o /dev/null taskset -c 1 /bin/sh -c "$loop" 2>"$WORK/off.err"
+expect_no_grep "$WORK/off.err" "polling for stops" "PDIG_NO_POLL=1: no polling"
+taskset -c 0 "$PDIG" --no-follow-cpu -v -o /dev/null taskset -c 1 /bin/sh -c "$loop" 2>"$WORK/nofollow.err"
+expect_no_grep "$WORK/nofollow.err" "polling for stops" "--no-follow-cpu: no polling"
+expect_grep "$WORK/nofollow.err" "events written" "--no-follow-cpu: the run is reported"
+finish
