@@ -21,6 +21,7 @@ struct thread {
 	bool silent;            /* in a syscall stopped at for procfs_watched only */
 	bool clone3_flags_ok;   /* clone3: its flags, read once at the entry */
 	bool creator_flags_read; /* creator_flags read, not guessed */
+	bool creator_seen;      /* its creator's clone event has been handled */
 	uint64_t clone3_flags;
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */

@@ -398,6 +398,23 @@ static void on_syscall_stop(struct thread *t)
 	run_on(t);
 }
 
+/* Children reaped before their creator's clone event was handled (wait
+ * reports come in any order): that event must not bring them back. */
+#define REAPED_EARLY 16
+static pid_t reaped_early[REAPED_EARLY];
+static unsigned reaped_early_next;
+
+static bool take_reaped_early(pid_t tid)
+{
+	for (unsigned i = 0; i < REAPED_EARLY; i++) {
+		if (reaped_early[i] == tid) {
+			reaped_early[i] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* fork/vfork/clone event in the parent: the syscall has succeeded, so its
  * exit event is emitted now and the exit stop is not waited for. */
 static void on_clone_event(pid_t tid)
@@ -405,15 +422,12 @@ static void on_clone_event(pid_t tid)
 	unsigned long child = 0;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &child);
 	/* Get the child first: adding it may move the parent's entry. It may
-	 * have stopped, run and exited already (wait reports come in any
-	 * order): add it only while it is still ours to wait for. */
+	 * have stopped, run and been reaped already: then it stays gone. */
 	struct thread *ct = child ? threads_find((pid_t)child) : NULL;
-	if (child && !ct) {
-		siginfo_t si;
-		memset(&si, 0, sizeof si);
-		if (waitid(P_PID, (id_t)child, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) == 0)
-			ct = threads_get((pid_t)child);
-	}
+	if (child && !ct && !take_reaped_early((pid_t)child))
+		ct = threads_get((pid_t)child);
+	if (ct)
+		ct->creator_seen = true;
 	struct thread *t = threads_find(tid);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
@@ -535,6 +549,11 @@ void core_on_death(pid_t tid, int status)
 	struct thread *t = threads_find(tid);
 	mem_release(tid);
 	if (t) {
+		if (!t->creator_seen) {
+			/* a child whose creator's event may still come (or a
+			 * thread pdig found in place: harmless) */
+			reaped_early[reaped_early_next++ % REAPED_EARLY] = tid;
+		}
 		emit_procexit(tid, status);
 		threads_remove(tid);
 		procfs_forget(tid);
