@@ -25,6 +25,10 @@ void procfs_forget(int64_t tid);
  * enabled (then every snapshot reads everything). */
 void procfs_cache_enable(bool on);
 bool procfs_watched(uint64_t nr);
+/* For a watched syscall that changes something only when one argument is
+ * non-zero: that argument's index (the filter stops only those calls),
+ * else -1. */
+int procfs_watched_arg(uint64_t nr);
 void procfs_note_syscall(int64_t tid, uint64_t nr);
 /* The same at a syscall's exit, with its arguments, result and the
  * tracee's memory: also sees a loginuid or cgroup file opened for writing.

@@ -49,7 +49,12 @@ struct tentry {
 	bool stat_ok, stat_reuse_once;
 	uint64_t stat_seq, stat_at;
 	struct thread_stat st;
-	uint64_t fdlimit; /* read with the stat */
+	/* RLIMIT_NOFILE, kept like the cwd: until a setrlimit or prlimit64
+	 * with a new limit is seen, for at most the TTL (another process's
+	 * prlimit is not seen) */
+	uint64_t fdlimit;
+	bool fdlimit_ok;
+	uint64_t fdlimit_gen, fdlimit_at;
 	bool status_ok;
 	uint64_t status_at;
 	struct thread_status su;
@@ -103,6 +108,10 @@ bool tc_status_fresh(const struct tentry *e, uint64_t now);
 const char *tc_fs_link(struct tentry *e, enum fs_link which, uint64_t now);
 /* RLIMIT_NOFILE's soft limit of tid (prlimit, else /proc/<tid>/limits). */
 uint64_t tc_read_fdlimit(int64_t tid);
+/* e's RLIMIT_NOFILE soft limit, cached; tc_limits_changed() when some
+ * process's limits may have changed. */
+uint64_t tc_fdlimit(struct tentry *e, uint64_t now);
+void tc_limits_changed(void);
 /* The stat of a new thread or child, from its creator's; 0 ok. */
 int tc_stat_of_new_thread(struct tentry *e);
 

@@ -8,9 +8,10 @@
 #include "procfs_internal.h"
 
 /* Syscalls after which the caller's credentials (status), some thread's
- * cwd or root, or the caller's mount view may have changed. exec is
- * handled by procfs_forget_exec. A switch: every traced syscall asks twice. */
-enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4 };
+ * cwd or root, the caller's mount view, or some process's resource limits
+ * may have changed. exec is handled by procfs_forget_exec. A switch: every
+ * traced syscall asks twice. */
+enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4, CHANGES_LIMITS = 8 };
 
 static int changes(uint64_t nr)
 {
@@ -23,6 +24,8 @@ static int changes(uint64_t nr)
 		return CHANGES_FS;
 	case 308: case 272: /* setns, unshare: credentials, fs and mounts */
 		return CHANGES_CREDS | CHANGES_FS | CHANGES_MNT;
+	case 160: case 302: /* setrlimit, prlimit64 (of any process) */
+		return CHANGES_LIMITS;
 	default:
 		return 0;
 	}
@@ -33,6 +36,13 @@ bool procfs_watched(uint64_t nr)
 	return changes(nr) != 0;
 }
 
+int procfs_watched_arg(uint64_t nr)
+{
+	/* prlimit64 changes nothing with a NULL new limit: that is every
+	 * getrlimit of glibc, which must not stop */
+	return nr == 302 ? 2 : -1;
+}
+
 void procfs_note_syscall(int64_t tid, uint64_t nr)
 {
 	int what = changes(nr);
@@ -40,6 +50,8 @@ void procfs_note_syscall(int64_t tid, uint64_t nr)
 		return;
 	if (what & CHANGES_FS)
 		tc_fs_changed();
+	if (what & CHANGES_LIMITS)
+		tc_limits_changed();
 	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(tid) : NULL;
 	if (e) {
 		e->status_ok = e->exec_pending = false;

@@ -249,9 +249,7 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	/* exec keeps the root: cached like the cwd */
 	copy_cstr(s->root, tc_fs_link(e, FS_ROOT, now), sizeof s->root);
 	/* a new thread shares its creator's limits */
-	if (!derived)
-		e->fdlimit = tc_read_fdlimit(tid);
-	s->fdlimit = e->fdlimit;
+	s->fdlimit = derived ? e->fdlimit : tc_fdlimit(e, now);
 	if (image_exec_get(s, &st->mm, su, now)) {
 		lineage(e, s, now);
 	} else {

@@ -220,6 +220,25 @@ uint64_t tc_read_fdlimit(int64_t tid)
 	return strtoull(l, NULL, 10);
 }
 
+static uint64_t limits_gen;
+
+void tc_limits_changed(void)
+{
+	limits_gen++;
+}
+
+uint64_t tc_fdlimit(struct tentry *e, uint64_t now)
+{
+	if (cache_on && e->fdlimit_ok && e->fdlimit_gen == limits_gen && now - e->fdlimit_at < PROCFS_TTL_NS)
+		return e->fdlimit;
+	/* the generation before the read: a change racing with it is seen next time */
+	e->fdlimit_gen = limits_gen;
+	e->fdlimit = tc_read_fdlimit(e->tid);
+	e->fdlimit_ok = true;
+	e->fdlimit_at = now;
+	return e->fdlimit;
+}
+
 int tc_stat_of_new_thread(struct tentry *e)
 {
 	int64_t creator = e->creator;
@@ -232,11 +251,15 @@ int tc_stat_of_new_thread(struct tentry *e)
 	if (!c->stat_ok || c->stat_seq < e->clone_seq) {
 		if (tc_read_stat(c))
 			return -1;
-		c->fdlimit = tc_read_fdlimit(c->tid);
+		tc_fdlimit(c, procfs_mono_ns());
 		c->stat_reuse_once = true;
 	}
 	e->st = c->st;
+	/* limits are per process and copied at fork */
 	e->fdlimit = c->fdlimit;
+	e->fdlimit_ok = c->fdlimit_ok;
+	e->fdlimit_gen = c->fdlimit_gen;
+	e->fdlimit_at = c->fdlimit_at;
 	if (e->fork_child) {
 		/* A copy of the creator's mm, its own process: fault counts
 		 * start at zero, the parent is the creator's process. The rss is

@@ -61,6 +61,7 @@ struct pdig_syscall_info {
 /* offsets in struct seccomp_data */
 #define PDIG_SECCOMP_DATA_NR 0
 #define PDIG_SECCOMP_DATA_ARCH 4
+#define PDIG_SECCOMP_DATA_ARGS 16 /* u64 args[6]; x86-64 is little-endian */
 
 /* classic BPF */
 struct sock_filter {

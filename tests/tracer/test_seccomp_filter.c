@@ -1,0 +1,128 @@
+/* The filter pdig installs, run by the kernel itself: with no tracer
+ * attached, a syscall the filter sends to the tracer (RET_TRACE) fails with
+ * ENOSYS and is not executed, and an allowed one runs. So a child that
+ * installs the filter and makes calls tells which of them would stop. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/seccomp.h"
+
+static int failures;
+
+enum call {
+	C_GETPID,
+	C_GETRLIMIT,      /* prlimit64(0, NOFILE, NULL, &old): what glibc's getrlimit does */
+	C_PRLIMIT_SET,    /* prlimit64(0, NOFILE, &cur, NULL) */
+	C_PRLIMIT_SET_HI, /* a new-limit pointer whose low 32 bits are zero */
+	C_SETRLIMIT,
+	C_OPENAT,
+	C_CHDIR,
+	C_STAT,
+	C_CALLS
+};
+static const char *const names[C_CALLS] = { "getpid", "prlimit64 get", "prlimit64 set",
+	                                     "prlimit64 set (pointer 2^32)", "setrlimit", "openat",
+	                                     "chdir", "stat" };
+
+static long make_call(enum call c)
+{
+	struct rlimit cur, old;
+	getrlimit(RLIMIT_NOFILE, &cur); /* before the filter is in, by the caller */
+	switch (c) {
+	case C_GETPID: return syscall(SYS_getpid);
+	case C_GETRLIMIT: return syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &old);
+	case C_PRLIMIT_SET: return syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &cur, NULL);
+	case C_PRLIMIT_SET_HI: return syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, (void *)(1ull << 32), NULL);
+	case C_SETRLIMIT: return syscall(SYS_setrlimit, RLIMIT_NOFILE, &cur);
+	case C_OPENAT: return syscall(SYS_openat, -100, "/", 0);
+	case C_CHDIR: return syscall(SYS_chdir, "/");
+	case C_STAT: {
+		char buf[256];
+		return syscall(SYS_newfstatat, -100, "/", buf, 0);
+	}
+	default: return -1;
+	}
+}
+
+/* Would call c stop under the filter built from set? */
+static bool stops(const struct syscall_set *set, enum call c)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || seccomp_install(set))
+			_exit(2);
+		errno = 0;
+		long r = make_call(c);
+		_exit(r < 0 && errno == ENOSYS ? 1 : 0);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+		fprintf(stderr, "FAIL: the child could not install the filter (status %#x)\n", status);
+		failures++;
+		return false;
+	}
+	return WEXITSTATUS(status) == 1;
+}
+
+static void expect(const struct syscall_set *set, const char *setname, enum call c, bool want)
+{
+	bool got = stops(set, c);
+	if (got != want) {
+		fprintf(stderr, "FAIL: %s: %s %s, expected it to %s\n", setname, names[c],
+		        got ? "stops" : "runs", want ? "stop" : "run");
+		failures++;
+	} else {
+		printf("ok: %s: %s %s\n", setname, names[c], got ? "stops" : "runs");
+	}
+}
+
+int main(void)
+{
+	struct syscall_set def;
+	syscall_set_init(&def, false);
+	/* the default set: openat traced; chdir, setrlimit and prlimit64 with
+	 * a new limit watched (they make cached state stale); stat, getpid
+	 * and prlimit64 without a new limit run untouched */
+	expect(&def, "default", C_GETPID, false);
+	expect(&def, "default", C_STAT, false);
+	expect(&def, "default", C_GETRLIMIT, false);
+	expect(&def, "default", C_OPENAT, true);
+	expect(&def, "default", C_CHDIR, true);
+	expect(&def, "default", C_SETRLIMIT, true);
+	expect(&def, "default", C_PRLIMIT_SET, true);
+	expect(&def, "default", C_PRLIMIT_SET_HI, true);
+
+	/* prlimit64 traced: every call stops, with or without a new limit */
+	struct syscall_set traced = def;
+	traced.on[SYS_prlimit64] = 1;
+	expect(&traced, "prlimit64 traced", C_GETRLIMIT, true);
+	expect(&traced, "prlimit64 traced", C_PRLIMIT_SET, true);
+	expect(&traced, "prlimit64 traced", C_GETPID, false);
+
+	/* nothing traced: only the always-stopping calls */
+	struct syscall_set none;
+	memset(&none, 0, sizeof none);
+	expect(&none, "none", C_OPENAT, false);
+	expect(&none, "none", C_GETRLIMIT, false);
+	expect(&none, "none", C_PRLIMIT_SET, true);
+	expect(&none, "none", C_CHDIR, true);
+
+	/* every syscall in the table: the filter still fits its jumps */
+	struct syscall_set all;
+	syscall_set_init(&all, true);
+	expect(&all, "all", C_GETRLIMIT, true);
+	expect(&all, "all", C_GETPID, false);
+
+	if (failures)
+		fprintf(stderr, "---- %d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}
