@@ -41,9 +41,11 @@
 #define BACKOFF_MAX_NS 32000000000ull /* ... up to 32 s */
 #define CALM_NS 10000000ull       /* solo this long before SCHED_IDLE again */
 
-static bool enabled;
+static bool enabled, sampling;
 static cpu_set_t allowed;
 static int current_cpu = -1;
+/* the last sampled tracee ran on a CPU pdig may not use (waiting.c polls) */
+static bool apart;
 
 static struct {
 	bool usable, idle;
@@ -112,7 +114,9 @@ static void start_window(uint64_t now)
 
 void placement_init(bool on)
 {
-	enabled = on && sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_COUNT(&allowed) > 1;
+	/* sampled even when pdig has one CPU: a tracee elsewhere makes it poll */
+	sampling = on && sched_getaffinity(0, sizeof allowed, &allowed) == 0;
+	enabled = sampling && CPU_COUNT(&allowed) > 1;
 	if (!enabled || !can_leave_idle() || getenv("PDIG_NO_IDLE_ASSIST"))
 		return;
 	assist.schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
@@ -192,15 +196,24 @@ bool placement_assisting(void)
 	return assist.idle;
 }
 
+bool placement_apart(void)
+{
+	return apart;
+}
+
 void placement_follow(struct thread *t)
 {
 	/* Sample each thread on its 16th stop and every 256 after (a pread of
 	 * a kept fd): short-lived threads and children are not chased, busy
-	 * ones are followed. */
-	if (!enabled || (++t->stops & 255) != 16)
+	 * ones are followed. One outside pdig's CPUs cannot be followed:
+	 * noted for waiting.c. */
+	if (!sampling || (++t->stops & 255) != 16)
 		return;
 	int cpu = procfs_thread_cpu(t->tid);
-	if (cpu < 0 || cpu == current_cpu || !CPU_ISSET(cpu, &allowed))
+	if (cpu < 0)
+		return;
+	apart = !CPU_ISSET(cpu, &allowed);
+	if (!enabled || apart || cpu == current_cpu)
 		return;
 	cpu_set_t one;
 	CPU_ZERO(&one);

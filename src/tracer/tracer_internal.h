@@ -76,9 +76,12 @@ void placement_follow(struct thread *t);
 void placement_tick(void);
 /* pdig runs as SCHED_IDLE on the tracee's CPU right now */
 bool placement_assisting(void);
+/* the tracee last sampled runs on a CPU pdig was not given */
+bool placement_apart(void);
 
 /* Waiting for the next stop (waiting.c): polls briefly before blocking
- * while that catches stops; waitpid(-1, status, __WALL) otherwise. */
+ * while the tracee runs where pdig cannot follow it and polling catches
+ * stops; waitpid(-1, status, __WALL) otherwise. */
 void waiting_init(bool on);
 pid_t tracer_wait(int *status);
 void waiting_report(void); /* with -v */

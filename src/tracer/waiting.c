@@ -2,18 +2,20 @@
  *
  * When pdig and the tracee it serves run on different CPUs, each stop is a
  * round trip of two cross-CPU wakeups, and on VMs whose idle vCPUs halt,
- * waking a halted vCPU costs more than the stop itself. Polling for a few
- * tens of microseconds before blocking keeps pdig's CPU awake for the stop
- * that usually follows within them (the tracee's next syscall).
+ * waking a halted vCPU costs more than the stop itself. Where pdig can, it
+ * joins the tracee's CPU (placement.c). Where it cannot (its own CPU mask
+ * excludes the tracee's: pinned apart), it polls for a few tens of
+ * microseconds before blocking, which keeps its CPU awake for the stop that
+ * usually follows within them (the tracee's next syscall). It does not poll
+ * when it could share the tracee's CPU: a busy pdig CPU is one the
+ * scheduler will not wake the tracee on.
  *
- * When pdig shares the tracee's CPU, polling only holds the CPU the tracee
- * needs: either the poll runs out without a stop (the tracee could not run)
- * or the resumed tracee preempts pdig mid-poll (an involuntary context
- * switch). So each window of polls is judged: if fewer than half caught a
- * stop, or pdig was preempted more than once per four polls, pdig blocks
- * straight away for a while (10 ms, doubling up to 10 s), then tries again.
- * Under the idle assist pdig already sits on the tracee's CPU as SCHED_IDLE,
- * so it does not poll then. */
+ * Polling only pays while it catches stops and pdig keeps its CPU: each
+ * window of polls is judged, and if fewer than half caught a stop, or pdig
+ * was preempted (an involuntary context switch: a busy neighbour, or the
+ * tracee on pdig's CPU after all) more than once per four polls, pdig
+ * blocks straight away for a while (10 ms, doubling up to 10 s), then tries
+ * again. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,7 +86,7 @@ static void judge(bool hit, uint64_t now)
 
 pid_t tracer_wait(int *status)
 {
-	if (w.usable && !placement_assisting()) {
+	if (w.usable && placement_apart() && !placement_assisting()) {
 		uint64_t now = mono_ns();
 		if (!w.on && now >= w.retry_at)
 			w.on = true;
