@@ -1,5 +1,6 @@
 /* pcapng-style blocks of a .scap file (shared/spec/scap-file.md §1-4, 7, 9).
  * Everything little endian, as the host (x86-64). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,32 @@ static uint64_t phys_mem(void)
 	return pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
 }
 
+/* The machine's online CPUs ("0-3,6" in sysfs). Not sysconf: musl counts
+ * the CPUs pdig may run on, one when it is pinned. */
+static uint32_t online_cpus(void)
+{
+	char buf[256];
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	uint32_t count = 0;
+	for (char *p = buf; *p >= '0' && *p <= '9';) {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (hi >= lo && hi - lo < 65536)
+			count += (uint32_t)(hi - lo + 1);
+		p = *end == ',' ? end + 1 : end;
+	}
+	if (count)
+		return count;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	return ncpu > 0 ? (uint32_t)ncpu : 1;
+}
+
 void scap_put_header(struct sbuf *b)
 {
 	size_t s = scap_block_begin(b, SCAP_BT_SHB);
@@ -82,8 +109,7 @@ void scap_put_header(struct sbuf *b)
 
 	/* Machine Info: a fixed 180-byte body, read whole by the consumer */
 	s = scap_block_begin(b, SCAP_BT_MI);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	sb_u32(b, ncpu > 0 ? (uint32_t)ncpu : 1);
+	sb_u32(b, online_cpus());
 	sb_u64(b, phys_mem());
 	sb_u64(b, 0); /* max_pid: sysdig itself writes 0 */
 	char host[128];
