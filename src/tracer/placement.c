@@ -46,12 +46,15 @@ static cpu_set_t allowed;
 static int current_cpu = -1;
 /* the last sampled tracee ran on a CPU pdig may not use (waiting.c polls) */
 static bool apart;
+/* one thread served, and only one for CALM_NS */
+static bool calm_solo;
+static uint64_t crowded_at;
 
 static struct {
 	bool usable, idle;
 	int schedstat_fd;
 	unsigned stops;
-	uint64_t window_start, window_delay, retry_at, backoff, crowded_at;
+	uint64_t window_start, window_delay, retry_at, backoff;
 } assist = { .schedstat_fd = -1 };
 
 static uint64_t mono_ns(void)
@@ -132,22 +135,23 @@ void placement_init(bool on)
 
 void placement_tick(void)
 {
-	if (!assist.usable)
+	if (!sampling)
 		return;
 	uint64_t now = mono_ns();
 	/* one thread to serve: keep it on pdig's CPU. Several: a resumed one
 	 * would preempt pdig while others wait to be served, and all would
-	 * crowd onto one CPU; be an ordinary task then */
+	 * crowd onto one CPU; be an ordinary task then. A program that keeps
+	 * creating threads or children would make pdig switch at each one:
+	 * one thread counts once it has been alone for a while. */
 	bool solo = threads_count() <= 1;
-	assist.stops++;
 	if (!solo)
-		assist.crowded_at = now;
+		crowded_at = now;
+	calm_solo = solo && now - crowded_at >= CALM_NS;
+	if (!assist.usable)
+		return;
+	assist.stops++;
 	if (!assist.idle) {
-		/* a program that keeps creating threads or children would make
-		 * pdig switch policy at each one: wait until it has been solo
-		 * for a while */
-		if (solo && now >= assist.retry_at && now - assist.crowded_at >= CALM_NS &&
-		    set_policy(SCHED_IDLE)) {
+		if (calm_solo && now >= assist.retry_at && set_policy(SCHED_IDLE)) {
 			assist.idle = true;
 			start_window(now);
 		}
@@ -196,9 +200,13 @@ bool placement_assisting(void)
 	return assist.idle;
 }
 
-bool placement_apart(void)
+bool placement_poll_wanted(void)
 {
-	return apart;
+	/* Apart: pdig cannot join the tracee's CPU. Following one thread
+	 * without the assist (no CAP_SYS_NICE): the resumed tracee wakes on
+	 * another CPU than busy pdig's anyway, so pdig keeps its own awake.
+	 * Not with several: a polling pdig keeps them off its CPU. */
+	return apart || (enabled && !assist.usable && calm_solo);
 }
 
 void placement_follow(struct thread *t)

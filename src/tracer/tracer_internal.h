@@ -76,12 +76,13 @@ void placement_follow(struct thread *t);
 void placement_tick(void);
 /* pdig runs as SCHED_IDLE on the tracee's CPU right now */
 bool placement_assisting(void);
-/* the tracee last sampled runs on a CPU pdig was not given */
-bool placement_apart(void);
+/* Polling for stops pays: the tracee last sampled runs on a CPU pdig was
+ * not given, or pdig follows one thread without the idle assist. */
+bool placement_poll_wanted(void);
 
 /* Waiting for the next stop (waiting.c): polls briefly before blocking
- * while the tracee runs where pdig cannot follow it and polling catches
- * stops; waitpid(-1, status, __WALL) otherwise. */
+ * while placement_poll_wanted() and polling catches stops;
+ * waitpid(-1, status, __WALL) otherwise. */
 void waiting_init(bool on);
 pid_t tracer_wait(int *status);
 void waiting_report(void); /* with -v */

@@ -4,11 +4,12 @@
  * round trip of two cross-CPU wakeups, and on VMs whose idle vCPUs halt,
  * waking a halted vCPU costs more than the stop itself. Where pdig can, it
  * joins the tracee's CPU (placement.c). Where it cannot (its own CPU mask
- * excludes the tracee's: pinned apart), it polls for a few tens of
- * microseconds before blocking, which keeps its CPU awake for the stop that
- * usually follows within them (the tracee's next syscall). It does not poll
- * when it could share the tracee's CPU: a busy pdig CPU is one the
- * scheduler will not wake the tracee on.
+ * excludes the tracee's: pinned apart; or, without the idle assist, the
+ * one thread it follows wakes elsewhere anyway), it polls for a few tens
+ * of microseconds before blocking, which keeps its CPU awake for the stop
+ * that usually follows within them (the tracee's next syscall). It does
+ * not poll when it could share the tracee's CPU: a busy pdig CPU is one
+ * the scheduler will not wake the tracee on.
  *
  * Polling only pays while it catches stops and pdig keeps its CPU: each
  * window of polls is judged, and if fewer than half caught a stop, or pdig
@@ -86,7 +87,7 @@ static void judge(bool hit, uint64_t now)
 
 pid_t tracer_wait(int *status)
 {
-	if (w.usable && placement_apart() && !placement_assisting()) {
+	if (w.usable && placement_poll_wanted() && !placement_assisting()) {
 		uint64_t now = mono_ns();
 		if (!w.on && now >= w.retry_at)
 			w.on = true;

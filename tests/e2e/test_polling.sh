@@ -1,7 +1,8 @@
 #!/bin/bash
 # Polling for stops (src/tracer/waiting.c). When pdig's CPUs exclude the
 # tracee's it polls for the next stop before blocking, and those polls
-# catch the stops; when it shares the tracee's CPU or could, it never polls;
+# catch the stops; when it shares the tracee's CPU or could, it does not
+# poll, except unprivileged (no idle assist) for a program with one thread;
 # when the polls stop catching stops, it pauses them. PDIG_NO_POLL=1 and
 # --no-follow-cpu turn polling off. The figures come from pdig -v.
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +32,25 @@ expect_eq "$?" 0 "pinned: the traced loop finishes"
 expect_no_grep "$WORK/pinned.err" "polling for stops" "pinned together: no polling"
 "$PDIG" -v -o /dev/null /bin/sh -c "$loop" 2>"$WORK/free.err"
 expect_no_grep "$WORK/free.err" "polling for stops" "unpinned: no polling"
+
+# unprivileged (RLIMIT_NICE 0: no idle assist), unpinned: one thread is
+# polled for, a program that keeps starting children is not
+if [ "$(id -u)" = 0 ]; then
+	unpriv=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- prlimit --nice=0)
+	"${unpriv[@]}" "$PDIG" -v -o /dev/null /bin/sh -c "$loop" 2>"$WORK/unpriv.err"
+	read -r hits polls pauses events < <(polled "$WORK/unpriv.err" | tr '\n' ' ')
+	echo "unprivileged: hits=$hits polls=$polls pauses=$pauses events=$events"
+	[ "${polls:-0}" -ge 3000 ] && ok "unprivileged, one thread: pdig polls ($polls polls)" ||
+		fail "unprivileged, one thread: pdig should poll, polled ${polls:-0}"
+	"${unpriv[@]}" "$PDIG" -v -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 100 ]; do /bin/true; i=$((i+1)); done' \
+		2>"$WORK/unpriv_kids.err"
+	read -r hits polls pauses events < <(polled "$WORK/unpriv_kids.err" | tr '\n' ' ')
+	echo "unprivileged, children: hits=$hits polls=$polls pauses=$pauses events=$events"
+	[ $(( ${polls:-0} * 10 )) -lt "${events:-1}" ] && ok "unprivileged, children: few polls (${polls:-0})" ||
+		fail "unprivileged, children: ${polls:-0} polls for ${events:-0} events"
+else
+	echo "note: not root, the unprivileged cases are skipped (they switch to uid 65534)"
+fi
 
 # apart, but the program computes 200 us between syscalls (and with no
 # consumer pdig stops only at entries): polls miss, and pdig pauses them
