@@ -43,24 +43,53 @@ static size_t copy_strlist(char *dst, size_t cap, const char *src, size_t len)
 	return len;
 }
 
-/* The argv or envp area straight from the process's memory: cheaper than
- * /proc/<pid>/cmdline for a new process, and the same bytes while argv is
- * as exec laid it out. Returns the byte count or -1. */
-static ssize_t read_area(int64_t pid, uint64_t start, uint64_t end, char *buf, size_t cap)
+/* Scratch for the env area, read together with argv. */
+static char env_scratch[PROC_STR_MAX];
+
+/* The argv and envp areas straight from the process's memory, both in one
+ * process_vm_readv: cheaper than /proc/<pid>/cmdline and environ for a new
+ * process, and the same bytes while argv is as exec laid it out. Sets each
+ * area's byte count, or -1 when it was not read. */
+static void read_areas(int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, ssize_t *env_n)
 {
-	if (!start || end <= start)
-		return -1;
-	size_t len = end - start < cap ? (size_t)(end - start) : cap;
-	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)start, len };
-	return process_vm_readv((pid_t)pid, &local, 1, &remote, 1, 0);
+	struct iovec local[2], remote[2];
+	size_t len[2] = { 0, 0 };
+	int count = 0;
+	*argv_n = *env_n = -1;
+	if (mm->arg_start && mm->arg_end > mm->arg_start) {
+		len[0] = mm->arg_end - mm->arg_start < sizeof scratch ? (size_t)(mm->arg_end - mm->arg_start) : sizeof scratch;
+		local[count] = (struct iovec){ scratch, len[0] };
+		remote[count++] = (struct iovec){ (void *)(uintptr_t)mm->arg_start, len[0] };
+	}
+	if (mm->env_start && mm->env_end > mm->env_start) {
+		len[1] = mm->env_end - mm->env_start < sizeof env_scratch ? (size_t)(mm->env_end - mm->env_start)
+		                                                          : sizeof env_scratch;
+		local[count] = (struct iovec){ env_scratch, len[1] };
+		remote[count++] = (struct iovec){ (void *)(uintptr_t)mm->env_start, len[1] };
+	}
+	if (!count)
+		return;
+	ssize_t n = process_vm_readv((pid_t)pid, local, (unsigned long)count, remote, (unsigned long)count, 0);
+	if (n <= 0)
+		return;
+	/* a transfer never splits an iovec: each area is whole or absent */
+	size_t got = (size_t)n;
+	if (len[0]) {
+		if (got < len[0])
+			return;
+		*argv_n = (ssize_t)len[0];
+		got -= len[0];
+	}
+	if (len[1] && got >= len[1])
+		*env_n = (ssize_t)len[1];
 }
 
-static void read_cmdline(struct proc_snapshot *s, const char *path, const struct mm_mark *mm)
+/* n: what read_areas got of argv (in scratch), or -1 */
+static void read_cmdline(struct proc_snapshot *s, const char *path, ssize_t n)
 {
 	/* argv[0] up to PROC_STR_MAX plus args up to PROC_STR_MAX: a larger
 	 * argv is cut, never read in full. A rewritten argv (no final NUL,
 	 * setproctitle) is left to the kernel's rules: /proc. */
-	ssize_t n = read_area(s->tid, mm->arg_start, mm->arg_end, scratch, sizeof(scratch));
 	if (n <= 0 || scratch[n - 1] != '\0')
 		n = pf_read(path, scratch, sizeof(scratch));
 	if (n <= 0) {
@@ -80,13 +109,13 @@ static void read_cmdline(struct proc_snapshot *s, const char *path, const struct
 	s->args_len = copy_strlist(s->args, PROC_STR_MAX, scratch + off, len - off);
 }
 
-static void read_env(struct proc_snapshot *s, const char *path, const struct mm_mark *mm)
+/* n: what read_areas got of the env (in env_scratch), or -1 */
+static void read_env(struct proc_snapshot *s, const char *path, ssize_t n)
 {
-	ssize_t n = read_area(s->tid, mm->env_start, mm->env_end, scratch, PROC_STR_MAX);
 	if (n <= 0)
-		n = pf_read(path, scratch, PROC_STR_MAX);
+		n = pf_read(path, env_scratch, PROC_STR_MAX);
 	if (n > 0)
-		s->env_len = copy_strlist(s->env, PROC_STR_MAX, scratch, (size_t)n);
+		s->env_len = copy_strlist(s->env, PROC_STR_MAX, env_scratch, (size_t)n);
 }
 
 static void read_cgroups(struct proc_snapshot *s, const char *path)
@@ -159,10 +188,12 @@ static void read_image(struct tentry *e, struct proc_snapshot *s, const struct e
 	const struct mm_mark *mm = &e->st.mm;
 	char path[64];
 	int64_t tid = s->tid;
+	ssize_t argv_n, env_n;
+	read_areas(tid, mm, &argv_n, &env_n);
 	if (!pf_path(path, sizeof(path), tid, "cmdline"))
-		read_cmdline(s, path, mm);
+		read_cmdline(s, path, argv_n);
 	if (!pf_path(path, sizeof(path), tid, "environ"))
-		read_env(s, path, mm);
+		read_env(s, path, env_n);
 	struct exe_facts facts;
 	if (!f && !pf_path(path, sizeof(path), tid, "exe") && pf_readlink(path, s->exepath, sizeof(s->exepath)) >= 0 &&
 	    procfs_exe_facts(tid, tc_mnt_id(e), s->exepath, &facts) == 0)
