@@ -118,6 +118,23 @@ static ssize_t fm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 	return -1;
 }
 
+/* Batched reads as process_vm_readv does them: in order, up to the first
+ * area that cannot be read; got[] never exceeds a span. */
+static void fm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *got)
+{
+	bool failed = false;
+	for (size_t i = 0; i < n; i++) {
+		got[i] = 0;
+		if (failed)
+			continue;
+		ssize_t r = fm_read(ctx, spans[i].addr, spans[i].dst, spans[i].len);
+		if (r <= 0)
+			failed = true;
+		else
+			got[i] = (size_t)r;
+	}
+}
+
 /* Where regions go: low, ordinary, just below a page boundary, top of the
  * canonical user range, and the very top of the address space. */
 static const uint64_t region_base[8] = {
@@ -136,6 +153,8 @@ static void mem_setup(struct fmem *m, struct reader *r)
 	int want = hdr % (MAX_REGIONS + 1);
 	static const size_t chunks[4] = {0, 0, 1, 7};
 	m->chunk = chunks[(hdr >> 4) & 3];
+	/* half the inputs read several strings in one batch */
+	m->mem.readv = (hdr & 0x40) ? fm_readv : NULL;
 	for (int i = 0; i < want; i++) {
 		uint8_t how = r8(r);
 		uint16_t l16 = r16(r);

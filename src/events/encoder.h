@@ -13,6 +13,8 @@
 #include "evbuf.h"
 
 /* Reads the tracee's memory. */
+struct mem_span;
+
 struct tracee_mem {
 	void *ctx;
 	/* Copy up to len bytes from addr; returns bytes copied (may be short),
@@ -24,6 +26,17 @@ struct tracee_mem {
 	 * used. recall returns the length, or -1 on a miss. */
 	ssize_t (*recall_str)(void *ctx, uint64_t addr, char *dst, size_t cap);
 	void (*keep_str)(void *ctx, uint64_t addr, const char *s, size_t len);
+	/* Optional (NULL = one read per area): several areas in one go (one
+	 * process_vm_readv). got[i]: bytes copied into spans[i], 0 when it
+	 * was not read (after a failed area the rest may get 0 too). */
+	void (*readv)(void *ctx, const struct mem_span *spans, size_t n, size_t *got);
+};
+
+/* One area of a batched read. */
+struct mem_span {
+	uint64_t addr;
+	void *dst;
+	size_t len;
 };
 
 /* Reads a NUL-terminated string of at most cap-1 bytes into dst (always
@@ -31,6 +44,11 @@ struct tracee_mem {
 ssize_t mem_read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap);
 /* Reads exactly len bytes; returns 0 on success, -1 otherwise. */
 int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len);
+/* mem_read_str for n (at most MEM_STRS_MAX) strings of one syscall, the
+ * first page of each in one readv: len[i] as mem_read_str returns it. */
+#define MEM_STRS_MAX 4
+void mem_read_strs(const struct tracee_mem *m, size_t n, const uint64_t *addr, char *const *dst,
+                   const size_t *cap, ssize_t *len);
 
 #define PROC_STR_MAX 4096
 

@@ -148,6 +148,31 @@ static void openat2_x(struct evbuf *b, const struct enc_ctx *c)
 
 /* ---- res + path(s) exits ---- */
 
+/* Two or three path params of one event, read together (one readv). */
+struct paths {
+	uint64_t addr[3];
+	ssize_t len[3];
+	char s[3][PATH_CAP];
+};
+
+static void read_paths(const struct enc_ctx *c, struct paths *p, size_t n)
+{
+	char *const dst[3] = { p->s[0], p->s[1], p->s[2] };
+	const size_t cap[3] = { PATH_CAP, PATH_CAP, PATH_CAP };
+	mem_read_strs(c->mem, n, p->addr, dst, cap, p->len);
+}
+
+/* As put_path(..., BAD_EMPTY) would write path i. */
+static void put_read_path(struct evbuf *b, const struct paths *p, size_t i)
+{
+	if (!p->addr[i])
+		evb_str(b, NULL);
+	else if (p->len[i] < 0)
+		evb_str(b, "");
+	else
+		evb_strn(b, p->s[i], (size_t)p->len[i]);
+}
+
 /* res, path(arg0): chdir, chroot, mkdir, rmdir, unlink, stat, lstat,
  * access, umount. */
 static void res_path0_x(struct evbuf *b, const struct enc_ctx *c)
@@ -159,9 +184,11 @@ static void res_path0_x(struct evbuf *b, const struct enc_ctx *c)
 /* res, path(arg0), path(arg1): rename, link, symlink. */
 static void res_path01_x(struct evbuf *b, const struct enc_ctx *c)
 {
+	struct paths p = { .addr = { c->args[0], c->args[1] } };
+	read_paths(c, &p, 2);
 	evb_s64(b, c->ret);
-	put_path(b, c, c->args[0], BAD_EMPTY);
-	put_path(b, c, c->args[1], BAD_EMPTY);
+	put_read_path(b, &p, 0);
+	put_read_path(b, &p, 1);
 }
 
 static void fchdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
@@ -189,11 +216,13 @@ static void unlinkat_x(struct evbuf *b, const struct enc_ctx *c)
 /* res, olddirfd, oldpath, newdirfd, newpath */
 static void at2_paths(struct evbuf *b, const struct enc_ctx *c)
 {
+	struct paths p = { .addr = { c->args[1], c->args[3] } };
+	read_paths(c, &p, 2);
 	evb_s64(b, c->ret);
 	put_dirfd(b, c->args[0]);
-	put_path(b, c, c->args[1], BAD_EMPTY);
+	put_read_path(b, &p, 0);
 	put_dirfd(b, c->args[2]);
-	put_path(b, c, c->args[3], BAD_EMPTY);
+	put_read_path(b, &p, 1);
 }
 
 static void renameat_x(struct evbuf *b, const struct enc_ctx *c) { at2_paths(b, c); }
@@ -213,10 +242,12 @@ static void linkat_x(struct evbuf *b, const struct enc_ctx *c)
 
 static void symlinkat_x(struct evbuf *b, const struct enc_ctx *c)
 {
+	struct paths p = { .addr = { c->args[0], c->args[2] } };
+	read_paths(c, &p, 2);
 	evb_s64(b, c->ret);
-	put_path(b, c, c->args[0], BAD_EMPTY);
+	put_read_path(b, &p, 0);
 	put_dirfd(b, c->args[1]);
-	put_path(b, c, c->args[2], BAD_EMPTY);
+	put_read_path(b, &p, 1);
 }
 
 static void chmod_x(struct evbuf *b, const struct enc_ctx *c)
@@ -257,10 +288,13 @@ static void mount_e(struct evbuf *b, const struct enc_ctx *c)
 
 static void mount_x(struct evbuf *b, const struct enc_ctx *c)
 {
+	/* dev (source), dir, type */
+	struct paths p = { .addr = { c->args[0], c->args[1], c->args[2] } };
+	read_paths(c, &p, 3);
 	evb_s64(b, c->ret);
-	put_path(b, c, c->args[0], BAD_EMPTY); /* dev (source) */
-	put_path(b, c, c->args[1], BAD_EMPTY); /* dir */
-	put_path(b, c, c->args[2], BAD_EMPTY); /* type */
+	put_read_path(b, &p, 0);
+	put_read_path(b, &p, 1);
+	put_read_path(b, &p, 2);
 }
 
 /* umount2 flags: PPM_MNT_* == MNT_* (and UMOUNT_NOFOLLOW); copied raw. */

@@ -52,6 +52,37 @@ static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 	return peek_read(m->tid, addr, dst, len);
 }
 
+/* Several areas in one process_vm_readv. The encoders' spans stay within
+ * a page, so each is copied whole or not at all. */
+static void vm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *got)
+{
+	struct mem_ctx *m = ctx;
+	struct iovec local[MEM_STRS_MAX], remote[MEM_STRS_MAX];
+	if (n > MEM_STRS_MAX)
+		n = MEM_STRS_MAX;
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		local[i] = (struct iovec){ spans[i].dst, spans[i].len };
+		remote[i] = (struct iovec){ (void *)(uintptr_t)spans[i].addr, spans[i].len };
+		got[i] = 0;
+	}
+	ssize_t total = m->peek_only ? -1 : process_vm_readv(m->tid, local, n, remote, n, 0);
+	if (total < 0) {
+		/* refused (or the first area unreadable): one by one */
+		for (size_t i = 0; i < n; i++) {
+			ssize_t r = vm_read(ctx, spans[i].addr, spans[i].dst, spans[i].len);
+			got[i] = r > 0 ? (size_t)r : 0;
+		}
+		return;
+	}
+	size_t left = (size_t)total;
+	for (size_t i = 0; i < n && left; i++) {
+		got[i] = left < spans[i].len ? left : spans[i].len;
+		left -= got[i];
+	}
+}
+
 /* Strings read at a syscall's entry, per thread, for its exit event. A few
  * slots suffice: a slot is only needed between one thread's entry and exit;
  * an evicted one just means the exit reads the string again. */
@@ -134,4 +165,5 @@ void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx)
 	mem->read = vm_read;
 	mem->recall_str = recall_str;
 	mem->keep_str = keep_str;
+	mem->readv = vm_readv;
 }

@@ -1,4 +1,5 @@
 /* Shared test doubles; see fake.h. */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "fake.h"
@@ -32,11 +33,34 @@ static ssize_t fm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 	return -1;
 }
 
+/* Like process_vm_readv: areas in order, stopping at the first that
+ * cannot be read (the later ones get 0). A region ends where its bytes do,
+ * so a short area is not a failure (a real page is mapped whole). */
+static void fm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *got)
+{
+	struct fake_mem *m = ctx;
+	m->readvs++;
+	bool failed = false;
+	for (size_t i = 0; i < n; i++) {
+		got[i] = 0;
+		if (failed)
+			continue;
+		unsigned reads = m->reads;
+		ssize_t r = fm_read(ctx, spans[i].addr, spans[i].dst, spans[i].len);
+		m->reads = reads; /* counted as part of the readv */
+		if (r > 0)
+			got[i] = (size_t)r;
+		if (r <= 0)
+			failed = true;
+	}
+}
+
 void fake_mem_init(struct fake_mem *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->mem.ctx = m;
 	m->mem.read = fm_read;
+	m->mem.readv = fm_readv;
 }
 
 void fake_mem_free(struct fake_mem *m)

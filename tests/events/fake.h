@@ -38,6 +38,7 @@ struct fake_mem {
 	struct fake_region r[FAKE_MEM_REGIONS];
 	int n;
 	unsigned reads;            /* read() calls, to spot unbounded loops */
+	unsigned readvs;           /* readv() calls (batched reads) */
 };
 void fake_mem_init(struct fake_mem *m);
 void fake_mem_free(struct fake_mem *m);
