@@ -88,22 +88,27 @@ static void put_pollfds(struct evbuf *b, const struct enc_ctx *c, bool is_exit)
 		return;
 	uint16_t cnt = 0;
 	size_t pos = 2;
-	for (uint64_t i = 0; i < nfds; i++) {
-		struct { int32_t fd; int16_t events, revents; } pfd;
-		if (mem_read_exact(c->mem, c->args[0] + i * sizeof(pfd), &pfd, sizeof(pfd)) < 0) {
+	struct { int32_t fd; int16_t events, revents; } pfd[128];
+	/* the array in reads of up to 128 entries, not one per entry */
+	for (uint64_t i = 0; i < nfds; i += 128) {
+		size_t k = nfds - i < 128 ? (size_t)(nfds - i) : 128;
+		if (mem_read_exact(c->mem, c->args[0] + i * sizeof(pfd[0]), pfd, k * sizeof(pfd[0])) < 0) {
 			/* like the driver: an unreadable array reports no fds */
 			cnt = 0;
 			pos = 2;
 			break;
 		}
-		if (is_exit && !pfd.revents)
-			continue;
-		int64_t fd = pfd.fd;
-		uint16_t fl = (uint16_t)nf_bits_map(&nf_poll_flags, (uint16_t)(is_exit ? pfd.revents : pfd.events));
-		memcpy(d + pos, &fd, 8);
-		memcpy(d + pos + 8, &fl, 2);
-		pos += 10;
-		cnt++;
+		for (size_t j = 0; j < k; j++) {
+			if (is_exit && !pfd[j].revents)
+				continue;
+			int64_t fd = pfd[j].fd;
+			uint16_t fl = (uint16_t)nf_bits_map(&nf_poll_flags,
+			                                    (uint16_t)(is_exit ? pfd[j].revents : pfd[j].events));
+			memcpy(d + pos, &fd, 8);
+			memcpy(d + pos + 8, &fl, 2);
+			pos += 10;
+			cnt++;
+		}
 	}
 	memcpy(d, &cnt, 2);
 	evb_commit(b, pos);

@@ -91,12 +91,23 @@ void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint6
 	size_t got = 0;
 	if (cnt > UB_MAX_IOV)
 		cnt = UB_MAX_IOV;
+	struct iovec v[32];
+	size_t have = 0, next = 0; /* entries in v, the next one to use */
 	for (uint64_t i = 0; i < cnt && got < len; i++) {
-		struct iovec v;
-		if (mem_read_exact(m, iov + i * sizeof(v), &v, sizeof(v)) < 0)
-			break;
-		size_t want = v.iov_len < len - got ? v.iov_len : len - got;
-		size_t n = ub_read(m, (uint64_t)(uintptr_t)v.iov_base, d + got, want);
+		if (next == have) {
+			/* the iovec array 32 entries at a time; an entry that
+			 * cannot be read ends the data, as before */
+			size_t k = cnt - i < 32 ? (size_t)(cnt - i) : 32;
+			while (k && mem_read_exact(m, iov + i * sizeof(v[0]), v, k * sizeof(v[0])) < 0)
+				k = k > 1 ? 1 : 0; /* the readable prefix may be shorter: one at a time */
+			if (!k)
+				break;
+			have = k;
+			next = 0;
+		}
+		const struct iovec *e = &v[next++];
+		size_t want = e->iov_len < len - got ? e->iov_len : len - got;
+		size_t n = ub_read(m, (uint64_t)(uintptr_t)e->iov_base, d + got, want);
 		got += n;
 		if (n < want)
 			break;

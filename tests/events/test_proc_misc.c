@@ -48,6 +48,21 @@ static void test_poll(void)
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
 	CHECK(fm.reads - before <= 1030);
 	CHECK_EQ(fl_cnt(&d.p[0]), 0);
+	/* 300 fds: the array is read in a few reads, not one per fd */
+	static struct pollfd many[300];
+	for (int i = 0; i < 300; i++)
+		many[i] = (struct pollfd){ i, POLLIN, (short)(i % 3 ? 0 : POLLIN) };
+	fake_mem_map(&fm, 0x40000, many, sizeof(many));
+	fake_ctx(&c, &fm, &fs, 7, 0x40000, 300, 0, 0, 0, 0);
+	before = fm.reads;
+	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
+	CHECK(fm.reads - before <= 3);
+	CHECK_EQ(fl_cnt(&d.p[0]), 300);
+	CHECK_EQ(fl_fd(&d.p[0], 299), 299);
+	c.ret = 100;
+	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	CHECK_EQ(fl_cnt(&d.p[1]), 100);
+	CHECK_EQ(fl_fd(&d.p[1], 99), 297);
 	/* ppoll: timespec and sigmask */
 	int64_t ts[2] = { 1, 500 };
 	uint64_t mask = 0x1234500000006ull;
