@@ -48,10 +48,12 @@ sleep 0.2
 stuck=""
 for s in /proc/[0-9]*/status; do
 	p=${s#/proc/}; p=${p%/status}
-	[ "$(status_field "$p" PPid)" = "$FP" ] || continue
-	st=$(proc_state "$p")
-	case "$st" in t|T) stuck="$stuck $p($st)" ;; esac
-	[ "$(status_field "$p" TracerPid)" = 0 ] || stuck="$stuck $p(traced)"
+	# one read of status: a worker may exit between two reads
+	read -r ppid state tracer < <(awk '$1 == "PPid:" {pp = $2} $1 == "State:" {st = $2}
+		$1 == "TracerPid:" {tr = $2} END {print pp, st, tr}' "$s" 2>/dev/null)
+	[ "$ppid" = "$FP" ] || continue
+	case "$state" in t|T) stuck="$stuck $p($state)" ;; esac
+	[ "${tracer:-0}" = 0 ] || stuck="$stuck $p(traced by $tracer)"
 done
 expect_eq "$stuck" "" "no child of the server left stopped or traced"
 kill -KILL "$FP"
