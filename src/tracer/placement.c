@@ -57,7 +57,7 @@ static struct {
 	uint64_t window_start, window_delay, retry_at, backoff;
 } assist = { .schedstat_fd = -1 };
 
-static uint64_t mono_ns(void)
+uint64_t tracer_mono_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -137,7 +137,7 @@ void placement_tick(void)
 {
 	if (!sampling)
 		return;
-	uint64_t now = mono_ns();
+	uint64_t now = tracer_mono_ns();
 	/* one thread to serve: keep it on pdig's CPU. Several: a resumed one
 	 * would preempt pdig while others wait to be served, and all would
 	 * crowd onto one CPU; be an ordinary task then. A program that keeps

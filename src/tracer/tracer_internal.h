@@ -69,6 +69,9 @@ int core_exit_code(int status);
 #define COMPAT_NONE ((uint64_t)-1)
 uint64_t compat_native_nr(uint32_t arch, uint64_t nr, uint64_t *unrecorded);
 
+/* CLOCK_MONOTONIC in ns (placement.c) */
+uint64_t tracer_mono_ns(void);
+
 /* CPU placement: keep pdig on the CPU of the tracee it serves. */
 void placement_init(bool on);
 void placement_follow(struct thread *t);

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "tracer_internal.h"
 
@@ -39,13 +38,6 @@ static struct {
 	uint64_t retry_at, backoff;
 	uint64_t total_polls, total_hits, pauses, total_preempted;
 } w;
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 void waiting_init(bool on)
 {
@@ -88,7 +80,7 @@ static void judge(bool hit, uint64_t now)
 pid_t tracer_wait(int *status)
 {
 	if (w.usable && placement_poll_wanted() && !placement_assisting()) {
-		uint64_t now = mono_ns();
+		uint64_t now = tracer_mono_ns();
 		if (!w.on && now >= w.retry_at)
 			w.on = true;
 		if (w.on) {
@@ -104,7 +96,7 @@ pid_t tracer_wait(int *status)
 					errno = EINTR;
 					return -1;
 				}
-				now = mono_ns();
+				now = tracer_mono_ns();
 				if (now >= deadline)
 					break;
 			}
