@@ -52,9 +52,10 @@ struct tentry {
 	/* RLIMIT_NOFILE, kept like the cwd: until a setrlimit or prlimit64
 	 * with a new limit is seen, for at most the TTL (another process's
 	 * prlimit is not seen) */
-	uint64_t fdlimit;
-	bool fdlimit_ok;
-	uint64_t fdlimit_gen, fdlimit_at;
+	struct {
+		bool ok;
+		uint64_t value, gen, at;
+	} fdlimit;
 	bool status_ok;
 	uint64_t status_at;
 	struct thread_status su;

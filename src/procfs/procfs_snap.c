@@ -280,7 +280,7 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	/* exec keeps the root: cached like the cwd */
 	copy_cstr(s->root, tc_fs_link(e, FS_ROOT, now), sizeof s->root);
 	/* a new thread shares its creator's limits */
-	s->fdlimit = derived ? e->fdlimit : tc_fdlimit(e, now);
+	s->fdlimit = derived ? e->fdlimit.value : tc_fdlimit(e, now);
 	if (image_exec_get(s, &st->mm, su, now)) {
 		lineage(e, s, now);
 	} else {

@@ -229,14 +229,14 @@ void tc_limits_changed(void)
 
 uint64_t tc_fdlimit(struct tentry *e, uint64_t now)
 {
-	if (cache_on && e->fdlimit_ok && e->fdlimit_gen == limits_gen && now - e->fdlimit_at < PROCFS_TTL_NS)
-		return e->fdlimit;
+	if (cache_on && e->fdlimit.ok && e->fdlimit.gen == limits_gen && now - e->fdlimit.at < PROCFS_TTL_NS)
+		return e->fdlimit.value;
 	/* the generation before the read: a change racing with it is seen next time */
-	e->fdlimit_gen = limits_gen;
-	e->fdlimit = tc_read_fdlimit(e->tid);
-	e->fdlimit_ok = true;
-	e->fdlimit_at = now;
-	return e->fdlimit;
+	e->fdlimit.gen = limits_gen;
+	e->fdlimit.value = tc_read_fdlimit(e->tid);
+	e->fdlimit.ok = true;
+	e->fdlimit.at = now;
+	return e->fdlimit.value;
 }
 
 int tc_stat_of_new_thread(struct tentry *e)
@@ -257,9 +257,6 @@ int tc_stat_of_new_thread(struct tentry *e)
 	e->st = c->st;
 	/* limits are per process and copied at fork */
 	e->fdlimit = c->fdlimit;
-	e->fdlimit_ok = c->fdlimit_ok;
-	e->fdlimit_gen = c->fdlimit_gen;
-	e->fdlimit_at = c->fdlimit_at;
 	if (e->fork_child) {
 		/* A copy of the creator's mm, its own process: fault counts
 		 * start at zero, the parent is the creator's process. The rss is
