@@ -169,6 +169,22 @@ run_one() {
 	echo "${out:-NA}"
 }
 
+# paired W PIN CFG: median over rounds of CFG's time / pdig+sysdig's time
+# (the k-th run of each in $RAW is of round k), or "-"
+paired() {
+	awk -v w="$1" -v p="$2" -v c="$3" '$1 == w && $2 == p && $3 == c {a[++na] = $4}
+		$1 == w && $2 == p && $3 == "pdig+sysdig" {b[++nb] = $4}
+		END {
+			n = 0
+			for (i = 1; i <= na && i <= nb; i++)
+				if (a[i] != "NA" && b[i] != "NA" && b[i] > 0)
+					r[++n] = a[i] / b[i]
+			if (!n) { print "-"; exit }
+			for (i = 2; i <= n; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
+			printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+		}' "$RAW"
+}
+
 median() { # values on stdin (NA ignored)
 	grep -v NA | sort -g | awk '{v[NR]=$1} END {if (NR==0) print "NA"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
 }
@@ -225,19 +241,17 @@ REPORT=$RES/report.md
 	echo "- machine: nproc=$(nproc), cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\", kernel $(uname -r), cpuidle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo NA)"
 	echo "- pdig: $("$PDIG" --version 2>&1 | head -1) ($PDIG)"
 	echo "- rounds: $REPS, interleaved round-robin; traced set: $(tr ',' '\n' <<<"$SET" | wc -l) syscalls (pdig default)"
-	echo "- cells: median ns per iteration (ratio = untraced / traced; 1.00 = no overhead)"
+	echo "- cells: median ns per iteration (ratio = untraced / traced; 1.00 = no overhead); last column: floor time / pdig time and strace time / pdig time, each the median of the per-round ratios"
 	echo "- cpu: pinned = \`taskset -c 0\` on tracer and tracee (sysdig consumer on CPU 1); split = tracer on CPU 1, tracee on CPU 0 (consumer free); unpinned = all free. The untraced baseline of split runs on CPU 0."
 	echo
-	echo "| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace |"
+	echo "| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace (paired) |"
 	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 	for w in $WORKLOADS; do
 		for pin in $PINS; do
 			base=$(awk -v w="$w" -v p="$pin" '$1==w && $2==p && $3=="untraced" {print $4}' "$RAW" | median)
 			row="| $w | $(iters "$w") | $pin | $base"
-			declare -A med=()
 			for cfg in floor strace pdig pdig+sysdig; do
 				m=$(awk -v w="$w" -v p="$pin" -v c="$cfg" '$1==w && $2==p && $3==c {print $4}' "$RAW" | median)
-				med[$cfg]=$m
 				if [ "$m" = NA ] || [ "$base" = NA ]; then
 					row="$row | $m"
 				else
@@ -245,10 +259,10 @@ REPORT=$RES/report.md
 				fi
 			done
 			# the issue's targets: floor time / pdig time (>= 0.85) and
-			# strace time / pdig time (> 1)
-			row="$row | $(awk -v f="${med[floor]}" -v s="${med[strace]}" -v p="${med[pdig+sysdig]}" 'BEGIN {
-				if (p == "NA" || p <= 0) { print "-"; exit }
-				printf "%s, %s", (f == "NA" ? "-" : sprintf("%.2f", f / p)), (s == "NA" ? "-" : sprintf("%.2f", s / p)) }')"
+			# strace time / pdig time (> 1), each the median of the
+			# per-round ratios (a round's runs are back to back, so they
+			# share the machine's state of the moment)
+			row="$row | $(paired "$w" "$pin" floor), $(paired "$w" "$pin" strace)"
 			echo "$row |"
 		done
 	done

@@ -18,7 +18,7 @@ rm -f "$OUT.err"
 grep -q '^# pdig benchmark (tiny)' "$OUT" || fail "no title"
 grep -q '^- date: ' "$OUT" || fail "no date"
 grep -Eq '^- machine: nproc=[0-9]+, cpu=".*", kernel ' "$OUT" || fail "no machine line"
-grep -q '^| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace |$' "$OUT" || fail "no main table header"
+grep -q '^| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace (paired) |$' "$OUT" || fail "no main table header"
 
 # 8 workloads x {pinned, split, unpinned}; 9 cells each; numbers (or NA where a
 # tool is missing) and ratios in parentheses, then the two target ratios
