@@ -137,13 +137,16 @@ void placement_tick(void)
 {
 	if (!sampling)
 		return;
-	uint64_t now = tracer_mono_ns();
 	/* one thread to serve: keep it on pdig's CPU. Several: a resumed one
 	 * would preempt pdig while others wait to be served, and all would
 	 * crowd onto one CPU; be an ordinary task then. A program that keeps
 	 * creating threads or children would make pdig switch at each one:
 	 * one thread counts once it has been alone for a while. */
 	bool solo = threads_count() <= 1;
+	/* once calm, a solo stop needs no clock unless the assist runs */
+	if (solo && calm_solo && !assist.usable)
+		return;
+	uint64_t now = tracer_mono_ns();
 	if (!solo)
 		crowded_at = now;
 	calm_solo = solo && now - crowded_at >= CALM_NS;
