@@ -123,11 +123,20 @@ static ssize_t kept_read(int64_t tid, int *fd, const char *what, char *buf, size
 	return n;
 }
 
+/* The thread's own stat, /proc/TID/task/TID/stat: /proc/TID/stat is the
+ * whole process's view, whose fault counts add up every thread, living and
+ * dead, where the driver reports the calling thread's own. */
+static const char *own_stat(int64_t tid, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "task/%lld/stat", (long long)tid);
+	return n > 0 && (size_t)n < cap ? buf : "stat";
+}
+
 int tc_read_stat(struct tentry *e)
 {
-	char buf[1024];
+	char buf[1024], what[40];
 	bool was_open = e->stat_fd >= 0;
-	ssize_t n = kept_read(e->tid, &e->stat_fd, "stat", buf, sizeof buf - 1);
+	ssize_t n = kept_read(e->tid, &e->stat_fd, own_stat(e->tid, what, sizeof what), buf, sizeof buf - 1);
 	if (n <= 0 && was_open) {
 		/* the thread this entry described is gone (a process pdig only
 		 * looked at, never saw die): whatever it cached is not about
@@ -136,7 +145,7 @@ int tc_read_stat(struct tentry *e)
 		tc_clear(e);
 		e->tid = tid;
 		e->used = ++use_clock;
-		n = kept_read(tid, &e->stat_fd, "stat", buf, sizeof buf - 1);
+		n = kept_read(tid, &e->stat_fd, own_stat(tid, what, sizeof what), buf, sizeof buf - 1);
 	}
 	e->stat_ok = false;
 	e->stat_reuse_once = false;
@@ -257,12 +266,13 @@ int tc_stat_of_new_thread(struct tentry *e)
 	e->st = c->st;
 	/* limits are per process and copied at fork */
 	e->fdlimit = c->fdlimit;
+	/* the kernel starts every child's fault counts at zero */
+	e->st.pgft_maj = e->st.pgft_min = 0;
 	if (e->fork_child) {
-		/* A copy of the creator's mm, its own process: fault counts
-		 * start at zero, the parent is the creator's process. The rss is
-		 * the creator's; the kernel counts only the pages it copied. */
+		/* A copy of the creator's mm, its own process: the parent is
+		 * the creator's process. The rss is the creator's; the kernel
+		 * counts only the pages it copied. */
 		e->st.ptid = e->clone_parent ? c->st.ptid : c->su.pid;
-		e->st.pgft_maj = e->st.pgft_min = 0;
 	}
 	e->stat_ok = true;
 	e->stat_seq = ++seq;
@@ -273,8 +283,8 @@ int tc_stat_of_new_thread(struct tentry *e)
 int procfs_thread_cpu(int64_t tid)
 {
 	struct tentry *e = tc_get(tid);
-	char buf[1024];
-	ssize_t n = e ? kept_read(tid, &e->stat_fd, "stat", buf, sizeof buf - 1) : -1;
+	char buf[1024], what[40];
+	ssize_t n = e ? kept_read(tid, &e->stat_fd, own_stat(tid, what, sizeof what), buf, sizeof buf - 1) : -1;
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
