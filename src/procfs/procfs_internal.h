@@ -72,6 +72,10 @@ struct tentry {
 	bool fork_child, clone_parent;
 	/* a fork child: its parent process, whose lineage it copied */
 	int64_t forked_from;
+	/* The thread that created this one's process, when pdig saw the clone:
+	 * the driver's ptid is that thread's id (real_parent->pid), which
+	 * /proc does not show (stat has its process id). 0 = not known. */
+	int64_t rparent_tid, rparent_pid;
 	/* cwd and root, read with readlink and kept alike */
 	struct {
 		bool ok;

@@ -116,14 +116,22 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	struct tentry *c = tc_get(creator);
 	if (!c || (!tc_status_fresh(c, now) && tc_read_status(c)))
 		return;
+	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
+	if (!e)
+		return;
+	/* a thread, or a CLONE_PARENT child, gets the creator's parent */
+	if (flags & (clone_thread | 0x00008000)) {
+		e->rparent_tid = c->rparent_tid;
+		e->rparent_pid = c->rparent_pid;
+	} else {
+		e->rparent_tid = creator;
+		e->rparent_pid = c->su.pid;
+	}
 	/* namespaced ids cannot be derived from the tid: read them */
 	if (c->su.vtid != creator || c->su.vpid != c->su.pid)
 		return;
 	for (int i = 0; i < FS_LINKS; i++)
 		tc_fs_link(c, (enum fs_link)i, now);
-	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
-	if (!e)
-		return;
 	/* the kernel copied the creator's credentials and fs to the child */
 	e->su = c->su;
 	e->su.vtid = child;

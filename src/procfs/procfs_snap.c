@@ -287,6 +287,9 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 		read_image(e, s, f);
 		image_put(s, &st->mm, su, now, lineage(e, s, now));
 	}
+	/* last: the image cache looks a fork child up by its parent process */
+	if (e->rparent_tid && e->rparent_pid == s->ptid)
+		s->ptid = e->rparent_tid;
 	return s;
 }
 

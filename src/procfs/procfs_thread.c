@@ -313,6 +313,11 @@ void procfs_forget(int64_t tid)
 	struct tentry *e = tc_find(tid);
 	if (e)
 		tc_clear(e);
+	/* its children now belong to another of its process's threads, as a
+	 * rule the leader: the process id stat shows */
+	for (int i = 0; i < TC_SLOTS; i++)
+		if (table[i].rparent_tid == tid)
+			table[i].rparent_tid = table[i].rparent_pid = 0;
 	procfs_forget_pidfd(tid);
 }
 

@@ -15,15 +15,15 @@ check() {
 	expect_eq "$?" 0 "$label: state_changes exits 0"
 	sysdig -r "$WORK/cap.scap" -p '%evt.rawres|%thread.tid|%evt.arg.cwd|%evt.arg.uid|%evt.arg.gid|%evt.rawarg.ptid' \
 		"evt.type in (clone,clone3,fork,vfork) and evt.dir=<" >"$WORK/events" 2>"$WORK/events.err"
-	local n=0 bad=0 who id cwd uid gid ppid child parent
-	while IFS="|" read -r who id cwd uid gid ppid; do
+	local n=0 bad=0 who id cwd uid gid ptid child parent
+	while IFS="|" read -r who id cwd uid gid ptid; do
 		[ "$who" = new ] || continue
 		n=$((n + 1))
-		child=$(grep -cxF "0|$id|$cwd|$uid|$gid|$ppid" "$WORK/events")
+		child=$(grep -cxF "0|$id|$cwd|$uid|$gid|$ptid" "$WORK/events")
 		parent=$(grep -c "^$id|[0-9]*|$(printf '%s' "$cwd" | sed 's/[]\/$*.^[]/\\&/g')|$uid|$gid|[0-9]*\$" "$WORK/events")
 		if [ "$child" != 1 ] || [ "$parent" != 1 ]; then
 			bad=$((bad + 1))
-			fail "$label: new $id ($cwd, uid $uid, gid $gid, ppid $ppid): child side x$child, parent side x$parent: $(grep -E "^(0\|)?$id\|" "$WORK/events" | tr '\n' ' ')"
+			fail "$label: new $id ($cwd, uid $uid, gid $gid, ptid $ptid): child side x$child, parent side x$parent: $(grep -E "^(0\|)?$id\|" "$WORK/events" | tr '\n' ' ')"
 		fi
 	done <"$WORK/truth"
 	local want=$((2 * (3 + 20)))

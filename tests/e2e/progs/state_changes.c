@@ -1,9 +1,11 @@
 /* Creates threads and children between changes of cwd and credentials, so
  * any reuse of a stale cached value shows. Every new thread or child
  * prints the truth as it sees it, one line each:
- *   new|TID|CWD|EUID|EGID|PPID
+ *   new|TID|CWD|EUID|EGID|PTID
  * and the parent, after each creation, what its own side should say:
- *   parent|CHILD_TID|CWD|EUID|EGID|PPID
+ *   parent|CHILD_TID|CWD|EUID|EGID|PTID
+ * PTID is the id of the thread that created the process (the driver's
+ * real_parent->pid): for a child, the thread that forked it.
  * Usage: state_changes DIR_A DIR_B [ROUNDS]. Credentials change only when
  * run as root (uid 65534 then). */
 #include <fcntl.h>
@@ -33,13 +35,13 @@ static long egid(void)
 	return (long)e;
 }
 
-static void say(const char *who, long id)
+static void say(const char *who, long id, long ptid)
 {
 	char cwd[4096];
 	if (!getcwd(cwd, sizeof cwd))
 		strcpy(cwd, "?");
 	pthread_mutex_lock(&out_lock);
-	printf("%s|%ld|%s|%ld|%ld|%ld\n", who, id, cwd, euid(), egid(), (long)getppid());
+	printf("%s|%ld|%s|%ld|%ld|%ld\n", who, id, cwd, euid(), egid(), ptid);
 	fflush(stdout);
 	pthread_mutex_unlock(&out_lock);
 }
@@ -47,7 +49,8 @@ static void say(const char *who, long id)
 static void *thread_says(void *arg)
 {
 	(void)arg;
-	say("new", tid());
+	/* this process was started by pdig's only thread */
+	say("new", tid(), (long)getppid());
 	return NULL;
 }
 
@@ -61,13 +64,14 @@ static void new_thread(void)
 static void new_child(void)
 {
 	fflush(stdout);
+	long forker = tid();
 	pid_t p = fork();
 	if (p == 0) {
-		say("new", tid());
+		say("new", tid(), forker);
 		_exit(0);
 	}
 	if (p > 0) {
-		say("parent", p);
+		say("parent", p, (long)getppid());
 		waitpid(p, NULL, 0);
 	}
 }

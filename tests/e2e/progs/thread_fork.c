@@ -1,0 +1,52 @@
+/* A thread that is not the main one, named "forker", forks a child that
+ * execs /bin/true. The child's real parent is that thread, so the driver's
+ * ptid for the child (real_parent->pid) is the thread's id, not the
+ * process's. Then a second "forker" forks a child that waits until that
+ * thread has exited before it execs: by then the kernel has handed it to
+ * the main thread. Prints "forker|<thread id>|<child pid>|<process id>" and
+ * "orphan|<thread id>|<child pid>|<process id>". */
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int gate[2] = { -1, -1 };
+static pid_t orphan;
+
+static void *forker(void *arg)
+{
+	int wait_for_gate = arg != NULL;
+	prctl(PR_SET_NAME, "forker");
+	pid_t c = fork();
+	if (c == 0) {
+		char b;
+		if (wait_for_gate && read(gate[0], &b, 1) != 1)
+			_exit(126);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	printf("%s|%d|%d|%d\n", wait_for_gate ? "orphan" : "forker", (int)syscall(SYS_gettid), (int)c, (int)getpid());
+	fflush(stdout);
+	if (wait_for_gate)
+		orphan = c;
+	else
+		waitpid(c, NULL, 0);
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, forker, NULL) || pthread_join(t, NULL))
+		return 1;
+	if (pipe(gate) || pthread_create(&t, NULL, forker, &gate) || pthread_join(t, NULL))
+		return 1;
+	/* the forking thread is gone: let its child exec */
+	if (write(gate[1], "x", 1) != 1)
+		return 1;
+	int st = 0;
+	waitpid(orphan, &st, 0);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+}
