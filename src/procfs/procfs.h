@@ -42,6 +42,9 @@ void procfs_lineage_watch(bool every_open_seen);
  * its creator, so its first snapshot costs no read. Call while the creator
  * is still in the clone (its credentials are then the child's). */
 void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags);
+/* tid made a clone (of any kind, seen or not): its process may have a
+ * second thread from now on. */
+void procfs_note_clone_made(int64_t tid);
 
 /* tid's exec succeeded: its process image and credentials are new. */
 void procfs_forget_exec(int64_t tid);

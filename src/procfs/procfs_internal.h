@@ -46,6 +46,10 @@ struct tentry {
 	int64_t tid; /* 0 = free */
 	uint64_t used;
 	int stat_fd, status_fd; /* kept open: pread costs a third of open+read+close */
+	/* a process of one thread since its birth, which pdig saw: its whole
+	 * /proc/TID/stat is its own (see stat_name); stat_whole: the kept
+	 * stat_fd is that file */
+	bool solo, stat_whole;
 	bool stat_ok, stat_reuse_once;
 	uint64_t stat_seq, stat_at;
 	struct thread_stat st;

@@ -110,6 +110,7 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
 	 * NEWNET and CLONE_INTO_CGROUP: the child's view differs, read it */
 	const uint64_t own_view = 0x80 | 0x00020000 | 0xfe000000 | 0x200000000ull;
+	procfs_note_clone_made(creator);
 	if (!tc_cache_on() || (flags & own_view) || child <= 0 || child == creator)
 		return;
 	uint64_t now = procfs_mono_ns();
@@ -126,6 +127,8 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	} else {
 		e->rparent_tid = creator;
 		e->rparent_pid = c->su.pid;
+		/* a new process with one thread: until it clones */
+		e->solo = true;
 	}
 	/* namespaced ids cannot be derived from the tid: read them */
 	if (c->su.vtid != creator || c->su.vpid != c->su.pid)

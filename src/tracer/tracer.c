@@ -421,6 +421,7 @@ static void on_clone_event(pid_t tid)
 {
 	unsigned long child = 0;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &child);
+	procfs_note_clone_made(tid);
 	/* Get the child first: adding it may move the parent's entry. It may
 	 * have stopped, run and been reaped already: then it stays gone. */
 	struct thread *ct = child ? threads_find((pid_t)child) : NULL;

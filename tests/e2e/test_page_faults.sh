@@ -7,7 +7,7 @@
 e2e_isolate "$@"
 "$PDIG" -w "$WORK/cap.scap" "$HELPERS/page_faults" >"$WORK/truth"
 expect_eq "$?" 0 "page_faults exits 0"
-expect_eq "$(grep -c '^\(thread\|fork\)|' "$WORK/truth")" 2 "a thread and a fork"
+expect_eq "$(grep -c "^\(thread\|fork\)|" "$WORK/truth")" 4 "a thread and a fork, twice"
 sysdig -r "$WORK/cap.scap" -p '*%evt.type|%evt.rawres|%thread.tid|%evt.arg.pgft_min|%evt.arg.pgft_maj' \
 	"evt.dir=< and evt.type in (clone,clone3,fork,vfork)" >"$WORK/events" 2>"$WORK/events.err"
 main=$(awk -F'|' '$2 != 0 {print $3; exit}' "$WORK/events")

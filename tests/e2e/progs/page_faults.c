@@ -3,8 +3,9 @@
  * thread first takes TOUCH faults and exits, so the process's total is far
  * above the main thread's own count. Then the main thread creates a thread
  * and forks, each right after reading its own count (getrusage
- * RUSAGE_THREAD, not traced). Prints "thread|<new tid>|<own minflt>" and
- * "fork|<child pid>|<own minflt>": the truth for each clone exit. */
+ * RUSAGE_THREAD, not traced). Then all of it again in a forked child.
+ * Prints "thread|<new tid>|<own minflt>" and "fork|<child pid>|<own minflt>":
+ * the truth for each clone exit. */
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -44,7 +45,9 @@ static long own_minflt(void)
 	return ru.ru_minflt;
 }
 
-int main(void)
+/* In the process that runs it: a thread takes TOUCH faults, then a thread
+ * and a fork, each after reading the caller's own count. */
+static int scenario(void)
 {
 	pthread_t t;
 	if (pthread_create(&t, NULL, toucher, NULL) || pthread_join(t, NULL))
@@ -61,6 +64,21 @@ int main(void)
 	if (c == 0)
 		_exit(0);
 	printf("fork|%d|%ld\n", (int)c, own);
+	fflush(stdout);
 	waitpid(c, NULL, 0);
 	return 0;
+}
+
+int main(void)
+{
+	if (scenario())
+		return 1;
+	/* again in a child, which starts with one thread: pdig reads a
+	 * one-thread process's stat differently until it clones */
+	pid_t c = fork();
+	if (c == 0)
+		_exit(scenario());
+	int st = 0;
+	waitpid(c, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
