@@ -122,11 +122,12 @@ static void enc_sendto_e(struct evbuf *b, const struct enc_ctx *c)
 	put_user_tuple(b, c, sarg(c, 0), c->args[4], (int64_t)c->args[5], false);
 }
 
-/* send-side data: the bytes sent, or the requested size on failure. */
+/* send/sendto exit: the bytes sent; a failed call has none (unlike write
+ * and sendmsg, whose data is the buffer as passed, whatever the result). */
 static void enc_sendto_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
-	uint64_t n = c->ret > 0 ? (uint64_t)c->ret : c->args[2];
+	uint64_t n = c->ret > 0 ? (uint64_t)c->ret : 0;
 	ub_put_bytes(b, c->mem, c->args[1], data_len(c, n));
 }
 
@@ -164,10 +165,15 @@ static void enc_socketpair_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	int32_t fds[2] = { -1, -1 };
 	put_res(b, c);
-	if (c->ret < 0 || mem_read_exact(c->mem, c->args[3], fds, sizeof(fds)) < 0) {
-		fds[0] = fds[1] = -1;
-		evb_s64(b, fds[0]);
-		evb_s64(b, fds[1]);
+	if (c->ret < 0) {
+		/* the driver writes zeros for a failed call */
+		for (int i = 0; i < 4; i++)
+			evb_u64(b, 0);
+		return;
+	}
+	if (mem_read_exact(c->mem, c->args[3], fds, sizeof(fds)) < 0) {
+		evb_s64(b, -1);
+		evb_s64(b, -1);
 		evb_u64(b, 0);
 		evb_u64(b, 0);
 		return;
@@ -327,17 +333,24 @@ static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct mhdr h;
 	put_res(b, c);
-	/* A failed call has no reliable msghdr content. */
-	if (c->ret < 0 || read_msghdr(c, c->args[1], &h) < 0) {
+	if (read_msghdr(c, c->args[1], &h) < 0) {
 		evb_u32(b, 0);
 		evb_bytes(b, NULL, 0);
 		evb_bytes(b, NULL, 0);
 		return;
 	}
+	/* size: the buffers' total, capped by a non-negative result (the
+	 * driver's unsigned compare never caps on error, as for readv) */
 	int64_t total = ub_iov_total(c->mem, h.iov, h.iovlen);
 	uint64_t size = total > 0 ? (uint64_t)total : 0;
-	if (size > (uint64_t)c->ret)
+	if (c->ret >= 0 && size > (uint64_t)c->ret)
 		size = (uint64_t)c->ret;
+	if (c->ret < 0) {
+		evb_u32(b, (uint32_t)size);
+		evb_bytes(b, NULL, 0);
+		evb_bytes(b, NULL, 0);
+		return;
+	}
 	evb_u32(b, (uint32_t)size);
 	ub_put_iov(b, c->mem, h.iov, h.iovlen, data_len(c, size));
 	if (h.name && h.namelen)
@@ -348,9 +361,10 @@ static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 
 static void enc_accept4_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	/* e5c53d64's driver wrote 0 here ("not supported yet"); later
-	 * drivers write the flags argument, which is what the param means. */
-	evb_s32(b, (int32_t)c->args[3]);
+	/* The driver our consumer was built with (libs e5c53d64) writes 0,
+	 * flags not supported yet; later drivers write the argument. */
+	(void)c;
+	evb_s32(b, 0);
 }
 
 static void enc_accept_x(struct evbuf *b, const struct enc_ctx *c)
