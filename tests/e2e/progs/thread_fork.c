@@ -6,13 +6,14 @@
  * the main thread. Prints "forker|<thread id>|<child pid>|<process id>" and
  * "orphan|<thread id>|<child pid>|<process id>". */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int gate[2] = { -1, -1 };
+static int gate[2] = { -1, -1 }, started[2] = { -1, -1 };
 static pid_t orphan;
 
 static void *forker(void *arg)
@@ -22,17 +23,21 @@ static void *forker(void *arg)
 	pid_t c = fork();
 	if (c == 0) {
 		char b;
-		if (wait_for_gate && read(gate[0], &b, 1) != 1)
+		/* running, so its clone exit came while its parent thread lived */
+		if (wait_for_gate && (write(started[1], "s", 1) != 1 || read(gate[0], &b, 1) != 1))
 			_exit(126);
 		execl("/bin/true", "true", (char *)NULL);
 		_exit(127);
 	}
 	printf("%s|%d|%d|%d\n", wait_for_gate ? "orphan" : "forker", (int)syscall(SYS_gettid), (int)c, (int)getpid());
 	fflush(stdout);
-	if (wait_for_gate)
+	char b;
+	if (!wait_for_gate)
+		waitpid(c, NULL, 0);
+	else if (read(started[0], &b, 1) == 1)
 		orphan = c;
 	else
-		waitpid(c, NULL, 0);
+		kill(c, SIGKILL);
 	return NULL;
 }
 
@@ -41,7 +46,7 @@ int main(void)
 	pthread_t t;
 	if (pthread_create(&t, NULL, forker, NULL) || pthread_join(t, NULL))
 		return 1;
-	if (pipe(gate) || pthread_create(&t, NULL, forker, &gate) || pthread_join(t, NULL))
+	if (pipe(gate) || pipe(started) || pthread_create(&t, NULL, forker, &gate) || pthread_join(t, NULL))
 		return 1;
 	/* the forking thread is gone: let its child exec */
 	if (write(gate[1], "x", 1) != 1)
