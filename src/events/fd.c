@@ -6,6 +6,7 @@
 
 #include "encoder.h"
 #include "flags.h"
+#include "ubuf.h"
 
 #define IOV_MAX_COUNT 1024  /* UIO_MAXIOV: the kernel refuses more */
 #define IOV_BATCH 64
@@ -91,6 +92,8 @@ static void put_iov_data(struct evbuf *b, const struct enc_ctx *c, uint64_t limi
 {
 	if (limit > c->snaplen)
 		limit = c->snaplen;
+	if (limit > ub_iov_data_cap(c->args[2]))
+		limit = ub_iov_data_cap(c->args[2]);
 	if (limit > EVB_MAX_ARG)
 		limit = EVB_MAX_ARG;
 	if (!limit) {

@@ -81,8 +81,16 @@ int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt)
 	return total > INT64_MAX ? INT64_MAX : (int64_t)total;
 }
 
+uint64_t ub_iov_data_cap(uint64_t cnt)
+{
+	const uint64_t page = 4096, entry = 16;
+	return cnt >= page / entry ? 0 : page - entry * cnt - 1;
+}
+
 void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint64_t cnt, size_t len)
 {
+	if (len > ub_iov_data_cap(cnt))
+		len = (size_t)ub_iov_data_cap(cnt);
 	if (len > EVB_MAX_ARG)
 		len = EVB_MAX_ARG;
 	uint8_t *d = evb_reserve(b, len);

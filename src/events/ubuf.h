@@ -28,7 +28,12 @@ size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t c
 /* Sum of iov_len over the first min(cnt, UB_MAX_IOV) entries (saturating);
  * -1 if the array cannot be read. */
 int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt);
-/* BYTEBUF with the first len bytes of the iovec data. */
+/* BYTEBUF with the first len bytes of the iovec data, and no more than
+ * ub_iov_data_cap(cnt). */
 void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint64_t cnt, size_t len);
+/* The driver gathers iovec data into one page that also holds the iovec
+ * array: at most 4096 - 16 * cnt - 1 bytes, none when the array fills the
+ * page (it drops such an event; pdig keeps it, without data). */
+uint64_t ub_iov_data_cap(uint64_t cnt);
 
 #endif

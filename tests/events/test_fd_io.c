@@ -143,6 +143,33 @@ static void test_readv_writev(void)
 	t_run(1, &c, 119, &d);
 	CHECK_EQ(d.p[1].len, 0);
 
+	/* a big snaplen: the driver gathers into one page that also holds
+	 * the iovec array, 4096 - 16 * 2 - 1 bytes here; none with 256 */
+	static uint8_t big[6000];
+	memset(big, 'z', sizeof big);
+	fake_mem_map(&fm, 0x70000, big, sizeof big);
+	uint64_t two[4] = { 0x70000, 3000, 0x70000 + 3000, 3000 };
+	fake_mem_map(&fm, IOV + 0x2000, two, sizeof two);
+	static uint64_t many[512];
+	for (int i = 0; i < 256; i++) {
+		many[2 * i] = 0x70000;
+		many[2 * i + 1] = 10;
+	}
+	fake_mem_map(&fm, 0x80000, many, sizeof many);
+	fake_ctx(&c, &fm, &fs, SYS_writev, 1, IOV + 0x2000, 2, 0, 0, 0);
+	c.snaplen = 65535;
+	c.ret = 6000;
+	t_run(1, &c, 119, &d);
+	CHECK_EQ(d.p[1].len, 4063);
+	c.args[1] = 0x80000;
+	c.args[2] = 255;
+	t_run(1, &c, 119, &d);
+	CHECK_EQ(d.p[1].len, 15); /* 4096 - 16 * 255 - 1 */
+	c.args[2] = 256;
+	t_run(1, &c, 119, &d);
+	CHECK_EQ(d.p[1].len, 0);
+	c.snaplen = 80;
+
 	fake_ctx(&c, &fm, &fs, SYS_preadv, 5, IOV, 2, 777, 0, 0);
 	t_run(0, &c, 120, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), 5);

@@ -272,6 +272,21 @@ static void test_msg(void)
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK(bytes_eq(&d.p[1], "hello world!!", 13));
 
+	/* a big snaplen: at most a page less the iovec array (the driver's) */
+	static uint8_t big[6000];
+	memset(big, 'q', sizeof big);
+	fake_mem_map(&fm, 0x70000, big, sizeof big);
+	struct iovec two[2] = { { (void *)0x70000, 3000 }, { (void *)(0x70000 + 3000), 3000 } };
+	fake_mem_map(&fm, 0x78000, two, sizeof two);
+	struct msghdr bigmh = { .msg_iov = (void *)0x78000, .msg_iovlen = 2 };
+	fake_mem_map(&fm, 0x79000, &bigmh, sizeof bigmh);
+	fake_ctx(&c, &fm, &fs, 46, 3, 0x79000, 0, 0, 0, 0);
+	c.snaplen = 65535;
+	c.ret = 6000;
+	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	CHECK_EQ(d.p[1].len, 4063);
+	c.snaplen = 80;
+
 	/* hostile: msghdr nowhere, huge iovlen, iov pointing nowhere */
 	fake_ctx(&c, &fm, &fs, 47, 3, 0xbad000, 0, 0, 0, 0);
 	c.ret = 100;
