@@ -3,6 +3,7 @@
  * the per-thread cache of procfs_thread.c); sockets in procfs_sock.c. */
 #include "procfs.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,8 @@
 #include "procfs_internal.h"
 #include "procfs_io.h"
 
-/* fstat of a tracee's fd through a pidfd_getfd dup (procfs_sock.c). */
-int procfs_fd_fstat(int64_t pid, int64_t fd, struct stat *st);
+/* statx of a tracee's fd through a pidfd_getfd dup (procfs_sock.c). */
+int procfs_fd_statx(int64_t pid, int64_t fd, struct pdig_statx *sx);
 
 static size_t put_cgroup(char *out, size_t cap, size_t at, const char *ctrl, size_t clen,
 			 const char *path, size_t plen)
@@ -98,18 +99,29 @@ int64_t procfs_status_field(int64_t tid, const char *key)
 static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uint64_t *ino)
 {
 	char what[32], path[64];
-	struct stat st;
+	struct pdig_statx sx;
 	(void)ctx;
 	if (fd < 0 || fd > INT32_MAX)
 		return -1;
 	/* a dup through the cached pidfd is cheaper than a /proc path walk */
-	if (procfs_fd_fstat(pid, fd, &st) != 0) {
+	if (procfs_fd_statx(pid, fd, &sx) != 0) {
 		snprintf(what, sizeof(what), "fd/%" PRId64, fd);
-		if (pf_path(path, sizeof(path), pid, what) || stat(path, &st) != 0)
-			return -1;
+		if (pf_path(path, sizeof(path), pid, what) || procfs_statx(AT_FDCWD, path, 0, &sx) != 0) {
+			/* no statx (older kernels, a seccomp profile that refuses it) */
+			struct stat st;
+			if (pf_path(path, sizeof(path), pid, what) || stat(path, &st) != 0)
+				return -1;
+			*dev = procfs_encode_dev(major(st.st_dev), minor(st.st_dev));
+			*ino = (uint64_t)st.st_ino;
+			return 0;
+		}
 	}
-	*dev = procfs_encode_dev(major(st.st_dev), minor(st.st_dev));
-	*ino = (uint64_t)st.st_ino;
+	/* the driver's dev is the superblock's, which st_dev is not everywhere */
+	uint32_t maj = sx.dev_major, min = sx.dev_minor;
+	if (sx.mask & PDIG_STATX_MNT_ID)
+		procfs_mount_dev(pid, sx.mnt_id, &maj, &min);
+	*dev = procfs_encode_dev(maj, min);
+	*ino = sx.ino;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #define PDIG_PROCFS_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
@@ -97,6 +98,28 @@ static inline void copy_cstr(char *dst, const char *src, size_t cap)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
+
+/* The kernel's struct statx (the fields pdig reads, at their ABI offsets;
+ * 256 bytes in all), declared here because musl's headers lack it. */
+struct pdig_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, pad0;
+	uint64_t ino, size, blocks, attributes_mask;
+	uint8_t times[4][16];
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint8_t rest[104];
+};
+_Static_assert(offsetof(struct pdig_statx, mnt_id) == 144 && sizeof(struct pdig_statx) == 256,
+	       "struct statx layout");
+#define PDIG_STATX_INO 0x100u
+#define PDIG_STATX_MNT_ID 0x1000u
+/* statx(dirfd, path, flags) asking for the inode and the mount id (0/-1). */
+int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out);
+/* The superblock device of mount mnt_id, from pid's mountinfo (cached). */
+int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor);
 
 /* Cached values are used this long at most (ns); see procfs_snap.c. */
 #define PROCFS_TTL_NS 100000000ull

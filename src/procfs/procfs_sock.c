@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -82,12 +83,12 @@ static int grab_fd(int64_t pid, int64_t fd)
 	return -1;
 }
 
-int procfs_fd_fstat(int64_t pid, int64_t fd, struct stat *st)
+int procfs_fd_statx(int64_t pid, int64_t fd, struct pdig_statx *sx)
 {
 	int dup = grab_fd(pid, fd);
 	if (dup < 0)
 		return -1;
-	int r = fstat(dup, st);
+	int r = procfs_statx(dup, "", AT_EMPTY_PATH, sx);
 	close(dup);
 	return r;
 }

@@ -1,0 +1,134 @@
+/* The device of a tracee's open file as the driver reports it: its
+ * superblock's, which /proc/PID/mountinfo lists for the file's mount.
+ * fstat's st_dev is the same on most filesystems but not on btrfs (a
+ * subvolume's own device) or an overlay whose layers sit on different
+ * filesystems (a device per layer). statx gives the file's mount id and
+ * its st_dev at the cost of the fstat it replaces; the mount's device is
+ * read from mountinfo once per mount id and again after a second (a mount
+ * id freed by an unmount may be given to a new mount). */
+#include "procfs.h"
+#include "procfs_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "procfs_io.h"
+
+#ifndef SYS_statx
+#define SYS_statx 332
+#endif
+
+#define MOUNT_SLOTS 32
+#define MOUNT_TTL_NS 1000000000ull
+
+static struct {
+	uint64_t mnt_id, at, used;
+	uint32_t major, minor;
+} mounts[MOUNT_SLOTS];
+static uint64_t mounts_clock;
+
+int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out)
+{
+	memset(out, 0, sizeof *out);
+	return (int)syscall(SYS_statx, dirfd, path, flags, PDIG_STATX_INO | PDIG_STATX_MNT_ID, out);
+}
+
+/* "ID PARENT MAJOR:MINOR ..." per line; 0 and the device when id is found. */
+static int find_in_mountinfo(const char *text, size_t len, uint64_t id, uint32_t *major, uint32_t *minor)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		uint64_t v[4] = { 0 };
+		int field = 0;
+		bool digits = false;
+		for (const char *q = p; q < eol && field < 4; q++) {
+			char ch = *q;
+			if (ch >= '0' && ch <= '9') {
+				if (v[field] > (UINT64_MAX - 9) / 10)
+					break;
+				v[field] = v[field] * 10 + (uint64_t)(ch - '0');
+				digits = true;
+			} else if (digits && ((field < 2 && ch == ' ') || (field == 2 && ch == ':') || (field == 3 && ch == ' '))) {
+				field++;
+				digits = false;
+			} else {
+				break;
+			}
+		}
+		if (field == 4 && v[0] == id && v[2] <= UINT32_MAX && v[3] <= UINT32_MAX) {
+			*major = (uint32_t)v[2];
+			*minor = (uint32_t)v[3];
+			return 0;
+		}
+		p = eol + 1;
+	}
+	return -1;
+}
+
+static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *minor)
+{
+	char path[64];
+	if (pf_path(path, sizeof path, pid, "mountinfo"))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* lines one chunk at a time: a container host may list thousands */
+	static char buf[65536];
+	size_t have = 0;
+	int found = -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		char *last = memrchr(buf, '\n', have);
+		size_t whole = last ? (size_t)(last - buf) + 1 : (have == sizeof buf - 1 ? have : 0);
+		if (whole && find_in_mountinfo(buf, whole, id, major, minor) == 0) {
+			found = 0;
+			break;
+		}
+		memmove(buf, buf + whole, have - whole);
+		have -= whole;
+	}
+	if (found && have && find_in_mountinfo(buf, have, id, major, minor) == 0)
+		found = 0;
+	close(fd);
+	return found;
+}
+
+int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor)
+{
+	uint64_t now = procfs_mono_ns();
+	int victim = 0;
+	for (int i = 0; i < MOUNT_SLOTS; i++) {
+		if (mounts[i].mnt_id == mnt_id && mnt_id && now - mounts[i].at < MOUNT_TTL_NS) {
+			mounts[i].used = ++mounts_clock;
+			*major = mounts[i].major;
+			*minor = mounts[i].minor;
+			return 0;
+		}
+		if (mounts[i].used < mounts[victim].used)
+			victim = i;
+	}
+	if (!mnt_id || read_mount_dev(pid, mnt_id, major, minor))
+		return -1;
+	for (int i = 0; i < MOUNT_SLOTS; i++)
+		if (mounts[i].mnt_id == mnt_id)
+			victim = i; /* an expired entry of the same mount: renew it */
+	mounts[victim].mnt_id = mnt_id;
+	mounts[victim].at = now;
+	mounts[victim].used = ++mounts_clock;
+	mounts[victim].major = *major;
+	mounts[victim].minor = *minor;
+	return 0;
+}
