@@ -34,12 +34,21 @@ static void put_exe_args(struct evbuf *b, const char *area, size_t len)
 }
 
 /* Params 4..14 (tid .. cgroups), shared by execve and clone exits. */
-static void put_common(struct evbuf *b, const struct proc_snapshot *p)
+static void put_common(struct evbuf *b, const struct enc_ctx *c, const struct proc_snapshot *p)
 {
 	if (!p) {
-		/* Unknown thread: empties, but every param is still written. */
-		for (int i = 0; i < 12; i++)
-			evb_empty(b);
+		/* A thread gone before /proc could be read: what the tracer
+		 * knows, zeros of the right size for the rest */
+		evb_s64(b, c->tid);
+		evb_s64(b, c->pid);
+		evb_s64(b, 0);
+		evb_str(b, "");
+		for (int i = 0; i < 3; i++)
+			evb_u64(b, 0);
+		for (int i = 0; i < 3; i++)
+			evb_u32(b, 0);
+		evb_str(b, "");
+		evb_empty(b);
 		return;
 	}
 	evb_s64(b, p->tid);
@@ -78,7 +87,7 @@ static void exec_exit(struct evbuf *b, const struct enc_ctx *c, uint64_t argv, u
 		put_exe_args(b, area, ub_strarray(c->mem, argv, area, sizeof(area)));
 	else
 		put_snap_exe_args(b, p);
-	put_common(b, p);
+	put_common(b, c, p);
 	if (c->ret < 0)
 		evb_bytes(b, area, ub_strarray(c->mem, envp, area, sizeof(area)));
 	else if (p)
@@ -91,9 +100,16 @@ static void exec_exit(struct evbuf *b, const struct enc_ctx *c, uint64_t argv, u
 	evb_u32(b, p && p->exe_writable ? NF_EXE_WRITABLE : 0);
 }
 
+/* The program's path: "(NULL)" for a NULL pointer, and "<NA>" (the
+ * driver's word for it) when the memory cannot be read. */
+static void put_exec_path(struct evbuf *b, const struct enc_ctx *c, uint64_t addr)
+{
+	ub_put_str_or(b, c->mem, addr, PATH_MAX_STR, "<NA>");
+}
+
 static void enc_execve_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	ub_put_str(b, c->mem, c->args[0], PATH_MAX_STR);
+	put_exec_path(b, c, c->args[0]);
 }
 
 static void enc_execve_x(struct evbuf *b, const struct enc_ctx *c)
@@ -104,7 +120,7 @@ static void enc_execve_x(struct evbuf *b, const struct enc_ctx *c)
 static void enc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0)); /* AT_FDCWD and PPM_AT_FDCWD are both -100 */
-	ub_put_str(b, c->mem, c->args[1], PATH_MAX_STR);
+	put_exec_path(b, c, c->args[1]);
 	evb_u32(b, nf_bits_map(&nf_execveat_flags, c->args[4]));
 }
 
@@ -140,16 +156,17 @@ static void enc_clone_x(struct evbuf *b, const struct enc_ctx *c)
 	} else {
 		put_snap_exe_args(b, p);
 	}
-	put_common(b, p);
+	put_common(b, c, p);
 	uint32_t fl = nf_bits_map(&nf_clone_flags, clone_native_flags(b, c));
 	/* The driver flags threads living in a child PID namespace. */
 	if (p && ((p->vtid && p->vtid != p->tid) || (p->vpid && p->vpid != p->pid)))
 		fl |= NF_CL_CHILD_IN_PIDNS;
 	evb_u32(b, fl);
-	evb_u32(b, p ? p->uid : 0);
-	evb_u32(b, p ? p->gid : 0);
-	evb_s64(b, p ? (p->vtid ? p->vtid : p->tid) : 0);
-	evb_s64(b, p ? (p->vpid ? p->vpid : p->pid) : 0);
+	/* unknown ids are -1, not 0: root would be a claim */
+	evb_u32(b, p ? p->uid : UINT32_MAX);
+	evb_u32(b, p ? p->gid : UINT32_MAX);
+	evb_s64(b, p ? (p->vtid ? p->vtid : p->tid) : c->tid);
+	evb_s64(b, p ? (p->vpid ? p->vpid : p->pid) : c->pid);
 }
 
 /* ---- credentials and sessions ---- */

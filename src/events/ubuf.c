@@ -28,7 +28,7 @@ void ub_put_bytes(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, si
 	evb_commit(b, ub_read(m, addr, d, len));
 }
 
-void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max)
+void ub_put_str_or(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max, const char *unreadable)
 {
 	if (!addr) {
 		evb_str(b, NULL);
@@ -41,10 +41,16 @@ void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size
 		return;
 	ssize_t n = mem_read_str(m, addr, (char *)d, max);
 	if (n < 0) {
-		d[0] = 0;
-		n = 0;
+		n = (ssize_t)strnlen(unreadable, max - 1);
+		memcpy(d, unreadable, (size_t)n);
+		d[n] = 0;
 	}
 	evb_commit(b, (size_t)n + 1);
+}
+
+void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max)
+{
+	ub_put_str_or(b, m, addr, max, "");
 }
 
 size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t cap)

@@ -19,6 +19,8 @@ size_t ub_read(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len)
 void ub_put_bytes(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t len);
 /* String param: "(NULL)" for a NULL pointer, "" when unreadable. */
 void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max);
+/* The same, with the given text when the memory cannot be read. */
+void ub_put_str_or(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max, const char *unreadable);
 
 /* Concatenates the NUL-terminated strings of a NULL-terminated pointer
  * array (argv/envp) into dst, each with its NUL; stops before a string

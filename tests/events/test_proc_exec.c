@@ -83,7 +83,11 @@ static void test_execve_ok(void)
 	CHECK_STR(dp_str(&d.p[0]), "(NULL)");
 	fake_ctx(&c, &fm, &fs, 59, 0xbad000, 0, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_STR(dp_str(&d.p[0]), "");
+	CHECK_STR(dp_str(&d.p[0]), "<NA>"); /* the driver's word for unreadable */
+	/* execveat's pathname alike */
+	fake_ctx(&c, &fm, &fs, 322, (uint64_t)-100, 0xbad000, 0, 0, 0, 0);
+	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
+	CHECK_STR(dp_str(&d.p[1]), "<NA>");
 }
 
 static void test_execve_failed(void)
@@ -190,11 +194,19 @@ static void test_clone(void)
 	c.args[1] = 88;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK_EQ(dp_u32(&d.p[15]), 0);
-	/* no snapshot at all: still 20 well-formed params */
+	/* no snapshot at all: still 20 well-formed params, with the ids the
+	 * tracer knows and no claim of root */
 	fs.has_proc = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK_EQ(d.nparams, 20);
 	CHECK_STR(dp_str(&d.p[13]), "");
+	CHECK_EQ(dp_s64(&d.p[3]), c.tid);
+	CHECK_EQ(dp_s64(&d.p[4]), c.pid);
+	CHECK_EQ(d.p[7].len, 8); /* fdlimit: a number of the right size */
+	CHECK_EQ(dp_u32(&d.p[16]), 0xffffffffu);
+	CHECK_EQ(dp_u32(&d.p[17]), 0xffffffffu);
+	CHECK_EQ(dp_s64(&d.p[18]), c.tid);
+	CHECK_EQ(dp_s64(&d.p[19]), c.pid);
 }
 
 static void test_creds_misc(void)
