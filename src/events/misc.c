@@ -130,7 +130,8 @@ static void enc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t mask = 0;
 	put_pollfds(b, c, false);
-	evb_u64(b, read_timespec(c, c->args[2]));
+	/* no timeout (NULL): the driver writes all ones, "forever" */
+	evb_u64(b, c->args[2] ? read_timespec(c, c->args[2]) : UINT64_MAX);
 	if (!c->args[3] || mem_read_exact(c->mem, c->args[3], &mask, 8) < 0)
 		mask = 0;
 	evb_u32(b, (uint32_t)mask);

@@ -74,6 +74,10 @@ static void test_poll(void)
 	CHECK_EQ(fl_cnt(&d.p[0]), 1);
 	CHECK_EQ(dp_u64(&d.p[1]), 1000000500ull);
 	CHECK_EQ(dp_u32(&d.p[2]), 6);
+	/* no timeout: the driver writes all ones ("forever"), not 0 */
+	c.args[2] = 0;
+	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
+	CHECK_EQ(dp_u64(&d.p[1]), UINT64_MAX);
 }
 
 static void test_mm(void)
