@@ -42,9 +42,11 @@ static int write_mem(pid_t tid, uint64_t addr, const void *src, size_t len)
 
 void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, uint64_t sp)
 {
+	/* Only the kernel's copy is cleaned: args keep the flags as the
+	 * program passed them, which its events report (as the driver does). */
 	if (nr == SYS_clone) {
-		if ((args[0] & CLONE_UNTRACED_FLAG) && set_arg0(t->tid, arch, args[0] & ~CLONE_UNTRACED_FLAG) == 0)
-			args[0] &= ~CLONE_UNTRACED_FLAG;
+		if (args[0] & CLONE_UNTRACED_FLAG)
+			set_arg0(t->tid, arch, args[0] & ~CLONE_UNTRACED_FLAG);
 		return;
 	}
 	if (nr != 435 /* clone3 */)
@@ -60,7 +62,7 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 	if (mem_read_exact(&m, args[0], ca, size) < 0)
 		return;
 	/* the clone exits report these flags: no need to read them again */
-	t->clone3_flags = ca[0] & ~CLONE_UNTRACED_FLAG;
+	t->clone3_flags = ca[0];
 	t->clone3_flags_ok = true;
 	if (!(ca[0] & CLONE_UNTRACED_FLAG))
 		return;
