@@ -72,16 +72,19 @@ int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_
 	return 0;
 }
 
-/* A simplified inode_permission(MAY_WRITE) with the process's fs ids, as
- * the kernel driver checks it: read-only fs -> no; owner -> yes;
- * CAP_DAC_OVERRIDE/CAP_FOWNER -> yes; else the group/other w bit. */
+/* The driver's EXE_WRITABLE: inode_permission(MAY_WRITE) or
+ * inode_owner_or_capable, with the process's fs ids. The owner, or a
+ * process with CAP_FOWNER, counts whatever the mount (the second test);
+ * otherwise a read-only fs says no, CAP_DAC_OVERRIDE yes, and then the
+ * group/other w bit decides (a simplified inode_permission). */
 uint8_t procfs_exe_writable(const struct exe_facts *f, const struct thread_status *x)
 {
+	const uint64_t cap_dac_override = 1ULL << 1, cap_fowner = 1ULL << 3;
+	if (f->uid == x->fsuid || (x->cap_eff & cap_fowner))
+		return 1;
 	if (f->rdonly)
 		return 0;
-	if (f->uid == x->fsuid)
-		return 1;
-	if (x->cap_eff & ((1ULL << 1) | (1ULL << 3)))
+	if (x->cap_eff & cap_dac_override)
 		return 1;
 	int in_group = f->gid == x->fsgid;
 	for (size_t i = 0; !in_group && i < x->ngroups; i++)

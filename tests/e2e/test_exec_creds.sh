@@ -19,8 +19,21 @@ install -o root -g root -m 755 "$HELPERS/exec_fork" "$WORK/root_prog"
 expect_eq "$?" 0 "programs exit 0"
 expect_eq "$(grep -c '^prog|' "$WORK/truth")" 6 "six programs ran"
 expect_eq "$(grep -c '^prog|[0-9]*|0|' "$WORK/truth")" 2 "the set-uid program ran with euid 0 (not nosuid)"
-sysdig -r "$WORK/cap.scap" -p '*%evt.type|%evt.rawres|%thread.tid|%evt.arg.uid|%evt.arg.gid|%evt.arg.flags' \
-	"evt.dir=< and evt.type in (clone,clone3,fork,vfork,execve)" >"$WORK/events" 2>"$WORK/events.err"
+# the same programs on a read-only mount: the owner, and root (CAP_FOWNER),
+# still count as able to write it, as the driver's inode_owner_or_capable
+mkdir "$WORK/ro"
+cp -a "$WORK/own_prog" "$WORK/root_prog" "$WORK/ro/"
+mount --bind "$WORK/ro" "$WORK/ro" && mount -o remount,bind,ro "$WORK/ro" || fail "read-only bind mount"
+"$PDIG" -w "$WORK/ro.scap" sh -c '"$0/ro/root_prog"; setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c "\"\$0/ro/own_prog\"; \"\$0/ro/root_prog\"" "$0"' "$WORK" \
+	>>"$WORK/truth"
+expect_eq "$?" 0 "programs on a read-only mount exit 0"
+expect_eq "$(grep -c '^prog|' "$WORK/truth")" 9 "nine programs ran"
+expect_eq "$(grep '^prog|' "$WORK/truth" | tail -3 | cut -d'|' -f5 | tr -d '\n')" 110 \
+	"truth on the read-only mount: root writable, owner writable, other not"
+for cap in cap ro; do
+	sysdig -r "$WORK/$cap.scap" -p '*%evt.type|%evt.rawres|%thread.tid|%evt.arg.uid|%evt.arg.gid|%evt.arg.flags' \
+		"evt.dir=< and evt.type in (clone,clone3,fork,vfork,execve)"
+done >"$WORK/events" 2>"$WORK/events.err"
 while IFS="|" read -r who pid euid egid w _; do
 	case $who in
 	child)
