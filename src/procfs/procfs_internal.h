@@ -75,6 +75,10 @@ struct tentry {
 	int64_t creator;
 	uint64_t clone_seq;
 	bool fork_child, clone_parent;
+	/* minor faults the child takes before its first return to user space:
+	 * 1 for a copy of the mm with CLONE_CHILD_SETTID (the kernel writes the
+	 * tid into a copy-on-write page), else 0 */
+	uint8_t birth_faults;
 	/* a fork child: its parent process, whose lineage it copied */
 	int64_t forked_from;
 	/* The thread that created this one's process, when pdig saw the clone:

@@ -151,6 +151,7 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	e->mnt_id = tc_mnt_id(c);
 	e->creator = creator;
 	e->fork_child = !(flags & clone_thread);
+	e->birth_faults = !(flags & 0x100 /* CLONE_VM */) && (flags & 0x01000000 /* CLONE_CHILD_SETTID */);
 	e->forked_from = e->fork_child ? c->su.pid : 0;
 	e->clone_parent = (flags & 0x00008000) != 0;
 	e->clone_seq = tc_next_seq();

@@ -283,7 +283,8 @@ int tc_stat_of_new_thread(struct tentry *e)
 	/* limits are per process and copied at fork */
 	e->fdlimit = c->fdlimit;
 	/* the kernel starts every child's fault counts at zero */
-	e->st.pgft_maj = e->st.pgft_min = 0;
+	e->st.pgft_maj = 0;
+	e->st.pgft_min = e->birth_faults;
 	if (e->fork_child) {
 		/* A copy of the creator's mm, its own process: the parent is
 		 * the creator's process. The rss is the creator's; the kernel

@@ -5,7 +5,8 @@
  * and forks, each right after reading its own count (getrusage
  * RUSAGE_THREAD, not traced). Then all of it again in a forked child.
  * Prints "thread|<new tid>|<own minflt>" and "fork|<child pid>|<own minflt>":
- * the truth for each clone exit. */
+ * the truth for each clone exit; the fork child prints "child|<pid>|<its
+ * own minflt>" first thing. */
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -61,11 +62,16 @@ static int scenario(void)
 	own = own_minflt();
 	fflush(stdout);
 	pid_t c = fork();
-	if (c == 0)
+	if (c == 0) {
+		/* its own count, as early as it can: an upper bound for what
+		 * its clone exit reports */
+		printf("child|%d|%ld\n", (int)getpid(), own_minflt());
+		fflush(stdout);
 		_exit(0);
+	}
+	waitpid(c, NULL, 0);
 	printf("fork|%d|%ld\n", (int)c, own);
 	fflush(stdout);
-	waitpid(c, NULL, 0);
 	return 0;
 }
 
