@@ -59,16 +59,18 @@ size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t c
 	if (!arr)
 		return 0;
 	/* Each string takes at least one byte, so cap bounds the count. */
-	for (size_t i = 0; i < cap && used < cap; i++) {
+	for (size_t i = 0; i <= cap; i++) {
 		uint64_t p;
-		if (mem_read_exact(m, arr + i * 8, &p, 8) < 0 || !p)
-			break;
-		ssize_t n = mem_read_str(m, p, dst + used, cap - used);
+		if (mem_read_exact(m, arr + i * 8, &p, 8) < 0)
+			return 0;
+		if (!p)
+			return used;
+		ssize_t n = used < cap ? mem_read_str(m, p, dst + used, cap - used) : -1;
 		if (n < 0 || used + (size_t)n + 1 >= cap)
-			break; /* unreadable, or possibly truncated: stop before it */
+			return 0; /* unreadable, or it may not all fit */
 		used += (size_t)n + 1;
 	}
-	return used;
+	return 0;
 }
 
 int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt)

@@ -23,8 +23,9 @@ void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size
 void ub_put_str_or(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size_t max, const char *unreadable);
 
 /* Concatenates the NUL-terminated strings of a NULL-terminated pointer
- * array (argv/envp) into dst, each with its NUL; stops before a string
- * that does not fit or at the first fault. Returns bytes used. */
+ * array (argv/envp) into dst, each with its NUL, and returns the bytes
+ * used: all of them or nothing, as the driver, which reports an empty list
+ * when one pointer or string cannot be read or they do not all fit. */
 size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t cap);
 
 /* Sum of iov_len over the first min(cnt, UB_MAX_IOV) entries (saturating);

@@ -57,7 +57,8 @@ static void read_areas(int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, s
 	int count = 0;
 	*argv_n = *env_n = -1;
 	if (mm->arg_start && mm->arg_end > mm->arg_start) {
-		len[0] = mm->arg_end - mm->arg_start < sizeof scratch ? (size_t)(mm->arg_end - mm->arg_start) : sizeof scratch;
+		/* the driver's page of it */
+		len[0] = mm->arg_end - mm->arg_start < PROC_STR_MAX ? (size_t)(mm->arg_end - mm->arg_start) : PROC_STR_MAX;
 		local[count] = (struct iovec){ scratch, len[0] };
 		remote[count++] = (struct iovec){ (void *)(uintptr_t)mm->arg_start, len[0] };
 	}
@@ -87,26 +88,22 @@ static void read_areas(int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, s
 /* n: what read_areas got of argv (in scratch), or -1 */
 static void read_cmdline(struct proc_snapshot *s, const char *path, ssize_t n)
 {
-	/* argv[0] up to PROC_STR_MAX plus args up to PROC_STR_MAX: a larger
-	 * argv is cut, never read in full. A rewritten argv (no final NUL,
-	 * setproctitle) is left to the kernel's rules: /proc. */
-	if (n <= 0 || scratch[n - 1] != '\0')
-		n = pf_read(path, scratch, sizeof(scratch));
+	/* As the driver: the argv area's first page, its last byte made a NUL
+	 * (a rewritten argv, setproctitle, is taken as it is); argv[0] is the
+	 * exe, the rest the args. /proc only when the memory was unreadable. */
+	if (n <= 0)
+		n = pf_read(path, scratch, PROC_STR_MAX);
 	if (n <= 0) {
 		/* kernel thread or zombie: no argv */
 		memcpy(s->exe, s->comm, sizeof(s->comm));
 		return;
 	}
-	size_t len = (size_t)n;
-	char *nul = memchr(scratch, '\0', len);
-	size_t a0 = nul ? (size_t)(nul - scratch) : len;
-	size_t e = a0 < PROC_STR_MAX - 1 ? a0 : PROC_STR_MAX - 1;
-	memcpy(s->exe, scratch, e);
-	s->exe[e] = '\0';
-	if (!nul)
-		return;
-	size_t off = a0 + 1;
-	s->args_len = copy_strlist(s->args, PROC_STR_MAX, scratch + off, len - off);
+	size_t len = (size_t)n < PROC_STR_MAX ? (size_t)n : PROC_STR_MAX;
+	scratch[len - 1] = '\0';
+	size_t a0 = strnlen(scratch, len);
+	memcpy(s->exe, scratch, a0 + 1);
+	s->args_len = len - (a0 + 1);
+	memcpy(s->args, scratch + a0 + 1, s->args_len);
 }
 
 /* n: what read_areas got of the env (in env_scratch), or -1 */
