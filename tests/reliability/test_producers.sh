@@ -56,7 +56,11 @@ rounds() {
 		for i in 1 2 3; do
 			"$PDIG" "$OPENER" $NS "$WORK/s$r.$i" >/dev/null 2>"$WORK/s$r.$i.err" & p+=($!)
 		done
-		# a random moment within the survivors' run
+		# once the victim has delivered (its second file exists: the
+		# first open's exit event is in the ring; a loaded machine or a
+		# sanitizer build may take a while to get there), then a random
+		# moment within the survivors' run
+		for i in $(seq 500); do [ -e "$WORK/v$r.1" ] && break; sleep 0.01; done
 		sleep "0.$((RANDOM % 6 + 1))$((RANDOM % 10))"
 		local t=$(pgrep -P $v)
 		kill -KILL $v
