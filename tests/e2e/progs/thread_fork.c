@@ -48,7 +48,10 @@ int main(void)
 		return 1;
 	if (pipe(gate) || pipe(started) || pthread_create(&t, NULL, forker, &gate) || pthread_join(t, NULL))
 		return 1;
-	/* the forking thread is gone: let its child exec */
+	/* the forking thread is gone (join returns when it leaves its mm,
+	 * a moment before the kernel hands its children on and tells the
+	 * tracer): give that moment, then let its child exec */
+	usleep(100000);
 	if (write(gate[1], "x", 1) != 1)
 		return 1;
 	int st = 0;
