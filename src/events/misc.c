@@ -37,7 +37,9 @@ static void enc_mmap_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u64(b, c->args[1]);
 	evb_u32(b, nf_bits_map(&nf_prot_flags, c->args[2]));
 	evb_u32(b, nf_bits_map(&nf_mmap_flags, c->args[3]));
-	evb_s64(b, iarg(c, 4));
+	/* the whole register, as the driver: -1 from C, 4294967295 from a
+	 * caller that loads the int into 32 bits (Go's runtime) */
+	evb_s64(b, (int64_t)c->args[4]);
 	evb_u64(b, c->args[5]);
 }
 

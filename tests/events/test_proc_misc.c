@@ -92,6 +92,9 @@ static void test_mm(void)
 	CHECK_EQ(dp_u64(&d.p[1]), 8192);
 	CHECK_EQ(dp_u32(&d.p[2]), 1 | 2);
 	CHECK_EQ(dp_u32(&d.p[3]), (1u << 1) | (1u << 3) | (1u << 2));
+	CHECK_EQ(dp_s64(&d.p[4]), 0xffffffffll); /* the register as it is, like the driver */
+	c.args[4] = (uint64_t)-1;
+	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
 	CHECK_EQ(dp_s64(&d.p[4]), -1);
 	c.ret = 0x7f0000;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
