@@ -288,15 +288,26 @@ struct mhdr {
 	uint64_t iov, iovlen;
 };
 
+/* The kernel's user_msghdr on x86-64, not libc's struct msghdr: musl
+ * declares msg_iovlen an int (and msg_controllen a socklen_t) plus padding,
+ * so a libc struct would drop the high half the kernel reads. */
+struct kernel_msghdr {
+	uint64_t name;
+	uint32_t namelen, pad0;
+	uint64_t iov, iovlen, control, controllen;
+	uint32_t flags, pad1;
+};
+_Static_assert(sizeof(struct kernel_msghdr) == 56, "user_msghdr layout");
+
 static int read_msghdr(const struct enc_ctx *c, uint64_t addr, struct mhdr *h)
 {
-	struct msghdr mh;
+	struct kernel_msghdr mh;
 	if (mem_read_exact(c->mem, addr, &mh, sizeof(mh)) < 0)
 		return -1;
-	h->name = (uint64_t)(uintptr_t)mh.msg_name;
-	h->namelen = mh.msg_namelen;
-	h->iov = (uint64_t)(uintptr_t)mh.msg_iov;
-	h->iovlen = (uint64_t)mh.msg_iovlen;
+	h->name = mh.name;
+	h->namelen = mh.namelen;
+	h->iov = mh.iov;
+	h->iovlen = mh.iovlen;
 	return 0;
 }
 
