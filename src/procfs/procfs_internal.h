@@ -122,7 +122,9 @@ _Static_assert(offsetof(struct pdig_statx, mnt_id) == 144 && sizeof(struct pdig_
 #define PDIG_STATX_MNT_ID 0x1000u
 /* statx(dirfd, path, flags) asking for the inode and the mount id (0/-1). */
 int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out);
-/* The superblock device of mount mnt_id, from pid's mountinfo (cached). */
+/* The superblock device of mount mnt_id, from pid's mountinfo (cached):
+ * major/minor come in as the file's st_dev and go out as the mount's
+ * device; -1 (left as they were) when mountinfo does not list the mount. */
 int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor);
 
 /* Cached values are used this long at most (ns); see procfs_snap.c. */

@@ -10,6 +10,7 @@
 #include "procfs_internal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,11 +24,18 @@
 #define SYS_statx 332
 #endif
 
-#define MOUNT_SLOTS 32
+#define MOUNT_SLOTS 64
 #define MOUNT_TTL_NS 1000000000ull
 
+/* Keyed by the mount id and the st_dev statx gave with it: an id freed by
+ * an unmount goes to the next mount at once, and st_dev tells them apart
+ * unless both mounts show the same filesystem (then the device is the
+ * same too). Mounts mountinfo does not list (pipefs, nsfs, another mount
+ * namespace's) are kept as such, so a pipe does not read the file. */
 static struct {
 	uint64_t mnt_id, at, used;
+	uint32_t st_major, st_minor;
+	bool listed;
 	uint32_t major, minor;
 } mounts[MOUNT_SLOTS];
 static uint64_t mounts_clock;
@@ -109,10 +117,14 @@ static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *m
 int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor)
 {
 	uint64_t now = procfs_mono_ns();
+	uint32_t st_major = *major, st_minor = *minor;
 	int victim = 0;
 	for (int i = 0; i < MOUNT_SLOTS; i++) {
-		if (mounts[i].mnt_id == mnt_id && mnt_id && now - mounts[i].at < MOUNT_TTL_NS) {
+		if (mounts[i].used && mounts[i].mnt_id == mnt_id && mounts[i].st_major == st_major &&
+		    mounts[i].st_minor == st_minor && now - mounts[i].at < MOUNT_TTL_NS) {
 			mounts[i].used = ++mounts_clock;
+			if (!mounts[i].listed)
+				return -1;
 			*major = mounts[i].major;
 			*minor = mounts[i].minor;
 			return 0;
@@ -120,15 +132,21 @@ int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *mi
 		if (mounts[i].used < mounts[victim].used)
 			victim = i;
 	}
-	if (!mnt_id || read_mount_dev(pid, mnt_id, major, minor))
+	if (!mnt_id)
 		return -1;
-	for (int i = 0; i < MOUNT_SLOTS; i++)
-		if (mounts[i].mnt_id == mnt_id)
-			victim = i; /* an expired entry of the same mount: renew it */
+	uint32_t maj = 0, min = 0;
+	bool listed = read_mount_dev(pid, mnt_id, &maj, &min) == 0;
 	mounts[victim].mnt_id = mnt_id;
+	mounts[victim].st_major = st_major;
+	mounts[victim].st_minor = st_minor;
 	mounts[victim].at = now;
 	mounts[victim].used = ++mounts_clock;
-	mounts[victim].major = *major;
-	mounts[victim].minor = *minor;
+	mounts[victim].listed = listed;
+	mounts[victim].major = maj;
+	mounts[victim].minor = min;
+	if (!listed)
+		return -1;
+	*major = maj;
+	*minor = min;
 	return 0;
 }
