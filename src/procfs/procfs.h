@@ -17,6 +17,9 @@ void procfs_state_init(struct tracee_state *st);
 /* Drop what is cached of thread tid (and its pidfd if it is a process);
  * call when it exits so a reused id never meets a stale entry. */
 void procfs_forget(int64_t tid);
+/* A non-leader thread (former) exec'd and now has the leader's id: both
+ * threads' cached state goes, the process's real parent stays. */
+void procfs_exec_took_over(int64_t leader, int64_t former);
 
 /* Caching across events. A thread's credentials and cwd are read once and
  * kept until it makes a syscall that changes them: the tracer must stop at
@@ -40,8 +43,10 @@ void procfs_lineage_watch(bool every_open_seen);
 /* A clone made child from creator (flags as the kernel got them): the
  * child starts with the credentials, cwd and, for a thread, the stat of
  * its creator, so its first snapshot costs no read. Call while the creator
- * is still in the clone (its credentials are then the child's). */
-void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags);
+ * is still in the clone (its credentials are then the child's).
+ * creator_sure: the kernel named the creator (its clone event), rather
+ * than pdig guessing it from the thread ids. */
+void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool creator_sure);
 /* tid made a clone (of any kind, seen or not): its process may have a
  * second thread from now on. */
 void procfs_note_clone_made(int64_t tid);

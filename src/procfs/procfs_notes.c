@@ -9,9 +9,10 @@
 
 /* Syscalls after which the caller's credentials (status), some thread's
  * cwd or root, the caller's mount view, or some process's resource limits
- * may have changed. exec is handled by procfs_forget_exec. A switch: every
+ * may have changed, or the caller's process may gain threads without a
+ * clone (io_uring's workers). exec is handled by procfs_forget_exec. A switch: every
  * traced syscall asks twice. */
-enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4, CHANGES_LIMITS = 8 };
+enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4, CHANGES_LIMITS = 8, CHANGES_THREADS = 16 };
 
 static int changes(uint64_t nr)
 {
@@ -26,6 +27,8 @@ static int changes(uint64_t nr)
 		return CHANGES_CREDS | CHANGES_FS | CHANGES_MNT;
 	case 160: case 302: /* setrlimit, prlimit64 (of any process) */
 		return CHANGES_LIMITS;
+	case 425: /* io_uring_setup: the kernel adds worker threads, no clone */
+		return CHANGES_THREADS;
 	default:
 		return 0;
 	}
@@ -52,6 +55,8 @@ void procfs_note_syscall(int64_t tid, uint64_t nr)
 		tc_fs_changed();
 	if (what & CHANGES_LIMITS)
 		tc_limits_changed();
+	if (what & CHANGES_THREADS)
+		procfs_note_clone_made(tid);
 	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(tid) : NULL;
 	if (e) {
 		e->status_ok = e->exec_pending = false;
@@ -104,7 +109,7 @@ void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t re
 		image_lineage_dirty(procfs_mono_ns());
 }
 
-void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
+void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool creator_sure)
 {
 	const uint64_t clone_thread = 0x00010000;
 	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
@@ -127,8 +132,10 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags)
 	} else {
 		e->rparent_tid = creator;
 		e->rparent_pid = c->su.pid;
-		/* a new process with one thread: until it clones */
-		e->solo = true;
+		/* a new process with one thread, until it clones; not when
+		 * the creator was only guessed (a sibling's pthread_create
+		 * may have made it) */
+		e->solo = creator_sure;
 	}
 	/* namespaced ids cannot be derived from the tid: read them */
 	if (c->su.vtid != creator || c->su.vpid != c->su.pid)

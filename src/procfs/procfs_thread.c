@@ -338,6 +338,19 @@ void procfs_forget(int64_t tid)
 	procfs_forget_pidfd(tid);
 }
 
+void procfs_exec_took_over(int64_t leader, int64_t former)
+{
+	/* exec keeps the process's real parent: carry it to the new entry */
+	struct tentry *e = tc_find(leader);
+	int64_t rtid = e ? e->rparent_tid : 0, rpid = e ? e->rparent_pid : 0;
+	procfs_forget(former);
+	procfs_forget(leader);
+	if (rtid && (e = tc_get(leader)) != NULL) {
+		e->rparent_tid = rtid;
+		e->rparent_pid = rpid;
+	}
+}
+
 void procfs_cache_enable(bool on)
 {
 	cache_on = on;

@@ -207,6 +207,16 @@ static bool clone_flags_of(const struct thread *t, uint64_t *flags)
 	return t->args[1] >= 8 && mem_read_exact(&m, t->args[0], flags, sizeof *flags) == 0;
 }
 
+/* The flags as they act on the child: CLONE_CHILD_SETTID with no address
+ * (clone's fourth argument) writes nothing, so costs the child no fault. */
+static uint64_t procfs_flags(const struct thread *t, uint64_t flags)
+{
+	const uint64_t child_settid = 0x01000000;
+	if (t->nr == SYS_clone && !t->args[3])
+		flags &= ~child_settid;
+	return flags;
+}
+
 /* Does a thread of process pid carry pdig's filter? */
 struct filtered_search {
 	pid_t pid;
@@ -263,7 +273,7 @@ static void on_new_thread(struct thread *t)
 			memcpy(args, creator->args, sizeof args);
 			uint64_t flags;
 			if (sinks_want() && clone_flags_of(creator, &flags))
-				procfs_note_clone(t->tid, creator->tid, flags);
+				procfs_note_clone(t->tid, creator->tid, procfs_flags(creator, flags), false);
 		}
 		if (tracer.attach_mode)
 			t->seccomp = creator ? creator->seccomp : process_filtered(tgid) || process_filtered(ppid);
@@ -450,7 +460,7 @@ static void on_clone_event(pid_t tid)
 			ct->creator_nr = t->nr;
 			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
 			if (sinks_want() && ct->creator_flags_read)
-				procfs_note_clone(ct->tid, t->tid, ct->creator_flags);
+				procfs_note_clone(ct->tid, t->tid, procfs_flags(t, ct->creator_flags), true);
 		}
 	}
 	if (t->state == TS_IN_SYSCALL && sinks_want())
@@ -468,10 +478,8 @@ static void on_exec_event(pid_t tid)
 	/* the cached argv/env/exe and credentials are the old image's; from a
 	 * non-leader, the leader's cached state was never the caller's */
 	procfs_forget_exec(tid);
-	if ((pid_t)former != tid) {
-		procfs_forget((pid_t)former);
-		procfs_forget(tid);
-	}
+	if ((pid_t)former != tid)
+		procfs_exec_took_over(tid, (pid_t)former);
 	struct thread *t;
 	if ((pid_t)former != tid) {
 		threads_remove(tid);

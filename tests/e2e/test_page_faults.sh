@@ -33,5 +33,8 @@ while IFS="|" read -r what child own; do
 		fi
 	fi
 done < <(grep '^\(thread\|fork\)|' "$WORK/truth")
+raw=$(awk -F'|' '$1 == "rawclone" {print $2}' "$WORK/truth")
+expect_eq "$(awk -F'|' -v c="$raw" '$2 == 0 && $3 == c {print $4 "|" $5; exit}' "$WORK/events")" "0|0" \
+	"raw clone with CLONE_CHILD_SETTID and no address ($raw): its child's clone exit has 0 faults"
 [ -n "$main" ] || fail "no clone exit of the main thread in the capture"
 finish

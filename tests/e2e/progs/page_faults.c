@@ -8,6 +8,7 @@
  * the truth for each clone exit; the fork child prints "child|<pid>|<its
  * own minflt>" first thing. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -79,6 +80,16 @@ int main(void)
 {
 	if (scenario())
 		return 1;
+	/* CLONE_CHILD_SETTID with no address: the kernel writes nothing, the
+	 * child starts without a fault */
+	long r = syscall(SYS_clone, 0x01000000 /* CLONE_CHILD_SETTID */ | SIGCHLD, 0, NULL, NULL, 0);
+	if (r == 0)
+		syscall(SYS_exit, 0);
+	if (r < 0)
+		return 1;
+	waitpid((pid_t)r, NULL, 0);
+	printf("rawclone|%ld|0\n", r);
+	fflush(stdout);
 	/* again in a child, which starts with one thread: pdig reads a
 	 * one-thread process's stat differently until it clones */
 	pid_t c = fork();

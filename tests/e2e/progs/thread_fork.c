@@ -3,8 +3,10 @@
  * ptid for the child (real_parent->pid) is the thread's id, not the
  * process's. Then a second "forker" forks a child that waits until that
  * thread has exited before it execs: by then the kernel has handed it to
- * the main thread. Prints "forker|<thread id>|<child pid>|<process id>" and
- * "orphan|<thread id>|<child pid>|<process id>". */
+ * the main thread. Last, a "forker" forks a child in which a second thread
+ * execs (the exec keeps the process's real parent). Prints
+ * "forker|...", "orphan|..." and "thexec|<thread id>|<child pid>|<process
+ * id>". */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +17,31 @@
 
 static int gate[2] = { -1, -1 }, started[2] = { -1, -1 };
 static pid_t orphan;
+
+static void *exec_true(void *arg)
+{
+	(void)arg;
+	execl("/bin/true", "true", (char *)NULL);
+	_exit(127);
+}
+
+/* the child's second thread execs; the main thread waits for it forever */
+static void *thexec_forker(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_NAME, "forker");
+	pid_t c = fork();
+	if (c == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, exec_true, NULL) == 0)
+			pthread_join(t, NULL);
+		_exit(126);
+	}
+	printf("thexec|%d|%d|%d\n", (int)syscall(SYS_gettid), (int)c, (int)getpid());
+	fflush(stdout);
+	waitpid(c, NULL, 0);
+	return NULL;
+}
 
 static void *forker(void *arg)
 {
@@ -56,5 +83,9 @@ int main(void)
 		return 1;
 	int st = 0;
 	waitpid(orphan, &st, 0);
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 1;
+	if (pthread_create(&t, NULL, thexec_forker, NULL) || pthread_join(t, NULL))
+		return 1;
+	return 0;
 }
