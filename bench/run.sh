@@ -185,6 +185,25 @@ paired() {
 		}' "$RAW"
 }
 
+# spread W PIN: the per-round floor time / pdig+sysdig time ratios of W
+# under PIN: "lowest | median | highest | k of n" (k: rounds at or above
+# the issue's 0.85), or "- | - | - | -"
+spread() {
+	awk -v w="$1" -v p="$2" '$1 == w && $2 == p && $3 == "floor" {a[++na] = $4}
+		$1 == w && $2 == p && $3 == "pdig+sysdig" {b[++nb] = $4}
+		END {
+			n = 0; k = 0
+			for (i = 1; i <= na && i <= nb; i++)
+				if (a[i] != "NA" && b[i] != "NA" && b[i] > 0) {
+					r[++n] = a[i] / b[i]
+					if (r[n] >= 0.85) k++
+				}
+			if (!n) { print "- | - | - | -"; exit }
+			for (i = 2; i <= n; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
+			printf "%.2f | %.2f | %.2f | %d of %d", r[1], n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2, r[n], k, n
+		}' "$RAW"
+}
+
 median() { # values on stdin (NA ignored)
 	grep -v NA | sort -g | awk '{v[NR]=$1} END {if (NR==0) print "NA"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
 }
@@ -264,6 +283,18 @@ REPORT=$RES/report.md
 			# share the machine's state of the moment)
 			row="$row | $(paired "$w" "$pin" floor), $(paired "$w" "$pin" strace)"
 			echo "$row |"
+		done
+	done
+	echo
+	echo "## Per round: floor time / pdig + sysdig -u time"
+	echo
+	echo "How steady the last column is: the lowest, median and highest of the per-round ratios, and in how many rounds pdig was within 0.85 of the floor."
+	echo
+	echo "| workload | cpu | lowest | median | highest | rounds >= 0.85 |"
+	echo "|---|---|---:|---:|---:|---:|"
+	for w in $WORKLOADS; do
+		for pin in $PINS; do
+			echo "| $w | $pin | $(spread "$w" "$pin") |"
 		done
 	done
 	echo

@@ -20,6 +20,12 @@ grep -q '^- date: ' "$OUT" || fail "no date"
 grep -Eq '^- machine: nproc=[0-9]+, cpu=".*", kernel ' "$OUT" || fail "no machine line"
 grep -q '^| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace (paired) |$' "$OUT" || fail "no main table header"
 
+# the per-round spread: one row per workload and placement
+grep -q '^| workload | cpu | lowest | median | highest | rounds >= 0.85 |$' "$OUT" || fail "no per-round table header"
+spread_rows=$(grep -cE '^\| [a-z]+ \| (pinned|split|unpinned) \| [0-9]+\.[0-9][0-9] \| [0-9]+\.[0-9][0-9] \| [0-9]+\.[0-9][0-9] \| [0-9]+ of [0-9]+ \|$' "$OUT")
+want_rows=16; [ "$(nproc)" -gt 1 ] && want_rows=24
+[ "$spread_rows" = "$want_rows" ] || fail "per-round table has $spread_rows well-formed rows, want $want_rows"
+
 # 8 workloads x {pinned, split, unpinned}; 9 cells each; numbers (or NA where a
 # tool is missing) and ratios in parentheses, then the two target ratios
 PINS="pinned unpinned"; [ "$(nproc)" -gt 1 ] && PINS="pinned split unpinned"
