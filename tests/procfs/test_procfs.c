@@ -192,7 +192,9 @@ static void test_snapshot(void)
 		after = strchr(after + 1, ' ');
 	if (after)
 		stat_rss = strtol(after + 1, NULL, 10);
-	CHECK_EQ(s->vm_rss_kb, stat_rss * kb);
+	/* the same counter read a moment later: equal unless a CPU's batch was
+	 * folded in between (32 pages per CPU here; CI saw 1176 vs 1304) */
+	CHECK(stat_rss >= 0 && (long)s->vm_rss_kb - stat_rss * kb <= 1024 && stat_rss * kb - (long)s->vm_rss_kb <= 1024);
 	CHECK(s->vm_rss_kb + 1024 >= rss_pg * kb && s->vm_rss_kb <= rss_pg * kb + 1024);
 	CHECK_EQ(s->vm_swap_kb, 0);
 
