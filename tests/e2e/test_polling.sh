@@ -40,8 +40,16 @@ if [ "$(id -u)" = 0 ]; then
 	"${unpriv[@]}" "$PDIG" -v -o /dev/null /bin/sh -c "$loop" 2>"$WORK/unpriv.err"
 	read -r hits polls pauses events < <(polled "$WORK/unpriv.err" | tr '\n' ' ')
 	echo "unprivileged: hits=$hits polls=$polls pauses=$pauses events=$events"
-	[ "${polls:-0}" -ge 3000 ] && ok "unprivileged, one thread: pdig polls ($polls polls)" ||
-		fail "unprivileged, one thread: pdig should poll, polled ${polls:-0}"
+	preempted=$(sed -n 's/.* \([0-9]*\) preemptions, .*/\1/p' "$WORK/unpriv.err")
+	if [ "${polls:-0}" -ge 3000 ]; then
+		ok "unprivileged, one thread: pdig polls ($polls polls)"
+	elif [ "${pauses:-0}" -ge 1 ] && [ $(( ${preempted:-0} * 4 )) -gt "${polls:-0}" ]; then
+		# another load shares the CPUs (a busy CI host): pdig polled, was
+		# preempted, and backed off, as it should
+		ok "unprivileged, one thread: pdig polled and backed off, its CPU busy ($polls polls, $preempted preemptions)"
+	else
+		fail "unprivileged, one thread: pdig should poll, polled ${polls:-0} (${preempted:-0} preemptions, ${pauses:-0} pauses)"
+	fi
 	"${unpriv[@]}" "$PDIG" -v -o /dev/null /bin/sh -c 'i=0; while [ $i -lt 100 ]; do /bin/true; i=$((i+1)); done' \
 		2>"$WORK/unpriv_kids.err"
 	read -r hits polls pauses events < <(polled "$WORK/unpriv_kids.err" | tr '\n' ' ')
