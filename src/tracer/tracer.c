@@ -209,7 +209,7 @@ static bool clone_flags_of(const struct thread *t, uint64_t *flags)
 
 /* The flags as they act on the child: CLONE_CHILD_SETTID with no address
  * (clone's fourth argument) writes nothing, so costs the child no fault. */
-static uint64_t procfs_flags(const struct thread *t, uint64_t flags)
+static uint64_t flags_as_applied(const struct thread *t, uint64_t flags)
 {
 	const uint64_t child_settid = 0x01000000;
 	if (t->nr == SYS_clone && !t->args[3])
@@ -273,7 +273,7 @@ static void on_new_thread(struct thread *t)
 			memcpy(args, creator->args, sizeof args);
 			uint64_t flags;
 			if (sinks_want() && clone_flags_of(creator, &flags))
-				procfs_note_clone(t->tid, creator->tid, procfs_flags(creator, flags), false);
+				procfs_note_clone(t->tid, creator->tid, flags_as_applied(creator, flags), false);
 		}
 		if (tracer.attach_mode)
 			t->seccomp = creator ? creator->seccomp : process_filtered(tgid) || process_filtered(ppid);
@@ -460,7 +460,7 @@ static void on_clone_event(pid_t tid)
 			ct->creator_nr = t->nr;
 			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
 			if (sinks_want() && ct->creator_flags_read)
-				procfs_note_clone(ct->tid, t->tid, procfs_flags(t, ct->creator_flags), true);
+				procfs_note_clone(ct->tid, t->tid, flags_as_applied(t, ct->creator_flags), true);
 		}
 	}
 	if (t->state == TS_IN_SYSCALL && sinks_want())
