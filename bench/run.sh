@@ -96,7 +96,10 @@ tiny) : "${REPS:=1}" ;;
 quick) : "${REPS:=5}" ;;
 full) : "${REPS:=9}" ;;
 esac
-CONFIGS="untraced floor strace pdig pdig+sysdig"
+# floor-again: a second floor run in each round, after pdig + sysdig, so
+# the report can show how far one tracer moves against itself within a
+# round (an A/A control for the 0.85 target); not in the main table
+CONFIGS="untraced floor strace pdig pdig+sysdig floor-again"
 PINS="pinned split unpinned"
 [ "$(nproc)" -gt 1 ] || PINS="pinned unpinned"
 
@@ -153,7 +156,7 @@ run_one() {
 	local wl=("${wpre[@]}" "$W" "$w" "$n")
 	case $cfg in
 	untraced) out=$("${pre[@]}" "${wl[@]}" 2>/dev/null) ;;
-	floor) out=$("${pre[@]}" "$FLOOR" "${wl[@]}" 2>/dev/null) ;;
+	floor|floor-again) out=$("${pre[@]}" "$FLOOR" "${wl[@]}" 2>/dev/null) ;;
 	strace)
 		[ $HAVE_STRACE = 1 ] || { echo NA; return; }
 		out=$("${pre[@]}" strace -f --seccomp-bpf -o /dev/null -e trace="$SET" "${wl[@]}" 2>/dev/null) ;;
@@ -169,39 +172,44 @@ run_one() {
 	echo "${out:-NA}"
 }
 
-# paired W PIN CFG: median over rounds of CFG's time / pdig+sysdig's time
-# (the k-th run of each in $RAW is of round k), or "-"
-paired() {
-	awk -v w="$1" -v p="$2" -v c="$3" '$1 == w && $2 == p && $3 == c {a[++na] = $4}
-		$1 == w && $2 == p && $3 == "pdig+sysdig" {b[++nb] = $4}
+# ratios W PIN NUM DEN: one line per round, NUM's time / DEN's time in
+# that round (the k-th run of a config in $RAW is of round k). NUM may be
+# "floor-both": the mean of the round's two floor runs, which bracket the
+# pdig runs (a drift within the round then cancels out, where the first
+# floor run alone would carry it: the control column shows it does drift).
+ratios() {
+	awk -v w="$1" -v p="$2" -v num="$3" -v den="$4" '
+		function ok(v) { return v != "NA" && v != "" }
+		$1 == w && $2 == p { t[$3, ++k[$3]] = $4 }
 		END {
-			n = 0
-			for (i = 1; i <= na && i <= nb; i++)
-				if (a[i] != "NA" && b[i] != "NA" && b[i] > 0)
-					r[++n] = a[i] / b[i]
-			if (!n) { print "-"; exit }
-			for (i = 2; i <= n; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
-			printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+			for (i = 1; i <= k[den]; i++) {
+				d = t[den, i]
+				if (num == "floor-both") {
+					a = t["floor", i]; b = t["floor-again", i]
+					x = ok(a) && ok(b) ? (a + b) / 2 : (ok(a) ? a : b)
+				} else
+					x = t[num, i]
+				if (ok(x) && ok(d) && d > 0)
+					printf "%.6f\n", x / d
+			}
 		}' "$RAW"
 }
 
-# spread W PIN: the per-round floor time / pdig+sysdig time ratios of W
-# under PIN: "lowest | median | highest | k of n" (k: rounds at or above
-# the issue's 0.85), or "- | - | - | -"
-spread() {
-	awk -v w="$1" -v p="$2" '$1 == w && $2 == p && $3 == "floor" {a[++na] = $4}
-		$1 == w && $2 == p && $3 == "pdig+sysdig" {b[++nb] = $4}
+# stats: per-round ratios on stdin -> "lowest | median | highest | k of n"
+# (k: rounds at or above the issue's 0.85), or "- | - | - | -"
+stats() {
+	sort -g | awk '{r[++n] = $1; if ($1 >= 0.85) k++}
 		END {
-			n = 0; k = 0
-			for (i = 1; i <= na && i <= nb; i++)
-				if (a[i] != "NA" && b[i] != "NA" && b[i] > 0) {
-					r[++n] = a[i] / b[i]
-					if (r[n] >= 0.85) k++
-				}
 			if (!n) { print "- | - | - | -"; exit }
-			for (i = 2; i <= n; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
 			printf "%.2f | %.2f | %.2f | %d of %d", r[1], n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2, r[n], k, n
-		}' "$RAW"
+		}'
+}
+
+# paired W PIN REF: the median per-round ratio REF time / pdig+sysdig time
+paired() {
+	local m
+	m=$(ratios "$1" "$2" "$3" pdig+sysdig | stats | cut -d'|' -f2 | tr -d ' ')
+	echo "$m"
 }
 
 median() { # values on stdin (NA ignored)
@@ -260,7 +268,7 @@ REPORT=$RES/report.md
 	echo "- machine: nproc=$(nproc), cpu=\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\", kernel $(uname -r), cpuidle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo NA)"
 	echo "- pdig: $("$PDIG" --version 2>&1 | head -1) ($PDIG)"
 	echo "- rounds: $REPS, interleaved round-robin; traced set: $(tr ',' '\n' <<<"$SET" | wc -l) syscalls (pdig default)"
-	echo "- cells: median ns per iteration (ratio = untraced / traced; 1.00 = no overhead); last column: floor time / pdig time and strace time / pdig time, each the median of the per-round ratios"
+	echo "- cells: median ns per iteration (ratio = untraced / traced; 1.00 = no overhead; the floor runs twice a round, before and after pdig, and its cell is the median of both); last column: floor time / pdig time and strace time / pdig time, each the median of the per-round ratios, the round's floor time being the mean of its two runs"
 	echo "- cpu: pinned = \`taskset -c 0\` on tracer and tracee (sysdig consumer on CPU 1); split = tracer on CPU 1, tracee on CPU 0 (consumer free); unpinned = all free. The untraced baseline of split runs on CPU 0."
 	echo
 	echo "| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace (paired) |"
@@ -270,7 +278,8 @@ REPORT=$RES/report.md
 			base=$(awk -v w="$w" -v p="$pin" '$1==w && $2==p && $3=="untraced" {print $4}' "$RAW" | median)
 			row="| $w | $(iters "$w") | $pin | $base"
 			for cfg in floor strace pdig pdig+sysdig; do
-				m=$(awk -v w="$w" -v p="$pin" -v c="$cfg" '$1==w && $2==p && $3==c {print $4}' "$RAW" | median)
+				# the floor: both of its runs in each round
+				m=$(awk -v w="$w" -v p="$pin" -v c="$cfg" '$1==w && $2==p && ($3==c || $3==c"-again") {print $4}' "$RAW" | median)
 				if [ "$m" = NA ] || [ "$base" = NA ]; then
 					row="$row | $m"
 				else
@@ -281,20 +290,22 @@ REPORT=$RES/report.md
 			# strace time / pdig time (> 1), each the median of the
 			# per-round ratios (a round's runs are back to back, so they
 			# share the machine's state of the moment)
-			row="$row | $(paired "$w" "$pin" floor), $(paired "$w" "$pin" strace)"
+			row="$row | $(paired "$w" "$pin" floor-both), $(paired "$w" "$pin" strace)"
 			echo "$row |"
 		done
 	done
 	echo
 	echo "## Per round: floor time / pdig + sysdig -u time"
 	echo
-	echo "How steady the last column is: the lowest, median and highest of the per-round ratios, and in how many rounds pdig was within 0.85 of the floor."
+	echo "How steady the last column is: the lowest, median and highest of the per-round ratios (floor: the mean of the round's two runs), and in how many rounds pdig was within 0.85 of the floor. The control: the round's first floor run over its second (run after pdig + sysdig -u), judged the same way: how far the same tracer moves within a round."
 	echo
-	echo "| workload | cpu | lowest | median | highest | rounds >= 0.85 |"
-	echo "|---|---|---:|---:|---:|---:|"
+	echo "| workload | cpu | lowest | median | highest | rounds >= 0.85 | control lowest | control highest | control rounds >= 0.85 |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 	for w in $WORKLOADS; do
 		for pin in $PINS; do
-			echo "| $w | $pin | $(spread "$w" "$pin") |"
+			# the control: lowest | highest | k of n
+			ctl=$(ratios "$w" "$pin" floor floor-again | stats | awk -F' [|] ' '{print $1 " | " $3 " | " $4}')
+			echo "| $w | $pin | $(ratios "$w" "$pin" floor-both pdig+sysdig | stats) | $ctl |"
 		done
 	done
 	echo
@@ -320,8 +331,13 @@ REPORT=$RES/report.md
 
 cat "$REPORT"
 if [ -n "$OUT" ]; then
-	mkdir -p "$(dirname "$OUT")" && cp "$REPORT" "$OUT"
+	DEST=$OUT
 elif [ "$MODE" != tiny ]; then
-	mkdir -p "$HERE/results" && cp "$REPORT" "$HERE/results/latest.md"
+	DEST=$HERE/results/latest.md
+fi
+# the raw times beside the report ("workload cpu config ns/iteration", in
+# run order), for a second look at a run
+if [ -n "${DEST:-}" ]; then
+	mkdir -p "$(dirname "$DEST")" && cp "$REPORT" "$DEST" && cp "$RAW" "${DEST%.md}.raw"
 fi
 echo "run.sh: done in $(( $(date +%s) - START )) s" >&2

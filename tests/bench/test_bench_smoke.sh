@@ -11,7 +11,8 @@ NS="-m"; [ "$(id -u)" = 0 ] || NS="-r -m"
 unshare $NS true 2>/dev/null || { echo "SKIP: cannot unshare $NS"; exit 77; }
 
 OUT=$(mktemp /tmp/bench-smoke.XXXXXX.md)
-trap 'rm -f "$OUT"' EXIT
+RAWF=${OUT%.md}.raw
+trap 'rm -f "$OUT" "$RAWF"' EXIT
 timeout 60 bash "$RUN" --tiny --out "$OUT" > /dev/null 2> "$OUT.err" || { cat "$OUT.err"; rm -f "$OUT.err"; fail "run.sh --tiny failed"; }
 rm -f "$OUT.err"
 
@@ -21,8 +22,10 @@ grep -Eq '^- machine: nproc=[0-9]+, cpu=".*", kernel ' "$OUT" || fail "no machin
 grep -q '^| workload | iters | cpu | untraced | floor | strace | pdig (no consumer) | pdig + sysdig -u | pdig + sysdig vs floor, strace (paired) |$' "$OUT" || fail "no main table header"
 
 # the per-round spread: one row per workload and placement
-grep -q '^| workload | cpu | lowest | median | highest | rounds >= 0.85 |$' "$OUT" || fail "no per-round table header"
-spread_rows=$(grep -cE '^\| [a-z]+ \| (pinned|split|unpinned) \| [0-9]+\.[0-9][0-9] \| [0-9]+\.[0-9][0-9] \| [0-9]+\.[0-9][0-9] \| [0-9]+ of [0-9]+ \|$' "$OUT")
+# and the control (the floor against itself within a round)
+grep -q '^| workload | cpu | lowest | median | highest | rounds >= 0.85 | control lowest | control highest | control rounds >= 0.85 |$' "$OUT" || fail "no per-round table header"
+R2='[0-9]+\.[0-9][0-9]'
+spread_rows=$(grep -cE "^\| [a-z]+ \| (pinned|split|unpinned) \| $R2 \| $R2 \| $R2 \| [0-9]+ of [0-9]+ \| $R2 \| $R2 \| [0-9]+ of [0-9]+ \|\$" "$OUT")
 want_rows=16; [ "$(nproc)" -gt 1 ] && want_rows=24
 [ "$spread_rows" = "$want_rows" ] || fail "per-round table has $spread_rows well-formed rows, want $want_rows"
 
@@ -45,6 +48,20 @@ for w in file thread fork exec malloc openclose stat devnull; do
 		rows=$((rows + 1))
 	done
 done
+
+# the raw times are kept beside the report, and the target ratio is the
+# floor's mean of its two runs in the round (before and after pdig) over
+# pdig + sysdig's time: recompute one cell from them (one round in --tiny)
+[ -s "$RAWF" ] || fail "no raw times beside the report"
+for cfg in untraced floor strace pdig floor-again; do
+	grep -qE "^file pinned $cfg [0-9.]+$" "$RAWF" || fail "raw times lack file/pinned/$cfg"
+done
+if grep -qE '^file pinned pdig\+sysdig [0-9.]+$' "$RAWF"; then
+	want=$(awk '$1 == "file" && $2 == "pinned" {t[$3] = $4}
+		END {printf "%.2f", (t["floor"] + t["floor-again"]) / 2 / t["pdig+sysdig"]}' "$RAWF")
+	got=$(grep -E '^\| file \| [0-9]+ \| pinned \| ' "$OUT" | awk -F'|' '{split($10, a, ","); gsub(/ /, "", a[1]); print a[1]}')
+	[ "$got" = "$want" ] || fail "file/pinned floor/pdig is $got, the raw times give $want"
+fi
 
 grep -q '^## pdig under load' "$OUT" || fail "no load section"
 n=$(grep -cE '^\| (openclose|file) \| (pinned|unpinned) \| none \| [0-9]+ \| [0-9.]+ \| - \| - \| - \| [0-9.]+ \([0-9]+/[0-9]+\) \| [0-9]+ \|$' "$OUT")
