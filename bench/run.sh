@@ -96,9 +96,9 @@ tiny) : "${REPS:=1}" ;;
 quick) : "${REPS:=5}" ;;
 full) : "${REPS:=9}" ;;
 esac
-# floor-again: a second floor run in each round, after pdig + sysdig, so
-# the report can show how far one tracer moves against itself within a
-# round (an A/A control for the 0.85 target); not in the main table
+# floor-again: a second floor run in each round, after pdig + sysdig: the
+# two floor runs bracket pdig's, and the report shows how far one tracer
+# moves against itself within a round (an A/A control for the 0.85 target)
 CONFIGS="untraced floor strace pdig pdig+sysdig floor-again"
 PINS="pinned split unpinned"
 [ "$(nproc)" -gt 1 ] || PINS="pinned unpinned"
@@ -207,9 +207,7 @@ stats() {
 
 # paired W PIN REF: the median per-round ratio REF time / pdig+sysdig time
 paired() {
-	local m
-	m=$(ratios "$1" "$2" "$3" pdig+sysdig | stats | cut -d'|' -f2 | tr -d ' ')
-	echo "$m"
+	ratios "$1" "$2" "$3" pdig+sysdig | stats | cut -d'|' -f2 | tr -d ' '
 }
 
 median() { # values on stdin (NA ignored)
