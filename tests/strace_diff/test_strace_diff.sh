@@ -38,5 +38,12 @@ run pipeline /bin/bash "$HERE/corpus/pipeline.sh"
 # The system python (a PATH lookup may hit a shim script). Hash
 # randomisation changes dict sizes and so the allocator's mmap/brk calls.
 run python env PYTHONHASHSEED=0 /usr/bin/python3 "$HERE/corpus/pywork.py"
+# A toolchain run: the driver spawns cc1, as and collect2/ld (vfork-style
+# clones), which open headers, temporary files and libraries.
+if command -v cc >/dev/null; then
+	run compile cc -O2 -o hello "$HERE/corpus/hello.c"
+else
+	echo "SKIP: compile: no cc on PATH"
+fi
 [ $FAILS -eq 0 ] && rm -rf "$WORK"
 exit $((FAILS != 0))
