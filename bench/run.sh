@@ -69,7 +69,9 @@ fi
 export BENCH_TMP=/dev/shm
 
 # --- plan -----------------------------------------------------------------
-WORKLOADS="file thread fork exec malloc openclose stat devnull"
+WORKLOADS="file thread fork exec cc malloc openclose stat devnull"
+# cc: a real program (the compiler driver compiling and linking a small file)
+command -v cc >/dev/null || WORKLOADS=${WORKLOADS/ cc/}
 [ -n "$ONLY" ] && WORKLOADS=$ONLY
 # iterations per workload and mode (kept small enough that a traced,
 # unpinned run on a 2-vCPU VM stays well under a second)
@@ -78,15 +80,18 @@ iters() {
 	case "$MODE:$w" in
 	tiny:malloc|tiny:stat|tiny:devnull) echo 2000 ;;
 	tiny:exec) echo 3 ;;
+	tiny:cc) echo 1 ;;
 	tiny:*) echo 10 ;;
 	quick:file|quick:openclose) echo 500 ;;
 	quick:thread|quick:fork) echo 200 ;;
 	quick:exec) echo 30 ;;
+	quick:cc) echo 2 ;;
 	quick:malloc) echo 500000 ;;
 	quick:stat|quick:devnull) echo 50000 ;;
 	full:file|full:openclose) echo 2000 ;;
 	full:thread|full:fork) echo 500 ;;
 	full:exec) echo 100 ;;
+	full:cc) echo 6 ;;
 	full:malloc) echo 2000000 ;;
 	full:stat|full:devnull) echo 200000 ;;
 	esac

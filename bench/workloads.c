@@ -105,6 +105,45 @@ static void w_exec(long n)
 	}
 }
 
+/* A real program: the C compiler driver compiles and links a small file
+ * (cc spawns cc1, as, collect2 and ld; headers, temporary files and
+ * libraries are opened). Needs cc on PATH. */
+static const char cc_source[] =
+	"#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+	"int main(int argc, char **argv)\n{\n\tchar b[64];\n"
+	"\tsnprintf(b, sizeof b, \"%d %s\", argc, argv[0]);\n"
+	"\tputs(b);\n\treturn strlen(b) > 60 ? EXIT_FAILURE : EXIT_SUCCESS;\n}\n";
+
+static void w_cc(long n)
+{
+	char src[4200], out[4200];
+	snprintf(src, sizeof src, "%s.c", tmp_path);
+	snprintf(out, sizeof out, "%s.out", tmp_path);
+	int fd = open(src, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die("open");
+	if (write(fd, cc_source, sizeof cc_source - 1) != (ssize_t)(sizeof cc_source - 1))
+		die("write");
+	close(fd);
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0)
+			die("fork");
+		if (p == 0) {
+			execlp("cc", "cc", "-O2", "-o", out, src, (char *)NULL);
+			_exit(127);
+		}
+		int st;
+		waitpid(p, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "workloads: cc failed (status %d)\n", st);
+			exit(1);
+		}
+	}
+	unlink(src);
+	unlink(out);
+}
+
 static volatile uintptr_t sink;
 
 static void w_malloc(long n)
@@ -159,6 +198,7 @@ static const struct workload workloads[] = {
 	{ "thread", w_thread, 2000, "pthread_create+join (clone3, mmap, mprotect, munmap, ...)" },
 	{ "fork", w_fork, 1000, "fork+_exit+wait4" },
 	{ "exec", w_exec, 200, "fork+execve(/bin/true)+wait4 (dynamic loader included)" },
+	{ "cc", w_cc, 10, "fork+exec of cc -O2 compiling and linking a 10-line C file" },
 	{ "malloc", w_malloc, 2000000, "malloc+free 16..4016 B (mostly no syscalls)" },
 	{ "openclose", w_openclose, 10000, "openat(/dev/null)+close" },
 	{ "stat", w_stat, 200000, "stat(/dev/null) (not traced by default)" },
