@@ -27,8 +27,9 @@ struct tracee_mem {
 	ssize_t (*recall_str)(void *ctx, uint64_t addr, char *dst, size_t cap);
 	void (*keep_str)(void *ctx, uint64_t addr, const char *s, size_t len);
 	/* Optional (NULL = one read per area): several areas in one go (one
-	 * process_vm_readv). got[i]: bytes copied into spans[i], 0 when it
-	 * was not read (after a failed area the rest may get 0 too). */
+	 * process_vm_readv), at most MEM_READV_MAX. got[i]: bytes copied into
+	 * spans[i], 0 when it was not read (after a failed area the rest may
+	 * get 0 too, as may areas beyond MEM_READV_MAX). */
 	void (*readv)(void *ctx, const struct mem_span *spans, size_t n, size_t *got);
 };
 
@@ -42,11 +43,16 @@ struct mem_span {
 /* Reads a NUL-terminated string of at most cap-1 bytes into dst (always
  * terminated). Returns its length, or -1 if addr is unreadable. */
 ssize_t mem_read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap);
+/* The rest of a string whose first got bytes (no NUL among them) are in
+ * dst already: as mem_read_str, without its recall and keep. */
+ssize_t mem_read_str_rest(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap, size_t got);
 /* Reads exactly len bytes; returns 0 on success, -1 otherwise. */
 int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len);
 /* mem_read_str for n (at most MEM_STRS_MAX) strings of one syscall, the
  * first page of each in one readv: len[i] as mem_read_str returns it. */
 #define MEM_STRS_MAX 4
+/* The most areas a readv takes at once. */
+#define MEM_READV_MAX 64
 void mem_read_strs(const struct tracee_mem *m, size_t n, const uint64_t *addr, char *const *dst,
                    const size_t *cap, ssize_t *len);
 

@@ -52,6 +52,13 @@ static ssize_t read_str(const struct tracee_mem *m, uint64_t addr, char *dst, si
 	return (ssize_t)got;
 }
 
+ssize_t mem_read_str_rest(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap, size_t got)
+{
+	if (!cap || got >= cap)
+		return -1;
+	return read_str(m, addr, dst, cap, got);
+}
+
 int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len)
 {
 	if (!len)

@@ -1,4 +1,5 @@
 /* Bounded tracee-memory params; see ubuf.h. */
+#include <stdbool.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -53,22 +54,86 @@ void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size
 	ub_put_str_or(b, m, addr, max, "");
 }
 
+/* A failed execve's argv/envp is read in batches: SA_BATCH pointers in one
+ * read, then the first SA_SPAN bytes of each of their strings in one readv.
+ * One read per pointer and per string cost ~70 syscalls for an ordinary
+ * environment, at every PATH entry an execvp tries. */
+#define SA_BATCH 32 /* <= MEM_READV_MAX */
+#define SA_SPAN 256
+
+/* Appends the strings at p[0..n) to dst (used bytes so far); false when
+ * one cannot be read or they may not fit (the rule of mem_read_str with the
+ * room left: a string needs its length and NUL below the room). */
+static bool append_strs(const struct tracee_mem *m, const uint64_t *p, size_t n, char *dst, size_t cap,
+                        size_t *used)
+{
+	char scratch[SA_BATCH][SA_SPAN];
+	struct mem_span spans[SA_BATCH];
+	size_t got[SA_BATCH];
+	for (size_t j = 0; j < n; j++) {
+		size_t span = 4096 - (p[j] & 4095); /* not into the next page */
+		spans[j] = (struct mem_span){ p[j], scratch[j], span < SA_SPAN ? span : SA_SPAN };
+		got[j] = 0;
+	}
+	if (n > 1 && m->readv) {
+		m->readv(m->ctx, spans, n, got);
+	} else {
+		for (size_t j = 0; j < n; j++) {
+			ssize_t r = m->read(m->ctx, spans[j].addr, spans[j].dst, spans[j].len);
+			got[j] = r > 0 ? (size_t)r : 0;
+		}
+	}
+	for (size_t j = 0; j < n; j++) {
+		if (*used >= cap)
+			return false;
+		size_t room = cap - *used, g = got[j] < spans[j].len ? got[j] : spans[j].len;
+		const char *nul = g ? memchr(scratch[j], 0, g) : NULL;
+		size_t len;
+		if (nul) {
+			len = (size_t)(nul - scratch[j]);
+			if (len + 1 >= room)
+				return false;
+			memcpy(dst + *used, scratch[j], len + 1);
+		} else {
+			/* longer than its span or cut by an unreadable byte: on
+			 * from where the batch stopped; not read in it: alone */
+			if (g + 1 >= room)
+				return false; /* it cannot fit */
+			memcpy(dst + *used, scratch[j], g);
+			ssize_t r = g ? mem_read_str_rest(m, p[j], dst + *used, room, g)
+			              : mem_read_str(m, p[j], dst + *used, room);
+			if (r < 0 || (size_t)r + 1 >= room)
+				return false;
+			len = (size_t)r;
+		}
+		*used += len + 1;
+	}
+	return true;
+}
+
 size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t cap)
 {
+	uint64_t p[SA_BATCH];
 	size_t used = 0;
 	if (!arr)
 		return 0;
 	/* Each string takes at least one byte, so cap bounds the count. */
-	for (size_t i = 0; i <= cap; i++) {
-		uint64_t p;
-		if (mem_read_exact(m, arr + i * 8, &p, 8) < 0)
+	for (uint64_t i = 0; i <= cap;) {
+		ssize_t n = m->read(m->ctx, arr + i * 8, p, sizeof p);
+		if (n < 8)
+			return 0; /* a pointer that cannot be read */
+		size_t k = (size_t)n / 8, strs = k;
+		for (size_t j = 0; j < k; j++) {
+			if (!p[j]) {
+				strs = j;
+				break;
+			}
+		}
+		if (!append_strs(m, p, strs, dst, cap, &used))
 			return 0;
-		if (!p)
-			return used;
-		ssize_t n = used < cap ? mem_read_str(m, p, dst + used, cap - used) : -1;
-		if (n < 0 || used + (size_t)n + 1 >= cap)
-			return 0; /* unreadable, or it may not all fit */
-		used += (size_t)n + 1;
+		if (strs < k)
+			return used; /* the terminating NULL */
+		i += k;
 	}
 	return 0;
 }

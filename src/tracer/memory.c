@@ -57,9 +57,9 @@ static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 static void vm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *got)
 {
 	struct mem_ctx *m = ctx;
-	struct iovec local[MEM_STRS_MAX], remote[MEM_STRS_MAX];
-	if (n > MEM_STRS_MAX)
-		n = MEM_STRS_MAX;
+	struct iovec local[MEM_READV_MAX], remote[MEM_READV_MAX];
+	if (n > MEM_READV_MAX)
+		n = MEM_READV_MAX;
 	if (n == 0)
 		return;
 	for (size_t i = 0; i < n; i++) {

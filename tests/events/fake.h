@@ -27,7 +27,7 @@ extern int t_fail;
 int t_done(const char *name);
 
 /* ---- fake tracee memory ---- */
-#define FAKE_MEM_REGIONS 32
+#define FAKE_MEM_REGIONS 64
 struct fake_region {
 	uint64_t addr;
 	size_t len;

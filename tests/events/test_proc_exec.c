@@ -150,6 +150,67 @@ static void test_execve_failed(void)
 	CHECK_EQ(dp_u32(&d.p[2]), 1); /* AT_EMPTY_PATH */
 }
 
+/* A failed execve's argv/envp as an execvp through PATH meets it: an
+ * ordinary environment of 40 strings, one longer than the batch reads
+ * first, one running over a page end, more pointers than one batch. The
+ * lists come out whole, in a handful of reads (one per pointer and per
+ * string before: over 80). */
+static void test_execve_failed_batched(void)
+{
+	setup();
+	static char strs[44][64];
+	uint64_t envp[41];
+	char want[4096];
+	size_t wlen = 0;
+	for (int i = 0; i < 40; i++) {
+		uint64_t at = 0x10000 + (uint64_t)i * 0x100;
+		snprintf(strs[i], sizeof strs[i], "VAR%02d=value-%d", i, i * 7);
+		const char *s = strs[i];
+		static char longval[700];
+		if (i == 5) { /* longer than the first bytes the batch reads */
+			memset(longval, 'p', sizeof longval - 1);
+			memcpy(longval, "PATH=", 5);
+			s = longval;
+			at = 0x20000;
+		}
+		if (i == 9) /* starts 8 bytes before a page end, ends after it */
+			at = 0x30ff8;
+		fake_mem_str(&fm, at, s);
+		envp[i] = at;
+		memcpy(want + wlen, s, strlen(s) + 1);
+		wlen += strlen(s) + 1;
+	}
+	envp[40] = 0;
+	fake_mem_map(&fm, 0x40000, envp, sizeof envp);
+	uint64_t argv[] = { 0x41000, 0x41100, 0x41200, 0 };
+	fake_mem_str(&fm, 0x41000, "cc");
+	fake_mem_str(&fm, 0x41100, "-O2");
+	fake_mem_str(&fm, 0x41200, "hello.c");
+	fake_mem_map(&fm, 0x42000, argv, sizeof argv);
+	fake_ctx(&c, &fm, &fs, 59, 0x41000, 0x42000, 0x40000, 0, 0, 0);
+	c.ret = -2;
+	fm.reads = fm.readvs = 0;
+	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	CHECK_STR(dp_str(&d.p[1]), "cc");
+	CHECK(bytes_eq(&d.p[2], "-O2\0hello.c\0", 12));
+	CHECK_EQ(d.p[15].len, wlen);
+	CHECK(bytes_eq(&d.p[15], want, wlen));
+	/* argv: a pointer read and a readv; envp: two of each, and one read
+	 * for each of the two strings the batch cut, on from where it
+	 * stopped: 8 */
+	CHECK(fm.reads + fm.readvs <= 10);
+	if (fm.reads + fm.readvs > 10)
+		fprintf(stderr, "%u reads, %u readvs\n", fm.reads, fm.readvs);
+
+	/* one unreadable string among them: nothing, as before */
+	envp[20] = 0xbad000;
+	fake_mem_map(&fm, 0x50000, envp, sizeof envp);
+	c.args[2] = 0x50000;
+	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	CHECK_EQ(d.p[15].len, 0);
+	CHECK(bytes_eq(&d.p[2], "-O2\0hello.c\0", 12));
+}
+
 static void test_clone(void)
 {
 	setup();
@@ -298,6 +359,7 @@ int main(void)
 	fake_mem_init(&fm);
 	test_execve_ok();
 	test_execve_failed();
+	test_execve_failed_batched();
 	test_clone();
 	test_creds_misc();
 	fake_mem_free(&fm);
