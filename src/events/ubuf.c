@@ -58,7 +58,7 @@ void ub_put_str(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, size
  * read, then the first SA_SPAN bytes of each of their strings in one readv.
  * One read per pointer and per string cost ~70 syscalls for an ordinary
  * environment, at every PATH entry an execvp tries. */
-#define SA_BATCH 32 /* <= MEM_READV_MAX */
+#define SA_BATCH 64 /* <= MEM_READV_MAX */
 #define SA_SPAN 256
 
 /* Appends the strings at p[0..n) to dst (used bytes so far); false when
