@@ -63,15 +63,17 @@ static void iov_walk(const struct enc_ctx *c, uint64_t addr, uint64_t cnt, struc
 	for (uint64_t i = 0; i < cnt;) {
 		size_t n = cnt - i < IOV_BATCH ? (size_t)(cnt - i) : IOV_BATCH;
 		size_t k = read_some(c->mem, addr + i * 16, v, n * 16) / 16;
+		uint64_t sum = 0;
 		for (size_t j = 0; j < k; j++) {
-			uint64_t base = v[2 * j], len = v[2 * j + 1];
-			w->total += len;
-			if (!w->dst || w->got >= w->want)
-				continue;
-			size_t take = len < w->want - w->got ? (size_t)len : w->want - w->got;
-			size_t r = read_some(c->mem, base, w->dst + w->got, take);
+			w->total += v[2 * j + 1];
+			sum = sum + v[2 * j + 1] < sum ? UINT64_MAX : sum + v[2 * j + 1];
+		}
+		if (w->dst && w->got < w->want) {
+			size_t room = w->want - w->got;
+			size_t expect = sum < room ? (size_t)sum : room;
+			size_t r = ub_gather(c->mem, v, k, w->dst + w->got, room);
 			w->got += r;
-			if (r < take)
+			if (r < expect)
 				w->dst = NULL; /* a hole: keep what is contiguous */
 		}
 		if (k < n)

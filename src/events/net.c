@@ -328,16 +328,35 @@ static void enc_sendmsg_e(struct evbuf *b, const struct enc_ctx *c)
 		evb_bytes(b, NULL, 0);
 }
 
+/* A msghdr's data, up to limit (and snaplen, and the driver's page): into
+ * dst (MSG_DATA_MAX bytes), with the iovecs' total (-1: the array cannot
+ * all be read, and then no data); one read of the array for both. */
+#define MSG_DATA_MAX 4096
+static int64_t msg_data(const struct enc_ctx *c, const struct mhdr *h, uint64_t limit, uint8_t *dst, size_t *got)
+{
+	uint64_t want = data_len(c, limit);
+	if (want > ub_iov_data_cap(h->iovlen))
+		want = ub_iov_data_cap(h->iovlen);
+	if (want > MSG_DATA_MAX)
+		want = MSG_DATA_MAX;
+	int64_t total = ub_iov_read(c->mem, h->iov, h->iovlen, dst, (size_t)want, got, true);
+	if (total <= 0)
+		*got = 0;
+	return total;
+}
+
 static void enc_sendmsg_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct mhdr h;
+	uint8_t data[MSG_DATA_MAX];
+	size_t got = 0;
 	put_res(b, c);
 	if (read_msghdr(c, c->args[1], &h) < 0) {
 		evb_bytes(b, NULL, 0);
 		return;
 	}
-	int64_t total = ub_iov_total(c->mem, h.iov, h.iovlen);
-	ub_put_iov(b, c->mem, h.iov, h.iovlen, data_len(c, total > 0 ? (uint64_t)total : 0));
+	msg_data(c, &h, UINT64_MAX, data, &got);
+	evb_bytes(b, data, got);
 }
 
 static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
@@ -352,7 +371,9 @@ static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 	}
 	/* size: the buffers' total, capped by a non-negative result (the
 	 * driver's unsigned compare never caps on error, as for readv) */
-	int64_t total = ub_iov_total(c->mem, h.iov, h.iovlen);
+	uint8_t data[MSG_DATA_MAX];
+	size_t got = 0;
+	int64_t total = msg_data(c, &h, c->ret > 0 ? (uint64_t)c->ret : 0, data, &got);
 	uint64_t size = total > 0 ? (uint64_t)total : 0;
 	if (c->ret >= 0 && size > (uint64_t)c->ret)
 		size = (uint64_t)c->ret;
@@ -363,7 +384,7 @@ static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 		return;
 	}
 	evb_u32(b, (uint32_t)size);
-	ub_put_iov(b, c->mem, h.iov, h.iovlen, data_len(c, size));
+	evb_bytes(b, data, got);
 	if (h.name && h.namelen)
 		put_user_tuple(b, c, sarg(c, 0), h.name, (int32_t)h.namelen, true);
 	else

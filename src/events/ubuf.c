@@ -1,7 +1,6 @@
 /* Bounded tracee-memory params; see ubuf.h. */
 #include <stdbool.h>
 #include <string.h>
-#include <sys/uio.h>
 
 #include "ubuf.h"
 
@@ -138,20 +137,49 @@ size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t c
 	return 0;
 }
 
-int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt)
+int64_t ub_iov_read(const struct tracee_mem *m, uint64_t iov, uint64_t cnt, uint8_t *dst, size_t want,
+                    size_t *got, bool whole)
 {
-	struct iovec v[32];
+	uint64_t v[2 * 32]; /* struct iovec: base, len */
 	uint64_t total = 0;
+	bool ok = true, single = false;
+	size_t g = 0;
+	bool more = dst && want; /* data still wanted */
 	if (cnt > UB_MAX_IOV)
 		cnt = UB_MAX_IOV;
-	for (uint64_t i = 0; i < cnt; i += 32) {
-		size_t k = cnt - i < 32 ? (size_t)(cnt - i) : 32;
-		if (mem_read_exact(m, iov + i * sizeof(v[0]), v, k * sizeof(v[0])) < 0)
-			return -1;
+	for (uint64_t i = 0; i < cnt && ((whole && ok) || more);) {
+		/* the array 32 entries at a time; once a batch cannot be
+		 * read, the data's readable prefix one entry at a time */
+		size_t k = single ? 1 : (cnt - i < 32 ? (size_t)(cnt - i) : 32);
+		if (mem_read_exact(m, iov + i * 16, v, k * 16) < 0) {
+			ok = false;
+			if (!more || k == 1)
+				break;
+			single = true;
+			continue;
+		}
+		uint64_t sum = 0;
 		for (size_t j = 0; j < k; j++)
-			total = total + v[j].iov_len < total ? UINT64_MAX : total + v[j].iov_len;
+			sum = sum + v[2 * j + 1] < sum ? UINT64_MAX : sum + v[2 * j + 1];
+		total = total + sum < total ? UINT64_MAX : total + sum;
+		if (more) {
+			size_t expect = sum < want - g ? (size_t)sum : want - g;
+			size_t n = ub_gather(m, v, k, dst + g, want - g);
+			g += n;
+			more = n == expect && g < want; /* an unreadable byte ends the data */
+		}
+		i += k;
 	}
+	if (got)
+		*got = g;
+	if (!ok)
+		return -1;
 	return total > INT64_MAX ? INT64_MAX : (int64_t)total;
+}
+
+int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt)
+{
+	return ub_iov_read(m, iov, cnt, NULL, 0, NULL, true);
 }
 
 uint64_t ub_iov_data_cap(uint64_t cnt)
@@ -160,38 +188,41 @@ uint64_t ub_iov_data_cap(uint64_t cnt)
 	return cnt >= page / entry ? 0 : page - entry * cnt - 1;
 }
 
-void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint64_t cnt, size_t len)
+size_t ub_gather(const struct tracee_mem *m, const uint64_t *v, size_t n, uint8_t *dst, size_t want)
 {
-	if (len > ub_iov_data_cap(cnt))
-		len = (size_t)ub_iov_data_cap(cnt);
-	if (len > EVB_MAX_ARG)
-		len = EVB_MAX_ARG;
-	uint8_t *d = evb_reserve(b, len);
-	if (!d)
-		return;
-	size_t got = 0;
-	if (cnt > UB_MAX_IOV)
-		cnt = UB_MAX_IOV;
-	struct iovec v[32];
-	size_t have = 0, next = 0; /* entries in v, the next one to use */
-	for (uint64_t i = 0; i < cnt && got < len; i++) {
-		if (next == have) {
-			/* the iovec array 32 entries at a time; an entry that
-			 * cannot be read ends the data, as before */
-			size_t k = cnt - i < 32 ? (size_t)(cnt - i) : 32;
-			while (k && mem_read_exact(m, iov + i * sizeof(v[0]), v, k * sizeof(v[0])) < 0)
-				k = k > 1 ? 1 : 0; /* the readable prefix may be shorter: one at a time */
-			if (!k)
-				break;
-			have = k;
-			next = 0;
+	struct mem_span spans[MEM_READV_MAX];
+	size_t got[MEM_READV_MAX];
+	size_t done = 0, i = 0;
+	while (i < n && done < want) {
+		/* the next entries' buffers, up to want in all (empty ones
+		 * take no area: a zero-length read reads nothing) */
+		size_t k = 0, planned = done;
+		for (; i < n && k < MEM_READV_MAX && planned < want; i++) {
+			uint64_t len = v[2 * i + 1];
+			size_t take = len < want - planned ? (size_t)len : want - planned;
+			if (!take)
+				continue;
+			spans[k] = (struct mem_span){ v[2 * i], dst + planned, take };
+			got[k++] = 0;
+			planned += take;
 		}
-		const struct iovec *e = &v[next++];
-		size_t want = e->iov_len < len - got ? e->iov_len : len - got;
-		size_t n = ub_read(m, (uint64_t)(uintptr_t)e->iov_base, d + got, want);
-		got += n;
-		if (n < want)
-			break;
+		if (k > 1 && m->readv) {
+			m->readv(m->ctx, spans, k, got);
+		} else {
+			for (size_t j = 0; j < k; j++) {
+				ssize_t r = m->read(m->ctx, spans[j].addr, spans[j].dst, spans[j].len);
+				got[j] = r > 0 ? (size_t)r : 0;
+			}
+		}
+		for (size_t j = 0; j < k; j++) {
+			size_t g = got[j] < spans[j].len ? got[j] : spans[j].len;
+			/* not read in the batch, or cut at a page: the rest alone */
+			if (g < spans[j].len)
+				g += ub_read(m, spans[j].addr + g, (uint8_t *)spans[j].dst + g, spans[j].len - g);
+			done += g;
+			if (g < spans[j].len)
+				return done; /* the first unreadable byte ends the data */
+		}
 	}
-	evb_commit(b, got);
+	return done;
 }

@@ -4,6 +4,7 @@
 #ifndef PDIG_UBUF_H
 #define PDIG_UBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,12 +29,21 @@ void ub_put_str_or(struct evbuf *b, const struct tracee_mem *m, uint64_t addr, s
  * when one pointer or string cannot be read or they do not all fit. */
 size_t ub_strarray(const struct tracee_mem *m, uint64_t arr, char *dst, size_t cap);
 
+/* Walks the first min(cnt, UB_MAX_IOV) entries of an iovec array: gathers
+ * up to want bytes of their data into dst (the readable prefix: the first
+ * byte that cannot be read ends it; *got = the bytes) and, with whole,
+ * returns the sum of iov_len (saturating), or -1 if part of the array
+ * cannot be read. One read of the array per 32 entries serves both. */
+int64_t ub_iov_read(const struct tracee_mem *m, uint64_t iov, uint64_t cnt, uint8_t *dst, size_t want,
+                    size_t *got, bool whole);
 /* Sum of iov_len over the first min(cnt, UB_MAX_IOV) entries (saturating);
  * -1 if the array cannot be read. */
 int64_t ub_iov_total(const struct tracee_mem *m, uint64_t iov, uint64_t cnt);
-/* BYTEBUF with the first len bytes of the iovec data, and no more than
- * ub_iov_data_cap(cnt). */
-void ub_put_iov(struct evbuf *b, const struct tracee_mem *m, uint64_t iov, uint64_t cnt, size_t len);
+/* Reads the buffers of the n iovec entries in v (base and length pairs,
+ * as struct iovec lays them out) into dst, at most want bytes in all, with
+ * a readv per MEM_READV_MAX buffers where the reader has one. Returns the
+ * bytes read; the first byte that cannot be read ends them. */
+size_t ub_gather(const struct tracee_mem *m, const uint64_t *v, size_t n, uint8_t *dst, size_t want);
 /* The driver gathers iovec data into one page that also holds the iovec
  * array: at most 4096 - 16 * cnt - 1 bytes, none when the array fills the
  * page (it drops such an event; pdig keeps it, without data). */

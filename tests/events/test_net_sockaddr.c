@@ -244,7 +244,11 @@ static void test_msg(void)
 	/* recvmsg of 9 bytes: size 9, data "hello wor", tuple 8.8.8.8:53 -> local */
 	fake_ctx(&c, &fm, &fs, 47, 3, 0x4000, 0, 0, 0, 0);
 	c.ret = 9;
+	fm.reads = fm.readvs = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	/* the msghdr, the iovec array once (for the size and the data), both
+	 * buffers in one readv, the sender's address */
+	CHECK_EQ(fm.reads + fm.readvs, 4);
 	CHECK_EQ(dp_u32(&d.p[1]), 9);
 	CHECK(bytes_eq(&d.p[2], "hello wor", 9));
 	static const uint8_t exp[] = { 2, 8, 8, 8, 8, 53, 0, 10, 0, 0, 1, 0xe9, 0x14 };
@@ -269,8 +273,10 @@ static void test_msg(void)
 	static const uint8_t out[] = { 2, 10, 0, 0, 1, 0xe9, 0x14, 8, 8, 8, 8, 53, 0 };
 	CHECK(bytes_eq(&d.p[2], out, sizeof(out)));
 	c.ret = 13;
+	fm.reads = fm.readvs = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK(bytes_eq(&d.p[1], "hello world!!", 13));
+	CHECK_EQ(fm.reads + fm.readvs, 3); /* msghdr, iovec array, one readv */
 
 	/* a big snaplen: at most a page less the iovec array (the driver's) */
 	static uint8_t big[6000];
