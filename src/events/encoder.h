@@ -53,6 +53,9 @@ int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t 
 #define MEM_STRS_MAX 4
 /* The most areas a readv takes at once. */
 #define MEM_READV_MAX 64
+/* Reads n (at most MEM_READV_MAX) areas: with the reader's readv, else one
+ * read each. got[i]: bytes copied into spans[i] (0 = not read). */
+void mem_readv(const struct tracee_mem *m, const struct mem_span *spans, size_t n, size_t *got);
 void mem_read_strs(const struct tracee_mem *m, size_t n, const uint64_t *addr, char *const *dst,
                    const size_t *cap, ssize_t *len);
 

@@ -67,6 +67,23 @@ int mem_read_exact(const struct tracee_mem *m, uint64_t addr, void *dst, size_t 
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+void mem_readv(const struct tracee_mem *m, const struct mem_span *spans, size_t n, size_t *got)
+{
+	if (n > MEM_READV_MAX)
+		n = MEM_READV_MAX;
+	if (n > 1 && m->readv) {
+		m->readv(m->ctx, spans, n, got);
+		for (size_t j = 0; j < n; j++)
+			if (got[j] > spans[j].len)
+				got[j] = spans[j].len;
+		return;
+	}
+	for (size_t j = 0; j < n; j++) {
+		ssize_t r = m->read(m->ctx, spans[j].addr, spans[j].dst, spans[j].len);
+		got[j] = r <= 0 ? 0 : (size_t)r < spans[j].len ? (size_t)r : spans[j].len;
+	}
+}
+
 /* The chunk read_str starts with: to the end of addr's page, within cap. */
 static size_t first_chunk(uint64_t addr, size_t cap)
 {
@@ -102,14 +119,7 @@ void mem_read_strs(const struct tracee_mem *m, size_t n, const uint64_t *addr, c
 	}
 	if (k == 0)
 		return;
-	if (k > 1 && m->readv) {
-		m->readv(m->ctx, spans, k, got);
-	} else {
-		for (size_t j = 0; j < k; j++) {
-			ssize_t r = m->read(m->ctx, spans[j].addr, spans[j].dst, spans[j].len);
-			got[j] = r > 0 ? (size_t)r : 0;
-		}
-	}
+	mem_readv(m, spans, k, got);
 	for (size_t j = 0; j < k; j++) {
 		size_t i = which[j];
 		char *d = dst[i];

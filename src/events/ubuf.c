@@ -69,19 +69,14 @@ static bool append_strs(const struct tracee_mem *m, const uint64_t *p, size_t n,
 	char scratch[SA_BATCH][SA_SPAN];
 	struct mem_span spans[SA_BATCH];
 	size_t got[SA_BATCH];
+	if (!n)
+		return true;
 	for (size_t j = 0; j < n; j++) {
 		size_t span = 4096 - (p[j] & 4095); /* not into the next page */
 		spans[j] = (struct mem_span){ p[j], scratch[j], span < SA_SPAN ? span : SA_SPAN };
 		got[j] = 0;
 	}
-	if (n > 1 && m->readv) {
-		m->readv(m->ctx, spans, n, got);
-	} else {
-		for (size_t j = 0; j < n; j++) {
-			ssize_t r = m->read(m->ctx, spans[j].addr, spans[j].dst, spans[j].len);
-			got[j] = r > 0 ? (size_t)r : 0;
-		}
-	}
+	mem_readv(m, spans, n, got);
 	for (size_t j = 0; j < n; j++) {
 		if (*used >= cap)
 			return false;
@@ -206,14 +201,7 @@ size_t ub_gather(const struct tracee_mem *m, const uint64_t *v, size_t n, uint8_
 			got[k++] = 0;
 			planned += take;
 		}
-		if (k > 1 && m->readv) {
-			m->readv(m->ctx, spans, k, got);
-		} else {
-			for (size_t j = 0; j < k; j++) {
-				ssize_t r = m->read(m->ctx, spans[j].addr, spans[j].dst, spans[j].len);
-				got[j] = r > 0 ? (size_t)r : 0;
-			}
-		}
+		mem_readv(m, spans, k, got);
 		for (size_t j = 0; j < k; j++) {
 			size_t g = got[j] < spans[j].len ? got[j] : spans[j].len;
 			/* not read in the batch, or cut at a page: the rest alone */
