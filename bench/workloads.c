@@ -84,25 +84,32 @@ static const char *exec_target(void)
 	return t && *t ? t : "/bin/true";
 }
 
+/* fork, exec argv (through PATH with search), wait; exits if it fails */
+static void run_program(char *const argv[], int search)
+{
+	pid_t p = fork();
+	if (p < 0)
+		die("fork");
+	if (p == 0) {
+		if (search)
+			execvp(argv[0], argv);
+		else
+			execv(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(p, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "workloads: %s failed (status %d)\n", argv[0], st);
+		exit(1);
+	}
+}
+
 static void w_exec(long n)
 {
-	const char *path = exec_target();
-	char *const argv[] = { (char *)path, NULL };
-	for (long i = 0; i < n; i++) {
-		pid_t p = fork();
-		if (p < 0)
-			die("fork");
-		if (p == 0) {
-			execv(path, argv);
-			_exit(127);
-		}
-		int st;
-		waitpid(p, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fprintf(stderr, "workloads: %s failed\n", path);
-			exit(1);
-		}
-	}
+	char *const argv[] = { (char *)exec_target(), NULL };
+	for (long i = 0; i < n; i++)
+		run_program(argv, 0);
 }
 
 /* A real program: the C compiler driver compiles and links a small file
@@ -125,21 +132,9 @@ static void w_cc(long n)
 	if (write(fd, cc_source, sizeof cc_source - 1) != (ssize_t)(sizeof cc_source - 1))
 		die("write");
 	close(fd);
-	for (long i = 0; i < n; i++) {
-		pid_t p = fork();
-		if (p < 0)
-			die("fork");
-		if (p == 0) {
-			execlp("cc", "cc", "-O2", "-o", out, src, (char *)NULL);
-			_exit(127);
-		}
-		int st;
-		waitpid(p, &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			fprintf(stderr, "workloads: cc failed (status %d)\n", st);
-			exit(1);
-		}
-	}
+	char *const argv[] = { "cc", "-O2", "-o", out, src, NULL };
+	for (long i = 0; i < n; i++)
+		run_program(argv, 1);
 	unlink(src);
 	unlink(out);
 }
