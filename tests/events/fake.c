@@ -40,6 +40,7 @@ static void fm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *
 {
 	struct fake_mem *m = ctx;
 	m->readvs++;
+	m->readv_areas += (unsigned)n;
 	bool failed = false;
 	for (size_t i = 0; i < n; i++) {
 		got[i] = 0;

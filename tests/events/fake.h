@@ -39,6 +39,7 @@ struct fake_mem {
 	int n;
 	unsigned reads;            /* read() calls, to spot unbounded loops */
 	unsigned readvs;           /* readv() calls (batched reads) */
+	unsigned readv_areas;      /* areas asked for by them */
 };
 void fake_mem_init(struct fake_mem *m);
 void fake_mem_free(struct fake_mem *m);
