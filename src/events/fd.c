@@ -8,24 +8,10 @@
 #include "flags.h"
 #include "ubuf.h"
 
-#define IOV_MAX_COUNT 1024  /* UIO_MAXIOV: the kernel refuses more */
 #define IOV_BATCH 64
 
 static void fd_arg0(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
 static void res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
-
-/* Reads up to len bytes, following short reads; returns bytes read. */
-static size_t read_some(const struct tracee_mem *m, uint64_t addr, void *dst, size_t len)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = m->read(m->ctx, addr + got, (uint8_t *)dst + got, len - got);
-		if (n <= 0 || (size_t)n > len - got)
-			break;
-		got += (size_t)n;
-	}
-	return got;
-}
 
 /* BYTEBUF of the first min(len, snaplen) bytes at addr; stops at the
  * first unreadable byte (partial data rather than a lost event). */
@@ -41,7 +27,7 @@ static void put_data(struct evbuf *b, const struct enc_ctx *c, uint64_t addr, ui
 	}
 	uint8_t *d = evb_reserve(b, (size_t)len);
 	if (d)
-		evb_commit(b, read_some(c->mem, addr, d, (size_t)len));
+		evb_commit(b, ub_read(c->mem, addr, d, (size_t)len));
 }
 
 /* ---- iovec arrays ---- */
@@ -52,17 +38,17 @@ struct iov_walk {
 	size_t want, got;
 };
 
-/* Walks at most IOV_MAX_COUNT entries of the tracee's struct iovec[cnt],
+/* Walks at most UB_MAX_IOV entries of the tracee's struct iovec[cnt],
  * stopping at the first unreadable entry. When gathering, data stops at
  * want bytes or at the first unreadable byte. */
 static void iov_walk(const struct enc_ctx *c, uint64_t addr, uint64_t cnt, struct iov_walk *w)
 {
 	uint64_t v[2 * IOV_BATCH];
-	if (cnt > IOV_MAX_COUNT)
-		cnt = IOV_MAX_COUNT;
+	if (cnt > UB_MAX_IOV)
+		cnt = UB_MAX_IOV;
 	for (uint64_t i = 0; i < cnt;) {
 		size_t n = cnt - i < IOV_BATCH ? (size_t)(cnt - i) : IOV_BATCH;
-		size_t k = read_some(c->mem, addr + i * 16, v, n * 16) / 16;
+		size_t k = ub_read(c->mem, addr + i * 16, v, n * 16) / 16;
 		uint64_t sum = 0;
 		for (size_t j = 0; j < k; j++) {
 			w->total += v[2 * j + 1];
