@@ -52,8 +52,10 @@ static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 	return peek_read(m->tid, addr, dst, len);
 }
 
-/* Several areas in one process_vm_readv. The encoders' spans stay within
- * a page, so each is copied whole or not at all. */
+/* Several areas in one process_vm_readv. It copies them in order and
+ * stops at the first byte it cannot read, so the bytes it reports fill the
+ * areas from the first: the one it stopped in gets a part (or none), the
+ * rest none, and the encoders read those alone. */
 static void vm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *got)
 {
 	struct mem_ctx *m = ctx;
