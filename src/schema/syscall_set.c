@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "syscall_set.h"
 
 /* Syscalls that Falco's rulesets test with evt.type. Together with every
  * syscall whose events modify state, they form the default traced set.
@@ -34,6 +35,12 @@ bool pdig_syscall_default(uint64_t nr)
 		if (!strcmp(name, falco_rule_syscalls[i]))
 			return true;
 	return false;
+}
+
+void syscall_set_init(struct syscall_set *set, bool all)
+{
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		set->on[nr] = all ? pdig_syscall_info(nr) != NULL : pdig_syscall_default(nr);
 }
 
 int pdig_syscall_by_name(const char *name)

@@ -7,14 +7,8 @@
 #include <unistd.h>
 
 #include "../procfs/procfs.h"
-#include "kernel_abi.h"
+#include "../abi/kernel_abi.h"
 #include "seccomp.h"
-
-void syscall_set_init(struct syscall_set *set, bool all)
-{
-	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
-		set->on[nr] = all ? pdig_syscall_info(nr) != NULL : pdig_syscall_default(nr);
-}
 
 static struct sock_filter stmt(uint16_t code, uint32_t k)
 {
@@ -38,7 +32,7 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	/* clone and clone3 always stop, so CLONE_UNTRACED can be cleared;
 	 * so do the few calls that make cached process state stale */
 	struct syscall_set s = *set;
-	s.on[SYS_clone] = s.on[435] = 1;
+	s.on[SYS_clone] = s.on[SYS_clone3] = 1;
 	int cond_nr[MAX_COND], cond_arg[MAX_COND], ncond = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
 		if (s.on[nr] || !procfs_watched((uint64_t)nr))

@@ -5,14 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../schema/schema.h"
-
-struct syscall_set {
-	uint8_t on[PDIG_SYSCALL_MAX];
-};
-
-/* Fill set with the default traced set, or every UF_USED syscall. */
-void syscall_set_init(struct syscall_set *set, bool all);
+#include "../schema/syscall_set.h"
 
 /* Build the filter program into insns (room for cap); returns the number
  * of instructions, or -1 if it does not fit. */
