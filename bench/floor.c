@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "schema/schema.h"
-#include "tracer/kernel_abi.h"
+#include "abi/kernel_abi.h"
 #include "tracer/seccomp.h"
 
 static const unsigned long seize_opts =

@@ -1,10 +1,33 @@
-/* Kernel ABI values pdig needs that musl's headers lack (no linux/ headers
- * in the static build). Values from the kernel's uapi headers. */
+/* Kernel ABI values pdig needs, named once for every layer (the bottom
+ * layer: it includes nothing of pdig). The static build has no linux/
+ * headers, so what libc may lack is defined here, with values from the
+ * kernel's uapi headers. */
 #ifndef PDIG_KERNEL_ABI_H
 #define PDIG_KERNEL_ABI_H
 
+#include <sched.h>
 #include <stdint.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
+
+/* x86-64 syscall numbers newer than some libc headers */
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* clone flags (64 bits wide for clone3) */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ull
+#endif
 
 #ifndef PTRACE_SEIZE
 #define PTRACE_SEIZE 0x4206

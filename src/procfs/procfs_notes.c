@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "../abi/kernel_abi.h"
 #include "procfs.h"
 #include "procfs_internal.h"
 
@@ -17,17 +18,17 @@ enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4, CHANGES_LIMITS = 8, C
 static int changes(uint64_t nr)
 {
 	switch (nr) {
-	case 105: case 106: case 113: case 114: case 116: /* set[ug]id, setre[ug]id, setgroups */
-	case 117: case 119: case 122: case 123:           /* setres[ug]id, setfs[ug]id */
-	case 126:                                         /* capset */
+	case SYS_setuid: case SYS_setgid: case SYS_setreuid: case SYS_setregid: case SYS_setgroups:
+	case SYS_setresuid: case SYS_setresgid: case SYS_setfsuid: case SYS_setfsgid:
+	case SYS_capset:
 		return CHANGES_CREDS;
-	case 80: case 81: case 161: case 155: /* chdir, fchdir, chroot, pivot_root */
+	case SYS_chdir: case SYS_fchdir: case SYS_chroot: case SYS_pivot_root:
 		return CHANGES_FS;
-	case 308: case 272: /* setns, unshare: credentials, fs and mounts */
+	case SYS_setns: case SYS_unshare: /* credentials, fs and mounts */
 		return CHANGES_CREDS | CHANGES_FS | CHANGES_MNT;
-	case 160: case 302: /* setrlimit, prlimit64 (of any process) */
+	case SYS_setrlimit: case SYS_prlimit64: /* of any process */
 		return CHANGES_LIMITS;
-	case 425: /* io_uring_setup: the kernel adds worker threads, no clone */
+	case SYS_io_uring_setup: /* the kernel adds worker threads, no clone */
 		return CHANGES_THREADS;
 	default:
 		return 0;
@@ -43,7 +44,7 @@ int procfs_watched_arg(uint64_t nr)
 {
 	/* prlimit64 changes nothing with a NULL new limit: that is every
 	 * getrlimit of glibc, which must not stop */
-	return nr == 302 ? 2 : -1;
+	return nr == SYS_prlimit64 ? 2 : -1;
 }
 
 void procfs_note_syscall(int64_t tid, uint64_t nr)
@@ -82,19 +83,19 @@ void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t re
 	procfs_note_syscall(tid, nr);
 	uint64_t path_arg, flags;
 	switch (nr) {
-	case 2: /* open */
+	case SYS_open:
 		path_arg = args[0];
 		flags = args[1];
 		break;
-	case 85: /* creat */
+	case SYS_creat:
 		path_arg = args[0];
 		flags = O_WRONLY;
 		break;
-	case 257: /* openat */
+	case SYS_openat:
 		path_arg = args[1];
 		flags = args[2];
 		break;
-	case 437: /* openat2: struct open_how starts with the u64 flags */
+	case SYS_openat2: /* struct open_how starts with the u64 flags */
 		path_arg = args[1];
 		if (args[3] < 8 || mem_read_exact(mem, args[2], &flags, sizeof flags))
 			flags = O_RDWR;
@@ -111,10 +112,10 @@ void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t re
 
 void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool creator_sure)
 {
-	const uint64_t clone_thread = 0x00010000;
-	/* CLONE_NEWTIME, NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID,
-	 * NEWNET and CLONE_INTO_CGROUP: the child's view differs, read it */
-	const uint64_t own_view = 0x80 | 0x00020000 | 0xfe000000 | 0x200000000ull;
+	/* the child's view differs: read it */
+	const uint64_t own_view = CLONE_NEWTIME | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
+				  CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+				  CLONE_IO | CLONE_INTO_CGROUP;
 	procfs_note_clone_made(creator);
 	if (!tc_cache_on() || (flags & own_view) || child <= 0 || child == creator)
 		return;
@@ -126,7 +127,7 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool crea
 	if (!e)
 		return;
 	/* a thread, or a CLONE_PARENT child, gets the creator's parent */
-	if (flags & (clone_thread | 0x00008000)) {
+	if (flags & (CLONE_THREAD | CLONE_PARENT)) {
 		e->rparent_tid = c->rparent_tid;
 		e->rparent_pid = c->rparent_pid;
 	} else {
@@ -145,9 +146,9 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool crea
 	/* the kernel copied the creator's credentials and fs to the child */
 	e->su = c->su;
 	e->su.vtid = child;
-	if (!(flags & clone_thread)) {
+	if (!(flags & CLONE_THREAD)) {
 		e->su.pid = e->su.vpid = child;
-		e->su.ppid = (flags & 0x00008000) ? c->su.ppid : c->su.pid; /* CLONE_PARENT */
+		e->su.ppid = (flags & CLONE_PARENT) ? c->su.ppid : c->su.pid;
 	}
 	e->status_ok = true;
 	e->status_at = c->status_at;
@@ -157,9 +158,9 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool crea
 	}
 	e->mnt_id = tc_mnt_id(c);
 	e->creator = creator;
-	e->fork_child = !(flags & clone_thread);
-	e->birth_faults = !(flags & 0x100 /* CLONE_VM */) && (flags & 0x01000000 /* CLONE_CHILD_SETTID */);
+	e->fork_child = !(flags & CLONE_THREAD);
+	e->birth_faults = !(flags & CLONE_VM) && (flags & CLONE_CHILD_SETTID);
 	e->forked_from = e->fork_child ? c->su.pid : 0;
-	e->clone_parent = (flags & 0x00008000) != 0;
+	e->clone_parent = (flags & CLONE_PARENT) != 0;
 	e->clone_seq = tc_next_seq();
 }

@@ -15,7 +15,7 @@
 
 #include "../procfs/procfs.h"
 #include "../sinks/sink.h"
-#include "kernel_abi.h"
+#include "../abi/kernel_abi.h"
 #include "tracer.h"
 #include "tracer_internal.h"
 

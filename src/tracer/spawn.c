@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kernel_abi.h"
+#include "../abi/kernel_abi.h"
 #include "tracer.h"
 #include "tracer_internal.h"
 

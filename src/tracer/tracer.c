@@ -17,7 +17,7 @@
 
 #include "../procfs/procfs.h"
 #include "../sinks/sink.h"
-#include "kernel_abi.h"
+#include "../abi/kernel_abi.h"
 #include "tracer_internal.h"
 
 #define EVENT_BUF_SIZE (512 * 1024)
@@ -47,7 +47,7 @@ void core_init(const struct tracer_opts *o)
 	/* every syscall that invalidates a cached read stops (seccomp.c) */
 	procfs_cache_enable(true);
 	/* cgroup moves and loginuid writes are seen through the opens */
-	procfs_lineage_watch(traced(SYS_open) && traced(SYS_creat) && traced(SYS_openat) && traced(437));
+	procfs_lineage_watch(traced(SYS_open) && traced(SYS_creat) && traced(SYS_openat) && traced(SYS_openat2));
 	placement_init(!o->no_follow_cpu);
 	waiting_init(!o->no_follow_cpu);
 	tracee_mem_init(&mem, &mem_ctx);
@@ -114,10 +114,10 @@ static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thre
 	c.mem = mem_for(t, phase);
 	/* clone3 flags, read at the entry: the creator's own, or for a new
 	 * child the ones its creator passed */
-	if (nr == 435 && is_exit) {
-		if (t->state == TS_IN_SYSCALL && t->nr == 435 && t->clone3_flags_ok)
+	if (nr == SYS_clone3 && is_exit) {
+		if (t->state == TS_IN_SYSCALL && t->nr == SYS_clone3 && t->clone3_flags_ok)
 			mem_ctx.pin = &t->clone3_flags;
-		else if (t->state != TS_IN_SYSCALL && t->creator_nr == 435 && t->creator_flags_read)
+		else if (t->state != TS_IN_SYSCALL && t->creator_nr == SYS_clone3 && t->creator_flags_read)
 			mem_ctx.pin = &t->creator_flags;
 		mem_ctx.pin_addr = args[0];
 	}
@@ -160,7 +160,7 @@ static bool traced(uint64_t nr)
 
 static bool is_clone_family(uint64_t nr)
 {
-	return nr == SYS_clone || nr == SYS_fork || nr == SYS_vfork || nr == 435 /* clone3 */;
+	return nr == SYS_clone || nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone3;
 }
 
 struct creator_search {
@@ -182,8 +182,7 @@ static void match_creator(struct thread *t, void *arg)
  * creator's with CLONE_THREAD, its own otherwise. Falls back to /proc. */
 static pid_t new_thread_tgid(struct thread *t)
 {
-	const uint64_t clone_thread = 0x00010000;
-	return (t->creator_flags & clone_thread) && t->creator_pid ? t->creator_pid : t->tid;
+	return (t->creator_flags & CLONE_THREAD) && t->creator_pid ? t->creator_pid : t->tid;
 }
 
 /* The clone flags of the call a thread is making, read while it is stopped
@@ -195,7 +194,7 @@ static bool clone_flags_of(const struct thread *t, uint64_t *flags)
 		*flags = t->args[0];
 		return true;
 	}
-	if (t->nr != 435)
+	if (t->nr != SYS_clone3)
 		return *flags = 0, t->nr == SYS_fork || t->nr == SYS_vfork;
 	if (t->clone3_flags_ok) {
 		*flags = t->clone3_flags;
@@ -211,9 +210,8 @@ static bool clone_flags_of(const struct thread *t, uint64_t *flags)
  * (clone's fourth argument) writes nothing, so costs the child no fault. */
 static uint64_t flags_as_applied(const struct thread *t, uint64_t flags)
 {
-	const uint64_t child_settid = 0x01000000;
 	if (t->nr == SYS_clone && !t->args[3])
-		flags &= ~child_settid;
+		flags &= ~CLONE_CHILD_SETTID;
 	return flags;
 }
 
@@ -303,7 +301,7 @@ static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args
 	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
-static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == 435; }
+static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == SYS_clone3; }
 
 /* A syscall with no event wanted that may change what procfs caches:
  * waited for to its exit, where the change is done, without events. */
@@ -455,7 +453,7 @@ static void on_clone_event(pid_t tid)
 				/* unreadable: let /proc decide the child's process */
 				pid_t tgid, ppid;
 				read_ids(ct->tid, &tgid, &ppid);
-				ct->creator_flags = tgid == ct->creator_pid ? 0x00010000 : 0;
+				ct->creator_flags = tgid == ct->creator_pid ? CLONE_THREAD : 0;
 			}
 			ct->creator_nr = t->nr;
 			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);

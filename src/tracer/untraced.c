@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
-#include "kernel_abi.h"
+#include "../abi/kernel_abi.h"
 #include "tracer_internal.h"
 
 #define CLONE_UNTRACED_FLAG 0x00800000ull
@@ -49,7 +49,7 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 			set_arg0(t->tid, arch, args[0] & ~CLONE_UNTRACED_FLAG);
 		return;
 	}
-	if (nr != 435 /* clone3 */)
+	if (nr != SYS_clone3)
 		return;
 	t->clone3_flags_ok = false;
 	size_t size = args[1];
