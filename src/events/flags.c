@@ -1,16 +1,30 @@
 /* Flag tables (facts from falcosecurity/libs ppm_flag_helpers.h and the
  * x86-64 kernel uapi); see flags.h. */
+#include <stdbool.h>
+
 #include "flags.h"
+
+static bool rule_matches(const struct flag_map *rule, uint64_t native)
+{
+	return rule->op == FM_OP_ANY ? (native & rule->mask) != 0
+				     : (native & rule->mask) == rule->value;
+}
 
 uint32_t flags_to_ppm(const struct flag_map *map, uint64_t native)
 {
 	uint32_t res = 0;
-	for (; map->op != FM_OP_END; map++) {
-		if (map->op == FM_OP_ANY ? (native & map->mask) != 0
-					 : (native & map->mask) == map->value)
+	for (; map->op != FM_OP_END; map++)
+		if (rule_matches(map, native))
 			res |= map->ppm;
-	}
 	return res;
+}
+
+uint32_t flag_value(const struct flag_map *map, uint64_t native, uint32_t dflt)
+{
+	for (; map->op != FM_OP_END; map++)
+		if (rule_matches(map, native))
+			return map->ppm;
+	return dflt;
 }
 
 /* The driver tests each flag with "flags & O_X"; O_SYNC and O_TMPFILE are

@@ -28,6 +28,9 @@ struct flag_map {
 #define FM_END { FM_OP_END, 0, 0, 0 }
 
 uint32_t flags_to_ppm(const struct flag_map *map, uint64_t native);
+/* For enumerations: the ppm value of the first rule that matches native,
+ * dflt when none does. */
+uint32_t flag_value(const struct flag_map *map, uint64_t native, uint32_t dflt);
 
 /* --- file system / fd family --- */
 extern const struct flag_map open_flags_map[];     /* PPM_O_* */

@@ -35,8 +35,8 @@ static void enc_mmap_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u64(b, c->args[0]);
 	evb_u64(b, c->args[1]);
-	evb_u32(b, nf_bits_map(&nf_prot_flags, c->args[2]));
-	evb_u32(b, nf_bits_map(&nf_mmap_flags, c->args[3]));
+	evb_u32(b, flags_to_ppm(prot_flags_map, c->args[2]));
+	evb_u32(b, flags_to_ppm(mmap_flags_map, c->args[3]));
 	/* the whole register, as the driver: -1 from C, 4294967295 from a
 	 * caller that loads the int into 32 bits (Go's runtime) */
 	evb_s64(b, (int64_t)c->args[4]);
@@ -60,7 +60,7 @@ static void enc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, 
 static void enc_mprotect_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	enc_addr_len_e(b, c);
-	evb_u32(b, nf_bits_map(&nf_prot_flags, c->args[2]));
+	evb_u32(b, flags_to_ppm(prot_flags_map, c->args[2]));
 }
 
 static void enc_nanosleep_e(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, read_timespec(c, c->args[0])); }
@@ -68,7 +68,7 @@ static void enc_nanosleep_e(struct evbuf *b, const struct enc_ctx *c) { evb_u64(
 static void enc_futex_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t op = c->args[1];
-	uint16_t f = (uint16_t)nf_val_map(&nf_futex_op, (int64_t)(op & 127), 0);
+	uint16_t f = (uint16_t)flag_value(futex_op_map, (int64_t)(op & 127), 0);
 	if (op & 128)
 		f |= NF_FU_PRIVATE_FLAG;
 	if (op & 256)
@@ -104,7 +104,7 @@ static void put_pollfds(struct evbuf *b, const struct enc_ctx *c, bool is_exit)
 			if (is_exit && !pfd[j].revents)
 				continue;
 			int64_t fd = pfd[j].fd;
-			uint16_t fl = (uint16_t)nf_bits_map(&nf_poll_flags,
+			uint16_t fl = (uint16_t)flags_to_ppm(poll_flags_map,
 			                                    (uint16_t)(is_exit ? pfd[j].revents : pfd[j].events));
 			memcpy(d + pos, &fd, 8);
 			memcpy(d + pos + 8, &fl, 2);
@@ -174,7 +174,7 @@ static void enc_semop_x(struct evbuf *b, const struct enc_ctx *c)
 	for (int i = 0; i < 2; i++) {
 		evb_u16(b, s[i].num);
 		evb_u16(b, (uint16_t)s[i].op);
-		evb_u16(b, (uint16_t)nf_bits_map(&nf_semop_flags, (uint16_t)s[i].flg));
+		evb_u16(b, (uint16_t)flags_to_ppm(semop_flags_map, (uint16_t)s[i].flg));
 	}
 }
 
@@ -182,14 +182,14 @@ static void enc_semget_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s32(b, (int32_t)c->args[0]);
 	evb_s32(b, (int32_t)c->args[1]);
-	evb_u32(b, nf_bits_map(&nf_semget_flags, c->args[2]));
+	evb_u32(b, flags_to_ppm(semget_flags_map, c->args[2]));
 }
 
 static void enc_semctl_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s32(b, (int32_t)c->args[0]);
 	evb_s32(b, (int32_t)c->args[1]);
-	evb_u16(b, (uint16_t)nf_val_map(&nf_semctl_cmd, (int32_t)c->args[2], 0));
+	evb_u16(b, (uint16_t)flag_value(semctl_cmd_map, (int32_t)c->args[2], 0));
 	/* the optional value is meaningful only for SETVAL (16) */
 	evb_s32(b, (int32_t)c->args[2] == 16 ? (int32_t)c->args[3] : 0);
 }

@@ -84,7 +84,7 @@ static void put_user_tuple(struct evbuf *b, const struct enc_ctx *c, int64_t fd,
 static void enc_socket_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	int64_t dom = sarg(c, 0);
-	evb_u32(b, nf_val_map(&nf_sock_family, dom, (uint32_t)dom));
+	evb_u32(b, flag_value(sock_family_map, dom, (uint32_t)dom));
 	evb_u32(b, (uint32_t)c->args[1]);
 	evb_u32(b, (uint32_t)c->args[2]);
 }
@@ -258,8 +258,8 @@ static void put_sockopt_head(struct evbuf *b, const struct enc_ctx *c)
 	int level = (int)c->args[1], name = (int)c->args[2];
 	put_res(b, c);
 	put_fd_arg(b, c, 0);
-	evb_u8(b, (uint8_t)nf_val_map(&nf_sockopt_level, level, 0));
-	evb_u8(b, level == 1 ? (uint8_t)nf_val_map(&nf_sockopt_name, name, 0) : 0);
+	evb_u8(b, (uint8_t)flag_value(sockopt_level_map, level, 0));
+	evb_u8(b, level == 1 ? (uint8_t)flag_value(sockopt_name_map, name, 0) : 0);
 }
 
 static void enc_setsockopt_x(struct evbuf *b, const struct enc_ctx *c)

@@ -121,7 +121,7 @@ static void enc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0)); /* AT_FDCWD and PPM_AT_FDCWD are both -100 */
 	put_exec_path(b, c, c->args[1]);
-	evb_u32(b, nf_bits_map(&nf_execveat_flags, c->args[4]));
+	evb_u32(b, flags_to_ppm(execveat_flags_map, c->args[4]));
 }
 
 static void enc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
@@ -157,7 +157,7 @@ static void enc_clone_x(struct evbuf *b, const struct enc_ctx *c)
 		put_snap_exe_args(b, p);
 	}
 	put_common(b, c, p);
-	uint32_t fl = nf_bits_map(&nf_clone_flags, clone_native_flags(b, c));
+	uint32_t fl = flags_to_ppm(clone_flags_map, clone_native_flags(b, c));
 	/* The driver flags threads living in a child PID namespace. */
 	if (p && ((p->vtid && p->vtid != p->tid) || (p->vpid && p->vpid != p->pid)))
 		fl |= NF_CL_CHILD_IN_PIDNS;
@@ -201,12 +201,12 @@ static void enc_setpgid_e(struct evbuf *b, const struct enc_ctx *c)
 static void enc_setns_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
-	evb_u32(b, nf_bits_map(&nf_clone_flags, c->args[1]));
+	evb_u32(b, flags_to_ppm(clone_flags_map, c->args[1]));
 }
 
 static void enc_unshare_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_u32(b, nf_bits_map(&nf_clone_flags, c->args[0]));
+	evb_u32(b, flags_to_ppm(clone_flags_map, c->args[0]));
 }
 
 /* ---- signals ---- */
@@ -226,7 +226,7 @@ static void enc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
 
 /* ---- resource limits ---- */
 
-static uint8_t rlimit_res(uint64_t r) { return (uint8_t)nf_val_map(&nf_rlimit, (int64_t)r, NF_RLIMIT_UNKNOWN); }
+static uint8_t rlimit_res(uint64_t r) { return (uint8_t)flag_value(rlimit_map, (int64_t)r, NF_RLIMIT_UNKNOWN); }
 
 static void enc_rlimit_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, rlimit_res(c->args[0])); }
 
@@ -267,7 +267,7 @@ static void enc_prlimit_x(struct evbuf *b, const struct enc_ctx *c)
 
 /* ---- ptrace, bpf, seccomp, userfaultfd ---- */
 
-static uint16_t ptrace_req(const struct enc_ctx *c) { return (uint16_t)nf_val_map(&nf_ptrace_req, (int64_t)c->args[0], 0); }
+static uint16_t ptrace_req(const struct enc_ctx *c) { return (uint16_t)flag_value(ptrace_req_map, (int64_t)c->args[0], 0); }
 
 static void put_dyn64(struct evbuf *b, uint8_t idx, uint64_t v)
 {

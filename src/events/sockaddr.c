@@ -56,20 +56,20 @@ size_t sa_pack_addr(const struct sockaddr_storage *sa, size_t len, uint8_t *out)
 	switch (sa->ss_family) {
 	case AF_INET: {
 		const struct sockaddr_in *in = (const void *)sa;
-		out[0] = (uint8_t)nf_val_map(&nf_sock_family, AF_INET, 0);
+		out[0] = (uint8_t)flag_value(sock_family_map, AF_INET, 0);
 		memcpy(out + 1, &in->sin_addr.s_addr, 4);
 		put_port(out + 5, in->sin_port);
 		return 7;
 	}
 	case AF_INET6: {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
-		out[0] = (uint8_t)nf_val_map(&nf_sock_family, AF_INET6, 0);
+		out[0] = (uint8_t)flag_value(sock_family_map, AF_INET6, 0);
 		memcpy(out + 1, in6->sin6_addr.s6_addr, 16);
 		put_port(out + 17, in6->sin6_port);
 		return 19;
 	}
 	case AF_UNIX: {
-		out[0] = (uint8_t)nf_val_map(&nf_sock_family, AF_UNIX, 0);
+		out[0] = (uint8_t)flag_value(sock_family_map, AF_UNIX, 0);
 		size_t l = sa_unix_path(sa, len, (char *)out + 1);
 		return 1 + l + 1;
 	}
@@ -90,7 +90,7 @@ size_t sa_pack_tuple(const struct sa_tuple *t, uint8_t *out)
 	switch (t->family) {
 	case AF_INET: {
 		const struct sockaddr_in *s = (const void *)src, *d = (const void *)dst;
-		out[0] = (uint8_t)nf_val_map(&nf_sock_family, AF_INET, 0);
+		out[0] = (uint8_t)flag_value(sock_family_map, AF_INET, 0);
 		memcpy(out + 1, &s->sin_addr.s_addr, 4);
 		put_port(out + 5, s->sin_port);
 		memcpy(out + 7, &d->sin_addr.s_addr, 4);
@@ -99,7 +99,7 @@ size_t sa_pack_tuple(const struct sa_tuple *t, uint8_t *out)
 	}
 	case AF_INET6: {
 		const struct sockaddr_in6 *s = (const void *)src, *d = (const void *)dst;
-		out[0] = (uint8_t)nf_val_map(&nf_sock_family, AF_INET6, 0);
+		out[0] = (uint8_t)flag_value(sock_family_map, AF_INET6, 0);
 		memcpy(out + 1, s->sin6_addr.s6_addr, 16);
 		put_port(out + 17, s->sin6_port);
 		memcpy(out + 19, d->sin6_addr.s6_addr, 16);
@@ -111,7 +111,7 @@ size_t sa_pack_tuple(const struct sa_tuple *t, uint8_t *out)
 		 * outbound; keep its order so the consumer pairs them alike. */
 		uint64_t a = t->inbound ? t->self_id : t->peer_id;
 		uint64_t b = t->inbound ? t->peer_id : t->self_id;
-		out[0] = (uint8_t)nf_val_map(&nf_sock_family, AF_UNIX, 0);
+		out[0] = (uint8_t)flag_value(sock_family_map, AF_UNIX, 0);
 		memcpy(out + 1, &a, 8);
 		memcpy(out + 9, &b, 8);
 		const struct sockaddr_storage *nm = t->unix_name ? t->unix_name : &zero;
