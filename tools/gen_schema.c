@@ -1,8 +1,13 @@
 /* Developer tool: dump the consumer's event schema from libscap.so into
  * pdig's own table format (src/schema/event_table.c). Only facts cross over:
  * names, ids, types and flag values. Reads the library by raw offsets (see
- * shared/spec/schema.md section 2), so it needs no falcosecurity headers.
- * Usage: gen_schema /usr/lib/x86_64-linux-gnu/libscap.so /usr/include/x86_64-linux-gnu/asm/unistd_64.h > event_table.c */
+ * shared/spec/schema.md section 2), so it needs no falcosecurity headers,
+ * only Debian's libfalcosecurity0 at run time. Its companion
+ * gen_event_ids.py names the ids (src/schema/event_ids.h) from the JSON
+ * schema dumps, since the PPME_* names are not in the library.
+ * Regenerate both with the build target (see tools/README.md):
+ *   cmake --build build --target regen-schema
+ * By hand: gen_schema /usr/lib/x86_64-linux-gnu/libscap.so /usr/include/x86_64-linux-gnu/asm/unistd_64.h > event_table.c */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -7,29 +7,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event_ids.h"
+
 #define PDIG_SCHEMA_VERSION "1.0.0"
-#define PDIG_EVENT_MAX 336
+#define PDIG_EVENT_MAX 336 /* ids of this table; event_ids.h names later ones too */
 #define PDIG_SYSCALL_MAX 512
 #define PDIG_SC_MAX 329
 #define PDIG_MAX_PARAMS 32
-
-/* Parameter types (wire values of the consumer's ppm_param_type). */
-enum pdig_ptype {
-	PT_NONE = 0, PT_INT8 = 1, PT_INT16 = 2, PT_INT32 = 3, PT_INT64 = 4,
-	PT_UINT8 = 5, PT_UINT16 = 6, PT_UINT32 = 7, PT_UINT64 = 8,
-	PT_CHARBUF = 9, PT_BYTEBUF = 10, PT_ERRNO = 11, PT_SOCKADDR = 12,
-	PT_SOCKTUPLE = 13, PT_FD = 14, PT_PID = 15, PT_FDLIST = 16, PT_FSPATH = 17,
-	PT_SYSCALLID = 18, PT_SIGTYPE = 19, PT_RELTIME = 20, PT_ABSTIME = 21,
-	PT_PORT = 22, PT_L4PROTO = 23, PT_SOCKFAMILY = 24, PT_BOOL = 25,
-	PT_IPV4ADDR = 26, PT_DYN = 27, PT_FLAGS8 = 28, PT_FLAGS16 = 29,
-	PT_FLAGS32 = 30, PT_UID = 31, PT_GID = 32, PT_DOUBLE = 33, PT_SIGSET = 34,
-	PT_CHARBUFARRAY = 35, PT_CHARBUF_PAIR_ARRAY = 36, PT_IPV4NET = 37,
-	PT_IPV6ADDR = 38, PT_IPV6NET = 39, PT_IPADDR = 40, PT_IPNET = 41,
-	PT_MODE = 42, PT_FSRELPATH = 43,
-};
-
-/* Print formats. */
-enum pdig_pfmt { PF_NA = 0, PF_DEC = 1, PF_HEX = 2, PF_10_PADDED_DEC = 3, PF_ID = 4, PF_DIR = 5, PF_OCT = 6 };
 
 /* Event flags (EF_*). */
 enum {
@@ -83,13 +67,6 @@ extern const struct pdig_syscall pdig_syscalls[PDIG_SYSCALL_MAX];
 extern const char *const pdig_sc_names[PDIG_SC_MAX];
 /* x86-64 syscall names by native number (kernel uapi). */
 extern const char *const pdig_native_names[PDIG_SYSCALL_MAX];
-
-/* Well-known event ids used by the code. */
-enum {
-	EV_GENERIC_E = 0, EV_GENERIC_X = 1,
-	EV_DROP_E = 148, EV_DROP_X = 149,
-	EV_PROCEXIT_1_E = 186,
-};
 
 static inline const struct pdig_event *pdig_event_info(uint32_t id)
 {
