@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../abi/time_ns.h"
 #include "procfs.h"
 #include "procfs_internal.h"
 #include "procfs_io.h"
@@ -27,9 +28,7 @@ static bool cache_on;
 
 uint64_t procfs_mono_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
 static void tc_clear(struct tentry *e)

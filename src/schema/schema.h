@@ -14,6 +14,9 @@
 #define PDIG_SYSCALL_MAX 512
 #define PDIG_SC_MAX 329
 #define PDIG_MAX_PARAMS 32
+/* Bytes of I/O data an event carries when the consumer asks for no other
+ * snaplen: the consumer's own default. */
+#define PDIG_SNAPLEN_DEFAULT 80
 
 /* Event flags (EF_*). */
 enum {

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abi/time_ns.h"
 #include "events/evbuf.h"
 #include "procfs/procfs.h"
 #include "scapfile.h"
@@ -57,10 +58,8 @@ struct scap_sink {
 
 static uint64_t mono_ns(void)
 {
-	struct timespec ts;
 	/* coarse: a vDSO read, cheap enough for every event */
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
 /* --- the live tid set --- */
@@ -226,7 +225,7 @@ static void rotate(struct scap_sink *k)
 /* --- the sink --- */
 
 static bool scap_wants(struct sink *s) { (void)s; return true; }
-static uint32_t scap_snaplen(struct sink *s) { (void)s; return 80; }
+static uint32_t scap_snaplen(struct sink *s) { (void)s; return PDIG_SNAPLEN_DEFAULT; }
 
 static void scap_write(struct sink *s, const uint8_t *ev, size_t len)
 {

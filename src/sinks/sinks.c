@@ -1,3 +1,4 @@
+#include "../schema/schema.h"
 #include "sink.h"
 
 static struct sink *all[SINKS_MAX];
@@ -25,7 +26,7 @@ uint32_t sinks_snaplen(void)
 		if (n > max)
 			max = n;
 	}
-	return max ? max : 80;
+	return max ? max : PDIG_SNAPLEN_DEFAULT;
 }
 
 void sinks_emit(const uint8_t *ev, size_t len)

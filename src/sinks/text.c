@@ -57,7 +57,7 @@ struct text_sink {
 };
 
 static bool text_wants(struct sink *s) { (void)s; return true; }
-static uint32_t text_snaplen(struct sink *s) { (void)s; return 80; }
+static uint32_t text_snaplen(struct sink *s) { (void)s; return PDIG_SNAPLEN_DEFAULT; }
 
 static void text_write(struct sink *s, const uint8_t *ev, size_t len)
 {

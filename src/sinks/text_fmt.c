@@ -11,7 +11,7 @@
 #include "text.h"
 #include "text_int.h"
 
-#define BYTES_MAX 80    /* I/O payload shown, like the snaplen */
+#define BYTES_MAX PDIG_SNAPLEN_DEFAULT /* I/O payload shown */
 #define STR_MAX 4096    /* strings, args, env */
 #define FDLIST_MAX 16   /* poll entries shown */
 #define COMPOSE_MAX 1024

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../abi/time_ns.h"
 #include "sink.h"
 #include "udig.h"
 #include "../events/evbuf.h"
@@ -47,9 +48,7 @@ void udig_sink_quiet(void) { warned = true; }
 
 static uint64_t now_ns(clockid_t c)
 {
-	struct timespec ts;
-	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(c);
 }
 
 static bool pid_alive(uint64_t pid)
@@ -217,7 +216,7 @@ static uint32_t udig_snaplen(struct sink *s)
 {
 	struct udig_sink *u = (struct udig_sink *)s;
 	uint32_t n = __atomic_load_n(&u->d->consumer.snaplen, __ATOMIC_RELAXED);
-	return n ? n : 80;
+	return n ? n : PDIG_SNAPLEN_DEFAULT;
 }
 
 static void udig_write(struct sink *s, const uint8_t *ev, size_t len)

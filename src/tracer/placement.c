@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../abi/time_ns.h"
 #include "../procfs/procfs.h"
 #include "threads.h"
 #include "tracer_internal.h"
@@ -59,9 +60,7 @@ static struct {
 
 uint64_t tracer_mono_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* Time pdig has spent runnable but waiting for a CPU (schedstat field 2). */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../abi/time_ns.h"
 #include "../procfs/procfs.h"
 #include "../sinks/sink.h"
 #include "../abi/kernel_abi.h"
@@ -55,9 +56,7 @@ void core_init(const struct tracer_opts *o)
 
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_REALTIME);
 }
 
 static void emit(size_t len)

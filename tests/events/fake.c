@@ -193,7 +193,7 @@ void fake_ctx(struct enc_ctx *c, struct fake_mem *m, struct fake_state *s, uint6
 	c->nr = nr;
 	c->args[0] = a0; c->args[1] = a1; c->args[2] = a2;
 	c->args[3] = a3; c->args[4] = a4; c->args[5] = a5;
-	c->snaplen = 80;
+	c->snaplen = PDIG_SNAPLEN_DEFAULT;
 	c->mem = &m->mem;
 	c->st = &s->st;
 }
