@@ -2,26 +2,17 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "families.h"
 
-static enc_fn encoders[PDIG_EVENT_MAX];
-static int registered;
-
-static void register_family(const struct enc_def *defs)
-{
-	for (; defs->fn; defs++)
-		if (defs->event < PDIG_EVENT_MAX)
-			encoders[defs->event] = defs->fn;
-}
-
-static void register_all(void)
-{
-	register_family(file_encoders);
-	register_family(fd_encoders);
-	register_family(net_encoders);
-	register_family(process_encoders);
-	register_family(misc_encoders);
-	registered = 1;
-}
+/* Event id -> encoder; NULL: the event has no params to fill. */
+#define ENC_SLOT(ev, fn) [ev] = fn,
+static const enc_fn encoders[PDIG_EVENT_MAX] = {
+	FILE_ENCODERS(ENC_SLOT)
+	FD_ENCODERS(ENC_SLOT)
+	NET_ENCODERS(ENC_SLOT)
+	PROCESS_ENCODERS(ENC_SLOT)
+	MISC_ENCODERS(ENC_SLOT)
+};
 
 /* The generic event names the syscall by the consumer's code and number. */
 static void enc_generic(struct evbuf *b, const struct enc_ctx *c, int is_exit)
@@ -34,8 +25,6 @@ static void enc_generic(struct evbuf *b, const struct enc_ctx *c, int is_exit)
 
 size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap)
 {
-	if (!registered)
-		register_all();
 	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
 	if (!sc)
 		return 0;

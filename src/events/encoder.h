@@ -121,7 +121,7 @@ struct enc_ctx {
 
 typedef void (*enc_fn)(struct evbuf *b, const struct enc_ctx *c);
 
-/* Encoder registration: each family lists the events it encodes. */
+/* One event of a family and its encoder (see families.h). */
 struct enc_def {
 	uint16_t event;
 	enc_fn fn;
@@ -133,12 +133,5 @@ size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t ca
 
 /* procexit for a thread that ended; status is the raw wait status. */
 size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap);
-
-/* Families (each in its own file). */
-extern const struct enc_def file_encoders[];
-extern const struct enc_def fd_encoders[];
-extern const struct enc_def net_encoders[];
-extern const struct enc_def process_encoders[];
-extern const struct enc_def misc_encoders[];
 
 #endif

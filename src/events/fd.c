@@ -10,8 +10,8 @@
 
 #define IOV_BATCH 64
 
-static void fd_arg0(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
-static void res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
+void fd_arg0(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
+void fd_res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
 
 /* BYTEBUF of the first min(len, snaplen) bytes at addr; stops at the
  * first unreadable byte (partial data rather than a lost event). */
@@ -100,7 +100,7 @@ static void put_iov_data(struct evbuf *b, const struct enc_ctx *c, uint64_t limi
 
 /* pipe/pipe2: fds from the tracee's int[2]; unreadable -> -1, not 0,
  * so the consumer cannot mistake them for stdin. ino of the first fd. */
-static void pipe_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_pipe_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	int32_t fds[2] = { -1, -1 };
 	uint64_t dev = 0, ino = 0;
@@ -117,28 +117,28 @@ static void pipe_x(struct evbuf *b, const struct enc_ctx *c)
 
 /* The driver does not decode eventfd/signalfd/timerfd/inotify flags
  * (nor signalfd's mask, timerfd's clockid): they are always 0. */
-static void eventfd_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_eventfd_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u64(b, c->args[0]);
 	evb_u32(b, 0);
 }
 
-static void signalfd_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_signalfd_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u32(b, 0);
 	evb_u8(b, 0);
 }
 
-static void timerfd_create_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_timerfd_create_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u8(b, 0); /* clockid */
 	evb_u8(b, 0); /* flags */
 }
 
-static void inotify_init_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, 0); }
+void fd_inotify_init_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, 0); }
 
-static void fcntl_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_fcntl_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u8(b, (uint8_t)flags_to_ppm(fcntl_cmd_map, c->args[1]));
@@ -147,28 +147,28 @@ static void fcntl_e(struct evbuf *b, const struct enc_ctx *c)
 /* ---- read / write ---- */
 
 /* fd, size (read, write) */
-static void fd_size_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_size_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u32(b, (uint32_t)c->args[2]);
 }
 
 /* fd, size, pos (pread, pwrite) */
-static void fd_size_pos_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_size_pos_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	fd_size_e(b, c);
 	evb_u64(b, c->args[3]);
 }
 
 /* Reads carry what was transferred: nothing on error. */
-static void read_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_read_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_data(b, c, c->args[1], c->ret > 0 ? (uint64_t)c->ret : 0);
 }
 
 /* Writes carry the buffer as passed, whatever the result. */
-static void write_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_write_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_data(b, c, c->args[1], c->args[2]);
@@ -176,7 +176,7 @@ static void write_x(struct evbuf *b, const struct enc_ctx *c)
 
 /* readv/preadv exit: size is the iovecs' total, capped by a non-negative
  * result (the driver's unsigned compare never caps on error). */
-static void readv_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_readv_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t size = iov_total(c);
 	if (c->ret >= 0 && size > (uint64_t)c->ret)
@@ -186,27 +186,27 @@ static void readv_x(struct evbuf *b, const struct enc_ctx *c)
 	put_iov_data(b, c, c->ret > 0 ? (uint64_t)c->ret : 0);
 }
 
-static void writev_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_writev_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u32(b, (uint32_t)iov_total(c));
 }
 
-static void writev_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_writev_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_iov_data(b, c, c->snaplen);
 }
 
-static void preadv_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_preadv_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u64(b, c->args[3]);
 }
 
-static void pwritev_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_pwritev_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	writev_e(b, c);
+	fd_writev_e(b, c);
 	evb_u64(b, c->args[3]);
 }
 
@@ -221,7 +221,7 @@ static uint64_t sendfile_offset(const struct enc_ctx *c)
 	return off;
 }
 
-static void sendfile_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_sendfile_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_s64(b, (int64_t)c->args[1]);
@@ -229,13 +229,13 @@ static void sendfile_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u64(b, c->args[3]);
 }
 
-static void sendfile_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_sendfile_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	evb_u64(b, sendfile_offset(c));
 }
 
-static void lseek_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_lseek_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u64(b, c->args[1]);
@@ -244,14 +244,14 @@ static void lseek_e(struct evbuf *b, const struct enc_ctx *c)
 
 /* copy_file_range: the driver records the offset pointers, not the
  * offsets. */
-static void copy_file_range_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_copy_file_range_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u64(b, c->args[1]);
 	evb_u64(b, c->args[4]);
 }
 
-static void copy_file_range_x(struct evbuf *b, const struct enc_ctx *c)
+void fd_copy_file_range_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	evb_s64(b, (int64_t)c->args[2]);
@@ -260,7 +260,7 @@ static void copy_file_range_x(struct evbuf *b, const struct enc_ctx *c)
 
 /* splice(fd_in, off_in, fd_out, off_out, len, flags); SPLICE_F_* ==
  * PPM_SPLICE_F_*, copied raw like the driver. */
-static void splice_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_splice_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_s64(b, (int64_t)c->args[2]);
@@ -268,36 +268,8 @@ static void splice_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)c->args[5]);
 }
 
-static void flock_e(struct evbuf *b, const struct enc_ctx *c)
+void fd_flock_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u32(b, flags_to_ppm(flock_flags_map, c->args[1]));
 }
-
-const struct enc_def fd_encoders[] = {
-	{ 4, fd_arg0 }, { 5, res_x },             /* close */
-	{ 124, fd_arg0 }, { 125, res_x },         /* dup, dup2, dup3 */
-	{ 61, pipe_x },                           /* pipe, pipe2 */
-	{ 62, eventfd_e }, { 63, res_x },
-	{ 126, signalfd_e }, { 127, res_x },
-	{ 136, timerfd_create_e }, { 137, res_x },      /* timerfd_create */
-	{ 138, inotify_init_e }, { 139, res_x },      /* inotify_init */
-	{ 150, fcntl_e }, { 151, res_x },
-	{ 6, fd_size_e }, { 7, read_x },
-	{ 8, fd_size_e }, { 9, write_x },
-	{ 112, fd_size_pos_e }, { 113, read_x },  /* pread64 */
-	{ 114, fd_size_pos_e }, { 115, write_x }, /* pwrite64 */
-	{ 116, fd_arg0 }, { 117, readv_x },
-	{ 118, writev_e }, { 119, writev_x },
-	{ 120, preadv_e }, { 121, readv_x },
-	{ 122, pwritev_e }, { 123, writev_x },
-	{ 188, sendfile_e }, { 189, sendfile_x },
-	{ 236, fd_arg0 }, { 237, res_x },         /* getdents */
-	{ 238, fd_arg0 }, { 239, res_x },         /* getdents64 */
-	{ 86, lseek_e }, { 87, res_x },
-	{ 332, copy_file_range_e }, { 333, copy_file_range_x },
-	{ 166, splice_e }, { 167, res_x },
-	{ 242, flock_e }, { 243, res_x },
-	{ 70, fd_arg0 }, { 71, res_x },           /* fstat */
-	{ 0, NULL },
-};

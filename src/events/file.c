@@ -51,14 +51,14 @@ static uint32_t fd_dev(const struct enc_ctx *c, int64_t fd)
 
 /* ---- open family ---- */
 
-static void open_e(struct evbuf *b, const struct enc_ctx *c)
+void file_open_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_path(b, c, c->args[0], BAD_NULL);
 	evb_u32(b, flags_to_ppm(open_flags_map, c->args[1]));
 	evb_u32(b, open_mode_to_ppm(c->args[1], c->args[2]));
 }
 
-static void open_x(struct evbuf *b, const struct enc_ctx *c)
+void file_open_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_path(b, c, c->args[0], BAD_EMPTY);
@@ -69,13 +69,13 @@ static void open_x(struct evbuf *b, const struct enc_ctx *c)
 
 #define NATIVE_O_CREAT 0100
 
-static void creat_e(struct evbuf *b, const struct enc_ctx *c)
+void file_creat_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_path(b, c, c->args[0], BAD_NULL);
 	evb_u32(b, open_mode_to_ppm(NATIVE_O_CREAT, c->args[1]));
 }
 
-static void creat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_creat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_path(b, c, c->args[0], BAD_EMPTY);
@@ -83,7 +83,7 @@ static void creat_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, fd_dev(c, c->ret));
 }
 
-static void openat_e(struct evbuf *b, const struct enc_ctx *c)
+void file_openat_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_dirfd(b, c->args[0]);
 	put_path(b, c, c->args[1], BAD_NULL);
@@ -91,7 +91,7 @@ static void openat_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, open_mode_to_ppm(c->args[2], c->args[3]));
 }
 
-static void openat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_openat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_dirfd(b, c->args[0]);
@@ -131,14 +131,14 @@ static void put_how(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, flags_to_ppm(resolve_flags_map, how.resolve));
 }
 
-static void openat2_e(struct evbuf *b, const struct enc_ctx *c)
+void file_openat2_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_dirfd(b, c->args[0]);
 	put_path(b, c, c->args[1], BAD_NULL);
 	put_how(b, c);
 }
 
-static void openat2_x(struct evbuf *b, const struct enc_ctx *c)
+void file_openat2_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_dirfd(b, c->args[0]);
@@ -175,14 +175,14 @@ static void put_read_path(struct evbuf *b, const struct paths *p, size_t i)
 
 /* res, path(arg0): chdir, chroot, mkdir, rmdir, unlink, stat, lstat,
  * access, umount. */
-static void res_path0_x(struct evbuf *b, const struct enc_ctx *c)
+void file_res_path0_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_path(b, c, c->args[0], BAD_EMPTY);
 }
 
 /* res, path(arg0), path(arg1): rename, link, symlink. */
-static void res_path01_x(struct evbuf *b, const struct enc_ctx *c)
+void file_res_path01_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct paths p = { .addr = { c->args[0], c->args[1] } };
 	read_paths(c, &p, 2);
@@ -191,13 +191,13 @@ static void res_path01_x(struct evbuf *b, const struct enc_ctx *c)
 	put_read_path(b, &p, 1);
 }
 
-static void fchdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
-static void res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
+void file_fchdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, (int64_t)c->args[0]); }
+void file_res_x(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
 
 /* The driver leaves mkdir's enter mode at its default, 0. */
-static void mkdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, 0); }
+void file_mkdir_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, 0); }
 
-static void mkdirat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_mkdirat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_dirfd(b, c->args[0]);
@@ -205,7 +205,7 @@ static void mkdirat_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)c->args[2]); /* raw, as the driver does */
 }
 
-static void unlinkat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_unlinkat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_dirfd(b, c->args[0]);
@@ -225,22 +225,22 @@ static void at2_paths(struct evbuf *b, const struct enc_ctx *c)
 	put_read_path(b, &p, 1);
 }
 
-static void renameat_x(struct evbuf *b, const struct enc_ctx *c) { at2_paths(b, c); }
+void file_renameat_x(struct evbuf *b, const struct enc_ctx *c) { at2_paths(b, c); }
 
-static void renameat2_x(struct evbuf *b, const struct enc_ctx *c)
+void file_renameat2_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	at2_paths(b, c);
 	/* RENAME_* and PPM_RENAME_* coincide; the driver copies the register */
 	evb_u32(b, (uint32_t)c->args[4]);
 }
 
-static void linkat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_linkat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	at2_paths(b, c);
 	evb_u32(b, flags_to_ppm(linkat_flags_map, c->args[4]));
 }
 
-static void symlinkat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_symlinkat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct paths p = { .addr = { c->args[0], c->args[2] } };
 	read_paths(c, &p, 2);
@@ -250,21 +250,21 @@ static void symlinkat_x(struct evbuf *b, const struct enc_ctx *c)
 	put_read_path(b, &p, 1);
 }
 
-static void chmod_x(struct evbuf *b, const struct enc_ctx *c)
+void file_chmod_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_path(b, c, c->args[0], BAD_EMPTY);
 	evb_u32(b, flags_to_ppm(file_mode_map, c->args[1]));
 }
 
-static void fchmod_x(struct evbuf *b, const struct enc_ctx *c)
+void file_fchmod_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u32(b, flags_to_ppm(file_mode_map, c->args[1]));
 }
 
-static void fchmodat_x(struct evbuf *b, const struct enc_ctx *c)
+void file_fchmodat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	put_dirfd(b, c->args[0]);
@@ -278,7 +278,7 @@ static void fchmodat_x(struct evbuf *b, const struct enc_ctx *c)
 #define MS_MGC_MSK 0xffff0000ull
 #define MS_MGC_VAL 0xc0ed0000ull
 
-static void mount_e(struct evbuf *b, const struct enc_ctx *c)
+void file_mount_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t f = c->args[3];
 	if ((f & MS_MGC_MSK) == MS_MGC_VAL)
@@ -286,7 +286,7 @@ static void mount_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)f); /* PPM_MS_* == MS_* bit for bit */
 }
 
-static void mount_x(struct evbuf *b, const struct enc_ctx *c)
+void file_mount_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	/* dev (source), dir, type */
 	struct paths p = { .addr = { c->args[0], c->args[1], c->args[2] } };
@@ -298,10 +298,10 @@ static void mount_x(struct evbuf *b, const struct enc_ctx *c)
 }
 
 /* umount2 flags: PPM_MNT_* == MNT_* (and UMOUNT_NOFOLLOW); copied raw. */
-static void umount_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->args[1]); }
+void file_umount_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->args[1]); }
 
 /* access(2) mode is an int: only the low 32 bits count. */
-static void access_e(struct evbuf *b, const struct enc_ctx *c)
+void file_access_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u32(b, flags_to_ppm(access_flags_map, (uint32_t)c->args[1]));
 }
@@ -328,7 +328,7 @@ static uint8_t quota_fmt(uint64_t fmt)
 
 /* cmd, type, id (only for the per-id commands), quota_fmt (QUOTAON's id
  * argument is the format). */
-static void quotactl_e(struct evbuf *b, const struct enc_ctx *c)
+void file_quotactl_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint16_t cmd = quota_cmd(c->args[0]);
 	bool per_id = cmd & (PPM_Q_GETQUOTA | PPM_Q_SETQUOTA | PPM_Q_XGETQUOTA | PPM_Q_XSETQLIM);
@@ -350,7 +350,7 @@ struct q_dqinfo {
 
 /* The exit reports the struct addr points to, decoded by cmd, whatever
  * the result (as the driver does); an unreadable struct reports zeros. */
-static void quotactl_x(struct evbuf *b, const struct enc_ctx *c)
+void file_quotactl_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint16_t cmd = quota_cmd(c->args[0]);
 	uint64_t addr = c->args[3];
@@ -383,32 +383,3 @@ static void quotactl_x(struct evbuf *b, const struct enc_ctx *c)
 	else
 		evb_u8(b, PPM_QFMT_NOT_USED);
 }
-
-const struct enc_def file_encoders[] = {
-	{ 2, open_e }, { 3, open_x },
-	{ 58, creat_e }, { 59, creat_x },
-	{ 306, openat_e }, { 307, openat_x },
-	{ 326, openat2_e }, { 327, openat2_x },
-	{ 95, res_path0_x },                   /* chdir */
-	{ 96, fchdir_e }, { 97, res_x },       /* fchdir */
-	{ 267, res_path0_x },                  /* chroot */
-	{ 276, mkdir_e }, { 277, res_path0_x },/* mkdir */
-	{ 305, mkdirat_x },
-	{ 279, res_path0_x },                  /* rmdir */
-	{ 301, res_path0_x },                  /* unlink */
-	{ 303, unlinkat_x },
-	{ 175, res_path01_x },                 /* rename */
-	{ 177, renameat_x },
-	{ 319, renameat2_x },
-	{ 309, res_path01_x },                 /* link */
-	{ 311, linkat_x },
-	{ 179, res_path01_x },                 /* symlink */
-	{ 181, symlinkat_x },
-	{ 315, chmod_x }, { 317, fchmod_x }, { 313, fchmodat_x },
-	{ 256, mount_e }, { 257, mount_x },
-	{ 258, umount_e }, { 259, res_path0_x },
-	{ 67, res_path0_x }, { 69, res_path0_x }, /* stat, lstat */
-	{ 264, access_e }, { 265, res_path0_x },
-	{ 190, quotactl_e }, { 191, quotactl_x },
-	{ 0, NULL },
-};

@@ -11,7 +11,7 @@
 
 static int64_t iarg(const struct enc_ctx *c, int i) { return (int32_t)c->args[i]; }
 static void put_res(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
-static void put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
+void misc_put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
 
 /* vm_size/vm_rss/vm_swap of the calling thread after the call. */
 static void put_vm(struct evbuf *b, const struct enc_ctx *c)
@@ -31,7 +31,7 @@ static uint64_t read_timespec(const struct enc_ctx *c, uint64_t addr)
 	return (uint64_t)ts[0] * 1000000000ull + (uint64_t)ts[1];
 }
 
-static void enc_mmap_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_mmap_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u64(b, c->args[0]);
 	evb_u64(b, c->args[1]);
@@ -43,29 +43,29 @@ static void enc_mmap_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u64(b, c->args[5]);
 }
 
-static void enc_vm_x(struct evbuf *b, const struct enc_ctx *c)
+void misc_vm_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	put_vm(b, c);
 }
 
-static void enc_addr_len_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_addr_len_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u64(b, c->args[0]);
 	evb_u64(b, c->args[1]);
 }
 
-static void enc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
+void misc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
 
-static void enc_mprotect_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_mprotect_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	enc_addr_len_e(b, c);
+	misc_addr_len_e(b, c);
 	evb_u32(b, flags_to_ppm(prot_flags_map, c->args[2]));
 }
 
-static void enc_nanosleep_e(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, read_timespec(c, c->args[0])); }
+void misc_nanosleep_e(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, read_timespec(c, c->args[0])); }
 
-static void enc_futex_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_futex_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t op = c->args[1];
 	uint16_t f = (uint16_t)flag_value(futex_op_map, (int64_t)(op & 127), 0);
@@ -116,19 +116,19 @@ static void put_pollfds(struct evbuf *b, const struct enc_ctx *c, bool is_exit)
 	evb_commit(b, pos);
 }
 
-static void enc_poll_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_poll_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_pollfds(b, c, false);
 	evb_s64(b, iarg(c, 2));
 }
 
-static void enc_poll_x(struct evbuf *b, const struct enc_ctx *c)
+void misc_poll_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	put_pollfds(b, c, true);
 }
 
-static void enc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t mask = 0;
 	put_pollfds(b, c, false);
@@ -139,16 +139,16 @@ static void enc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)mask);
 }
 
-static void enc_epoll_wait_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 2)); }
+void misc_epoll_wait_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 2)); }
 
-static void enc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
 	evb_u64(b, c->args[1]);
 	evb_u64(b, c->args[2]);
 }
 
-static void enc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
+void misc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	if (c->ret > 0)
@@ -157,11 +157,11 @@ static void enc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
 		evb_strn(b, "", 0); /* the buffer holds nothing on failure */
 }
 
-static void enc_semop_e(struct evbuf *b, const struct enc_ctx *c) { evb_s32(b, (int32_t)c->args[0]); }
+void misc_semop_e(struct evbuf *b, const struct enc_ctx *c) { evb_s32(b, (int32_t)c->args[0]); }
 
 /* semop exit: the first two sembufs, whatever the result (as the driver
  * does); unreadable ones are zeros. */
-static void enc_semop_x(struct evbuf *b, const struct enc_ctx *c)
+void misc_semop_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct { uint16_t num; int16_t op, flg; } s[2];
 	uint64_t nsops = c->args[2];
@@ -178,14 +178,14 @@ static void enc_semop_x(struct evbuf *b, const struct enc_ctx *c)
 	}
 }
 
-static void enc_semget_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_semget_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s32(b, (int32_t)c->args[0]);
 	evb_s32(b, (int32_t)c->args[1]);
 	evb_u32(b, flags_to_ppm(semget_flags_map, c->args[2]));
 }
 
-static void enc_semctl_e(struct evbuf *b, const struct enc_ctx *c)
+void misc_semctl_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s32(b, (int32_t)c->args[0]);
 	evb_s32(b, (int32_t)c->args[1]);
@@ -193,22 +193,3 @@ static void enc_semctl_e(struct evbuf *b, const struct enc_ctx *c)
 	/* the optional value is meaningful only for SETVAL (16) */
 	evb_s32(b, (int32_t)c->args[2] == 16 ? (int32_t)c->args[3] : 0);
 }
-
-const struct enc_def misc_encoders[] = {
-	{ 160, enc_mmap_e }, { 161, enc_vm_x },
-	{ 164, enc_addr_len_e }, { 165, enc_vm_x },
-	{ 158, enc_arg0_u64 }, { 159, enc_vm_x },
-	{ 328, enc_mprotect_e }, { 329, put_ret_only },
-	{ 134, enc_nanosleep_e }, { 135, put_ret_only },
-	{ 64, enc_futex_e }, { 65, put_ret_only },
-	{ 80, enc_poll_e }, { 81, enc_poll_x },
-	{ 254, enc_ppoll_e }, { 255, enc_poll_x },
-	{ 78, enc_epoll_wait_e }, { 79, put_ret_only },
-	{ 83, put_ret_only },
-	{ 170, enc_ioctl_e }, { 171, put_ret_only },
-	{ 93, enc_getcwd_x },
-	{ 250, enc_semop_e }, { 251, enc_semop_x },
-	{ 262, enc_semget_e }, { 263, put_ret_only },
-	{ 252, enc_semctl_e }, { 253, put_ret_only },
-	{ 0, NULL },
-};

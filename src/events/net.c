@@ -13,8 +13,8 @@ static int64_t sarg(const struct enc_ctx *c, int i) { return (int32_t)c->args[i]
 
 static void put_fd_arg(struct evbuf *b, const struct enc_ctx *c, int i) { evb_s64(b, sarg(c, i)); }
 static void put_res(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
-static void put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
-static void put_fd_only(struct evbuf *b, const struct enc_ctx *c) { put_fd_arg(b, c, 0); }
+void net_put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
+void net_put_fd_only(struct evbuf *b, const struct enc_ctx *c) { put_fd_arg(b, c, 0); }
 
 static uint32_t data_len(const struct enc_ctx *c, uint64_t n)
 {
@@ -81,7 +81,7 @@ static void put_user_tuple(struct evbuf *b, const struct enc_ctx *c, int64_t fd,
 	put_tuple(b, c, fd, &ss, (size_t)(int)ulen, inbound);
 }
 
-static void enc_socket_e(struct evbuf *b, const struct enc_ctx *c)
+void net_socket_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	int64_t dom = sarg(c, 0);
 	evb_u32(b, flag_value(sock_family_map, dom, (uint32_t)dom));
@@ -89,33 +89,33 @@ static void enc_socket_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)c->args[2]);
 }
 
-static void enc_bind_x(struct evbuf *b, const struct enc_ctx *c)
+void net_bind_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	put_user_addr(b, c, c->args[1], (int64_t)c->args[2]);
 }
 
-static void enc_connect_e(struct evbuf *b, const struct enc_ctx *c)
+void net_connect_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_fd_arg(b, c, 0);
 	if (sarg(c, 0) >= 0)
 		put_user_addr(b, c, c->args[1], (int64_t)c->args[2]);
 }
 
-static void enc_connect_x(struct evbuf *b, const struct enc_ctx *c)
+void net_connect_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	/* Built even on failure (EINPROGRESS): source = our end. */
 	put_user_tuple(b, c, sarg(c, 0), c->args[1], (int64_t)c->args[2], false);
 }
 
-static void enc_listen_e(struct evbuf *b, const struct enc_ctx *c)
+void net_listen_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_fd_arg(b, c, 0);
 	evb_u32(b, (uint32_t)c->args[1]);
 }
 
-static void enc_sendto_e(struct evbuf *b, const struct enc_ctx *c)
+void net_sendto_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_fd_arg(b, c, 0);
 	evb_u32(b, (uint32_t)c->args[2]);
@@ -124,20 +124,20 @@ static void enc_sendto_e(struct evbuf *b, const struct enc_ctx *c)
 
 /* send/sendto exit: the bytes sent; a failed call has none (unlike write
  * and sendmsg, whose data is the buffer as passed, whatever the result). */
-static void enc_sendto_x(struct evbuf *b, const struct enc_ctx *c)
+void net_sendto_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	uint64_t n = c->ret > 0 ? (uint64_t)c->ret : 0;
 	ub_put_bytes(b, c->mem, c->args[1], data_len(c, n));
 }
 
-static void enc_recvfrom_e(struct evbuf *b, const struct enc_ctx *c)
+void net_recvfrom_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_fd_arg(b, c, 0);
 	evb_u32(b, (uint32_t)c->args[2]);
 }
 
-static void enc_recvfrom_x(struct evbuf *b, const struct enc_ctx *c)
+void net_recvfrom_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	if (c->ret < 0) {
@@ -154,14 +154,14 @@ static void enc_recvfrom_x(struct evbuf *b, const struct enc_ctx *c)
 	put_user_tuple(b, c, sarg(c, 0), c->args[4], alen, true);
 }
 
-static void enc_shutdown_e(struct evbuf *b, const struct enc_ctx *c)
+void net_shutdown_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_fd_arg(b, c, 0);
 	/* PPM_SHUT_* equal SHUT_*; others pass through truncated like the driver */
 	evb_u8(b, (uint8_t)c->args[1]);
 }
 
-static void enc_socketpair_x(struct evbuf *b, const struct enc_ctx *c)
+void net_socketpair_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	int32_t fds[2] = { -1, -1 };
 	put_res(b, c);
@@ -262,7 +262,7 @@ static void put_sockopt_head(struct evbuf *b, const struct enc_ctx *c)
 	evb_u8(b, level == 1 ? (uint8_t)flag_value(sockopt_name_map, name, 0) : 0);
 }
 
-static void enc_setsockopt_x(struct evbuf *b, const struct enc_ctx *c)
+void net_setsockopt_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint32_t optlen = (uint32_t)c->args[4];
 	put_sockopt_head(b, c);
@@ -270,7 +270,7 @@ static void enc_setsockopt_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, optlen);
 }
 
-static void enc_getsockopt_x(struct evbuf *b, const struct enc_ctx *c)
+void net_getsockopt_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	/* optlen is in/out: read it back at exit */
 	uint32_t optlen = 0;
@@ -311,7 +311,7 @@ static int read_msghdr(const struct enc_ctx *c, uint64_t addr, struct mhdr *h)
 	return 0;
 }
 
-static void enc_sendmsg_e(struct evbuf *b, const struct enc_ctx *c)
+void net_sendmsg_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct mhdr h;
 	put_fd_arg(b, c, 0);
@@ -345,7 +345,7 @@ static int64_t msg_data(const struct enc_ctx *c, const struct mhdr *h, uint64_t 
 	return total;
 }
 
-static void enc_sendmsg_x(struct evbuf *b, const struct enc_ctx *c)
+void net_sendmsg_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct mhdr h;
 	uint8_t data[MSG_DATA_MAX];
@@ -359,7 +359,7 @@ static void enc_sendmsg_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_bytes(b, data, got);
 }
 
-static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
+void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	struct mhdr h;
 	put_res(b, c);
@@ -391,7 +391,7 @@ static void enc_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 		evb_bytes(b, NULL, 0);
 }
 
-static void enc_accept4_e(struct evbuf *b, const struct enc_ctx *c)
+void net_accept4_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	/* The driver our consumer was built with (libs e5c53d64) writes 0,
 	 * flags not supported yet; later drivers write the argument. */
@@ -399,7 +399,7 @@ static void enc_accept4_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_s32(b, 0);
 }
 
-static void enc_accept_x(struct evbuf *b, const struct enc_ctx *c)
+void net_accept_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	if (c->ret >= 0)
@@ -411,21 +411,3 @@ static void enc_accept_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, 0);
 	evb_u32(b, 0);
 }
-
-const struct enc_def net_encoders[] = {
-	{ 18, enc_socket_e }, { 19, put_ret_only },
-	{ 20, put_fd_only }, { 21, enc_bind_x },
-	{ 22, enc_connect_e }, { 23, enc_connect_x },
-	{ 24, enc_listen_e }, { 25, put_ret_only },
-	{ 30, enc_sendto_e }, { 31, enc_sendto_x },
-	{ 34, enc_recvfrom_e }, { 35, enc_recvfrom_x },
-	{ 36, enc_shutdown_e }, { 37, put_ret_only },
-	{ 42, enc_socket_e }, { 43, enc_socketpair_x },
-	{ 45, enc_setsockopt_x },
-	{ 47, enc_getsockopt_x },
-	{ 48, enc_sendmsg_e }, { 49, enc_sendmsg_x },
-	{ 52, put_fd_only }, { 53, enc_recvmsg_x },
-	{ 247, enc_accept_x },
-	{ 248, enc_accept4_e }, { 249, enc_accept_x },
-	{ 0, NULL },
-};

@@ -7,14 +7,13 @@
 #include "netflags.h"
 #include "ubuf.h"
 
-enum { EV_EXECVE_X = 293, EV_EXECVEAT_X = 331, EV_CLONE_X = 223, EV_CLONE3_X = 335 };
 #define ARGS_MAX 4096 /* the driver's page-sized argument area */
 #define PATH_MAX_STR 4096
 
 static int64_t iarg(const struct enc_ctx *c, int i) { return (int32_t)c->args[i]; }
 static void put_res(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
-static void put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
-static void put_ret_u32(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->ret); }
+void proc_put_ret_only(struct evbuf *b, const struct enc_ctx *c) { put_res(b, c); }
+void proc_put_ret_u32(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->ret); }
 
 static const struct proc_snapshot *snap(const struct enc_ctx *c)
 {
@@ -107,24 +106,24 @@ static void put_exec_path(struct evbuf *b, const struct enc_ctx *c, uint64_t add
 	ub_put_str_or(b, c->mem, addr, PATH_MAX_STR, "<NA>");
 }
 
-static void enc_execve_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_execve_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_exec_path(b, c, c->args[0]);
 }
 
-static void enc_execve_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_execve_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	exec_exit(b, c, c->args[1], c->args[2]);
 }
 
-static void enc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0)); /* AT_FDCWD and PPM_AT_FDCWD are both -100 */
 	put_exec_path(b, c, c->args[1]);
 	evb_u32(b, flags_to_ppm(execveat_flags_map, c->args[4]));
 }
 
-static void enc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	exec_exit(b, c, c->args[2], c->args[3]);
 }
@@ -133,9 +132,9 @@ static void enc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
 static uint64_t clone_native_flags(const struct evbuf *b, const struct enc_ctx *c)
 {
 	uint16_t type = b->info - pdig_events;
-	if (type == EV_CLONE_X)
+	if (type == EV_SYSCALL_CLONE_20_X)
 		return c->args[0];
-	if (type == EV_CLONE3_X) {
+	if (type == EV_SYSCALL_CLONE3_X) {
 		/* struct clone_args starts with the u64 flags; its size is args[1] */
 		uint64_t fl;
 		if (c->args[1] >= 8 && mem_read_exact(c->mem, c->args[0], &fl, 8) == 0)
@@ -146,7 +145,7 @@ static uint64_t clone_native_flags(const struct evbuf *b, const struct enc_ctx *
 
 /* clone/fork/vfork/clone3 exit; called for the parent (ret = child tid)
  * and for the child (ret = 0), each with its own thread's snapshot. */
-static void enc_clone_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_clone_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	const struct proc_snapshot *p = snap(c);
 	evb_s64(b, c->ret);
@@ -171,16 +170,16 @@ static void enc_clone_x(struct evbuf *b, const struct enc_ctx *c)
 
 /* ---- credentials and sessions ---- */
 
-static void enc_id1_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->args[0]); }
+void proc_id1_e(struct evbuf *b, const struct enc_ctx *c) { evb_u32(b, (uint32_t)c->args[0]); }
 
-static void enc_id3_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_id3_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	for (int i = 0; i < 3; i++)
 		evb_u32(b, (uint32_t)c->args[i]);
 }
 
 /* getresuid/getresgid: the three ids the kernel stored at the pointers. */
-static void enc_getres_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_getres_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	for (int i = 0; i < 3; i++) {
@@ -192,32 +191,32 @@ static void enc_getres_x(struct evbuf *b, const struct enc_ctx *c)
 	}
 }
 
-static void enc_setpgid_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_setpgid_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
 	evb_s64(b, iarg(c, 1));
 }
 
-static void enc_setns_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_setns_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
 	evb_u32(b, flags_to_ppm(clone_flags_map, c->args[1]));
 }
 
-static void enc_unshare_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_unshare_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u32(b, flags_to_ppm(clone_flags_map, c->args[0]));
 }
 
 /* ---- signals ---- */
 
-static void enc_kill_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_kill_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
 	evb_u8(b, (uint8_t)c->args[1]);
 }
 
-static void enc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
 	evb_s64(b, iarg(c, 1));
@@ -228,7 +227,7 @@ static void enc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
 
 static uint8_t rlimit_res(uint64_t r) { return (uint8_t)flag_value(rlimit_map, (int64_t)r, NF_RLIMIT_UNKNOWN); }
 
-static void enc_rlimit_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, rlimit_res(c->args[0])); }
+void proc_rlimit_e(struct evbuf *b, const struct enc_ctx *c) { evb_u8(b, rlimit_res(c->args[0])); }
 
 /* cur/max of a struct rlimit in tracee memory; -1/-1 when not available. */
 static void put_rlimit(struct evbuf *b, const struct enc_ctx *c, uint64_t addr, bool valid)
@@ -240,25 +239,25 @@ static void put_rlimit(struct evbuf *b, const struct enc_ctx *c, uint64_t addr, 
 	evb_s64(b, rl[1]);
 }
 
-static void enc_getrlimit_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_getrlimit_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	put_rlimit(b, c, c->args[1], c->ret >= 0);
 }
 
-static void enc_setrlimit_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_setrlimit_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	put_rlimit(b, c, c->args[1], true); /* the requested limit, even on failure */
 }
 
-static void enc_prlimit_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_prlimit_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, iarg(c, 0));
 	evb_u8(b, rlimit_res(c->args[1]));
 }
 
-static void enc_prlimit_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_prlimit_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	put_rlimit(b, c, c->args[2], c->ret >= 0);
@@ -277,13 +276,13 @@ static void put_dyn64(struct evbuf *b, uint8_t idx, uint64_t v)
 	evb_bytes(b, d, 9);
 }
 
-static void enc_ptrace_e(struct evbuf *b, const struct enc_ctx *c)
+void proc_ptrace_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u16(b, ptrace_req(c));
 	evb_s64(b, iarg(c, 1));
 }
 
-static void enc_ptrace_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_ptrace_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	if (c->ret < 0) {
@@ -312,9 +311,9 @@ static void enc_ptrace_x(struct evbuf *b, const struct enc_ctx *c)
 	}
 }
 
-static void enc_bpf_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 0)); }
+void proc_bpf_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 0)); }
 
-static void enc_bpf_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_bpf_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	/* BPF_MAP_CREATE (0) and BPF_PROG_LOAD (5) return an fd */
 	int64_t cmd = iarg(c, 0);
@@ -322,37 +321,10 @@ static void enc_bpf_x(struct evbuf *b, const struct enc_ctx *c)
 	put_dyn64(b, fd ? NF_BPF_IDX_FD : NF_BPF_IDX_RES, (uint64_t)c->ret);
 }
 
-static void enc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
+void proc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
 
-static void enc_userfaultfd_x(struct evbuf *b, const struct enc_ctx *c)
+void proc_userfaultfd_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
 	evb_u32(b, (uint32_t)c->args[0]); /* raw, as the driver's autofill */
 }
-
-const struct enc_def process_encoders[] = {
-	{ 292, enc_execve_e }, { 293, enc_execve_x },
-	{ 330, enc_execveat_e }, { 331, enc_execveat_x },
-	{ 223, enc_clone_x }, { 225, enc_clone_x }, { 227, enc_clone_x }, { 335, enc_clone_x },
-	{ 198, enc_id1_e }, { 199, put_ret_only },
-	{ 200, enc_id1_e }, { 201, put_ret_only },
-	{ 192, enc_id3_e }, { 193, put_ret_only },
-	{ 194, enc_id3_e }, { 195, put_ret_only },
-	{ 203, put_ret_u32 }, { 205, put_ret_u32 }, { 207, put_ret_u32 }, { 209, put_ret_u32 },
-	{ 211, enc_getres_x }, { 213, enc_getres_x },
-	{ 275, put_ret_only },
-	{ 294, enc_setpgid_e }, { 295, put_ret_only },
-	{ 240, enc_setns_e }, { 241, put_ret_only },
-	{ 284, enc_unshare_e }, { 285, put_ret_only },
-	{ 128, enc_kill_e }, { 129, put_ret_only },
-	{ 130, enc_kill_e }, { 131, put_ret_only },
-	{ 132, enc_tgkill_e }, { 133, put_ret_only },
-	{ 140, enc_rlimit_e }, { 141, enc_getrlimit_x },
-	{ 142, enc_rlimit_e }, { 143, enc_setrlimit_x },
-	{ 144, enc_prlimit_e }, { 145, enc_prlimit_x },
-	{ 168, enc_ptrace_e }, { 169, enc_ptrace_x },
-	{ 296, enc_bpf_e }, { 297, enc_bpf_x },
-	{ 298, enc_arg0_u64 }, { 299, put_ret_only },
-	{ 321, enc_userfaultfd_x },
-	{ 0, NULL },
-};

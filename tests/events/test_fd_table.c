@@ -22,10 +22,10 @@ static void test_close(void)
 		0x03, 0, 0, 0, 0, 0, 0, 0,
 	};
 	fake_ctx(&c, &fm, &fs, SYS_close, 3, 0, 0, 0, 0, 0);
-	const uint8_t *e = t_run(0, &c, 4, &d);
+	const uint8_t *e = t_run(0, &c, EV_SYSCALL_CLOSE_E, &d);
 	CHECK(e && d.len == sizeof(want) && !memcmp(e, want, sizeof(want)));
 	c.ret = -9;
-	t_run(1, &c, 5, &d);
+	t_run(1, &c, EV_SYSCALL_CLOSE_X, &d);
 	CHECK_EQ(d.p[0].type, PT_ERRNO);
 	CHECK_EQ(dp_s64(&d.p[0]), -9);
 }
@@ -35,10 +35,10 @@ static void test_dup(void)
 	static const uint64_t nrs[] = { SYS_dup, SYS_dup2, SYS_dup3 };
 	for (int i = 0; i < 3; i++) {
 		fake_ctx(&c, &fm, &fs, nrs[i], 4, 10, 02000000, 0, 0, 0);
-		t_run(0, &c, 124, &d);
+		t_run(0, &c, EV_SYSCALL_DUP_E, &d);
 		CHECK_EQ(dp_s64(&d.p[0]), 4); /* oldfd */
 		c.ret = 10;
-		t_run(1, &c, 125, &d);
+		t_run(1, &c, EV_SYSCALL_DUP_X, &d);
 		CHECK_EQ(d.p[0].type, PT_FD);
 		CHECK_EQ(dp_s64(&d.p[0]), 10);
 	}
@@ -52,10 +52,10 @@ static void test_pipe(void)
 	fake_state_fd(&fs, T_PID, 5, 0x0d, 424242);
 	for (int i = 0; i < 2; i++) {
 		fake_ctx(&c, &fm, &fs, nrs[i], 0x4000, 0, 0, 0, 0, 0);
-		t_run(0, &c, 60, &d);
+		t_run(0, &c, EV_SYSCALL_PIPE_E, &d);
 		CHECK_EQ(d.nparams, 0);
 		c.ret = 0;
-		t_run(1, &c, 61, &d);
+		t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
 		CHECK_EQ(dp_s64(&d.p[0]), 0);
 		CHECK_EQ(dp_s64(&d.p[1]), 5);
 		CHECK_EQ(dp_s64(&d.p[2]), 6);
@@ -64,21 +64,21 @@ static void test_pipe(void)
 	/* failure: no inode lookup */
 	fs.stat_calls = 0;
 	c.ret = -24;
-	t_run(1, &c, 61, &d);
+	t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), -24);
 	CHECK_EQ(dp_u64(&d.p[3]), 0);
 	CHECK_EQ(fs.stat_calls, 0);
 	/* unreadable array: fds -1 (not 0, which would be stdin), ino 0 */
 	c.args[0] = 0xdead0000;
 	c.ret = 0;
-	t_run(1, &c, 61, &d);
+	t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
 	CHECK_EQ(dp_s64(&d.p[1]), -1);
 	CHECK_EQ(dp_s64(&d.p[2]), -1);
 	CHECK_EQ(dp_u64(&d.p[3]), 0);
 	/* half-readable array (only 4 bytes mapped) counts as unreadable */
 	fake_mem_map(&fm, 0x5000, fds, 4);
 	c.args[0] = 0x5000;
-	t_run(1, &c, 61, &d);
+	t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
 	CHECK_EQ(dp_s64(&d.p[1]), -1);
 }
 
@@ -86,41 +86,41 @@ static void test_pipe(void)
 static void test_fd_creators(void)
 {
 	fake_ctx(&c, &fm, &fs, SYS_eventfd2, 7, 02000000 | 04000, 0, 0, 0, 0);
-	t_run(0, &c, 62, &d);
+	t_run(0, &c, EV_SYSCALL_EVENTFD_E, &d);
 	CHECK_EQ(dp_u64(&d.p[0]), 7);
 	CHECK_EQ(dp_u32(&d.p[1]), 0);
 	c.nr = SYS_eventfd;
-	t_run(0, &c, 62, &d);
+	t_run(0, &c, EV_SYSCALL_EVENTFD_E, &d);
 	CHECK_EQ(dp_u64(&d.p[0]), 7);
 	c.ret = 3;
-	t_run(1, &c, 63, &d);
+	t_run(1, &c, EV_SYSCALL_EVENTFD_X, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), 3);
 
 	fake_ctx(&c, &fm, &fs, SYS_signalfd4, (uint64_t)-1, 0x1000, 8, 02000000, 0, 0);
-	t_run(0, &c, 126, &d);
+	t_run(0, &c, EV_SYSCALL_SIGNALFD_E, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), -1);
 	CHECK_EQ(dp_u32(&d.p[1]), 0);
 	CHECK_EQ(dp_u8(&d.p[2]), 0);
 	c.nr = SYS_signalfd;
 	c.ret = 4;
-	t_run(1, &c, 127, &d);
+	t_run(1, &c, EV_SYSCALL_SIGNALFD_X, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), 4);
 
 	fake_ctx(&c, &fm, &fs, SYS_timerfd_create, 1, 02000000, 0, 0, 0, 0);
-	t_run(0, &c, 136, &d);
+	t_run(0, &c, EV_SYSCALL_TIMERFD_CREATE_E, &d);
 	CHECK_EQ(dp_u8(&d.p[0]), 0);
 	CHECK_EQ(dp_u8(&d.p[1]), 0);
 	c.ret = 5;
-	t_run(1, &c, 137, &d);
+	t_run(1, &c, EV_SYSCALL_TIMERFD_CREATE_X, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), 5);
 
 	static const uint64_t ino[] = { SYS_inotify_init, SYS_inotify_init1 };
 	for (int i = 0; i < 2; i++) {
 		fake_ctx(&c, &fm, &fs, ino[i], 04000, 0, 0, 0, 0, 0);
-		t_run(0, &c, 138, &d);
+		t_run(0, &c, EV_SYSCALL_INOTIFY_INIT_E, &d);
 		CHECK_EQ(dp_u8(&d.p[0]), 0);
 		c.ret = -24;
-		t_run(1, &c, 139, &d);
+		t_run(1, &c, EV_SYSCALL_INOTIFY_INIT_X, &d);
 		CHECK_EQ(dp_s64(&d.p[0]), -24);
 	}
 }
@@ -136,7 +136,7 @@ static void test_fcntl(void)
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		fake_ctx(&c, &fm, &fs, SYS_fcntl, 7, cmds[i].cmd, 0, 0, 0, 0);
-		t_run(0, &c, 150, &d);
+		t_run(0, &c, EV_SYSCALL_FCNTL_E, &d);
 		CHECK_EQ(dp_s64(&d.p[0]), 7);
 		CHECK_EQ(d.p[1].type, PT_FLAGS8);
 		if (dp_u8(&d.p[1]) != cmds[i].ppm)
@@ -144,7 +144,7 @@ static void test_fcntl(void)
 		CHECK_EQ(dp_u8(&d.p[1]), cmds[i].ppm);
 	}
 	c.ret = 11;
-	t_run(1, &c, 151, &d);
+	t_run(1, &c, EV_SYSCALL_FCNTL_X, &d);
 	CHECK_EQ(dp_s64(&d.p[0]), 11);
 }
 

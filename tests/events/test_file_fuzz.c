@@ -5,7 +5,11 @@
  * never a write past the end). */
 #include <stdlib.h>
 
+#include "events/families.h"
 #include "fake.h"
+
+static const struct enc_def file_encoders[] = { FILE_ENCODERS(ENC_DEF) { 0, NULL } };
+static const struct enc_def fd_encoders[] = { FD_ENCODERS(ENC_DEF) { 0, NULL } };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)

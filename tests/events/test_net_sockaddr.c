@@ -41,7 +41,7 @@ static void test_bind_ipv4(void)
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x1000, sizeof(s), 0, 0, 0);
 	c.ret = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 21);
+	CHECK_EQ(d.type, EV_SOCKET_BIND_X);
 	CHECK_EQ(dp_s64(&d.p[0]), 0);
 	static const uint8_t exp[] = { 2, 10, 1, 2, 3, 0x90, 0x1f };
 	CHECK(bytes_eq(&d.p[1], exp, sizeof(exp)));
@@ -59,7 +59,7 @@ static void test_connect_e_ipv6(void)
 	fake_mem_map(&fm, 0x2000, &s, sizeof(s));
 	fake_ctx(&c, &fm, &fs, 42, 5, 0x2000, sizeof(s), 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 22);
+	CHECK_EQ(d.type, EV_SOCKET_CONNECT_E);
 	CHECK_EQ(dp_s64(&d.p[0]), 5);
 	static const uint8_t exp[] = { 0x0a, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
 				       0, 0, 0, 0x02, 0xbb, 0x01 };
@@ -166,20 +166,20 @@ static void test_accept_tuple(void)
 	fake_ctx(&c, &fm, &fs, 288, 3, 0, 0, 0x80800, 0, 0);
 	c.ret = 7;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 249);
+	CHECK_EQ(d.type, EV_SOCKET_ACCEPT4_5_X);
 	CHECK_EQ(dp_s64(&d.p[0]), 7);
 	static const uint8_t exp[] = { 2, 0xc0, 0xa8, 0, 5, 0x40, 0x9c, 10, 1, 2, 3, 0x90, 0x1f };
 	CHECK(bytes_eq(&d.p[1], exp, sizeof(exp)));
 	CHECK_EQ(dp_u8(&d.p[2]), 0);
 	CHECK_EQ(dp_u32(&d.p[4]), 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 248);
+	CHECK_EQ(d.type, EV_SOCKET_ACCEPT4_5_E);
 	CHECK_EQ((int32_t)dp_u32(&d.p[0]), 0); /* as libs e5c53d64's driver: flags not supported */
 	/* failed accept: empty tuple */
 	fake_ctx(&c, &fm, &fs, 43, 3, 0, 0, 0, 0, 0);
 	c.ret = -11;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 247);
+	CHECK_EQ(d.type, EV_SOCKET_ACCEPT_5_X);
 	CHECK_EQ(d.p[1].len, 0);
 }
 

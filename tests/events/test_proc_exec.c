@@ -62,11 +62,11 @@ static void test_execve_ok(void)
 	fake_mem_str(&fm, 0x1000, "/bin/bash");
 	fake_ctx(&c, &fm, &fs, 59, 0x1000, 0, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 292);
+	CHECK_EQ(d.type, EV_SYSCALL_EXECVE_19_E);
 	CHECK_STR(dp_str(&d.p[0]), "/bin/bash");
 	c.ret = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 293);
+	CHECK_EQ(d.type, EV_SYSCALL_EXECVE_19_X);
 	CHECK_EQ(d.nparams, 20);
 	CHECK_EQ(dp_s64(&d.p[0]), 0);
 	CHECK_STR(dp_str(&d.p[1]), "/bin/bash");
@@ -142,7 +142,7 @@ static void test_execve_failed(void)
 	fake_ctx(&c, &fm, &fs, 322, (uint64_t)-100, 0x2200, 0x3000, 0x3100, 0x1000, 0);
 	c.ret = -13;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 331);
+	CHECK_EQ(d.type, EV_SYSCALL_EXECVEAT_X);
 	CHECK_STR(dp_str(&d.p[1]), "ls");
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
 	CHECK_EQ(dp_s64(&d.p[0]), -100);
@@ -220,12 +220,12 @@ static void test_clone(void)
 	uint64_t fl = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x80000;
 	fake_ctx(&c, &fm, &fs, 56, fl, 0, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 222);
+	CHECK_EQ(d.type, EV_SYSCALL_CLONE_20_E);
 	CHECK_EQ(d.nparams, 0);
 	/* parent's event: res = child tid, the parent's own ids */
 	c.ret = 4321;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 223);
+	CHECK_EQ(d.type, EV_SYSCALL_CLONE_20_X);
 	CHECK_EQ(dp_s64(&d.p[0]), 4321);
 	CHECK_STR(dp_str(&d.p[1]), "/bin/bash");
 	check_common();
@@ -258,7 +258,7 @@ static void test_clone(void)
 	fake_ctx(&c, &fm, &fs, 57, fl, 0, 0, 0, 0, 0);
 	c.ret = 99;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 225);
+	CHECK_EQ(d.type, EV_SYSCALL_FORK_20_X);
 	CHECK_EQ(dp_u32(&d.p[15]), 0);
 	/* clone3: flags from struct clone_args, bounded by its size */
 	uint64_t ca[11] = { 0x00004000 | 0x100 /* CLONE_VFORK|CLONE_VM */ };
@@ -266,7 +266,7 @@ static void test_clone(void)
 	fake_ctx(&c, &fm, &fs, 435, 0x1000, sizeof(ca), 0, 0, 0, 0);
 	c.ret = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 335);
+	CHECK_EQ(d.type, EV_SYSCALL_CLONE3_X);
 	CHECK_EQ(dp_u32(&d.p[15]), (1u << 27) | (1u << 15));
 	c.args[1] = 4; /* too small to hold flags */
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
@@ -295,7 +295,7 @@ static void test_creds_misc(void)
 	setup();
 	fake_ctx(&c, &fm, &fs, 117, 1, 2, (uint64_t)-1, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 192);
+	CHECK_EQ(d.type, EV_SYSCALL_SETRESUID_E);
 	CHECK_EQ(dp_u32(&d.p[0]), 1);
 	CHECK_EQ(dp_u32(&d.p[2]), 0xffffffffu);
 	uint32_t ids[3] = { 5, 6, 7 };

@@ -70,7 +70,7 @@ static void test_poll(void)
 	fake_mem_map(&fm, 0x3000, &mask, 8);
 	fake_ctx(&c, &fm, &fs, 271, 0x1000, 1, 0x2000, 0x3000, 8, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 254);
+	CHECK_EQ(d.type, EV_SYSCALL_PPOLL_E);
 	CHECK_EQ(fl_cnt(&d.p[0]), 1);
 	CHECK_EQ(dp_u64(&d.p[1]), 1000000500ull);
 	CHECK_EQ(dp_u32(&d.p[2]), 6);
@@ -104,7 +104,7 @@ static void test_mm(void)
 	CHECK_EQ(dp_u32(&d.p[3]), 3);
 	fake_ctx(&c, &fm, &fs, 10, 0x1000, 4096, 4, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, 328);
+	CHECK_EQ(d.type, EV_SYSCALL_MPROTECT_E);
 	CHECK_EQ(dp_u32(&d.p[2]), 4); /* PPM_PROT_EXEC */
 }
 

@@ -4,7 +4,12 @@
  * event must be well formed with exactly the schema's nparams. */
 #include <stdlib.h>
 
+#include "events/families.h"
 #include "fake.h"
+
+static const struct enc_def net_encoders[] = { NET_ENCODERS(ENC_DEF) { 0, NULL } };
+static const struct enc_def process_encoders[] = { PROCESS_ENCODERS(ENC_DEF) { 0, NULL } };
+static const struct enc_def misc_encoders[] = { MISC_ENCODERS(ENC_DEF) { 0, NULL } };
 
 static uint8_t buf[1 << 18];
 static uint8_t junk[8192];

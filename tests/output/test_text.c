@@ -50,7 +50,7 @@ static void finish(void)
 
 static void execve_x(uint64_t tid, const char *comm)
 {
-	begin(293, tid);
+	begin(EV_SYSCALL_EXECVE_19_X, tid);
 	evb_s64(&b, 0);                       /* res */
 	evb_str(&b, "/bin/cat");             /* exe */
 	evb_bytes(&b, "-n\0/etc/passwd\0", 15); /* args */
@@ -72,7 +72,7 @@ static void execve_x(uint64_t tid, const char *comm)
 
 static void openat_x(uint64_t tid, int64_t fd, const char *name, uint32_t flags)
 {
-	begin(307, tid);
+	begin(EV_SYSCALL_OPENAT_2_X, tid);
 	evb_s64(&b, fd);
 	evb_s64(&b, -100);
 	evb_str(&b, name);
@@ -101,7 +101,7 @@ static void test_process_and_files(void)
 {
 	text_state_reset();
 	/* Unknown thread: "?" / null. */
-	fd_event(6, 1234, 3, 100);
+	fd_event(EV_SYSCALL_READ_E, 1234, 3, 100);
 	CHECK_TEXT("22:13:20.123456789 ?(1234) > read fd=3 size=100");
 	CHECK_JSON("{\"ts\":1700000000123456789,\"time\":\"22:13:20.123456789\",\"tid\":1234,\"pid\":null,"
 		   "\"comm\":null,\"dir\":\">\",\"type\":\"read\",\"args\":{\"fd\":3,\"size\":100}}");
@@ -111,7 +111,7 @@ static void test_process_and_files(void)
 		   "pid=1234 ptid=1 cwd=/root fdlimit=1024 pgft_maj=0 pgft_min=0 vm_size=100 vm_rss=10 "
 		   "vm_swap=0 comm=cat cgroups= env=[1 vars] tty=0 pgid=0 loginuid=0 flags=0");
 
-	begin(306, 1234);
+	begin(EV_SYSCALL_OPENAT_2_E, 1234);
 	evb_s64(&b, -100);
 	evb_str(&b, "/etc/passwd");
 	evb_u32(&b, 4097);
@@ -138,14 +138,14 @@ static void test_process_and_files(void)
 		   "\"mode\":0,\"dev\":2051}}");
 
 	/* Payload: printable bytes kept, others '.', cut after 80 bytes. */
-	fd_event(6, 1234, 3, 4096);
+	fd_event(EV_SYSCALL_READ_E, 1234, 3, 4096);
 	CHECK_TEXT("22:13:20.123456789 cat(1234) > read fd=3(/etc/passwd) size=4096");
-	begin(7, 1234);
+	begin(EV_SYSCALL_READ_X, 1234);
 	evb_s64(&b, 100);
 	evb_bytes(&b, "root:x:0:0\n\x01\xff", 13);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 cat(1234) < read res=100 data=root:x:0:0...");
-	begin(7, 1234);
+	begin(EV_SYSCALL_READ_X, 1234);
 	evb_s64(&b, 100);
 	char big[100];
 	memset(big, 'a', sizeof big);
@@ -156,31 +156,31 @@ static void test_process_and_files(void)
 	CHECK_TEXT(want);
 
 	/* close forgets the name once the exit says it worked. */
-	begin(4, 1234);
+	begin(EV_SYSCALL_CLOSE_E, 1234);
 	evb_s64(&b, 3);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 cat(1234) > close fd=3(/etc/passwd)");
-	res_event(5, 1234, 0);
+	res_event(EV_SYSCALL_CLOSE_X, 1234, 0);
 	CHECK_TEXT("22:13:20.123456789 cat(1234) < close res=0");
-	fd_event(6, 1234, 3, 1);
+	fd_event(EV_SYSCALL_READ_E, 1234, 3, 1);
 	CHECK_TEXT("22:13:20.123456789 cat(1234) > read fd=3 size=1");
 
 	/* fcntl commands are values, not bits. */
-	begin(150, 1234);
+	begin(EV_SYSCALL_FCNTL_E, 1234);
 	evb_s64(&b, 3);
 	evb_u8(&b, 5);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 cat(1234) > fcntl fd=3 cmd=F_SETFL");
 
 	/* procexit: printed with the comm, then forgotten. */
-	begin(186, 1234);
+	begin(EV_PROCEXIT_1_E, 1234);
 	evb_s64(&b, 9);
 	evb_s64(&b, 0);
 	evb_u8(&b, 9);
 	evb_u8(&b, 0);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 cat(1234) > procexit status=9 ret=0 sig=SIGKILL core=0");
-	res_event(5, 1234, -9);
+	res_event(EV_SYSCALL_CLOSE_X, 1234, -9);
 	CHECK_TEXT("22:13:20.123456789 ?(1234) < close res=-9(EBADF)");
 }
 
@@ -188,7 +188,7 @@ static void test_clone_and_net(void)
 {
 	text_state_reset();
 	/* Child side of a clone: res 0, the child's own tid/pid/comm. */
-	begin(223, 1300);
+	begin(EV_SYSCALL_CLONE_20_X, 1300);
 	evb_s64(&b, 0);
 	evb_str(&b, "/usr/bin/srv");
 	evb_bytes(&b, "", 0);
@@ -196,10 +196,10 @@ static void test_clone_and_net(void)
 	evb_s64(&b, 1300);
 	evb_s64(&b, 1200);
 	finish();
-	res_event(5, 1300, 0); /* not yet: comm is padded empty in this clone */
+	res_event(EV_SYSCALL_CLOSE_X, 1300, 0); /* not yet: comm is padded empty in this clone */
 	CHECK_TEXT("22:13:20.123456789 ?(1300) < close res=0");
 
-	begin(223, 1300);
+	begin(EV_SYSCALL_CLONE_20_X, 1300);
 	evb_s64(&b, 0);
 	evb_str(&b, "/usr/bin/srv");
 	evb_bytes(&b, "", 0);
@@ -221,25 +221,25 @@ static void test_clone_and_net(void)
 
 	/* connect: fd from the enter, name from the exit's tuple. */
 	static const uint8_t addr[] = { 2, 127, 0, 0, 1, 0x90, 0x1f };
-	begin(22, 1300);
+	begin(EV_SOCKET_CONNECT_E, 1300);
 	evb_s64(&b, 4);
 	evb_bytes(&b, addr, sizeof addr);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 srv(1300) > connect fd=4 addr=127.0.0.1:8080");
 	static const uint8_t tup[] = { 2, 127, 0, 0, 1, 0x40, 0x9c, 127, 0, 0, 1, 0x90, 0x1f };
-	begin(23, 1300);
+	begin(EV_SOCKET_CONNECT_X, 1300);
 	evb_s64(&b, 0);
 	evb_bytes(&b, tup, sizeof tup);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 srv(1300) < connect res=0 tuple=127.0.0.1:40000->127.0.0.1:8080");
-	fd_event(8, 1300, 4, 5);
+	fd_event(EV_SYSCALL_WRITE_E, 1300, 4, 5);
 	CHECK_TEXT("22:13:20.123456789 srv(1300) > write fd=4(127.0.0.1:40000->127.0.0.1:8080) size=5");
 	CHECK_JSON("{\"ts\":1700000000123456789,\"time\":\"22:13:20.123456789\",\"tid\":1300,\"pid\":1300,"
 		   "\"comm\":\"srv\",\"dir\":\">\",\"type\":\"write\",\"args\":{\"fd\":4,"
 		   "\"fd_name\":\"127.0.0.1:40000->127.0.0.1:8080\",\"size\":5}}");
 
 	/* Failed connect with an empty tuple. */
-	begin(23, 1300);
+	begin(EV_SOCKET_CONNECT_X, 1300);
 	evb_s64(&b, -111);
 	evb_bytes(&b, "", 0);
 	finish();
@@ -250,12 +250,12 @@ static void test_clone_and_net(void)
 
 	/* IPv6 and unix addresses. */
 	static const uint8_t a6[] = { 10, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0xbb, 0x01 };
-	begin(21, 1300);
+	begin(EV_SOCKET_BIND_X, 1300);
 	evb_s64(&b, 0);
 	evb_bytes(&b, a6, sizeof a6);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 srv(1300) < bind res=0 addr=2001:db8::2:443");
-	begin(21, 1300);
+	begin(EV_SOCKET_BIND_X, 1300);
 	evb_s64(&b, 0);
 	evb_bytes(&b, "\x01/run/test.sock", 16);
 	finish();
@@ -265,17 +265,17 @@ static void test_clone_and_net(void)
 static void test_misc_types(void)
 {
 	text_state_reset();
-	begin(198, 7); /* setuid enter: UID "no value" */
+	begin(EV_SYSCALL_SETUID_E, 7); /* setuid enter: UID "no value" */
 	evb_u32(&b, 0xffffffffu);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 ?(7) > setuid uid=-1");
-	begin(0, 7); /* generic: SYSCALLID by name */
+	begin(EV_GENERIC_E, 7); /* generic: SYSCALLID by name */
 	evb_u16(&b, 16);
 	evb_u16(&b, 39);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 ?(7) > syscall ID=getpid nativeID=39");
 	/* poll exit: FDLIST. */
-	begin(81, 7);
+	begin(EV_SYSCALL_POLL_X, 7);
 	evb_s64(&b, 1);
 	uint8_t fl[22] = { 2, 0 };
 	int64_t fd = 3;
@@ -289,7 +289,7 @@ static void test_misc_types(void)
 	finish();
 	CHECK_TEXT("22:13:20.123456789 ?(7) < poll res=1 fds=3:1 4:4");
 	/* setsockopt exit: PT_DYN, index 2 = UINT32. */
-	begin(45, 7);
+	begin(EV_SOCKET_SETSOCKOPT_X, 7);
 	evb_s64(&b, 0);
 	evb_s64(&b, 5);
 	evb_u8(&b, 1);
@@ -303,11 +303,11 @@ static void test_misc_types(void)
 		   "\"comm\":null,\"dir\":\"<\",\"type\":\"setsockopt\",\"args\":{\"res\":0,\"fd\":5,"
 		   "\"level\":\"SOL_SOCKET\",\"optname\":\"SO_REUSEADDR\",\"val\":16,\"optlen\":4}}");
 	/* Wrong-size value and a missing param (header nparams lies low). */
-	begin(4, 7);
+	begin(EV_SYSCALL_CLOSE_E, 7);
 	evb_u32(&b, 3);
 	finish();
 	CHECK_TEXT("22:13:20.123456789 ?(7) > close fd=?");
-	fd_event(6, 7, 3, 9);
+	fd_event(EV_SYSCALL_READ_E, 7, 3, 9);
 	uint32_t np = 1;
 	memcpy(ev + 22, &np, 4);
 	memmove(ev + 28, ev + 30, evlen - 30);
@@ -373,7 +373,7 @@ static void test_sink(void)
 	}
 	execve_x(42, "sh");
 	s->write(s, ev, evlen);
-	res_event(5, 42, -2);
+	res_event(EV_SYSCALL_CLOSE_X, 42, -2);
 	s->write(s, ev, evlen);
 	s->write(s, ev, 10); /* malformed: still one line */
 	s->flush(s);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "events/evbuf.h"
+#include "schema/schema.h"
 #include "sinks/sink.h"
 #include "sinks/udig.h"
 
@@ -156,16 +157,15 @@ static int cmd_sample(uint64_t tid)
 	c->sampling_interval = 500000000;
 	c->dropping_mode = 1;
 	const uint64_t B = 1700000000ull * 1000000000ull, MSEC = 1000000;
-	enum { GETUID_E = 202, GETUID_X = 203, FSTAT_E = 70 };
-	emit(s, GETUID_E, B + 100 * MSEC, tid, 0, 0);   /* kept: 0.1 s < 0.5 s */
-	emit(s, GETUID_X, B + 110 * MSEC, tid, 1, 900001);
-	emit(s, GETUID_E, B + 600 * MSEC, tid, 0, 0);   /* dropped: DROP_E */
-	emit(s, GETUID_X, B + 610 * MSEC, tid, 1, 2);   /* dropped */
-	emit(s, 4, B + 700 * MSEC, tid, 1, 9);          /* close: never dropped */
-	emit(s, 5, B + 710 * MSEC, tid, 1, -9);         /* failed close exit: dropped */
-	emit(s, FSTAT_E, B + 1100 * MSEC, tid, 1, 3);   /* fstat: always dropped */
-	emit(s, GETUID_E, B + 1200 * MSEC, tid, 0, 0);  /* kept again: DROP_X */
-	emit(s, GETUID_X, B + 1210 * MSEC, tid, 1, 900003);
+	emit(s, EV_SYSCALL_GETUID_E, B + 100 * MSEC, tid, 0, 0);   /* kept: 0.1 s < 0.5 s */
+	emit(s, EV_SYSCALL_GETUID_X, B + 110 * MSEC, tid, 1, 900001);
+	emit(s, EV_SYSCALL_GETUID_E, B + 600 * MSEC, tid, 0, 0);   /* dropped: DROP_E */
+	emit(s, EV_SYSCALL_GETUID_X, B + 610 * MSEC, tid, 1, 2);   /* dropped */
+	emit(s, EV_SYSCALL_CLOSE_E, B + 700 * MSEC, tid, 1, 9); /* never dropped */
+	emit(s, EV_SYSCALL_CLOSE_X, B + 710 * MSEC, tid, 1, -9); /* failed: dropped */
+	emit(s, EV_SYSCALL_FSTAT_E, B + 1100 * MSEC, tid, 1, 3);   /* fstat: always dropped */
+	emit(s, EV_SYSCALL_GETUID_E, B + 1200 * MSEC, tid, 0, 0);  /* kept again: DROP_X */
+	emit(s, EV_SYSCALL_GETUID_X, B + 1210 * MSEC, tid, 1, 900003);
 	print_stats("", s);
 	int rc = s->stats.written == 5 && s->stats.discarded == 4 && !c->is_dropping ? 0 : 1;
 	c->dropping_mode = 0;
