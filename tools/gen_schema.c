@@ -5,9 +5,12 @@
  * only Debian's libfalcosecurity0 at run time. Its companion
  * gen_event_ids.py names the ids (src/schema/event_ids.h) from the JSON
  * schema dumps, since the PPME_* names are not in the library.
+ * The table names ids, param types and formats with that header's enums.
  * Regenerate both with the build target (see tools/README.md):
  *   cmake --build build --target regen-schema
- * By hand: gen_schema /usr/lib/x86_64-linux-gnu/libscap.so /usr/include/x86_64-linux-gnu/asm/unistd_64.h > event_table.c */
+ * By hand, after gen_event_ids.py:
+ *   gen_schema /usr/lib/x86_64-linux-gnu/libscap.so \
+ *     /usr/include/x86_64-linux-gnu/asm/unistd_64.h src/schema/event_ids.h > event_table.c */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +24,48 @@
 #define NSC 329
 
 struct name_value { const char *name; uint32_t value; };
+
+/* Enum names read from event_ids.h: event ids, PT_*, PF_*. */
+enum { NAMES_EV, NAMES_PT, NAMES_PF, NAMES_N };
+#define NAMES_MAX 1024
+static char *names[NAMES_N][NAMES_MAX];
+
+/* Reads the "\tNAME = VALUE," members of event_ids.h's three enums; an
+ * alias (VALUE another name) is skipped, so each value keeps its first
+ * name. */
+static int read_names(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[256], name[128];
+	int which = -1, value;
+	while (fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "enum pdig_event_id", 18))
+			which = NAMES_EV;
+		else if (!strncmp(line, "enum pdig_ptype", 15))
+			which = NAMES_PT;
+		else if (!strncmp(line, "enum pdig_pfmt", 14))
+			which = NAMES_PF;
+		else if (line[0] == '}')
+			which = -1;
+		else if (which >= 0 && sscanf(line, " %127[A-Z0-9_] = %d,", name, &value) == 2 &&
+			 value >= 0 && value < NAMES_MAX && !names[which][value])
+			names[which][value] = strdup(name);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The name of value in enum which; every value the table uses must have one. */
+static const char *name_of(int which, uint32_t value)
+{
+	if (value >= NAMES_MAX || !names[which][value]) {
+		fprintf(stderr, "gen_schema: no name for value %u of enum %d in event_ids.h\n", value, which);
+		exit(1);
+	}
+	return names[which][value];
+}
 
 static const void *flag_tables[256];
 static int nflag_tables;
@@ -64,7 +109,7 @@ static void print_params(const char *prefix, int idx, const uint8_t *params, uin
 		const void *info = ptrat(p + 40);
 		printf("\t{ ");
 		print_str((const char *)p);
-		printf(", %u, %u, ", type, fmt);
+		printf(", %s, %s, ", name_of(NAMES_PT, type), name_of(NAMES_PF, fmt));
 		if (type == 43)
 			printf("%u, 0, NULL, NULL },\n", (unsigned)(uintptr_t)info);
 		else if (type == 27 && info && !is_dyn_list)
@@ -79,9 +124,13 @@ static void print_params(const char *prefix, int idx, const uint8_t *params, uin
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s libscap.so unistd_64.h\n", argv[0]);
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s libscap.so unistd_64.h event_ids.h\n", argv[0]);
 		return 2;
+	}
+	if (read_names(argv[3]) < 0) {
+		perror(argv[3]);
+		return 1;
 	}
 	void *h = dlopen(argv[1], RTLD_NOW);
 	if (!h) {
@@ -114,7 +163,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < NEVENTS; i++) {
 		const uint8_t *e = ev + (size_t)i * EVT_STRIDE;
 		uint32_t np = u32at(e + 40);
-		printf("\t[%d] = { ", i);
+		printf("\t[%s] = { ", name_of(NAMES_EV, (uint32_t)i));
 		print_str((const char *)e);
 		printf(", %u, 0x%x, %u, %s", u32at(e + 32), u32at(e + 36), np, np ? "" : "NULL");
 		if (np)
@@ -126,7 +175,8 @@ int main(int argc, char **argv)
 		const uint8_t *s = sc + (size_t)i * 12;
 		uint32_t fl = u32at(s), en = u32at(s + 4), ex = u32at(s + 8);
 		if (fl || en || ex || route[i])
-			printf("\t[%d] = { 0x%x, %u, %u, %u },\n", i, fl, en, ex, route[i]);
+			printf("\t[%d] = { 0x%x, %s, %s, %u },\n", i, fl, name_of(NAMES_EV, en),
+			       name_of(NAMES_EV, ex), route[i]);
 	}
 	printf("};\n\nconst char *const pdig_sc_names[PDIG_SC_MAX] = {\n");
 	for (int i = 0; i < NSC; i++) {
