@@ -4,7 +4,7 @@
 #include "encoder.h"
 #include "families.h"
 
-/* Event id -> encoder; NULL: the event has no params to fill. */
+/* Event id -> encoder; NULL: the event is written without params. */
 #define ENC_SLOT(ev, fn) [ev] = fn,
 static const enc_fn encoders[PDIG_EVENT_MAX] = {
 	FILE_ENCODERS(ENC_SLOT)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "families.h"
 #include "flags.h"
 #include "ubuf.h"
 

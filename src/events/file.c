@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "families.h"
 #include "flags.h"
 
 #define PATH_CAP 4096  /* PATH_MAX, NUL included */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "encoder.h"
+#include "families.h"
 #include "netflags.h"
 #include "ubuf.h"
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "encoder.h"
+#include "families.h"
 #include "netflags.h"
 #include "sockaddr.h"
 #include "ubuf.h"
