@@ -1,7 +1,7 @@
 /* Developer tool: dump the consumer's event schema from libscap.so into
  * pdig's own table format (src/schema/event_table.c). Only facts cross over:
  * names, ids, types and flag values. Reads the library by raw offsets (see
- * shared/spec/schema.md section 2), so it needs no falcosecurity headers.
+ * docs/schema.md section 2), so it needs no falcosecurity headers.
  * Usage: gen_schema /usr/lib/x86_64-linux-gnu/libscap.so /usr/include/x86_64-linux-gnu/asm/unistd_64.h > event_table.c */
 #include <dlfcn.h>
 #include <stdint.h>
