@@ -1,7 +1,7 @@
 /* Developer tool: dump the consumer's event schema from libscap.so into
  * pdig's own table format (src/schema/event_table.c). Only facts cross over:
  * names, ids, types and flag values. Reads the library by raw offsets (see
- * shared/spec/schema.md section 2), so it needs no falcosecurity headers,
+ * docs/schema.md section 2), so it needs no falcosecurity headers,
  * only Debian's libfalcosecurity0 at run time. Its companion
  * gen_event_ids.py names the ids (src/schema/event_ids.h) from the JSON
  * schema dumps, since the PPME_* names are not in the library.

@@ -34,7 +34,7 @@ enum {
 	NF_FU_PRIVATE_FLAG = 128, NF_FU_CLOCK_REALTIME = 256,
 };
 
-/* Dynamic-table indexes (scap-event.md §4). */
+/* Dynamic-table indexes (docs/scap-event.md §6). */
 enum {
 	NF_SOCKOPT_IDX_BYTES = 0, NF_SOCKOPT_IDX_ERRNO = 1, NF_SOCKOPT_IDX_UINT32 = 2,
 	NF_SOCKOPT_IDX_UINT64 = 3, NF_SOCKOPT_IDX_TIMEVAL = 4,

@@ -1,5 +1,5 @@
 /* Packing of socket addresses into SOCKADDR and SOCKTUPLE values
- * (scap-event.md §5, §6), following the kernel driver's pack_addr and
+ * (docs/scap-event.md §7, §8), following the kernel driver's pack_addr and
  * fd_to_socktuple. */
 #ifndef PDIG_SOCKADDR_H
 #define PDIG_SOCKADDR_H

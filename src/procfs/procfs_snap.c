@@ -1,5 +1,5 @@
-/* Process snapshots for the process events (schema.md §4, "Content
- * conventions"), assembled from three layers:
+/* Process snapshots for the process events (docs/schema.md §6, "What
+ * the process events carry"), assembled from three layers:
  * - the thread's stat, re-read through a kept fd for each event (comm,
  *   ppid, page faults, memory: what changes all the time);
  * - its status and cwd, cached per thread (procfs_thread.c);

@@ -1,5 +1,5 @@
 /* The capture-file sink (-w FILE): a .scap file that `sysdig -r` reads
- * (shared/spec/scap-file.md). Layout of each file: SHB, Machine Info,
+ * (docs/scap-file.md). Layout of each file: SHB, Machine Info,
  * Process List V9, FD List V2 per process, then EV_V2 event blocks. */
 #ifndef PDIG_SCAPFILE_H
 #define PDIG_SCAPFILE_H

@@ -1,4 +1,4 @@
-/* pcapng-style blocks of a .scap file (shared/spec/scap-file.md §1-4, 7, 9).
+/* pcapng-style blocks of a .scap file (docs/scap-file.md §1-5, 7).
  * Everything little endian, as the host (x86-64). */
 #include <stdio.h>
 #include <stdlib.h>

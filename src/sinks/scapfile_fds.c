@@ -1,5 +1,5 @@
 /* FD List V2 block of a process, read from /proc/<pid>/fd
- * (shared/spec/scap-file.md §8): files with their open flags, directories,
+ * (docs/scap-file.md §6): files with their open flags, directories,
  * pipes, inet and unix sockets, and the anon-inode kinds the consumer
  * names; anything else is listed as unsupported so fd.num still resolves. */
 #include <arpa/inet.h>

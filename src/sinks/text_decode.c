@@ -1,5 +1,5 @@
 /* Bounds-checked decoding of one scap event for the text renderer, plus
- * the socket address renderings (spec/scap-event.md §5, §6). */
+ * the socket address renderings (docs/scap-event.md §7, §8). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>

@@ -130,7 +130,7 @@ static void learn_clone(const struct tev *e)
 	tev_int_named(e, "pid", &pid);
 	tev_int_named(e, "flags", &flags);
 	int comm = tev_find(e, "comm");
-	/* Both sides describe the thread the event is about (spec §4). */
+	/* Both sides describe the thread the event is about (docs/schema.md §6). */
 	set_thread(e->tid, pid, e, comm);
 	if (res > 0) /* parent side: the child starts with the parent's comm */
 		set_thread((uint64_t)res, ((uint64_t)flags & PPM_CL_CLONE_THREAD) ? pid : res, e, comm);

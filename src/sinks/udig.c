@@ -1,5 +1,5 @@
 /* The udig sink: writes events into the shared-memory ring that `sysdig -u`
- * reads. Protocol: shared/spec/udig-ring.md. Never blocks the tracee for
+ * reads. Protocol: docs/udig-ring.md. Never blocks the tracee for
  * long: a full ring drops the event, a stuck lock is given up on. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* Layout of the udig shared-memory objects (see shared/spec/udig-ring.md).
+/* Layout of the udig shared-memory objects (see docs/udig-ring.md §4).
  * Private to the udig sink and its tests. */
 #ifndef PDIG_UDIG_H
 #define PDIG_UDIG_H

@@ -1,4 +1,4 @@
-/* Dropping mode of the udig sink (shared/spec/udig-ring.md §9): which
+/* Dropping mode of the udig sink (docs/udig-ring.md §10): which
  * events to sample out when the consumer sets dropping_mode. sysdig 0.29.3
  * never does, so this is the original pdig's rule, kept simple. */
 #include <string.h>

@@ -1,5 +1,5 @@
 # Shared helpers for the end-to-end tests: run pdig against the real
-# `sysdig -u` in a private /dev/shm (shared/spec/consumer-howto.md §6).
+# `sysdig -u` in a private /dev/shm (docs/consumer.md §3).
 # Usage in a test: source lib.sh; e2e_isolate "$@"; then consume_run ...
 set -u
 

@@ -11,7 +11,7 @@ static struct devent d;
 
 static void test_close(void)
 {
-	/* byte for byte the example of scap-event.md §8 */
+	/* byte for byte the example of docs/scap-event.md §10 */
 	static const uint8_t want[] = {
 		0x15, 0xcd, 0x85, 0x3d, 0xfe, 0x9c, 0x97, 0x17,
 		0xd2, 0x04, 0, 0, 0, 0, 0, 0,

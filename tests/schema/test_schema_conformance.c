@@ -1,6 +1,6 @@
 /* Checks our generated schema (event_table.c) and default traced set
  * against the consumer's own tables, read raw out of libscap.so with
- * dlopen. Layouts: spec/schema.md §2. Every difference is printed; any
+ * dlopen. Layouts: docs/schema.md §2. Every difference is printed; any
  * difference, or a missing library, fails the test. */
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -172,7 +172,7 @@ static void check_sc_names(const uint8_t *sd)
 	}
 }
 
-/* Default set = the state-modifying syscalls (schema.md §3, 48 names)
+/* Default set = the state-modifying syscalls (docs/schema.md §5, 48 names)
  * plus the Falco-rule syscalls the consumer marks UF_USED. Numbers come
  * from libc's <sys/syscall.h>, independent of our tables. */
 struct nrname { int nr; const char *name; };

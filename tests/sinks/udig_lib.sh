@@ -1,5 +1,5 @@
 # Shared helpers for the udig shell tests (sourced). Recipe from
-# shared/spec/consumer-howto.md §6.
+# docs/consumer.md §3.
 set -u
 PRODUCER=$1
 D=/dev/shm/udig_descs

@@ -147,7 +147,7 @@ static void emit(struct sink *s, uint16_t type, uint64_t ts, uint64_t tid, int n
 	s->write(s, buf, evb_finish(&b));
 }
 
-/* sample TID: dropping mode as the spec's §9 describes, switched on by hand
+/* sample TID: dropping mode as docs/udig-ring.md §10 describes, switched on by hand
  * (sysdig never does): interval 0.5 s, ratio 2. */
 static int cmd_sample(uint64_t tid)
 {
