@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "procfs/procfs_desc.h"
 #include "schema/schema.h"
 #include "schema/trace_filter.h"
 #include "sinks/scapfile.h"
@@ -223,6 +224,12 @@ int main(int argc, char **argv)
 		sinks_add(scap);
 		udig_sink_quiet();
 	}
+
+	/* the sinks learn processes and fds only through this source */
+	static struct procfs_desc_ctx state_ctx;
+	static struct state_source state;
+	procfs_desc_source(&state_ctx, &state);
+	sinks_set_source(&state);
 
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;

@@ -9,8 +9,8 @@
  *
  * Rotation (-C): the names follow `sysdig -C` without -W (path + index,
  * from 0). Each file is a whole capture; its process list describes the
- * threads alive at the switch (tids seen in events, minus procexit), read
- * from /proc, so names and fds carry over. A switch is made before an
+ * threads alive at the switch (tids seen in events, minus procexit), as
+ * the state source describes them now, so names and fds carry over. A switch is made before an
  * enter event when possible, so an exit stays with its enter. */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,6 @@
 
 #include "abi/time_ns.h"
 #include "events/evbuf.h"
-#include "procfs/procfs.h"
 #include "scapfile.h"
 #include "scapfile_int.h"
 #include "sink.h"
@@ -53,7 +52,7 @@ struct scap_sink {
 	 * UINT64_MAX = deleted) */
 	uint64_t *tids;
 	size_t tids_cap, tids_used;
-	struct tracee_state st;
+	struct state_source src; /* NULL functions until use_source */
 };
 
 static uint64_t mono_ns(void)
@@ -179,24 +178,29 @@ static int open_file(struct scap_sink *k, char *err, size_t errlen)
 	return 0;
 }
 
+/* Adds thread p and, for a main thread, its fds to the state blocks. */
+static void add_thread(struct scap_sink *k, const struct proc_desc *p)
+{
+	int64_t tid = p->tid, pid = p->pid;
+	scap_put_proc_entry(&k->pl, p); /* before the source's next call reuses p */
+	scap_put_fd_block(&k->fdl, tid, pid, k->src.each_fd ? &k->src : NULL);
+}
+
 /* Process list + fd lists: the recorded ones, then (for a rotated file)
- * the threads the events showed alive, as /proc has them now. */
+ * the threads the events showed alive, as the source describes them now. */
 static void put_state(struct scap_sink *k)
 {
 	size_t before = k->out.len;
 	if (k->index > 0) {
 		sb_free(&k->pl);
 		sb_free(&k->fdl);
-		for (size_t i = 0; i < k->tids_cap; i++) {
+		for (size_t i = 0; i < k->tids_cap && k->src.process; i++) {
 			uint64_t tid = k->tids[i];
 			if (!tid || tid == TID_DEL)
 				continue;
-			const struct proc_snapshot *p = k->st.proc(k->st.ctx, (int64_t)tid);
-			if (!p)
-				continue;
-			int64_t pid = p->pid;
-			scap_put_proc_entry(&k->pl, p); /* before the next proc() call reuses p */
-			scap_put_fd_block(&k->fdl, (int64_t)tid, pid, &k->st);
+			const struct proc_desc *p = k->src.process(k->src.ctx, (int64_t)tid);
+			if (p)
+				add_thread(k, p);
 		}
 	}
 	size_t s = scap_block_begin(&k->out, SCAP_BT_PL_V9);
@@ -285,20 +289,21 @@ static void scap_close(struct sink *s)
 	free(k);
 }
 
-void scap_sink_add_process(struct sink *s, const struct proc_snapshot *p)
+/* A thread that exists before the first event; later calls are ignored
+ * (the format allows no state blocks after events: later processes are
+ * learnt from their clone/execve). */
+static void scap_describe(struct sink *s, const struct proc_desc *p)
 {
 	struct scap_sink *k = (struct scap_sink *)s;
-	if (!k || !p || k->started)
+	if (!p || k->started)
 		return;
-	int64_t tid = p->tid, pid = p->pid;
-	scap_put_proc_entry(&k->pl, p);
-	scap_put_fd_block(&k->fdl, tid, pid, &k->st);
-	tids_add(k, (uint64_t)tid);
+	add_thread(k, p);
+	tids_add(k, (uint64_t)p->tid);
 }
 
-static void scap_describe(struct sink *s, const struct proc_snapshot *p)
+static void scap_use_source(struct sink *s, const struct state_source *src)
 {
-	scap_sink_add_process(s, p);
+	((struct scap_sink *)s)->src = *src;
 }
 
 const char *scap_sink_current_path(struct sink *s)
@@ -316,7 +321,6 @@ struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, 
 	}
 	k->fd = -1;
 	k->rotate = rotate_bytes;
-	procfs_state_init(&k->st);
 	if (open_file(k, err, errlen) < 0) {
 		free(k->path);
 		free(k->base);
@@ -325,12 +329,13 @@ struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, 
 		return NULL;
 	}
 	k->last_flush = mono_ns();
-	k->s.name = "scap";
+	k->s.name = "capture";
 	k->s.wants = scap_wants;
 	k->s.snaplen = scap_snaplen;
 	k->s.write = scap_write;
 	k->s.flush = scap_flush;
 	k->s.close = scap_close;
+	k->s.use_source = scap_use_source;
 	k->s.describe_process = scap_describe;
 	return &k->s;
 }

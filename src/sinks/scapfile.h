@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 struct sink;
-struct proc_snapshot;
 
 /* Opens path for writing. rotate_bytes > 0: rotate like `sysdig -C`: the
  * files are path0, path1, ... each at most rotate_bytes long (unless one
@@ -16,11 +15,8 @@ struct proc_snapshot;
  * failure. */
 struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, size_t errlen);
 
-/* Describes a process (or thread) that exists at capture start, with its
- * open fds (read from /proc/<pid>/fd for a main thread). Call before the
- * first event; later calls are ignored (the format allows no state blocks
- * after events: later processes are learnt from their clone/execve). */
-void scap_sink_add_process(struct sink *s, const struct proc_snapshot *p);
+/* The process and fd lists of each file come from the state source
+ * (sink.h: use_source, describe_process), never from /proc. */
 
 /* Name of the file being written (for messages and tests). */
 const char *scap_sink_current_path(struct sink *s);

@@ -121,7 +121,12 @@ void scap_put_header(struct sbuf *b)
 	scap_block_end(b, s);
 }
 
-void scap_put_proc_entry(struct sbuf *b, const struct proc_snapshot *p)
+static void put_str(struct sbuf *b, struct desc_str s, size_t max)
+{
+	sb_lstr(b, s.p, s.len, max);
+}
+
+void scap_put_proc_entry(struct sbuf *b, const struct proc_desc *p)
 {
 	size_t start = b->len;
 	sb_u32(b, 0); /* entry length, patched below */
@@ -131,11 +136,11 @@ void scap_put_proc_entry(struct sbuf *b, const struct proc_snapshot *p)
 	sb_u64(b, (uint64_t)p->sid);
 	sb_u64(b, (uint64_t)p->pgid);
 	/* the reader's limits: 1024 for names and paths, 4096 for lists */
-	sb_lstr(b, p->comm, strnlen(p->comm, sizeof p->comm), 1024);
-	sb_lstr(b, p->exe, strnlen(p->exe, sizeof p->exe), 1024);
-	sb_lstr(b, p->exepath, strnlen(p->exepath, sizeof p->exepath), 1024);
-	sb_lstr(b, p->args, p->args_len, 4096);
-	sb_lstr(b, p->cwd, strnlen(p->cwd, sizeof p->cwd), 1024);
+	put_str(b, p->comm, 1024);
+	put_str(b, p->exe, 1024);
+	put_str(b, p->exepath, 1024);
+	put_str(b, p->args, 4096);
+	put_str(b, p->cwd, 1024);
 	sb_u64(b, p->fdlimit);
 	sb_u32(b, 0); /* flags */
 	sb_u32(b, p->uid);
@@ -145,11 +150,11 @@ void scap_put_proc_entry(struct sbuf *b, const struct proc_snapshot *p)
 	sb_u32(b, p->vm_swap_kb);
 	sb_u64(b, p->pgft_maj);
 	sb_u64(b, p->pgft_min);
-	sb_lstr(b, p->env, p->env_len, 4096);
+	put_str(b, p->env, 4096);
 	sb_u64(b, (uint64_t)p->vtid);
 	sb_u64(b, (uint64_t)p->vpid);
-	sb_lstr(b, p->cgroups, p->cgroups_len, 4096);
-	sb_lstr(b, p->root, strnlen(p->root, sizeof p->root), 1024);
+	put_str(b, p->cgroups, 4096);
+	put_str(b, p->root, 1024);
 	sb_u32(b, (uint32_t)p->loginuid);
 	sb_u8(b, p->exe_writable);
 	if (!b->oom) {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "events/encoder.h"
+#include "sink.h"
 
 struct sbuf {
 	uint8_t *p;
@@ -44,10 +44,10 @@ void scap_block_end(struct sbuf *b, size_t start);
 /* Section header + Machine Info of this host. */
 void scap_put_header(struct sbuf *b);
 /* One PL_V9 entry (append to a PL body). */
-void scap_put_proc_entry(struct sbuf *b, const struct proc_snapshot *p);
-/* A whole FDL_V2 block for thread tid with the open fds of process pid
- * (from /proc/<pid>/fd); st reads socket addresses. */
-void scap_put_fd_block(struct sbuf *b, int64_t tid, int64_t pid, const struct tracee_state *st);
+void scap_put_proc_entry(struct sbuf *b, const struct proc_desc *p);
+/* A whole FDL_V2 block for thread tid: the fds src describes for process
+ * pid when tid is its main thread, else (or without src) empty. */
+void scap_put_fd_block(struct sbuf *b, int64_t tid, int64_t pid, const struct state_source *src);
 /* EV_V2 block around one event; false (nothing written) if too large. */
 bool scap_put_event(struct sbuf *b, const uint8_t *ev, size_t len);
 

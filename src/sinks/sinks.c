@@ -3,11 +3,23 @@
 
 static struct sink *all[SINKS_MAX];
 static int nsinks;
+static const struct state_source *source;
 
 void sinks_add(struct sink *s)
 {
-	if (s && nsinks < SINKS_MAX)
-		all[nsinks++] = s;
+	if (!s || nsinks >= SINKS_MAX)
+		return;
+	all[nsinks++] = s;
+	if (source && s->use_source)
+		s->use_source(s, source);
+}
+
+void sinks_set_source(const struct state_source *src)
+{
+	source = src;
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->use_source)
+			all[i]->use_source(all[i], src);
 }
 
 bool sinks_want(void)
@@ -35,11 +47,19 @@ void sinks_emit(const uint8_t *ev, size_t len)
 		all[i]->write(all[i], ev, len);
 }
 
-void sinks_describe_process(const struct proc_snapshot *p)
+void sinks_describe_process(int64_t tid)
 {
-	for (int i = 0; i < nsinks; i++)
-		if (all[i]->describe_process)
+	if (!source)
+		return;
+	/* asked anew for each sink: a sink may call the source itself,
+	 * which reuses the description's storage */
+	for (int i = 0; i < nsinks; i++) {
+		if (!all[i]->describe_process)
+			continue;
+		const struct proc_desc *p = source->process(source->ctx, tid);
+		if (p)
 			all[i]->describe_process(all[i], p);
+	}
 }
 
 void sinks_flush(void)

@@ -40,7 +40,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../events/encoder.h"
 #include "sink.h"
 #include "text.h"
 #include "text_int.h"
@@ -94,10 +93,10 @@ static void text_close(struct sink *s)
 }
 
 /* Attach mode: name threads that no execve/clone event will introduce. */
-static void text_describe(struct sink *s, const struct proc_snapshot *p)
+static void text_describe(struct sink *s, const struct proc_desc *p)
 {
 	(void)s;
-	tt_describe((uint64_t)p->tid, p->pid, p->comm);
+	tt_describe((uint64_t)p->tid, p->pid, p->comm.p, p->comm.len);
 }
 
 struct sink *text_sink_open(const char *path, bool json, char *err, size_t errlen)

@@ -52,6 +52,6 @@ void tt_learn(const struct tev *e);
 void tt_after(const struct tev *e);
 void tt_reset(void);
 /* Registers a thread no event introduced (attach mode): its pid and comm. */
-void tt_describe(uint64_t tid, int64_t pid, const char *comm);
+void tt_describe(uint64_t tid, int64_t pid, const char *comm, size_t len);
 
 #endif

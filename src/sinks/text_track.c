@@ -71,14 +71,14 @@ static void set_thread(uint64_t tid, int64_t pid, const struct tev *e, int comm_
 	}
 }
 
-void tt_describe(uint64_t tid, int64_t pid, const char *comm)
+void tt_describe(uint64_t tid, int64_t pid, const char *comm, size_t len)
 {
 	if (tid == 0)
 		return;
 	struct tt_thread *t = thread_slot(tid);
 	if (pid > 0)
 		t->pid = pid;
-	size_t n = strnlen(comm, TT_COMM_LEN);
+	size_t n = strnlen(comm, len < TT_COMM_LEN ? len : TT_COMM_LEN);
 	memcpy(t->comm, comm, n);
 	t->comm[n] = 0;
 }

@@ -222,20 +222,16 @@ static void detach_all(void)
 
 static void describe_thread(struct thread *t, void *arg)
 {
-	const struct tracee_state *st = arg;
-	const struct proc_snapshot *p = st->proc(st->ctx, t->tid);
-	if (p)
-		sinks_describe_process(p);
+	(void)arg;
+	sinks_describe_process(t->tid);
 }
 
 /* No event will introduce the attached threads (no clone, no execve), so
- * sinks that cannot read /proc themselves (capture file, text) are told
- * about each of them now, before the first event. */
+ * sinks that keep state (capture file, text) are told about each of them
+ * now, before the first event. */
 static void describe_attached(void)
 {
-	struct tracee_state st;
-	procfs_state_init(&st);
-	threads_each(describe_thread, &st);
+	threads_each(describe_thread, NULL);
 }
 
 int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *o)

@@ -1,5 +1,5 @@
-/* Writes a capture whose process and fd lists come from
- * scap_sink_add_process() on this very process, then one `close` enter per
+/* Writes a capture whose process and fd lists come from the /proc state
+ * source (procfs_desc.c) describing this very process to the sink, then one `close` enter per
  * open fd. The shell test reads it back with `sysdig -r`: proc.name and
  * fd.name can only be right if the PL_V9 and FDL_V2 blocks are.
  * Usage: scap_state OUT.scap UNIX_SOCKET_PATH
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "events/evbuf.h"
-#include "procfs/procfs.h"
+#include "procfs/procfs_desc.h"
 #include "sinks/scapfile.h"
 #include "sinks/sink.h"
 
@@ -82,12 +82,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	struct tracee_state st;
-	procfs_state_init(&st);
-	const struct proc_snapshot *p = st.proc(st.ctx, getpid());
-	if (!p)
-		die("snapshot");
-	scap_sink_add_process(s, p);
+	struct procfs_desc_ctx ctx;
+	struct state_source src;
+	procfs_desc_source(&ctx, &src);
+	sinks_add(s);
+	sinks_set_source(&src);
+	sinks_describe_process(getpid());
 
 	int fds[] = { file, dir, pfd[0], cli, srv, us };
 	const char *kinds[] = { "file", "dir", "pipe", "tcp", "listen", "unix" };

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Process and fd lists written before the first event (scap_sink_add_process):
+# Process and fd lists written before the first event (the state source):
 # sysdig -r names the process and every kind of fd from them alone.
 . "$(dirname "$0")/../e2e/lib.sh"
 : "${SCAP_STATE:?SCAP_STATE must point at the scap_state program}"
