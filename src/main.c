@@ -38,7 +38,8 @@ static void usage(FILE *f)
 		"  -e trace=LIST  trace exactly these syscalls (strace syntax): names,\n"
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
 		"            all, none; '!LIST' for all but LIST; '?NAME' skips unknown names\n"
-		"  -v        print event totals (written, dropped) at exit\n"
+		"  -v        print each output's event counts (written, dropped,\n"
+		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
 		"                   run it as SCHED_IDLE to keep the thread there, nor poll\n"
 		"                   for stops when it runs elsewhere (cross-CPU stops cost\n"
@@ -94,6 +95,18 @@ static int resolve(const char *cmd, char *out, size_t cap)
 		return 126;
 	}
 	return 0;
+}
+
+/* -v: one line per output, each count of events that output saw. */
+static void report_sink(void *arg, const struct sink *s)
+{
+	(void)arg;
+	fprintf(stderr, "pdig: %s: events written %llu, dropped %llu", s->name,
+	        (unsigned long long)s->stats.written, (unsigned long long)s->stats.dropped);
+	if (s->discard_reason)
+		fprintf(stderr, ", discarded (%s) %llu", s->discard_reason,
+		        (unsigned long long)s->stats.discarded);
+	fputc('\n', stderr);
 }
 
 int main(int argc, char **argv)
@@ -241,9 +254,7 @@ int main(int argc, char **argv)
 	sinks_flush();
 	struct sink_stats tot = sinks_totals();
 	if (verbose)
-		fprintf(stderr, "pdig: events written %llu, dropped %llu, discarded (no consumer) %llu\n",
-		        (unsigned long long)tot.written, (unsigned long long)tot.dropped,
-		        (unsigned long long)tot.discarded);
+		sinks_each_stats(report_sink, NULL);
 	else if (tot.dropped)
 		fprintf(stderr, "pdig: %llu events dropped (ring full or write error)\n",
 		        (unsigned long long)tot.dropped);

@@ -84,16 +84,19 @@ struct state_source {
 struct sink_stats {
 	uint64_t written;   /* events recorded */
 	uint64_t dropped;   /* events lost (ring full, I/O error) */
-	uint64_t discarded; /* events not wanted (no consumer attached) */
+	uint64_t discarded; /* events not wanted (see discard_reason) */
 };
 
 struct sink {
 	const char *name;
-	/* Would an event written now be recorded? (cheap; checked per event) */
+	/* Why this sink discards events ("no consumer"); NULL = it never does. */
+	const char *discard_reason;
+	/* Would an event written now be recorded? Cheap and free of side
+	 * effects, so it may be asked any number of times per event. */
 	bool (*wants)(struct sink *s);
 	/* Max I/O payload bytes this sink wants (0 = no preference). */
 	uint32_t (*snaplen)(struct sink *s);
-	/* Record one complete event. */
+	/* Record one complete event (or count it as discarded or dropped). */
 	void (*write)(struct sink *s, const uint8_t *ev, size_t len);
 	void (*flush)(struct sink *s);
 	void (*close)(struct sink *s);
@@ -116,11 +119,16 @@ void sinks_set_source(const struct state_source *src);
 bool sinks_want(void);          /* does any sink want events now? */
 uint32_t sinks_snaplen(void);   /* the largest snaplen wanted */
 void sinks_emit(const uint8_t *ev, size_t len);
+/* n events were not made because sinks_want() said no: every sink that
+ * discards counts them. */
+void sinks_skipped(uint64_t n);
 /* Describes thread tid (from the state source) to every sink that takes
  * descriptions; call before the first event, once per thread. */
 void sinks_describe_process(int64_t tid);
 void sinks_flush(void);
 void sinks_close(void);
+/* Per-sink counters, for the report: calls fn for each sink. */
+void sinks_each_stats(void (*fn)(void *arg, const struct sink *s), void *arg);
 /* Totals over all sinks. */
 struct sink_stats sinks_totals(void);
 

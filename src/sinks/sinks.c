@@ -47,6 +47,15 @@ void sinks_emit(const uint8_t *ev, size_t len)
 		all[i]->write(all[i], ev, len);
 }
 
+void sinks_skipped(uint64_t n)
+{
+	/* wants() is free of side effects: asking again names the sinks
+	 * that declined */
+	for (int i = 0; i < nsinks; i++)
+		if (!all[i]->wants(all[i]))
+			all[i]->stats.discarded += n;
+}
+
 void sinks_describe_process(int64_t tid)
 {
 	if (!source)
@@ -75,6 +84,12 @@ void sinks_close(void)
 		if (all[i]->close)
 			all[i]->close(all[i]);
 	nsinks = 0;
+}
+
+void sinks_each_stats(void (*fn)(void *arg, const struct sink *s), void *arg)
+{
+	for (int i = 0; i < nsinks; i++)
+		fn(arg, all[i]);
 }
 
 struct sink_stats sinks_totals(void)

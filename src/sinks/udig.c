@@ -37,7 +37,6 @@ struct udig_sink {
 	uint64_t self;          /* lock owner value: our PID at open time */
 	int32_t dead_pid;       /* consumer PID last found dead */
 	uint64_t next_check;    /* when to probe the consumer PID again */
-	bool declined;          /* last wants() said no and counted the event */
 	bool lock_stuck;        /* gave up on a live owner: don't wait again */
 	uint64_t fcntl_drop_tid; /* dropping mode: see udig_sample_out() */
 };
@@ -74,14 +73,20 @@ static bool consumer_live(struct udig_sink *u)
 	return pid != u->dead_pid;
 }
 
-static void discard(struct udig_sink *u)
+static void warn_discarding(void)
 {
-	u->base.stats.discarded++;
 	if (!warned) {
 		warned = true;
 		fprintf(stderr, "pdig: no udig consumer attached (start `sysdig -u`); "
 			"events are being discarded\n");
 	}
+}
+
+/* Counted where the event is let go: once per event. */
+static void discard(struct udig_sink *u)
+{
+	u->base.stats.discarded++;
+	warn_discarding();
 }
 
 /* --- m_buffer_lock: a spinlock holding the owner's PID ------------------ */
@@ -201,14 +206,12 @@ static uint32_t pending_len(struct udig_sink *u)
 static bool udig_wants(struct sink *s)
 {
 	struct udig_sink *u = (struct udig_sink *)s;
-	if (consumer_live(u)) {
-		u->declined = false;
+	if (consumer_live(u))
 		return true;
-	}
-	/* The tracer skips the event: count it here; write() knows not to
-	 * count it again if it is offered anyway (another sink wanted it). */
-	discard(u);
-	u->declined = true;
+	/* Counts nothing: it may be asked several times for one event. An
+	 * event not made is counted by sinks_skipped(), one offered anyway
+	 * (another sink wanted it) by write(). */
+	warn_discarding();
 	return false;
 }
 
@@ -223,16 +226,10 @@ static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
 {
 	struct udig_sink *u = (struct udig_sink *)s;
 	struct udig_descs *d = u->d;
-	/* wants() just said no for this very event and counted it. */
-	bool counted = u->declined;
-	u->declined = false;
 	if (!consumer_live(u)) {
-		if (!counted)
-			discard(u);
+		discard(u);
 		return;
 	}
-	if (counted)
-		s->stats.discarded--;
 	if (len < EVT_HDR_LEN || len >= RING || evt_len(ev) != len) {
 		s->stats.dropped++;
 		return;
@@ -398,6 +395,7 @@ struct sink *udig_sink_open(char *err, size_t errlen)
 	/* Cached: the tracer never writes from a forked child. */
 	u->self = (uint64_t)getpid();
 	u->base.name = "udig";
+	u->base.discard_reason = "no consumer or sampled out";
 	u->base.wants = udig_wants;
 	u->base.snaplen = udig_snaplen;
 	u->base.write = udig_write;

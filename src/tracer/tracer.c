@@ -128,6 +128,8 @@ static void emit_procexit(pid_t tid, int status)
 {
 	if (sinks_want())
 		emit(encode_procexit(now_ns(), tid, status, event_buf, sizeof event_buf));
+	else
+		sinks_skipped(1);
 }
 
 static void resume(pid_t tid, int request, int sig)
@@ -279,6 +281,8 @@ static void on_new_thread(struct thread *t)
 	}
 	if (traced(nr) && sinks_want())
 		emit_syscall(1, t, nr, args, 0);
+	else if (traced(nr))
+		sinks_skipped(1);
 }
 
 void core_describe_new_process(struct thread *t)
@@ -286,6 +290,8 @@ void core_describe_new_process(struct thread *t)
 	if (sinks_want()) {
 		uint64_t args[6] = { SIGCHLD };
 		emit_syscall(1, t, SYS_clone, args, 0);
+	} else {
+		sinks_skipped(1);
 	}
 }
 
@@ -297,7 +303,16 @@ static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args
 	t->state = TS_IN_SYSCALL;
 	if (sinks_want())
 		emit_syscall_in(MEM_ENTRY, 0, t, t->nr, t->args, 0);
+	else
+		sinks_skipped(1);
 	resume(t->tid, PTRACE_SYSCALL, 0);
+}
+
+/* A traced syscall let go because no sink wants events: its enter and
+ * exit are not made (exit and exit_group never return). */
+static void skip_syscall(uint64_t nr)
+{
+	sinks_skipped(nr == SYS_exit || nr == SYS_exit_group ? 1 : 2);
 }
 
 static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == SYS_clone3; }
@@ -341,6 +356,8 @@ static void on_seccomp_stop(struct thread *t)
 	if (watch_silently(t, nr))
 		return;
 	if (!traced(nr) || !sinks_want()) {
+		if (traced(nr))
+			skip_syscall(nr);
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
@@ -386,6 +403,8 @@ static void on_syscall_stop(struct thread *t)
 			on_syscall_entry(t, nr, info.entry.args);
 			return;
 		}
+		if (traced(nr))
+			skip_syscall(nr);
 		if (watch_silently(t, nr))
 			return;
 		t->state = TS_RUNNING;
@@ -398,6 +417,8 @@ static void on_syscall_stop(struct thread *t)
 		procfs_note_exit(t->tid, t->nr, t->args, info.exit.rval, mem_for(t, MEM_EXIT));
 		if (sinks_want() && !t->silent)
 			emit_syscall_in(MEM_EXIT, 1, t, t->nr, t->args, info.exit.rval);
+		else if (!t->silent)
+			sinks_skipped(1);
 		t->silent = false;
 	}
 	mem_release(t->tid);
@@ -462,6 +483,8 @@ static void on_clone_event(pid_t tid)
 	}
 	if (t->state == TS_IN_SYSCALL && sinks_want())
 		emit_syscall(1, t, t->nr, t->args, (int64_t)child);
+	else if (t->state == TS_IN_SYSCALL)
+		sinks_skipped(1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }
@@ -488,6 +511,8 @@ static void on_exec_event(pid_t tid)
 			emit_procexit((pid_t)former, 0);
 			if (t->state == TS_IN_SYSCALL && sinks_want()) /* pair the exit with an enter on the new tid */
 				emit_syscall_in(MEM_EXIT, 0, t, t->nr, t->args, 0);
+			else if (t->state == TS_IN_SYSCALL)
+				sinks_skipped(1);
 		}
 	} else {
 		t = threads_find(tid);
@@ -499,6 +524,8 @@ static void on_exec_event(pid_t tid)
 	}
 	if (t->state == TS_IN_SYSCALL && sinks_want())
 		emit_syscall(1, t, t->nr, t->args, 0);
+	else if (t->state == TS_IN_SYSCALL)
+		sinks_skipped(1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }

@@ -12,7 +12,7 @@ loop='i=0; while [ $i -lt 3000 ]; do : >/dev/null; i=$((i+1)); done'
 # polled HITS POLLS PAUSES EVENTS from a -v report
 polled() {
 	sed -n 's/^pdig: polling for stops: \([0-9]*\) of \([0-9]*\) polls.* paused \([0-9]*\) times$/\1 \2 \3/p' "$1"
-	sed -n 's/^pdig: events written \([0-9]*\),.*/\1/p' "$1"
+	sed -n 's/^pdig: text: events written \([0-9]*\),.*/\1/p' "$1"
 }
 
 # pdig on CPU 0, the program on CPU 1: every stop crosses CPUs
