@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 #include "procfs.h"
 
 #define FD_NAME_MAX 1024
+
+_Static_assert(offsetof(struct sockaddr_in, sin_port) == offsetof(struct sockaddr_in6, sin6_port),
+	       "one port offset for both inet families");
 
 static struct desc_str cstr(const char *s, size_t cap)
 {
@@ -92,24 +96,20 @@ static uint8_t l4proto(int type)
 static bool describe_socket(struct fd_desc *d, const struct sock_names *sn, char *path, size_t cap)
 {
 	int fam = sn->local.ss_family;
-	if (fam == AF_INET) {
+	if (fam == AF_INET || fam == AF_INET6) {
+		bool v6 = fam == AF_INET6;
+		size_t off = v6 ? offsetof(struct sockaddr_in6, sin6_addr) : offsetof(struct sockaddr_in, sin_addr);
+		size_t alen = v6 ? 16 : 4;
+		/* the port is at the same offset in both families */
 		const struct sockaddr_in *l = (const void *)&sn->local, *r = (const void *)&sn->peer;
-		d->type = sn->peer_len ? FDD_IPV4_SOCK : FDD_IPV4_SERVSOCK;
-		memcpy(d->local_addr, &l->sin_addr.s_addr, 4);
-		memcpy(d->peer_addr, &r->sin_addr.s_addr, 4);
+		if (sn->peer_len)
+			d->type = v6 ? FDD_IPV6_SOCK : FDD_IPV4_SOCK;
+		else
+			d->type = v6 ? FDD_IPV6_SERVSOCK : FDD_IPV4_SERVSOCK;
+		memcpy(d->local_addr, (const uint8_t *)&sn->local + off, alen);
+		memcpy(d->peer_addr, (const uint8_t *)&sn->peer + off, alen);
 		d->local_port = ntohs(l->sin_port);
 		d->peer_port = ntohs(r->sin_port);
-		d->l4proto = l4proto(sn->type);
-		d->name = (struct desc_str){ "", 0 };
-		return true;
-	}
-	if (fam == AF_INET6) {
-		const struct sockaddr_in6 *l = (const void *)&sn->local, *r = (const void *)&sn->peer;
-		d->type = sn->peer_len ? FDD_IPV6_SOCK : FDD_IPV6_SERVSOCK;
-		memcpy(d->local_addr, &l->sin6_addr, 16);
-		memcpy(d->peer_addr, &r->sin6_addr, 16);
-		d->local_port = ntohs(l->sin6_port);
-		d->peer_port = ntohs(r->sin6_port);
 		d->l4proto = l4proto(sn->type);
 		d->name = (struct desc_str){ "", 0 };
 		return true;

@@ -12,6 +12,19 @@ static void put_name(struct sbuf *b, const struct fd_desc *d)
 	sb_lstr(b, d->name.p, d->name.len, FD_NAME_MAX);
 }
 
+/* An inet socket's addresses (they stay in network order), ports and
+ * protocol; a server socket has no peer. */
+static void put_inet(struct sbuf *b, const struct fd_desc *d, size_t alen, bool peer)
+{
+	sb_put(b, d->local_addr, alen);
+	if (peer)
+		sb_put(b, d->peer_addr, alen);
+	sb_u16(b, d->local_port);
+	if (peer)
+		sb_u16(b, d->peer_port);
+	sb_u8(b, d->l4proto);
+}
+
 /* One entry, appended to the block in b (the arg of each_fd). */
 static void put_fd(void *arg, const struct fd_desc *d)
 {
@@ -27,30 +40,10 @@ static void put_fd(void *arg, const struct fd_desc *d)
 		put_name(b, d);
 		sb_u32(b, d->dev);
 		break;
-	case FDD_IPV4_SOCK:
-		sb_put(b, d->local_addr, 4); /* addresses stay in network order */
-		sb_put(b, d->peer_addr, 4);
-		sb_u16(b, d->local_port);
-		sb_u16(b, d->peer_port);
-		sb_u8(b, d->l4proto);
-		break;
-	case FDD_IPV4_SERVSOCK:
-		sb_put(b, d->local_addr, 4);
-		sb_u16(b, d->local_port);
-		sb_u8(b, d->l4proto);
-		break;
-	case FDD_IPV6_SOCK:
-		sb_put(b, d->local_addr, 16);
-		sb_put(b, d->peer_addr, 16);
-		sb_u16(b, d->local_port);
-		sb_u16(b, d->peer_port);
-		sb_u8(b, d->l4proto);
-		break;
-	case FDD_IPV6_SERVSOCK:
-		sb_put(b, d->local_addr, 16);
-		sb_u16(b, d->local_port);
-		sb_u8(b, d->l4proto);
-		break;
+	case FDD_IPV4_SOCK: put_inet(b, d, 4, true); break;
+	case FDD_IPV4_SERVSOCK: put_inet(b, d, 4, false); break;
+	case FDD_IPV6_SOCK: put_inet(b, d, 16, true); break;
+	case FDD_IPV6_SERVSOCK: put_inet(b, d, 16, false); break;
 	case FDD_UNIX_SOCK:
 		sb_u64(b, 0); /* source, dest: kernel socket ids, unknown here */
 		sb_u64(b, 0);
