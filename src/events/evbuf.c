@@ -17,10 +17,7 @@ void evb_begin(struct evbuf *b, void *buf, size_t cap, uint16_t type, uint64_t t
 		b->overflow = true;
 		return;
 	}
-	put(b->buf, &ts, 8);
-	put(b->buf + 8, &tid, 8);
-	put(b->buf + 20, &type, 2);
-	put(b->buf + 22, &np, 4);
+	evt_put_header(b->buf, ts, tid, type, np);
 }
 
 uint8_t evb_next_type(const struct evbuf *b)
@@ -93,20 +90,6 @@ void evb_str(struct evbuf *b, const char *s)
 	evb_strn(b, s, strnlen(s, EVB_MAX_ARG - 1));
 }
 
-size_t evb_type_size(uint8_t t)
-{
-	switch (t) {
-	case PT_INT8: case PT_UINT8: case PT_SIGTYPE: case PT_FLAGS8: case PT_L4PROTO:
-	case PT_SOCKFAMILY: return 1;
-	case PT_INT16: case PT_UINT16: case PT_SYSCALLID: case PT_FLAGS16: case PT_PORT: return 2;
-	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_UID: case PT_GID:
-	case PT_SIGSET: case PT_MODE: case PT_BOOL: case PT_IPV4ADDR: return 4;
-	case PT_INT64: case PT_UINT64: case PT_ERRNO: case PT_FD: case PT_PID:
-	case PT_RELTIME: case PT_ABSTIME: case PT_DOUBLE: return 8;
-	default: return 0;
-	}
-}
-
 void evb_empty(struct evbuf *b)
 {
 	uint8_t t = evb_next_type(b);
@@ -140,6 +123,6 @@ size_t evb_finish(struct evbuf *b)
 	if (b->overflow)
 		return 0;
 	uint32_t len = (uint32_t)b->off;
-	put(b->buf + 16, &len, 4);
+	evt_set_len(b->buf, len);
 	return len;
 }

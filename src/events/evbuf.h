@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "../schema/event_layout.h"
 #include "../schema/schema.h"
 
-#define EVT_HDR_LEN 26
 /* Largest single value, as the kernel driver caps it. */
 #define EVB_MAX_ARG 65000
 
@@ -48,16 +48,11 @@ uint8_t *evb_reserve(struct evbuf *b, size_t max);
 void evb_commit(struct evbuf *b, size_t n);
 
 /* Byte size of a fixed-width param type, 0 for variable-width ones. */
-size_t evb_type_size(uint8_t type);
+static inline size_t evb_type_size(uint8_t type) { return pt_fixed_size(type); }
 
 /* Pads missing params, writes the length; returns the event length, 0 if bad. */
 size_t evb_finish(struct evbuf *b);
 
-/* Header accessors for an encoded event. */
-static inline uint32_t evt_len(const uint8_t *e) { uint32_t v; __builtin_memcpy(&v, e + 16, 4); return v; }
-static inline uint16_t evt_type(const uint8_t *e) { uint16_t v; __builtin_memcpy(&v, e + 20, 2); return v; }
-static inline uint64_t evt_tid(const uint8_t *e) { uint64_t v; __builtin_memcpy(&v, e + 8, 8); return v; }
-static inline uint64_t evt_ts(const uint8_t *e) { uint64_t v; __builtin_memcpy(&v, e, 8); return v; }
-static inline uint32_t evt_nparams(const uint8_t *e) { uint32_t v; __builtin_memcpy(&v, e + 22, 4); return v; }
+/* The header accessors (evt_len, evt_type...) are in event_layout.h. */
 
 #endif

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "abi/time_ns.h"
-#include "events/evbuf.h"
+#include "schema/event_layout.h"
 #include "scapfile.h"
 #include "scapfile_int.h"
 #include "sink.h"

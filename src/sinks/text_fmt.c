@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../events/evbuf.h"
+#include "../schema/event_layout.h"
 #include "text.h"
 #include "text_int.h"
 
@@ -228,7 +228,7 @@ static void put_value(struct out *o, bool json, const struct pdig_param *p, cons
 {
 	char buf[COMPOSE_MAX];
 	uint8_t t = p->type;
-	size_t fs = evb_type_size(t);
+	size_t fs = pt_fixed_size(t);
 	if (fs && n != fs)
 		goto bad;
 	uint64_t u = fs ? rd_u(v, fs) : 0;

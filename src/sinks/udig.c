@@ -17,7 +17,7 @@
 #include "../abi/time_ns.h"
 #include "sink.h"
 #include "udig.h"
-#include "../events/evbuf.h"
+#include "../schema/event_layout.h"
 #include "../schema/schema.h"
 
 #define RING UDIG_RING_SIZE
@@ -161,18 +161,23 @@ static void put(struct udig_sink *u, uint32_t *head, const void *ev, size_t len)
 		*head -= RING;
 }
 
+/* A DROP_E/X marker: its one param is the sampling ratio (u32). */
+#define DROP_LEN (EVT_HDR_LEN + 2 + 4)
+
 /* A DROP_E/X marker stamped like the event it precedes. */
 static bool put_drop(struct udig_sink *u, uint16_t type, const uint8_t *next,
 		     uint32_t *head, uint32_t tail)
 {
-	uint8_t b[64];
-	struct evbuf eb;
-	evb_begin(&eb, b, sizeof b, type, evt_ts(next), evt_tid(next));
-	evb_u32(&eb, __atomic_load_n(&u->d->consumer.sampling_ratio, __ATOMIC_RELAXED));
-	size_t n = evb_finish(&eb);
-	if (!n || n > ring_free(*head, tail))
+	uint8_t b[DROP_LEN];
+	uint16_t vlen = 4;
+	uint32_t ratio = __atomic_load_n(&u->d->consumer.sampling_ratio, __ATOMIC_RELAXED);
+	evt_put_header(b, evt_ts(next), evt_tid(next), type, 1);
+	memcpy(b + EVT_HDR_LEN, &vlen, 2);
+	memcpy(b + EVT_HDR_LEN + 2, &ratio, 4);
+	evt_set_len(b, DROP_LEN);
+	if (DROP_LEN > ring_free(*head, tail))
 		return false;
-	put(u, head, b, n);
+	put(u, head, b, DROP_LEN);
 	bump(&u->d->n_evts);
 	return true;
 }
@@ -196,9 +201,8 @@ static bool put_pending(struct udig_sink *u, const uint8_t *next, uint32_t *head
 
 static uint32_t pending_len(struct udig_sink *u)
 {
-	const uint32_t one = EVT_HDR_LEN + 2 + 4;
-	return (u->d->consumer.need_to_insert_drop_e ? one : 0) +
-	       (u->d->consumer.need_to_insert_drop_x ? one : 0);
+	return (u->d->consumer.need_to_insert_drop_e ? DROP_LEN : 0) +
+	       (u->d->consumer.need_to_insert_drop_x ? DROP_LEN : 0);
 }
 
 /* --- sink ops ------------------------------------------------------------- */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "udig.h"
-#include "../events/evbuf.h"
+#include "../schema/event_layout.h"
 #include "../schema/schema.h"
 
 /* PPM_FCNTL_F_DUPFD / PPM_FCNTL_F_DUPFD_CLOEXEC: fcntl cmds that create state. */
