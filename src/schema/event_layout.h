@@ -1,4 +1,4 @@
-/* The layout of one encoded event (shared/spec/scap-event.md): a 26-byte
+/* The layout of one encoded event (docs/scap-event.md §1-2): a 26-byte
  * header, a u16 length per param, then the values. Readers of finished
  * events (the sinks) need only this and the schema, not the builder. */
 #ifndef PDIG_EVENT_LAYOUT_H
