@@ -3,6 +3,7 @@
  * socketpair ids, sockopt DYN values, and hostile pointers/lengths. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/un.h>
 
@@ -299,7 +300,11 @@ static void test_msg(void)
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK_EQ_INT(d.nparams, 4);
 	CHECK_EQ_INT(d.p[2].len, 0);
-	struct msghdr bad = { .msg_iov = (void *)0x6000, .msg_iovlen = (size_t)1 << 40 };
+	/* the kernel's msg_iovlen is a size_t; musl's is an int and padding, so
+	 * the 2^40 is written as the kernel reads it */
+	struct msghdr bad = { .msg_iov = (void *)0x6000 };
+	uint64_t huge_iovlen = (uint64_t)1 << 40;
+	memcpy((char *)&bad + offsetof(struct msghdr, msg_iovlen), &huge_iovlen, sizeof huge_iovlen);
 	fake_mem_map(&fm, 0x9000, &bad, sizeof(bad));
 	fake_ctx(&c, &fm, &fs, 47, 3, 0x9000, 0, 0, 0, 0);
 	c.ret = 50;
