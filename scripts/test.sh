@@ -39,4 +39,4 @@ STATIC_PDIG=$(realpath "$BUILD-static/pdig")
 
 # The unit and end-to-end tests again, under ASan and UBSan.
 echo "== sanitizers: the suite again under ASan + UBSan"
-bash scripts/test-sanitize.sh
+BUILD="$BUILD-sanitize" bash scripts/test-sanitize.sh
