@@ -1,10 +1,10 @@
 # Helpers shared by the attach tests (on top of tests/e2e/lib.sh).
 if ! command -v sysdig >/dev/null; then
-	echo "skip: the consumer (sysdig) is not installed"
+	echo "SKIP: the consumer (sysdig) is not installed"
 	exit 77
 fi
 if [ "$(id -u)" != 0 ]; then
-	echo "skip: needs root (a private /dev/shm via unshare -m, setpriv)"
+	echo "SKIP: needs root (a private /dev/shm via unshare -m, setpriv)"
 	exit 77
 fi
 . "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"

@@ -63,7 +63,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	expect_eq "$WRC" 0 "... and detaches, exit 0"
 	expect_grep "$WORK/cap.txt" "looper\($WTID\) < openat fd=[0-9]+\($D/worker.txt\)" "... with events"
 else
-	echo "skip: 'not permitted' and CAP_SYS_PTRACE need root and setpriv"
+	skip_part "'not permitted' and CAP_SYS_PTRACE" "need root and setpriv"
 fi
 
 expect_eq "$(status_field "$LPID" TracerPid)" 0 "after all that the looper is untraced"

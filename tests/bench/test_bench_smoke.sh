@@ -28,7 +28,7 @@ R2='[0-9]+\.[0-9][0-9]'
 spread_rows=$(grep -cE "^\| [a-z]+ \| (pinned|split|unpinned) \| $R2 \| $R2 \| $R2 \| [0-9]+ of [0-9]+ \| $R2 \| $R2 \| [0-9]+ of [0-9]+ \|\$" "$OUT")
 # the workloads: cc (a real program) only where there is a compiler
 WLS="file thread fork exec cc malloc openclose stat devnull"
-command -v cc >/dev/null || WLS=${WLS/ cc/}
+command -v cc >/dev/null || { WLS=${WLS/ cc/}; echo "SKIP: cc workload rows: no cc on PATH"; }
 npins=2; [ "$(nproc)" -gt 1 ] && npins=3
 want_rows=$(( $(wc -w <<<"$WLS") * npins ))
 [ "$spread_rows" = "$want_rows" ] || fail "per-round table has $spread_rows well-formed rows, want $want_rows"
@@ -73,5 +73,7 @@ n=$(grep -cE '^\| (openclose|file) \| (pinned|unpinned) \| none \| [0-9]+ \| [0-
 if command -v sysdig >/dev/null; then
 	n=$(grep -cE '^\| (openclose|file) \| (pinned|unpinned) \| sysdig \| [0-9]+ \| [0-9.]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9.]+ \([0-9]+/[0-9]+\) \| [0-9]+ \|$' "$OUT")
 	[ "$n" = 4 ] || fail "expected 4 sysdig load rows, got $n"
+else
+	echo "SKIP: sysdig load rows: sysdig is not installed"
 fi
 echo "PASS: report with $rows rows"

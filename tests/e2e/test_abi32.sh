@@ -8,7 +8,7 @@ F='*%proc.name|%evt.dir|%evt.type|%evt.res|%fd.name'
 echo secret >"$WORK/target"
 consume_run "$WORK/out" "$F" proc.name=abi32 -- "$PDIG" "$HELPERS/abi32" "$WORK/target" >"$WORK/stdout" 2>"$WORK/stderr"
 if grep -q '^fd -38 ' "$WORK/stdout"; then
-	echo "skip: this kernel has no 32-bit syscall entry (IA32_EMULATION off)"; exit 77
+	skip_test "this kernel has no 32-bit syscall entry (IA32_EMULATION off)"
 fi
 expect_eq "$PRC" 0 "abi32 exits 0"
 expect_grep "$WORK/out" "^abi32\|<\|open\|SUCCESS\|$WORK/target$" "int 0x80 open is recorded with its path"

@@ -6,8 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
 if [ "$(id -u)" != 0 ]; then
-	echo "skip: needs root to make a set-uid-root program and switch to uid 65534"
-	exit 77
+	skip_test "needs root to make a set-uid-root program and switch to uid 65534"
 fi
 install -o root -g root -m 4755 "$HELPERS/exec_fork" "$WORK/suid_prog"
 install -o 65534 -g 65534 -m 755 "$HELPERS/exec_fork" "$WORK/own_prog"

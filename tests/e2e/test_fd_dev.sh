@@ -6,17 +6,15 @@
 # driver (new_encode_dev).
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: mounting an overlay needs root"
-	exit 77
+	skip_test "mounting an overlay needs root"
 fi
 e2e_isolate "$@"
 mkdir -p "$WORK/lower" "$WORK/upper" "$WORK/merged"
-mount -t tmpfs lower "$WORK/lower" && mount -t tmpfs upper "$WORK/upper" || { echo "SKIP: no tmpfs mounts here"; exit 77; }
+mount -t tmpfs lower "$WORK/lower" && mount -t tmpfs upper "$WORK/upper" || skip_test "no tmpfs mounts here"
 mkdir "$WORK/upper/data" "$WORK/upper/work"
 echo from-lower >"$WORK/lower/file"
 if ! mount -t overlay merged -o "lowerdir=$WORK/lower,upperdir=$WORK/upper/data,workdir=$WORK/upper/work" "$WORK/merged"; then
-	echo "SKIP: no overlayfs in this kernel"
-	exit 77
+	skip_test "no overlayfs in this kernel"
 fi
 # sysdig prints the dev param in hex
 encode() { local maj=${1%%:*} min=${1##*:}; printf '%X\n' $(((min & 0xff) | (maj << 8) | ((min & ~0xff) << 12))); }

@@ -7,8 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
 if [ "$(id -u)" != 0 ]; then
-	echo "skip: needs root to write a loginuid and move a process between cgroups"
-	exit 77
+	skip_test "needs root to write a loginuid and move a process between cgroups"
 fi
 CGROOT=
 for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do
@@ -17,7 +16,7 @@ for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do
 		break
 	fi
 done
-[ -n "$CGROOT" ] || { echo "skip: no writable cgroup hierarchy here"; exit 77; }
+[ -n "$CGROOT" ] || skip_test "no writable cgroup hierarchy here"
 CG=$CGROOT/pdig-lineage-$$
 trap 'echo $$ > "$CGROOT/cgroup.procs" 2>/dev/null; rmdir "$CG" 2>/dev/null' EXIT
 P=$HELPERS/exec_fork

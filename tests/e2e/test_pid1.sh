@@ -48,7 +48,7 @@ expect_eq $? 3 "PID 1: pdig exits with the program, not with its leftovers"
 
 for init in tini dumb-init; do
 	if ! command -v $init >/dev/null; then
-		echo "note: $init not installed; comparison skipped"
+		skip_part "comparison with $init" "$init is not installed"
 		continue
 	fi
 	[ $init = tini ] && run_init tini tini -s -- || run_init dumb-init dumb-init --

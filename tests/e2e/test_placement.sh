@@ -6,7 +6,7 @@
 # behind busy CPUs, never uses it when it could not give it up, and does
 # not switch policy at every child of a program that keeps starting them.
 . "$(dirname "$0")/lib.sh"
-[ "$(nproc)" -ge 2 ] || { echo "skip: needs 2 CPUs"; exit 77; }
+[ "$(nproc)" -ge 2 ] || skip_test "needs 2 CPUs"
 last=$(( $(nproc) - 1 ))
 loop='i=0; while [ $i -lt 60 ]; do : >/dev/null; sleep 0.01; i=$((i+1)); done'
 allowed_of() { awk '/^Cpus_allowed_list/ {print $2}' "/proc/$1/status" 2>/dev/null; }
@@ -55,7 +55,7 @@ expect_grep "$WORK/pol" "^tracee 0$" "the traced program's child runs as SCHED_O
 if [ "$(id -u)" = 0 ]; then
 	expect_eq "$pdig_policy" 5 "pdig runs as SCHED_IDLE (root: it can leave it again)"
 else
-	echo "note: not root, the SCHED_IDLE check is skipped"
+	skip_part "SCHED_IDLE check" "needs root"
 fi
 # unprivileged, RLIMIT_NICE 0: it could not leave SCHED_IDLE, so never enters it
 if [ "$(id -u)" = 0 ]; then
@@ -70,6 +70,8 @@ if [ "$(id -u)" = 0 ]; then
 	kill $p 2>/dev/null
 	wait $p 2>/dev/null
 	expect_no_grep <(echo "$seen") 5 "unprivileged pdig stays SCHED_OTHER (policies seen: $seen)"
+else
+	skip_part "unprivileged SCHED_OTHER check" "needs root (it switches to uid 65534)"
 fi
 # a program that keeps starting children: pdig does not switch policy at
 # each one (SCHED_IDLE comes back only after 10 ms with one thread)
@@ -80,7 +82,7 @@ if [ "$(id -u)" = 0 ] && command -v strace >/dev/null; then
 	[ "$n" -le 20 ] && ok "200 children: pdig changed policy $n times" ||
 		fail "200 children: pdig changed policy $n times (flips at every child)"
 else
-	echo "note: not root or no strace, the policy-flip check is skipped"
+	skip_part "policy-flip check" "needs root and strace"
 fi
 # every CPU busy: pdig must notice it waits for a CPU and give the policy up
 hogs=()
@@ -95,5 +97,7 @@ wait "${hogs[@]}" 2>/dev/null
 expect_eq "$rc" 0 "traced loop finishes with every CPU busy"
 if [ "$(id -u)" = 0 ]; then
 	expect_grep "$WORK/hog.err" "idle assist off" "pdig gives SCHED_IDLE up when it starves"
+else
+	skip_part "SCHED_IDLE given up when starving" "needs root (only root enters SCHED_IDLE)"
 fi
 finish

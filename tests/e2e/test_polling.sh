@@ -7,7 +7,7 @@
 # --no-follow-cpu turn polling off. The figures come from pdig -v.
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
-[ "$(nproc)" -ge 2 ] || { echo "skip: needs 2 CPUs (polling is about tracer and tracee on different CPUs)"; exit 77; }
+[ "$(nproc)" -ge 2 ] || skip_test "needs 2 CPUs (polling is about tracer and tracee on different CPUs)"
 loop='i=0; while [ $i -lt 3000 ]; do : >/dev/null; i=$((i+1)); done'
 # polled HITS POLLS PAUSES EVENTS from a -v report
 polled() {
@@ -57,7 +57,7 @@ if [ "$(id -u)" = 0 ]; then
 	[ $(( ${polls:-0} * 10 )) -lt "${events:-1}" ] && ok "unprivileged, children: few polls (${polls:-0})" ||
 		fail "unprivileged, children: ${polls:-0} polls for ${events:-0} events"
 else
-	echo "note: not root, the unprivileged cases are skipped (they switch to uid 65534)"
+	skip_part "unprivileged cases" "need root (they switch to uid 65534)"
 fi
 
 # apart, but the program computes 200 us between syscalls (and with no

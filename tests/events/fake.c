@@ -4,17 +4,6 @@
 
 #include "fake.h"
 
-int t_fail;
-
-int t_done(const char *name)
-{
-	if (t_fail)
-		fprintf(stderr, "%s: %d check(s) failed\n", name, t_fail);
-	else
-		printf("%s: ok\n", name);
-	return t_fail ? 1 : 0;
-}
-
 /* ---- memory ---- */
 
 static ssize_t fm_read(void *ctx, uint64_t addr, void *dst, size_t len)
@@ -301,9 +290,8 @@ size_t t_encode(int is_exit, const struct enc_ctx *c, uint8_t *buf, size_t cap, 
 		return 0;
 	const char *why = devent_parse(buf, n, d);
 	if (why) {
-		fprintf(stderr, "t_encode: nr %" PRIu64 " %s: malformed event: %s\n",
+		CHECK_FAIL("t_encode: nr %" PRIu64 " %s: malformed event: %s",
 			c->nr, is_exit ? "exit" : "enter", why);
-		t_fail++;
 	}
 	return n;
 }
@@ -313,14 +301,12 @@ const uint8_t *t_run(int is_exit, const struct enc_ctx *c, uint16_t want, struct
 	static uint8_t buf[256 * 1024];
 	size_t n = t_encode(is_exit, c, buf, sizeof(buf), d);
 	if (!n) {
-		fprintf(stderr, "t_run: nr %" PRIu64 " %s: no event\n", c->nr, is_exit ? "exit" : "enter");
-		t_fail++;
+		CHECK_FAIL("t_run: nr %" PRIu64 " %s: no event", c->nr, is_exit ? "exit" : "enter");
 		return NULL;
 	}
 	if (d->type != want || d->ts != c->ts || d->tid != (uint64_t)c->tid) {
-		fprintf(stderr, "t_run: nr %" PRIu64 ": type %u (want %u) ts/tid %s\n", c->nr,
+		CHECK_FAIL("t_run: nr %" PRIu64 ": type %u (want %u) ts/tid %s", c->nr,
 			d->type, want, d->ts == c->ts && d->tid == (uint64_t)c->tid ? "ok" : "wrong");
-		t_fail++;
 	}
 	return buf;
 }

@@ -1,7 +1,8 @@
 /* Test doubles for the encoders: a fake tracee memory (sparse address
  * ranges, everything else unreadable), a fake process-state reader with
  * canned answers, a decoder that parses an encoded event back into its
- * params, and tiny CHECK macros. Shared by all tests/events/test_*.c. */
+ * params. Shared by all tests/events/test_*.c; the checks are
+ * tests/check.h's. */
 #ifndef PDIG_TEST_FAKE_H
 #define PDIG_TEST_FAKE_H
 
@@ -10,21 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "check.h"
 #include "events/encoder.h"
 #include "schema/schema.h"
-
-/* ---- checks ---- */
-extern int t_fail;
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: CHECK(%s) failed\n", \
-	__FILE__, __LINE__, #c); t_fail++; } } while (0)
-#define CHECK_EQ(a, b) do { long long _a = (long long)(a), _b = (long long)(b); \
-	if (_a != _b) { fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", \
-	__FILE__, __LINE__, #a, #b, _a, _b); t_fail++; } } while (0)
-#define CHECK_STR(a, b) do { const char *_a = (a), *_b = (b); \
-	if (!_a || !_b || strcmp(_a, _b)) { fprintf(stderr, "%s:%d: %s == \"%s\" failed: got \"%s\"\n", \
-	__FILE__, __LINE__, #a, _b ? _b : "(nil)", _a ? _a : "(nil)"); t_fail++; } } while (0)
-/* End of main(): prints a summary, returns the exit status. */
-int t_done(const char *name);
 
 /* ---- fake tracee memory ---- */
 #define FAKE_MEM_REGIONS 64

@@ -25,12 +25,12 @@ static void test_read_write(void)
 {
 	fake_ctx(&c, &fm, &fs, SYS_read, 3, BUF, (1ull << 33) | 100, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_READ_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 3);
-	CHECK_EQ(dp_u32(&d.p[1]), 100); /* low 32 bits */
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 3);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 100); /* low 32 bits */
 
 	c.ret = 10;
 	t_run(1, &c, EV_SYSCALL_READ_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 10);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 10);
 	CHECK(data_is(&d.p[1], pattern, 10));
 	/* snaplen caps */
 	c.ret = 150;
@@ -43,42 +43,42 @@ static void test_read_write(void)
 	c.snaplen = 65535;
 	c.ret = -11;
 	t_run(1, &c, EV_SYSCALL_READ_X, &d);
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 	c.ret = 1ll << 40;
 	t_run(1, &c, EV_SYSCALL_READ_X, &d);
 	CHECK(data_is(&d.p[1], pattern, 200));
 	c.args[1] = BAD;
 	t_run(1, &c, EV_SYSCALL_READ_X, &d);
-	CHECK_EQ(d.p[1].len, 0);
-	CHECK_EQ(d.len, 26 + 4 + 8);
+	CHECK_EQ_INT(d.p[1].len, 0);
+	CHECK_EQ_INT(d.len, 26 + 4 + 8);
 
 	/* write: the buffer as passed, even when the call failed */
 	fake_ctx(&c, &fm, &fs, SYS_write, 1, BUF, 6, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_WRITE_E, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 6);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 6);
 	c.ret = -32;
 	t_run(1, &c, EV_SYSCALL_WRITE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), -32);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -32);
 	CHECK(data_is(&d.p[1], pattern, 6));
 	c.args[2] = ~0ull;
 	t_run(1, &c, EV_SYSCALL_WRITE_X, &d);
 	CHECK(data_is(&d.p[1], pattern, 80));
 	c.args[1] = 0;
 	t_run(1, &c, EV_SYSCALL_WRITE_X, &d);
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 
 	fake_ctx(&c, &fm, &fs, SYS_pread64, 4, BUF, 50, 4096, 0, 0);
 	t_run(0, &c, EV_SYSCALL_PREAD_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 4);
-	CHECK_EQ(dp_u32(&d.p[1]), 50);
-	CHECK_EQ(dp_u64(&d.p[2]), 4096);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 4);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 50);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 4096);
 	c.ret = 2;
 	t_run(1, &c, EV_SYSCALL_PREAD_X, &d);
 	CHECK(data_is(&d.p[1], pattern, 2));
 
 	fake_ctx(&c, &fm, &fs, SYS_pwrite64, 4, BUF, 5, 1ull << 35, 0, 0);
 	t_run(0, &c, EV_SYSCALL_PWRITE_E, &d);
-	CHECK_EQ(dp_u64(&d.p[2]), 1ull << 35);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 1ull << 35);
 	c.ret = 1;
 	t_run(1, &c, EV_SYSCALL_PWRITE_X, &d);
 	CHECK(data_is(&d.p[1], pattern, 5));
@@ -91,19 +91,19 @@ static void test_readv_writev(void)
 
 	fake_ctx(&c, &fm, &fs, SYS_readv, 3, IOV, 3, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_READV_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 3);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 3);
 	c.ret = 6;
 	t_run(1, &c, EV_SYSCALL_READV_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 6);
-	CHECK_EQ(dp_u32(&d.p[1]), 6);           /* capped by ret */
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 6);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 6);           /* capped by ret */
 	CHECK(data_is(&d.p[2], "abcdef", 6));   /* across iovecs */
 	c.ret = -14;
 	t_run(1, &c, EV_SYSCALL_READV_X, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 208);         /* the driver's unsigned compare */
-	CHECK_EQ(d.p[2].len, 0);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 208);         /* the driver's unsigned compare */
+	CHECK_EQ_INT(d.p[2].len, 0);
 	c.ret = 1000;
 	t_run(1, &c, EV_SYSCALL_READV_X, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 208);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 208);
 	uint8_t want[80];
 	memcpy(want, "abcdefgh", 8);
 	memcpy(want + 8, pattern, 72);
@@ -113,36 +113,36 @@ static void test_readv_writev(void)
 	fm.reads = 0;
 	c.args[2] = 1ull << 60;
 	t_run(1, &c, EV_SYSCALL_READV_X, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 208);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 208);
 	CHECK(fm.reads < 50);
 	/* unreadable array */
 	c.args[1] = BAD;
 	t_run(1, &c, EV_SYSCALL_READV_X, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 0);
-	CHECK_EQ(d.p[2].len, 0);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0);
+	CHECK_EQ_INT(d.p[2].len, 0);
 
 	/* writev: enter has the total size, exit the data up to snaplen */
 	fake_ctx(&c, &fm, &fs, SYS_writev, 1, IOV, 3, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_WRITEV_E, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 208);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 208);
 	c.ret = -1;
 	fm.reads = fm.readvs = 0;
 	t_run(1, &c, EV_SYSCALL_WRITEV_X, &d);
 	CHECK(data_is(&d.p[1], want, 80));
 	/* the iovec array once, then the three buffers in one readv */
-	CHECK_EQ(fm.reads + fm.readvs, 2);
+	CHECK_EQ_INT(fm.reads + fm.readvs, 2);
 	/* a hole in the middle: data stops there */
 	uint64_t holed[6] = { A, 3, BAD, 5, B, 5 };
 	fake_mem_map(&fm, IOV + 0x1000, holed, sizeof(holed));
 	c.args[1] = IOV + 0x1000;
 	t_run(0, &c, EV_SYSCALL_WRITEV_E, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 13);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 13);
 	t_run(1, &c, EV_SYSCALL_WRITEV_X, &d);
 	CHECK(data_is(&d.p[1], "abc", 3));
 	/* iovcnt 0 */
 	c.args[2] = 0;
 	t_run(1, &c, EV_SYSCALL_WRITEV_X, &d);
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 
 	/* a big snaplen: the driver gathers into one page that also holds
 	 * the iovec array, 4096 - 16 * 2 - 1 bytes here; none with 256 */
@@ -161,29 +161,29 @@ static void test_readv_writev(void)
 	c.snaplen = 65535;
 	c.ret = 6000;
 	t_run(1, &c, EV_SYSCALL_WRITEV_X, &d);
-	CHECK_EQ(d.p[1].len, 4063);
+	CHECK_EQ_INT(d.p[1].len, 4063);
 	c.args[1] = 0x80000;
 	c.args[2] = 255;
 	t_run(1, &c, EV_SYSCALL_WRITEV_X, &d);
-	CHECK_EQ(d.p[1].len, 15); /* 4096 - 16 * 255 - 1 */
+	CHECK_EQ_INT(d.p[1].len, 15); /* 4096 - 16 * 255 - 1 */
 	c.args[2] = 256;
 	t_run(1, &c, EV_SYSCALL_WRITEV_X, &d);
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 	c.snaplen = 80;
 
 	fake_ctx(&c, &fm, &fs, SYS_preadv, 5, IOV, 2, 777, 0, 0);
 	t_run(0, &c, EV_SYSCALL_PREADV_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 5);
-	CHECK_EQ(dp_u64(&d.p[1]), 777);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 5);
+	CHECK_EQ_INT(dp_u64(&d.p[1]), 777);
 	c.ret = 4;
 	t_run(1, &c, EV_SYSCALL_PREADV_X, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 4);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 4);
 	CHECK(data_is(&d.p[2], "abcd", 4));
 
 	fake_ctx(&c, &fm, &fs, SYS_pwritev, 5, IOV, 2, 778, 0, 0);
 	t_run(0, &c, EV_SYSCALL_PWRITEV_E, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 8);
-	CHECK_EQ(dp_u64(&d.p[2]), 778);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 8);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 778);
 	c.ret = 8;
 	t_run(1, &c, EV_SYSCALL_PWRITEV_X, &d);
 	CHECK(data_is(&d.p[1], "abcdefgh", 8));
@@ -195,64 +195,64 @@ static void test_misc_io(void)
 	fake_mem_map(&fm, 0x50000, &off, sizeof(off));
 	fake_ctx(&c, &fm, &fs, SYS_sendfile, 4, 5, 0x50000, 1000, 0, 0);
 	t_run(0, &c, EV_SYSCALL_SENDFILE_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 4);
-	CHECK_EQ(dp_s64(&d.p[1]), 5);
-	CHECK_EQ(dp_u64(&d.p[2]), 4096);
-	CHECK_EQ(dp_u64(&d.p[3]), 1000);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 4);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 4096);
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 1000);
 	c.ret = 1000;
 	t_run(1, &c, EV_SYSCALL_SENDFILE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 1000);
-	CHECK_EQ(dp_u64(&d.p[1]), 4096);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 1000);
+	CHECK_EQ_INT(dp_u64(&d.p[1]), 4096);
 	c.args[2] = BAD;
 	t_run(1, &c, EV_SYSCALL_SENDFILE_X, &d);
-	CHECK_EQ(dp_u64(&d.p[1]), 0);
+	CHECK_EQ_INT(dp_u64(&d.p[1]), 0);
 	c.args[2] = 0;
 	t_run(0, &c, EV_SYSCALL_SENDFILE_E, &d);
-	CHECK_EQ(dp_u64(&d.p[2]), 0);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 0);
 
 	fake_ctx(&c, &fm, &fs, SYS_lseek, 3, (uint64_t)-5, 2, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_LSEEK_E, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), -5);
-	CHECK_EQ(dp_u8(&d.p[2]), 2); /* SEEK_END */
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -5);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 2); /* SEEK_END */
 	c.args[2] = 1;
 	t_run(0, &c, EV_SYSCALL_LSEEK_E, &d);
-	CHECK_EQ(dp_u8(&d.p[2]), 1);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 1);
 	c.args[2] = 3; /* SEEK_DATA: unknown to the driver */
 	t_run(0, &c, EV_SYSCALL_LSEEK_E, &d);
-	CHECK_EQ(dp_u8(&d.p[2]), 0);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 0);
 	c.ret = 100;
 	t_run(1, &c, EV_SYSCALL_LSEEK_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 100);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 100);
 
 	/* copy_file_range records the offset pointers, like the driver */
 	fake_ctx(&c, &fm, &fs, SYS_copy_file_range, 3, 0x7000, 4, 0x8000, 65536, 0);
 	t_run(0, &c, EV_SYSCALL_COPY_FILE_RANGE_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 3);
-	CHECK_EQ(dp_u64(&d.p[1]), 0x7000);
-	CHECK_EQ(dp_u64(&d.p[2]), 65536);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 3);
+	CHECK_EQ_INT(dp_u64(&d.p[1]), 0x7000);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 65536);
 	c.ret = 512;
 	t_run(1, &c, EV_SYSCALL_COPY_FILE_RANGE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 512);
-	CHECK_EQ(dp_s64(&d.p[1]), 4);
-	CHECK_EQ(dp_u64(&d.p[2]), 0x8000);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 512);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 4);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 0x8000);
 
 	fake_ctx(&c, &fm, &fs, SYS_splice, 3, 0, 4, 0, 4096, 1 | 4);
 	t_run(0, &c, EV_SYSCALL_SPLICE_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 3);
-	CHECK_EQ(dp_s64(&d.p[1]), 4);
-	CHECK_EQ(dp_u64(&d.p[2]), 4096);
-	CHECK_EQ(dp_u32(&d.p[3]), 5);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 3);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 4);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 4096);
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 5);
 	c.ret = -22;
 	t_run(1, &c, EV_SYSCALL_SPLICE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), -22);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -22);
 
 	fake_ctx(&c, &fm, &fs, SYS_flock, 6, 2 | 4, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_FLOCK_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 6);
-	CHECK_EQ(dp_u32(&d.p[1]), 0x2 | 0x4);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 6);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0x2 | 0x4);
 	c.args[1] = 8 | 0x100;
 	t_run(0, &c, EV_SYSCALL_FLOCK_E, &d);
-	CHECK_EQ(dp_u32(&d.p[1]), 0x8);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0x8);
 	c.ret = 0;
 	t_run(1, &c, EV_SYSCALL_FLOCK_X, &d);
 
@@ -262,10 +262,10 @@ static void test_misc_io(void)
 	for (int i = 0; i < 3; i++) {
 		fake_ctx(&c, &fm, &fs, fdonly[i].nr, 9, BUF, 100, 0, 0, 0);
 		t_run(0, &c, fdonly[i].enter, &d);
-		CHECK_EQ(dp_s64(&d.p[0]), 9);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), 9);
 		c.ret = 48;
 		t_run(1, &c, fdonly[i].enter + 1, &d);
-		CHECK_EQ(dp_s64(&d.p[0]), 48);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), 48);
 	}
 }
 
@@ -282,5 +282,5 @@ int main(void)
 	test_readv_writev();
 	test_misc_io();
 	fake_mem_free(&fm);
-	return t_done("test_fd_io");
+	return check_done("test_fd_io");
 }

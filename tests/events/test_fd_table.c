@@ -26,8 +26,8 @@ static void test_close(void)
 	CHECK(e && d.len == sizeof(want) && !memcmp(e, want, sizeof(want)));
 	c.ret = -9;
 	t_run(1, &c, EV_SYSCALL_CLOSE_X, &d);
-	CHECK_EQ(d.p[0].type, PT_ERRNO);
-	CHECK_EQ(dp_s64(&d.p[0]), -9);
+	CHECK_EQ_INT(d.p[0].type, PT_ERRNO);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -9);
 }
 
 static void test_dup(void)
@@ -36,11 +36,11 @@ static void test_dup(void)
 	for (int i = 0; i < 3; i++) {
 		fake_ctx(&c, &fm, &fs, nrs[i], 4, 10, 02000000, 0, 0, 0);
 		t_run(0, &c, EV_SYSCALL_DUP_E, &d);
-		CHECK_EQ(dp_s64(&d.p[0]), 4); /* oldfd */
+		CHECK_EQ_INT(dp_s64(&d.p[0]), 4); /* oldfd */
 		c.ret = 10;
 		t_run(1, &c, EV_SYSCALL_DUP_X, &d);
-		CHECK_EQ(d.p[0].type, PT_FD);
-		CHECK_EQ(dp_s64(&d.p[0]), 10);
+		CHECK_EQ_INT(d.p[0].type, PT_FD);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), 10);
 	}
 }
 
@@ -53,33 +53,33 @@ static void test_pipe(void)
 	for (int i = 0; i < 2; i++) {
 		fake_ctx(&c, &fm, &fs, nrs[i], 0x4000, 0, 0, 0, 0, 0);
 		t_run(0, &c, EV_SYSCALL_PIPE_E, &d);
-		CHECK_EQ(d.nparams, 0);
+		CHECK_EQ_INT(d.nparams, 0);
 		c.ret = 0;
 		t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
-		CHECK_EQ(dp_s64(&d.p[0]), 0);
-		CHECK_EQ(dp_s64(&d.p[1]), 5);
-		CHECK_EQ(dp_s64(&d.p[2]), 6);
-		CHECK_EQ(dp_u64(&d.p[3]), 424242);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), 0);
+		CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
+		CHECK_EQ_INT(dp_s64(&d.p[2]), 6);
+		CHECK_EQ_INT(dp_u64(&d.p[3]), 424242);
 	}
 	/* failure: no inode lookup */
 	fs.stat_calls = 0;
 	c.ret = -24;
 	t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), -24);
-	CHECK_EQ(dp_u64(&d.p[3]), 0);
-	CHECK_EQ(fs.stat_calls, 0);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -24);
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 0);
+	CHECK_EQ_INT(fs.stat_calls, 0);
 	/* unreadable array: fds -1 (not 0, which would be stdin), ino 0 */
 	c.args[0] = 0xdead0000;
 	c.ret = 0;
 	t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), -1);
-	CHECK_EQ(dp_s64(&d.p[2]), -1);
-	CHECK_EQ(dp_u64(&d.p[3]), 0);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -1);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), -1);
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 0);
 	/* half-readable array (only 4 bytes mapped) counts as unreadable */
 	fake_mem_map(&fm, 0x5000, fds, 4);
 	c.args[0] = 0x5000;
 	t_run(1, &c, EV_SYSCALL_PIPE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), -1);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -1);
 }
 
 /* The driver does not decode these: flags/mask/clockid are always 0. */
@@ -87,41 +87,41 @@ static void test_fd_creators(void)
 {
 	fake_ctx(&c, &fm, &fs, SYS_eventfd2, 7, 02000000 | 04000, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_EVENTFD_E, &d);
-	CHECK_EQ(dp_u64(&d.p[0]), 7);
-	CHECK_EQ(dp_u32(&d.p[1]), 0);
+	CHECK_EQ_INT(dp_u64(&d.p[0]), 7);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0);
 	c.nr = SYS_eventfd;
 	t_run(0, &c, EV_SYSCALL_EVENTFD_E, &d);
-	CHECK_EQ(dp_u64(&d.p[0]), 7);
+	CHECK_EQ_INT(dp_u64(&d.p[0]), 7);
 	c.ret = 3;
 	t_run(1, &c, EV_SYSCALL_EVENTFD_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 3);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 3);
 
 	fake_ctx(&c, &fm, &fs, SYS_signalfd4, (uint64_t)-1, 0x1000, 8, 02000000, 0, 0);
 	t_run(0, &c, EV_SYSCALL_SIGNALFD_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), -1);
-	CHECK_EQ(dp_u32(&d.p[1]), 0);
-	CHECK_EQ(dp_u8(&d.p[2]), 0);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -1);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 0);
 	c.nr = SYS_signalfd;
 	c.ret = 4;
 	t_run(1, &c, EV_SYSCALL_SIGNALFD_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 4);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 4);
 
 	fake_ctx(&c, &fm, &fs, SYS_timerfd_create, 1, 02000000, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_TIMERFD_CREATE_E, &d);
-	CHECK_EQ(dp_u8(&d.p[0]), 0);
-	CHECK_EQ(dp_u8(&d.p[1]), 0);
+	CHECK_EQ_INT(dp_u8(&d.p[0]), 0);
+	CHECK_EQ_INT(dp_u8(&d.p[1]), 0);
 	c.ret = 5;
 	t_run(1, &c, EV_SYSCALL_TIMERFD_CREATE_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 5);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 5);
 
 	static const uint64_t ino[] = { SYS_inotify_init, SYS_inotify_init1 };
 	for (int i = 0; i < 2; i++) {
 		fake_ctx(&c, &fm, &fs, ino[i], 04000, 0, 0, 0, 0, 0);
 		t_run(0, &c, EV_SYSCALL_INOTIFY_INIT_E, &d);
-		CHECK_EQ(dp_u8(&d.p[0]), 0);
+		CHECK_EQ_INT(dp_u8(&d.p[0]), 0);
 		c.ret = -24;
 		t_run(1, &c, EV_SYSCALL_INOTIFY_INIT_X, &d);
-		CHECK_EQ(dp_s64(&d.p[0]), -24);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), -24);
 	}
 }
 
@@ -137,15 +137,15 @@ static void test_fcntl(void)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		fake_ctx(&c, &fm, &fs, SYS_fcntl, 7, cmds[i].cmd, 0, 0, 0, 0);
 		t_run(0, &c, EV_SYSCALL_FCNTL_E, &d);
-		CHECK_EQ(dp_s64(&d.p[0]), 7);
-		CHECK_EQ(d.p[1].type, PT_FLAGS8);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), 7);
+		CHECK_EQ_INT(d.p[1].type, PT_FLAGS8);
 		if (dp_u8(&d.p[1]) != cmds[i].ppm)
 			fprintf(stderr, "fcntl cmd %llu\n", (unsigned long long)cmds[i].cmd);
-		CHECK_EQ(dp_u8(&d.p[1]), cmds[i].ppm);
+		CHECK_EQ_INT(dp_u8(&d.p[1]), cmds[i].ppm);
 	}
 	c.ret = 11;
 	t_run(1, &c, EV_SYSCALL_FCNTL_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 11);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 11);
 }
 
 int main(void)
@@ -158,5 +158,5 @@ int main(void)
 	test_fd_creators();
 	test_fcntl();
 	fake_mem_free(&fm);
-	return t_done("test_fd_table");
+	return check_done("test_fd_table");
 }

@@ -56,24 +56,21 @@ static void one(const struct enc_ctx *c, int is_exit)
 	struct devent d;
 	size_t n = encode_syscall(is_exit, c, buf, sizeof(buf));
 	if (!n) {
-		fprintf(stderr, "nr %llu: no event\n", (unsigned long long)c->nr);
-		t_fail++;
+		CHECK_FAIL("nr %llu: no event", (unsigned long long)c->nr);
 		return;
 	}
 	const char *why = devent_parse(buf, n, &d);
 	if (why) {
-		fprintf(stderr, "nr %llu %s: %s\n", (unsigned long long)c->nr, is_exit ? "exit" : "enter", why);
-		t_fail++;
+		CHECK_FAIL("nr %llu %s: %s", (unsigned long long)c->nr, is_exit ? "exit" : "enter", why);
 	}
 	/* a buffer too small: nothing, and nothing written past cap */
 	size_t cap = rnd() % n;
 	memset(buf, 0xa5, n + 16);
 	size_t m = encode_syscall(is_exit, c, buf, cap);
-	CHECK_EQ(m, 0);
+	CHECK_EQ_INT(m, 0);
 	for (size_t i = cap; i < n + 16; i++)
 		if (buf[i] != 0xa5) {
-			fprintf(stderr, "nr %llu: wrote past cap %zu\n", (unsigned long long)c->nr, cap);
-			t_fail++;
+			CHECK_FAIL("nr %llu: wrote past cap %zu", (unsigned long long)c->nr, cap);
 			break;
 		}
 }
@@ -110,8 +107,8 @@ int main(void)
 	}
 	/* the 58 native syscalls of the two families (open ... openat2,
 	 * quotactl, read ... copy_file_range) */
-	CHECK_EQ(syscalls, 58);
+	CHECK_EQ_INT(syscalls, 58);
 	printf("fuzzed %d syscalls\n", syscalls);
 	fake_mem_free(&mapped);
-	return t_done("test_file_fuzz");
+	return check_done("test_file_fuzz");
 }

@@ -37,18 +37,18 @@ static void test_res_path(void)
 		c.ret = -13;
 		t_run(0, &c, res_path[i].enter, &d);
 		t_run(1, &c, res_path[i].exit, &d);
-		CHECK_EQ(d.nparams, 2);
-		CHECK_EQ(d.p[1].type, res_path[i].path_type);
-		CHECK_EQ(dp_s64(&d.p[0]), -13);
-		CHECK_STR(dp_str(&d.p[1]), "/tmp/a");
+		CHECK_EQ_INT(d.nparams, 2);
+		CHECK_EQ_INT(d.p[1].type, res_path[i].path_type);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), -13);
+		CHECK_EQ_STR(dp_str(&d.p[1]), "/tmp/a");
 		/* unreadable -> "", NULL -> "(NULL)"; same layout */
 		c.args[0] = BAD;
 		t_run(1, &c, res_path[i].exit, &d);
-		CHECK_STR(dp_str(&d.p[1]), "");
-		CHECK_EQ(d.len, 26 + 4 + 8 + 1);
+		CHECK_EQ_STR(dp_str(&d.p[1]), "");
+		CHECK_EQ_INT(d.len, 26 + 4 + 8 + 1);
 		c.args[0] = 0;
 		t_run(1, &c, res_path[i].exit, &d);
-		CHECK_STR(dp_str(&d.p[1]), "(NULL)");
+		CHECK_EQ_STR(dp_str(&d.p[1]), "(NULL)");
 	}
 }
 
@@ -56,10 +56,10 @@ static void test_fchdir(void)
 {
 	fake_ctx(&c, &fm, &fs, SYS_fchdir, 9, 0, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_FCHDIR_E, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 9);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 9);
 	c.ret = -9;
 	t_run(1, &c, EV_SYSCALL_FCHDIR_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), -9);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -9);
 }
 
 static void test_mkdir(void)
@@ -67,18 +67,18 @@ static void test_mkdir(void)
 	/* The driver's mkdir enter leaves mode at 0. */
 	fake_ctx(&c, &fm, &fs, SYS_mkdir, P1, 0755, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_MKDIR_2_E, &d);
-	CHECK_EQ(d.nparams, 1);
-	CHECK_EQ(dp_u32(&d.p[0]), 0);
+	CHECK_EQ_INT(d.nparams, 1);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 0);
 
 	fake_ctx(&c, &fm, &fs, SYS_mkdirat, CWD32, P1, 0x1000001edull, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_MKDIRAT_E, &d);
-	CHECK_EQ(d.nparams, 0);
+	CHECK_EQ_INT(d.nparams, 0);
 	t_run(1, &c, EV_SYSCALL_MKDIRAT_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 0);
-	CHECK_EQ(dp_s64(&d.p[1]), -100);
-	CHECK_STR(dp_str(&d.p[2]), "/tmp/a");
-	CHECK_EQ(dp_u32(&d.p[3]), 0755); /* raw, low 32 bits */
-	CHECK_EQ(d.p[2].type, PT_FSRELPATH);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 0);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/tmp/a");
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 0755); /* raw, low 32 bits */
+	CHECK_EQ_INT(d.p[2].type, PT_FSRELPATH);
 }
 
 static void test_unlinkat(void)
@@ -86,12 +86,12 @@ static void test_unlinkat(void)
 	fake_ctx(&c, &fm, &fs, SYS_unlinkat, 5, P1, 0x200 | 0x100, 0, 0, 0);
 	c.ret = 0;
 	t_run(1, &c, EV_SYSCALL_UNLINKAT_2_X, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), 5);
-	CHECK_STR(dp_str(&d.p[2]), "/tmp/a");
-	CHECK_EQ(dp_u32(&d.p[3]), 0x200); /* only AT_REMOVEDIR is known */
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/tmp/a");
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 0x200); /* only AT_REMOVEDIR is known */
 	c.args[2] = 0;
 	t_run(1, &c, EV_SYSCALL_UNLINKAT_2_X, &d);
-	CHECK_EQ(dp_u32(&d.p[3]), 0);
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 0);
 }
 
 static void test_rename_link_symlink(void)
@@ -103,73 +103,73 @@ static void test_rename_link_symlink(void)
 		fake_ctx(&c, &fm, &fs, two[i].nr, P1, P2, 0, 0, 0, 0);
 		c.ret = -17;
 		t_run(0, &c, two[i].exit - 1, &d);
-		CHECK_EQ(d.nparams, 0);
+		CHECK_EQ_INT(d.nparams, 0);
 		t_run(1, &c, two[i].exit, &d);
-		CHECK_EQ(d.nparams, 3);
-		CHECK_EQ(d.p[1].type, two[i].t0);
-		CHECK_EQ(dp_s64(&d.p[0]), -17);
-		CHECK_STR(dp_str(&d.p[1]), "/tmp/a");
-		CHECK_STR(dp_str(&d.p[2]), "/var/b");
+		CHECK_EQ_INT(d.nparams, 3);
+		CHECK_EQ_INT(d.p[1].type, two[i].t0);
+		CHECK_EQ_INT(dp_s64(&d.p[0]), -17);
+		CHECK_EQ_STR(dp_str(&d.p[1]), "/tmp/a");
+		CHECK_EQ_STR(dp_str(&d.p[2]), "/var/b");
 		c.args[0] = BAD;
 		t_run(1, &c, two[i].exit, &d);
-		CHECK_STR(dp_str(&d.p[1]), "");
-		CHECK_STR(dp_str(&d.p[2]), "/var/b");
+		CHECK_EQ_STR(dp_str(&d.p[1]), "");
+		CHECK_EQ_STR(dp_str(&d.p[2]), "/var/b");
 	}
 
 	fake_ctx(&c, &fm, &fs, SYS_renameat, CWD32, P1, 4, P2, 0, 0);
 	t_run(1, &c, EV_SYSCALL_RENAMEAT_X, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), -100);
-	CHECK_STR(dp_str(&d.p[2]), "/tmp/a");
-	CHECK_EQ(dp_s64(&d.p[3]), 4);
-	CHECK_STR(dp_str(&d.p[4]), "/var/b");
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/tmp/a");
+	CHECK_EQ_INT(dp_s64(&d.p[3]), 4);
+	CHECK_EQ_STR(dp_str(&d.p[4]), "/var/b");
 
 	/* renameat2 flags are copied (RENAME_* == PPM_RENAME_*) */
 	fake_ctx(&c, &fm, &fs, SYS_renameat2, 3, P1, CWD32, P2, 1 | 4, 0);
 	t_run(1, &c, EV_SYSCALL_RENAMEAT2_X, &d);
-	CHECK_EQ(d.nparams, 6);
-	CHECK_EQ(dp_s64(&d.p[1]), 3);
-	CHECK_EQ(dp_s64(&d.p[3]), -100);
-	CHECK_STR(dp_str(&d.p[4]), "/var/b");
-	CHECK_EQ(dp_u32(&d.p[5]), 5);
+	CHECK_EQ_INT(d.nparams, 6);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 3);
+	CHECK_EQ_INT(dp_s64(&d.p[3]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[4]), "/var/b");
+	CHECK_EQ_INT(dp_u32(&d.p[5]), 5);
 
 	/* linkat: AT_SYMLINK_FOLLOW | AT_EMPTY_PATH kept, others dropped */
 	fake_ctx(&c, &fm, &fs, SYS_linkat, CWD32, P1, CWD32, BAD, 0x400 | 0x1000 | 0x100, 0);
 	t_run(1, &c, EV_SYSCALL_LINKAT_2_X, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), -100);
-	CHECK_STR(dp_str(&d.p[2]), "/tmp/a");
-	CHECK_EQ(dp_s64(&d.p[3]), -100);
-	CHECK_STR(dp_str(&d.p[4]), "");
-	CHECK_EQ(dp_u32(&d.p[5]), 0x1400);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/tmp/a");
+	CHECK_EQ_INT(dp_s64(&d.p[3]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[4]), "");
+	CHECK_EQ_INT(dp_u32(&d.p[5]), 0x1400);
 
 	/* symlinkat(target, newdirfd, linkpath) */
 	fake_ctx(&c, &fm, &fs, SYS_symlinkat, P1, CWD32, P2, 0, 0, 0);
 	t_run(1, &c, EV_SYSCALL_SYMLINKAT_X, &d);
-	CHECK_EQ(d.p[1].type, PT_CHARBUF);
-	CHECK_STR(dp_str(&d.p[1]), "/tmp/a");
-	CHECK_EQ(dp_s64(&d.p[2]), -100);
-	CHECK_STR(dp_str(&d.p[3]), "/var/b");
+	CHECK_EQ_INT(d.p[1].type, PT_CHARBUF);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/tmp/a");
+	CHECK_EQ_INT(dp_s64(&d.p[2]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[3]), "/var/b");
 }
 
 static void test_chmod(void)
 {
 	fake_ctx(&c, &fm, &fs, SYS_chmod, P1, 0104755, 0, 0, 0, 0);
 	t_run(1, &c, EV_SYSCALL_CHMOD_X, &d);
-	CHECK_STR(dp_str(&d.p[1]), "/tmp/a");
-	CHECK_EQ(dp_u32(&d.p[2]), 04755);
-	CHECK_EQ(d.p[2].type, PT_MODE);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/tmp/a");
+	CHECK_EQ_INT(dp_u32(&d.p[2]), 04755);
+	CHECK_EQ_INT(d.p[2].type, PT_MODE);
 
 	fake_ctx(&c, &fm, &fs, SYS_fchmod, 12, 07777, 0, 0, 0, 0);
 	t_run(1, &c, EV_SYSCALL_FCHMOD_X, &d);
-	CHECK_EQ(dp_s64(&d.p[1]), 12);
-	CHECK_EQ(dp_u32(&d.p[2]), 07777);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 12);
+	CHECK_EQ_INT(dp_u32(&d.p[2]), 07777);
 
 	fake_ctx(&c, &fm, &fs, SYS_fchmodat, CWD32, P1, 0600, 0, 0, 0);
 	c.ret = -1;
 	t_run(1, &c, EV_SYSCALL_FCHMODAT_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), -1);
-	CHECK_EQ(dp_s64(&d.p[1]), -100);
-	CHECK_STR(dp_str(&d.p[2]), "/tmp/a");
-	CHECK_EQ(dp_u32(&d.p[3]), 0600);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -1);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/tmp/a");
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 0600);
 }
 
 static void test_mount(void)
@@ -177,41 +177,41 @@ static void test_mount(void)
 	/* MS_MGC_VAL in the top half is stripped, MS_* kept as is */
 	fake_ctx(&c, &fm, &fs, SYS_mount, P1, P2, P3, 0xc0ed0000ull | 1 | 0x1000, 0, 0);
 	t_run(0, &c, EV_SYSCALL_MOUNT_E, &d);
-	CHECK_EQ(dp_u32(&d.p[0]), 0x1001);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 0x1001);
 	c.args[3] = 0x4000 | 0x1000;
 	t_run(0, &c, EV_SYSCALL_MOUNT_E, &d);
-	CHECK_EQ(dp_u32(&d.p[0]), 0x5000);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 0x5000);
 	c.ret = 0;
 	t_run(1, &c, EV_SYSCALL_MOUNT_X, &d);
-	CHECK_EQ(dp_s64(&d.p[0]), 0);
-	CHECK_STR(dp_str(&d.p[1]), "/tmp/a");
-	CHECK_STR(dp_str(&d.p[2]), "/var/b");
-	CHECK_STR(dp_str(&d.p[3]), "tmpfs");
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 0);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/tmp/a");
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/var/b");
+	CHECK_EQ_STR(dp_str(&d.p[3]), "tmpfs");
 	/* NULL source and type, as for a bind remount */
 	c.args[0] = 0;
 	c.args[2] = 0;
 	t_run(1, &c, EV_SYSCALL_MOUNT_X, &d);
-	CHECK_STR(dp_str(&d.p[1]), "(NULL)");
-	CHECK_STR(dp_str(&d.p[3]), "(NULL)");
+	CHECK_EQ_STR(dp_str(&d.p[1]), "(NULL)");
+	CHECK_EQ_STR(dp_str(&d.p[3]), "(NULL)");
 
 	fake_ctx(&c, &fm, &fs, SYS_umount2, P2, 2 /* MNT_DETACH */, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_UMOUNT_E, &d);
-	CHECK_EQ(dp_u32(&d.p[0]), 2);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 2);
 	t_run(1, &c, EV_SYSCALL_UMOUNT_X, &d);
-	CHECK_STR(dp_str(&d.p[1]), "/var/b");
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/var/b");
 }
 
 static void test_access(void)
 {
 	fake_ctx(&c, &fm, &fs, SYS_access, P1, 0, 0, 0, 0, 0);
 	t_run(0, &c, EV_SYSCALL_ACCESS_E, &d);
-	CHECK_EQ(dp_u32(&d.p[0]), 0); /* F_OK */
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 0); /* F_OK */
 	c.args[1] = 4 | 2;               /* R_OK | W_OK */
 	t_run(0, &c, EV_SYSCALL_ACCESS_E, &d);
-	CHECK_EQ(dp_u32(&d.p[0]), 0x4 | 0x2);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 0x4 | 0x2);
 	c.args[1] = (1ull << 32) | 1;    /* only the int counts */
 	t_run(0, &c, EV_SYSCALL_ACCESS_E, &d);
-	CHECK_EQ(dp_u32(&d.p[0]), 0x1);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 0x1);
 }
 
 int main(void)
@@ -230,5 +230,5 @@ int main(void)
 	test_mount();
 	test_access();
 	fake_mem_free(&fm);
-	return t_done("test_file_paths");
+	return check_done("test_file_paths");
 }

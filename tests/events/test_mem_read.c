@@ -56,11 +56,11 @@ static void compare(size_t n, const uint64_t *a, const size_t *cap)
 	}
 	mem_read_strs(&fm.mem, n, a, dst, cap, got);
 	for (size_t i = 0; i < n; i++) {
-		CHECK_EQ(got[i], want[i]);
+		CHECK_EQ_INT(got[i], want[i]);
 		if (got[i] >= 0 && got[i] == want[i])
 			CHECK(memcmp(one[i], many[i], (size_t)want[i] + 1) == 0);
 		if (cap[i] && got[i] < 0)
-			CHECK_EQ(many[i][0], 0); /* left an empty string */
+			CHECK_EQ_INT(many[i][0], 0); /* left an empty string */
 	}
 }
 
@@ -91,9 +91,9 @@ int main(void)
 	char *d0[2] = { x[0], x[1] };
 	ssize_t l0[2];
 	mem_read_strs(&fm.mem, 2, a1, d0, c0, l0);
-	CHECK_EQ(l0[0], -1);
-	CHECK_STR(x[0], "untouched");
-	CHECK_STR(x[1], "/tmp/a");
+	CHECK_EQ_INT(l0[0], -1);
+	CHECK_EQ_STR(x[0], "untouched");
+	CHECK_EQ_STR(x[1], "/tmp/a");
 
 	/* two short strings: one readv, no single reads */
 	fm.reads = fm.readvs = 0;
@@ -102,16 +102,16 @@ int main(void)
 	char *d2[2] = { many[0], many[1] };
 	ssize_t l2[2];
 	mem_read_strs(&fm.mem, 2, a2, d2, c2, l2);
-	CHECK_EQ(fm.readvs, 1);
-	CHECK_EQ(fm.reads, 0);
-	CHECK_STR(many[0], "/tmp/a");
-	CHECK_EQ(l2[1], 0);
+	CHECK_EQ_INT(fm.readvs, 1);
+	CHECK_EQ_INT(fm.reads, 0);
+	CHECK_EQ_STR(many[0], "/tmp/a");
+	CHECK_EQ_INT(l2[1], 0);
 	/* without a readv: one read each */
 	fm.mem.readv = NULL;
 	fm.reads = 0;
 	mem_read_strs(&fm.mem, 2, a2, d2, c2, l2);
-	CHECK_EQ(fm.reads, 2);
-	CHECK_STR(many[0], "/tmp/a");
+	CHECK_EQ_INT(fm.reads, 2);
+	CHECK_EQ_STR(many[0], "/tmp/a");
 	fake_mem_free(&fm);
-	return t_done("test_mem_read");
+	return check_done("test_mem_read");
 }

@@ -3,6 +3,7 @@
  * socketpair ids, sockopt DYN values, and hostile pointers/lengths. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/un.h>
 
@@ -41,14 +42,14 @@ static void test_bind_ipv4(void)
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x1000, sizeof(s), 0, 0, 0);
 	c.ret = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, EV_SOCKET_BIND_X);
-	CHECK_EQ(dp_s64(&d.p[0]), 0);
+	CHECK_EQ_INT(d.type, EV_SOCKET_BIND_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 0);
 	static const uint8_t exp[] = { 2, 10, 1, 2, 3, 0x90, 0x1f };
 	CHECK(bytes_eq(&d.p[1], exp, sizeof(exp)));
 	/* enter: just the fd, sign-extended from int */
 	fake_ctx(&c, &fm, &fs, 49, 0xffffffffull, 0, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_s64(&d.p[0]), -1);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -1);
 }
 
 static void test_connect_e_ipv6(void)
@@ -59,8 +60,8 @@ static void test_connect_e_ipv6(void)
 	fake_mem_map(&fm, 0x2000, &s, sizeof(s));
 	fake_ctx(&c, &fm, &fs, 42, 5, 0x2000, sizeof(s), 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, EV_SOCKET_CONNECT_E);
-	CHECK_EQ(dp_s64(&d.p[0]), 5);
+	CHECK_EQ_INT(d.type, EV_SOCKET_CONNECT_E);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 5);
 	static const uint8_t exp[] = { 0x0a, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
 				       0, 0, 0, 0x02, 0xbb, 0x01 };
 	CHECK(bytes_eq(&d.p[1], exp, sizeof(exp)));
@@ -75,9 +76,9 @@ static void test_unix_paths(void)
 	fake_mem_map(&fm, 0x3000, &u, sizeof(u));
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x3000, ulen, 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 1 + 14 + 1);
-	CHECK_EQ(d.p[1].val[0], 1);
-	CHECK_STR((const char *)d.p[1].val + 1, "/run/test.sock");
+	CHECK_EQ_INT(d.p[1].len, 1 + 14 + 1);
+	CHECK_EQ_INT(d.p[1].val[0], 1);
+	CHECK_EQ_STR((const char *)d.p[1].val + 1, "/run/test.sock");
 
 	/* abstract: leading NUL shown as '@', length bounds the name */
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -85,8 +86,8 @@ static void test_unix_paths(void)
 	fake_mem_map(&fm, 0x4000, &a, sizeof(a));
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x4000, offsetof(struct sockaddr_un, sun_path) + 9, 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_STR((const char *)d.p[1].val + 1, "@abstract");
-	CHECK_EQ(d.p[1].len, 1 + 9 + 1);
+	CHECK_EQ_STR((const char *)d.p[1].val + 1, "@abstract");
+	CHECK_EQ_INT(d.p[1].len, 1 + 9 + 1);
 
 	/* a path filling all of sun_path is cut, never overrun */
 	struct sockaddr_storage big;
@@ -95,7 +96,7 @@ static void test_unix_paths(void)
 	fake_mem_map(&fm, 0x5000, &big, sizeof(big));
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x5000, sizeof(big), 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 1 + 107 + 1);
+	CHECK_EQ_INT(d.p[1].len, 1 + 107 + 1);
 }
 
 static void test_hostile_addr(void)
@@ -107,23 +108,23 @@ static void test_hostile_addr(void)
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		fake_ctx(&c, &fm, &fs, 49, 3, 0x1000, lens[i], 0, 0, 0);
 		CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-		CHECK_EQ(d.nparams, 2);
+		CHECK_EQ_INT(d.nparams, 2);
 		/* 0x100000010 is 16 as the kernel's int: still read */
-		CHECK_EQ(d.p[1].len, lens[i] == 0x100000010ull ? 7 : 0);
+		CHECK_EQ_INT(d.p[1].len, lens[i] == 0x100000010ull ? 7 : 0);
 	}
 	/* unmapped pointer, and an address running off the mapping */
 	fake_ctx(&c, &fm, &fs, 49, 3, 0xdead0000, 16, 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x1008, 16, 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 	/* unknown family: empty */
 	struct sockaddr_storage x = { .ss_family = AF_PACKET };
 	fake_mem_map(&fm, 0x8000, &x, sizeof(x));
 	fake_ctx(&c, &fm, &fs, 49, 3, 0x8000, 20, 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 }
 
 /* connect: source = local end, dest = the address the tracee named */
@@ -142,14 +143,14 @@ static void test_connect_x_tuple(void)
 	fake_ctx(&c, &fm, &fs, 42, 3, 0x1000, sizeof(dst), 0, 0, 0);
 	c.ret = -115; /* EINPROGRESS still carries the tuple */
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_s64(&d.p[0]), -115);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -115);
 	static const uint8_t exp[] = { 2, 0xc0, 0xa8, 0, 5, 0x40, 0x9c, 10, 1, 2, 3, 0x90, 0x1f };
 	CHECK(bytes_eq(&d.p[1], exp, sizeof(exp)));
 
 	/* no socket info: empty tuple */
 	fake_ctx(&c, &fm, &fs, 42, 4, 0x1000, sizeof(dst), 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 }
 
 /* accept: source = the peer, dest = the local end of the new fd */
@@ -166,21 +167,21 @@ static void test_accept_tuple(void)
 	fake_ctx(&c, &fm, &fs, 288, 3, 0, 0, 0x80800, 0, 0);
 	c.ret = 7;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, EV_SOCKET_ACCEPT4_5_X);
-	CHECK_EQ(dp_s64(&d.p[0]), 7);
+	CHECK_EQ_INT(d.type, EV_SOCKET_ACCEPT4_5_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 7);
 	static const uint8_t exp[] = { 2, 0xc0, 0xa8, 0, 5, 0x40, 0x9c, 10, 1, 2, 3, 0x90, 0x1f };
 	CHECK(bytes_eq(&d.p[1], exp, sizeof(exp)));
-	CHECK_EQ(dp_u8(&d.p[2]), 0);
-	CHECK_EQ(dp_u32(&d.p[4]), 0);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 0);
+	CHECK_EQ_INT(dp_u32(&d.p[4]), 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, EV_SOCKET_ACCEPT4_5_E);
-	CHECK_EQ((int32_t)dp_u32(&d.p[0]), 0); /* as libs e5c53d64's driver: flags not supported */
+	CHECK_EQ_INT(d.type, EV_SOCKET_ACCEPT4_5_E);
+	CHECK_EQ_INT((int32_t)dp_u32(&d.p[0]), 0); /* as libs e5c53d64's driver: flags not supported */
 	/* failed accept: empty tuple */
 	fake_ctx(&c, &fm, &fs, 43, 3, 0, 0, 0, 0, 0);
 	c.ret = -11;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.type, EV_SOCKET_ACCEPT_5_X);
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.type, EV_SOCKET_ACCEPT_5_X);
+	CHECK_EQ_INT(d.p[1].len, 0);
 }
 
 static void test_unix_tuples(void)
@@ -199,14 +200,14 @@ static void test_unix_tuples(void)
 	fake_ctx(&c, &fm, &fs, 42, 3, 0x1000, slen, 0, 0, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	/* outbound: (peer, self) then the path the tracee named */
-	CHECK_EQ(d.p[1].len, 17 + 11 + 1);
+	CHECK_EQ_INT(d.p[1].len, 17 + 11 + 1);
 	uint64_t a, b;
 	memcpy(&a, d.p[1].val + 1, 8);
 	memcpy(&b, d.p[1].val + 9, 8);
-	CHECK_EQ(d.p[1].val[0], 1);
-	CHECK_EQ(a, 0);
-	CHECK_EQ(b, 0x1111);
-	CHECK_STR((const char *)d.p[1].val + 17, "/run/s.sock");
+	CHECK_EQ_INT(d.p[1].val[0], 1);
+	CHECK_EQ_INT(a, 0);
+	CHECK_EQ_INT(b, 0x1111);
+	CHECK_EQ_STR((const char *)d.p[1].val + 17, "/run/s.sock");
 
 	/* accept side: (self, peer), path = the local (bound) name */
 	struct sock_names ac = { .type = SOCK_STREAM };
@@ -219,8 +220,8 @@ static void test_unix_tuples(void)
 	c.ret = 9;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	memcpy(&a, d.p[1].val + 1, 8);
-	CHECK_EQ(a, 0x2222);
-	CHECK_STR((const char *)d.p[1].val + 17, "/run/s.sock");
+	CHECK_EQ_INT(a, 0x2222);
+	CHECK_EQ_STR((const char *)d.p[1].val + 17, "/run/s.sock");
 }
 
 static void test_msg(void)
@@ -248,8 +249,8 @@ static void test_msg(void)
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	/* the msghdr, the iovec array once (for the size and the data), both
 	 * buffers in one readv, the sender's address */
-	CHECK_EQ(fm.reads + fm.readvs, 4);
-	CHECK_EQ(dp_u32(&d.p[1]), 9);
+	CHECK_EQ_INT(fm.reads + fm.readvs, 4);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 9);
 	CHECK(bytes_eq(&d.p[2], "hello wor", 9));
 	static const uint8_t exp[] = { 2, 8, 8, 8, 8, 53, 0, 10, 0, 0, 1, 0xe9, 0x14 };
 	CHECK(bytes_eq(&d.p[3], exp, sizeof(exp)));
@@ -261,22 +262,22 @@ static void test_msg(void)
 	/* a failed recvmsg: size is the buffers' total, no data, no tuple */
 	c.ret = -11;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_s64(&d.p[0]), -11);
-	CHECK_EQ(dp_u32(&d.p[1]), 13);
-	CHECK_EQ(d.p[2].len, 0);
-	CHECK_EQ(d.p[3].len, 0);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -11);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 13);
+	CHECK_EQ_INT(d.p[2].len, 0);
+	CHECK_EQ_INT(d.p[3].len, 0);
 
 	/* sendmsg enter: total size and outbound tuple; exit: the data */
 	fake_ctx(&c, &fm, &fs, 46, 3, 0x4000, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_u32(&d.p[1]), 13);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 13);
 	static const uint8_t out[] = { 2, 10, 0, 0, 1, 0xe9, 0x14, 8, 8, 8, 8, 53, 0 };
 	CHECK(bytes_eq(&d.p[2], out, sizeof(out)));
 	c.ret = 13;
 	fm.reads = fm.readvs = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK(bytes_eq(&d.p[1], "hello world!!", 13));
-	CHECK_EQ(fm.reads + fm.readvs, 3); /* msghdr, iovec array, one readv */
+	CHECK_EQ_INT(fm.reads + fm.readvs, 3); /* msghdr, iovec array, one readv */
 
 	/* a big snaplen: at most a page less the iovec array (the driver's) */
 	static uint8_t big[6000];
@@ -290,29 +291,33 @@ static void test_msg(void)
 	c.snaplen = 65535;
 	c.ret = 6000;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 4063);
+	CHECK_EQ_INT(d.p[1].len, 4063);
 	c.snaplen = 80;
 
 	/* hostile: msghdr nowhere, huge iovlen, iov pointing nowhere */
 	fake_ctx(&c, &fm, &fs, 47, 3, 0xbad000, 0, 0, 0, 0);
 	c.ret = 100;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.nparams, 4);
-	CHECK_EQ(d.p[2].len, 0);
-	struct msghdr bad = { .msg_iov = (void *)0x6000, .msg_iovlen = (size_t)1 << 40 };
+	CHECK_EQ_INT(d.nparams, 4);
+	CHECK_EQ_INT(d.p[2].len, 0);
+	/* the kernel's msg_iovlen is a size_t; musl's is an int and padding, so
+	 * the 2^40 is written as the kernel reads it */
+	struct msghdr bad = { .msg_iov = (void *)0x6000 };
+	uint64_t huge_iovlen = (uint64_t)1 << 40;
+	memcpy((char *)&bad + offsetof(struct msghdr, msg_iovlen), &huge_iovlen, sizeof huge_iovlen);
 	fake_mem_map(&fm, 0x9000, &bad, sizeof(bad));
 	fake_ctx(&c, &fm, &fs, 47, 3, 0x9000, 0, 0, 0, 0);
 	c.ret = 50;
 	unsigned before = fm.reads;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK(fm.reads - before < 200);
-	CHECK_EQ(dp_u32(&d.p[1]), 0); /* the iov array is unreadable past 2 */
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0); /* the iov array is unreadable past 2 */
 	struct msghdr nowhere = { .msg_iov = (void *)0xbad000, .msg_iovlen = 3 };
 	fake_mem_map(&fm, 0xa000, &nowhere, sizeof(nowhere));
 	fake_ctx(&c, &fm, &fs, 46, 3, 0xa000, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_u32(&d.p[1]), 0);
-	CHECK_EQ(d.p[2].len, 0);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 0);
+	CHECK_EQ_INT(d.p[2].len, 0);
 }
 
 static void test_sendto_recvfrom(void)
@@ -330,7 +335,7 @@ static void test_sendto_recvfrom(void)
 	fake_state_sock(&fs, T_PID, 3, &sn, 0);
 	fake_ctx(&c, &fm, &fs, 44, 3, 0x1000, 13, 0, 0x2000, sizeof(to));
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_u32(&d.p[1]), 13);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 13);
 	static const uint8_t exp[] = { 2, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 99, 0 };
 	CHECK(bytes_eq(&d.p[2], exp, sizeof(exp)));
 	c.ret = 7;
@@ -339,10 +344,10 @@ static void test_sendto_recvfrom(void)
 	/* nothing was sent: no data, failed or not (the driver's send_x) */
 	c.ret = -11;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 	c.ret = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 	/* recvfrom: addrlen comes from the int* at args[5] */
 	fake_ctx(&c, &fm, &fs, 45, 3, 0x1000, 100, 0, 0x2000, 0x3000);
 	c.ret = 4;
@@ -354,7 +359,7 @@ static void test_sendto_recvfrom(void)
 	fake_ctx(&c, &fm, &fs, 45, 3, 0xbad000, 100, 0, 0, 0);
 	c.ret = 4;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[1].len, 0);
+	CHECK_EQ_INT(d.p[1].len, 0);
 }
 
 static void test_socket_pair_opts(void)
@@ -362,9 +367,9 @@ static void test_socket_pair_opts(void)
 	reset();
 	fake_ctx(&c, &fm, &fs, 41, AF_INET6, SOCK_STREAM, 6, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_u32(&d.p[0]), 10);
-	CHECK_EQ(dp_u32(&d.p[1]), SOCK_STREAM);
-	CHECK_EQ(dp_u32(&d.p[2]), 6);
+	CHECK_EQ_INT(dp_u32(&d.p[0]), 10);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), SOCK_STREAM);
+	CHECK_EQ_INT(dp_u32(&d.p[2]), 6);
 
 	int32_t fds[2] = { 5, 6 };
 	fake_mem_map(&fm, 0x1000, fds, sizeof(fds));
@@ -373,21 +378,21 @@ static void test_socket_pair_opts(void)
 	fake_ctx(&c, &fm, &fs, 53, AF_UNIX, SOCK_STREAM, 0, 0x1000, 0, 0);
 	c.ret = 0;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_s64(&d.p[1]), 5);
-	CHECK_EQ(dp_s64(&d.p[2]), 6);
-	CHECK_EQ(dp_u64(&d.p[3]), 0xaaaa);
-	CHECK_EQ(dp_u64(&d.p[4]), 0xbbbb);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), 6);
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 0xaaaa);
+	CHECK_EQ_INT(dp_u64(&d.p[4]), 0xbbbb);
 	c.args[3] = 0xbad000;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_s64(&d.p[1]), -1);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -1);
 	/* a failed call: the driver writes zeros, whatever the array holds */
 	c.args[3] = 0x1000;
 	c.ret = -97;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_s64(&d.p[1]), 0);
-	CHECK_EQ(dp_s64(&d.p[2]), 0);
-	CHECK_EQ(dp_u64(&d.p[3]), 0);
-	CHECK_EQ(dp_u64(&d.p[4]), 0);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 0);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), 0);
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 0);
+	CHECK_EQ_INT(dp_u64(&d.p[4]), 0);
 
 	/* getsockopt SO_ERROR -> ERRNO -111; optlen read back */
 	int32_t err = 111, olen = 4;
@@ -395,30 +400,30 @@ static void test_socket_pair_opts(void)
 	fake_mem_map(&fm, 0x2100, &olen, 4);
 	fake_ctx(&c, &fm, &fs, 55, 3, 1, 4, 0x2000, 0x2100, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_u8(&d.p[2]), 1);
-	CHECK_EQ(dp_u8(&d.p[3]), 4);
-	CHECK_EQ(d.p[4].len, 9);
-	CHECK_EQ(d.p[4].val[0], 1);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 1);
+	CHECK_EQ_INT(dp_u8(&d.p[3]), 4);
+	CHECK_EQ_INT(d.p[4].len, 9);
+	CHECK_EQ_INT(d.p[4].val[0], 1);
 	int64_t e;
 	memcpy(&e, d.p[4].val + 1, 8);
-	CHECK_EQ(e, -111);
-	CHECK_EQ(dp_u32(&d.p[5]), 4);
+	CHECK_EQ_INT(e, -111);
+	CHECK_EQ_INT(dp_u32(&d.p[5]), 4);
 	/* setsockopt SO_RCVTIMEO {2s, 5us} -> RELTIME */
 	int64_t tv[2] = { 2, 5 };
 	fake_mem_map(&fm, 0x3000, tv, sizeof(tv));
 	fake_ctx(&c, &fm, &fs, 54, 3, 1, 20, 0x3000, 16, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(d.p[4].val[0], 4);
+	CHECK_EQ_INT(d.p[4].val[0], 4);
 	uint64_t ns;
 	memcpy(&ns, d.p[4].val + 1, 8);
-	CHECK_EQ(ns, 2000005000ull);
+	CHECK_EQ_INT(ns, 2000005000ull);
 	/* TCP level, unknown: raw bytes, bounded by what is mapped */
 	fake_ctx(&c, &fm, &fs, 54, 3, 6, 1, 0x3000, 0x7fffffff, 0);
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ(dp_u8(&d.p[2]), 2);
-	CHECK_EQ(dp_u8(&d.p[3]), 0);
-	CHECK_EQ(d.p[4].val[0], 0);
-	CHECK_EQ(d.p[4].len, 1 + 16);
+	CHECK_EQ_INT(dp_u8(&d.p[2]), 2);
+	CHECK_EQ_INT(dp_u8(&d.p[3]), 0);
+	CHECK_EQ_INT(d.p[4].val[0], 0);
+	CHECK_EQ_INT(d.p[4].len, 1 + 16);
 }
 
 int main(void)
@@ -435,5 +440,5 @@ int main(void)
 	test_sendto_recvfrom();
 	test_socket_pair_opts();
 	fake_mem_free(&fm);
-	return t_done("test_net_sockaddr");
+	return check_done("test_net_sockaddr");
 }

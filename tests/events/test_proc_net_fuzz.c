@@ -47,21 +47,19 @@ static void run_family(const struct enc_def *defs, const char *name, struct fake
 			struct devent d;
 			const char *why = n ? devent_parse(buf, n, &d) : "not encoded";
 			if (why) {
-				fprintf(stderr, "%s: event %u: %s\n", name, e->event, why);
-				t_fail++;
+				CHECK_FAIL("%s: event %u: %s", name, e->event, why);
 				break;
 			}
-			CHECK_EQ(d.nparams, pdig_events[e->event].nparams);
+			CHECK_EQ_INT(d.nparams, pdig_events[e->event].nparams);
 			/* too small a buffer: no event, nothing written past cap */
 			size_t cap = (size_t)rand() % n;
 			memset(buf, 0xa5, n + 16);
 			evb_begin(&b, buf, cap, e->event, c.ts, (uint64_t)c.tid);
 			e->fn(&b, &c);
-			CHECK_EQ(evb_finish(&b), 0);
+			CHECK_EQ_INT(evb_finish(&b), 0);
 			for (size_t i = cap; i < n + 16; i++)
 				if (buf[i] != 0xa5) {
-					fprintf(stderr, "%s: event %u wrote past cap\n", name, e->event);
-					t_fail++;
+					CHECK_FAIL("%s: event %u wrote past cap", name, e->event);
 					break;
 				}
 		}
@@ -99,5 +97,5 @@ int main(void)
 	run_family(process_encoders, "process/junk", &fm, &fs);
 	run_family(misc_encoders, "misc/junk", &fm, &fs);
 	fake_mem_free(&fm);
-	return t_done("test_proc_net_fuzz");
+	return check_done("test_proc_net_fuzz");
 }

@@ -21,40 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "procfs/procfs.h"
 #include "procfs/procfs_internal.h"
 #include "procfs/procfs_io.h"
 
-static int failures;
 static struct tracee_state st;
 static const char *helper;
 static char **main_argv;
 static char tmpdir[] = "/tmp/pdig-procfs-XXXXXX";
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (!(cond)) {                                                   \
-			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                              \
-		}                                                                \
-	} while (0)
-#define CHECK_EQ(a, b)                                                                   \
-	do {                                                                             \
-		long long a_ = (long long)(a), b_ = (long long)(b);                      \
-		if (a_ != b_) {                                                          \
-			fprintf(stderr, "%s:%d: FAIL: %s == %s (%lld != %lld)\n", __FILE__, \
-				__LINE__, #a, #b, a_, b_);                               \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
-#define CHECK_STR(a, b)                                                                      \
-	do {                                                                                 \
-		if (strcmp((a), (b))) {                                                      \
-			fprintf(stderr, "%s:%d: FAIL: %s == \"%s\" (got \"%s\")\n", __FILE__,  \
-				__LINE__, #a, (b), (a));                                     \
-			failures++;                                                          \
-		}                                                                            \
-	} while (0)
 
 /* Reads one line the helper writes once it has set itself up. */
 static int read_ready(int fd, long *minflt, long *majflt)
@@ -135,33 +110,33 @@ static void test_snapshot(void)
 	CHECK(realpath(helper, real_helper) != NULL);
 	CHECK(realpath(tmpdir, real_tmp) != NULL);
 
-	CHECK_EQ(s->tid, pid);
-	CHECK_EQ(s->pid, pid);
-	CHECK_EQ(s->ptid, getpid());
-	CHECK_EQ(s->pgid, pid); /* setsid made it leader of both */
-	CHECK_EQ(s->sid, pid);
-	CHECK_EQ(s->tty, 0);    /* no controlling tty after setsid */
-	CHECK_EQ(s->vtid, s->tid);
-	CHECK_EQ(s->vpid, s->pid);
-	CHECK_EQ(s->uid, geteuid());
-	CHECK_EQ(s->gid, getegid());
-	CHECK_STR(s->comm, "pdigcomm");
-	CHECK_STR(s->exe, "procfs-helper-argv0");
+	CHECK_EQ_INT(s->tid, pid);
+	CHECK_EQ_INT(s->pid, pid);
+	CHECK_EQ_INT(s->ptid, getpid());
+	CHECK_EQ_INT(s->pgid, pid); /* setsid made it leader of both */
+	CHECK_EQ_INT(s->sid, pid);
+	CHECK_EQ_INT(s->tty, 0);    /* no controlling tty after setsid */
+	CHECK_EQ_INT(s->vtid, s->tid);
+	CHECK_EQ_INT(s->vpid, s->pid);
+	CHECK_EQ_INT(s->uid, geteuid());
+	CHECK_EQ_INT(s->gid, getegid());
+	CHECK_EQ_STR(s->comm, "pdigcomm");
+	CHECK_EQ_STR(s->exe, "procfs-helper-argv0");
 	static const char want_args[] = "one\0two words\0\0last";
-	CHECK_EQ(s->args_len, sizeof(want_args));
+	CHECK_EQ_INT(s->args_len, sizeof(want_args));
 	CHECK(!memcmp(s->args, want_args, sizeof(want_args)));
 	static const char want_env[] = "PDIG_MARKER=hello123\0X=1";
-	CHECK_EQ(s->env_len, sizeof(want_env));
+	CHECK_EQ_INT(s->env_len, sizeof(want_env));
 	CHECK(!memcmp(s->env, want_env, sizeof(want_env)));
-	CHECK_STR(s->exepath, real_helper);
-	CHECK_STR(s->cwd, real_tmp);
-	CHECK_STR(s->root, "/");
-	CHECK_EQ(s->fdlimit, 123);
-	CHECK_EQ(s->loginuid, read_num_file("/proc/self/loginuid") == 4294967295LL
+	CHECK_EQ_STR(s->exepath, real_helper);
+	CHECK_EQ_STR(s->cwd, real_tmp);
+	CHECK_EQ_STR(s->root, "/");
+	CHECK_EQ_INT(s->fdlimit, 123);
+	CHECK_EQ_INT(s->loginuid, read_num_file("/proc/self/loginuid") == 4294967295LL
 				      ? -1
 				      : read_num_file("/proc/self/loginuid"));
 	/* the child runs with our creds, so access() is the truth */
-	CHECK_EQ(s->exe_writable, access(real_helper, W_OK) == 0);
+	CHECK_EQ_INT(s->exe_writable, access(real_helper, W_OK) == 0);
 	CHECK(s->pgft_min >= (uint64_t)minflt && s->pgft_min > 0);
 	CHECK(s->pgft_maj >= (uint64_t)majflt);
 
@@ -175,7 +150,7 @@ static void test_snapshot(void)
 		fclose(f);
 	long kb = sysconf(_SC_PAGESIZE) / 1024;
 	/* saturates at 32 bits (ASan's shadow makes the size ~20 TiB) */
-	CHECK_EQ(s->vm_size_kb, size_pg * kb > UINT32_MAX ? UINT32_MAX : size_pg * kb);
+	CHECK_EQ_INT(s->vm_size_kb, size_pg * kb > UINT32_MAX ? UINT32_MAX : size_pg * kb);
 	/* rss is the mm's per-CPU-batched counter, as the driver reads it
 	 * (stat's field 24); statm sums it exactly, so they may differ by a
 	 * few batches of pages */
@@ -196,7 +171,7 @@ static void test_snapshot(void)
 	 * folded in between (32 pages per CPU here; CI saw 1176 vs 1304) */
 	CHECK(stat_rss >= 0 && (long)s->vm_rss_kb - stat_rss * kb <= 1024 && stat_rss * kb - (long)s->vm_rss_kb <= 1024);
 	CHECK(s->vm_rss_kb + 1024 >= rss_pg * kb && s->vm_rss_kb <= rss_pg * kb + 1024);
-	CHECK_EQ(s->vm_swap_kb, 0);
+	CHECK_EQ_INT(s->vm_swap_kb, 0);
 
 	/* Every v1 controller of the (inherited) cgroup file is an entry. */
 	f = fopen("/proc/self/cgroup", "r");
@@ -256,13 +231,13 @@ static void test_huge(void)
 	if (s) {
 		/* the driver's page of the argv area, its last byte a NUL: all
 		 * of it argv[0] here, nothing left for args */
-		CHECK_EQ(strlen(s->exe), PROC_STR_MAX - 1);
+		CHECK_EQ_INT(strlen(s->exe), PROC_STR_MAX - 1);
 		CHECK(s->exe[0] == 'a' && s->exe[PROC_STR_MAX - 2] == 'a');
-		CHECK_EQ(s->args_len, 0);
+		CHECK_EQ_INT(s->args_len, 0);
 		CHECK(s->env_len > 0 && s->env_len <= PROC_STR_MAX);
 		CHECK(s->env_len && s->env[s->env_len - 1] == '\0');
 		CHECK(!strncmp(s->env, "BIG0=eee", 8));
-		CHECK_EQ(s->fdlimit, 64);
+		CHECK_EQ_INT(s->fdlimit, 64);
 	}
 	close(rfd);
 	reap(pid);
@@ -282,14 +257,14 @@ static void test_zombie(void)
 	const struct proc_snapshot *s = st.proc(st.ctx, pid);
 	CHECK(s != NULL);
 	if (s) {
-		CHECK_EQ(s->tid, pid);
-		CHECK_STR(s->comm, "x) 1 2 ) (z");
-		CHECK_STR(s->exe, s->comm);
-		CHECK_EQ(s->pgid, getpgrp());
-		CHECK_EQ(s->sid, getsid(0));
-		CHECK_EQ(s->args_len, 0);
-		CHECK_EQ(s->vm_size_kb, 0);
-		CHECK_EQ(s->ptid, getpid());
+		CHECK_EQ_INT(s->tid, pid);
+		CHECK_EQ_STR(s->comm, "x) 1 2 ) (z");
+		CHECK_EQ_STR(s->exe, s->comm);
+		CHECK_EQ_INT(s->pgid, getpgrp());
+		CHECK_EQ_INT(s->sid, getsid(0));
+		CHECK_EQ_INT(s->args_len, 0);
+		CHECK_EQ_INT(s->vm_size_kb, 0);
+		CHECK_EQ_INT(s->ptid, getpid());
 	}
 	waitpid(pid, NULL, 0);
 	CHECK(st.proc(st.ctx, pid) == NULL);
@@ -318,7 +293,7 @@ static void test_missing(void)
 static void test_pidns(void)
 {
 	if (geteuid() != 0) {
-		fprintf(stderr, "note: pid namespace test skipped (not root)\n");
+		CHECK_SKIP("pid namespace", "needs root");
 		return;
 	}
 	int p[2];
@@ -343,15 +318,15 @@ static void test_pidns(void)
 		const struct proc_snapshot *s = st.proc(st.ctx, inner);
 		CHECK(s != NULL);
 		if (s) {
-			CHECK_EQ(s->tid, inner);
-			CHECK_EQ(s->pid, inner);
-			CHECK_EQ(s->vtid, 1);
-			CHECK_EQ(s->vpid, 1);
-			CHECK_EQ(s->ptid, mid);
+			CHECK_EQ_INT(s->tid, inner);
+			CHECK_EQ_INT(s->pid, inner);
+			CHECK_EQ_INT(s->vtid, 1);
+			CHECK_EQ_INT(s->vpid, 1);
+			CHECK_EQ_INT(s->ptid, mid);
 		}
 		kill(inner, SIGKILL);
 	} else {
-		fprintf(stderr, "note: pid namespace test skipped\n");
+		CHECK_SKIP("pid namespace", "cannot make a pid namespace here (unshare(CLONE_NEWPID) failed)");
 	}
 	close(p[0]);
 	waitpid(mid, NULL, 0);
@@ -363,7 +338,7 @@ static void test_not_writable(void)
 	struct stat sb;
 	if (geteuid() != 0 || stat("/bin/sleep", &sb) || sb.st_uid == 65534 ||
 	    (sb.st_mode & S_IWOTH)) {
-		fprintf(stderr, "note: non-writable exe test skipped\n");
+		CHECK_SKIP("non-writable exe", "needs root and a /bin/sleep that uid 65534 cannot write");
 		return;
 	}
 	pid_t pid = fork();
@@ -384,12 +359,12 @@ static void test_not_writable(void)
 	s = st.proc(st.ctx, pid);
 	CHECK(s != NULL);
 	if (s) {
-		CHECK_EQ(s->uid, 65534);
-		CHECK_EQ(s->gid, 65534);
-		CHECK_STR(s->exe, "sleep");
-		CHECK_EQ(s->args_len, 3);
+		CHECK_EQ_INT(s->uid, 65534);
+		CHECK_EQ_INT(s->gid, 65534);
+		CHECK_EQ_STR(s->exe, "sleep");
+		CHECK_EQ_INT(s->args_len, 3);
 		CHECK(!memcmp(s->args, "20", 3));
-		CHECK_EQ(s->exe_writable, 0);
+		CHECK_EQ_INT(s->exe_writable, 0);
 	}
 	reap(pid);
 }
@@ -405,22 +380,22 @@ static void check_sock(int64_t pid, int fd, int via_net, int expect_peer)
 	CHECK(getsockname(fd, (struct sockaddr *)&l, &ll) == 0);
 	CHECK(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0);
 	int r = via_net ? procfs_sock_from_net(pid, fd, &sn) : st.sock(st.ctx, pid, fd, &sn);
-	CHECK_EQ(r, 0);
+	CHECK_EQ_INT(r, 0);
 	if (r)
 		return;
-	CHECK_EQ(sn.type, type);
-	CHECK_EQ(sn.local_len, ll);
+	CHECK_EQ_INT(sn.type, type);
+	CHECK_EQ_INT(sn.local_len, ll);
 	CHECK(!memcmp(&sn.local, &l, ll));
 	if (expect_peer) {
 		CHECK(getpeername(fd, (struct sockaddr *)&p, &pl) == 0);
-		CHECK_EQ(sn.peer_len, pl);
+		CHECK_EQ_INT(sn.peer_len, pl);
 		CHECK(!memcmp(&sn.peer, &p, pl));
 	} else {
-		CHECK_EQ(sn.peer_len, 0);
+		CHECK_EQ_INT(sn.peer_len, 0);
 	}
 	struct stat sb;
 	CHECK(fstat(fd, &sb) == 0);
-	CHECK_EQ(st.sock_id(st.ctx, pid, fd), sb.st_ino);
+	CHECK_EQ_INT(st.sock_id(st.ctx, pid, fd), sb.st_ino);
 }
 
 static void tcp_pair(int family, int *lfd, int *cfd, int *afd)
@@ -466,7 +441,7 @@ static void test_tcp(void)
 		tcp_pair(fam[i], &l, &c, &a);
 		if (l < 0) {
 			CHECK(fam[i] != AF_INET); /* v4 loopback must work */
-			fprintf(stderr, "note: no IPv6 loopback, skipped\n");
+			CHECK_SKIP("IPv6 sockets", "no IPv6 loopback");
 			continue;
 		}
 		for (int via_net = 0; via_net < 2; via_net++) {
@@ -518,19 +493,19 @@ static void test_unix(void)
 	CHECK(acc >= 0);
 	struct sock_names sn;
 	CHECK(st.sock(st.ctx, getpid(), l, &sn) == 0);
-	CHECK_STR(((struct sockaddr_un *)&sn.local)->sun_path, a.sun_path);
-	CHECK_EQ(sn.type, SOCK_STREAM);
+	CHECK_EQ_STR(((struct sockaddr_un *)&sn.local)->sun_path, a.sun_path);
+	CHECK_EQ_INT(sn.type, SOCK_STREAM);
 	CHECK(st.sock(st.ctx, getpid(), c, &sn) == 0);
-	CHECK_EQ(sn.peer.ss_family, AF_UNIX);
-	CHECK_STR(((struct sockaddr_un *)&sn.peer)->sun_path, a.sun_path);
+	CHECK_EQ_INT(sn.peer.ss_family, AF_UNIX);
+	CHECK_EQ_STR(((struct sockaddr_un *)&sn.peer)->sun_path, a.sun_path);
 	check_sock(getpid(), l, 0, 0);
 	check_sock(getpid(), c, 0, 1);
 	check_sock(getpid(), acc, 0, 1);
 	/* the tables only know local names */
 	CHECK(procfs_sock_from_net(getpid(), l, &sn) == 0);
-	CHECK_EQ(sn.local.ss_family, AF_UNIX);
-	CHECK_STR(((struct sockaddr_un *)&sn.local)->sun_path, a.sun_path);
-	CHECK_EQ(sn.type, SOCK_STREAM);
+	CHECK_EQ_INT(sn.local.ss_family, AF_UNIX);
+	CHECK_EQ_STR(((struct sockaddr_un *)&sn.local)->sun_path, a.sun_path);
+	CHECK_EQ_INT(sn.type, SOCK_STREAM);
 	CHECK(st.sock_id(st.ctx, getpid(), c) != st.sock_id(st.ctx, getpid(), acc));
 	close(l);
 	close(c);
@@ -541,7 +516,7 @@ static void test_unix(void)
 	int fd = open(tmpdir, O_RDONLY | O_DIRECTORY);
 	CHECK(st.sock(st.ctx, getpid(), fd, &sn) == -1);
 	CHECK(procfs_sock_from_net(getpid(), fd, &sn) == -1);
-	CHECK_EQ(st.sock_id(st.ctx, getpid(), fd), 0);
+	CHECK_EQ_INT(st.sock_id(st.ctx, getpid(), fd), 0);
 	close(fd);
 }
 
@@ -558,13 +533,13 @@ static void test_fd_stat(void)
 		uint64_t dev = 0, ino = 0;
 		CHECK(fstat(fds[i], &sb) == 0);
 		CHECK(st.fd_stat(st.ctx, getpid(), fds[i], &dev, &ino) == 0);
-		CHECK_EQ(ino, sb.st_ino);
+		CHECK_EQ_INT(ino, sb.st_ino);
 		unsigned ma = major(sb.st_dev), mi = minor(sb.st_dev);
-		CHECK_EQ(dev, (mi & 0xff) | (ma << 8) | ((uint64_t)(mi & ~0xffu) << 12));
+		CHECK_EQ_INT(dev, (mi & 0xff) | (ma << 8) | ((uint64_t)(mi & ~0xffu) << 12));
 	}
 	/* the encoding itself, on a minor above 255 */
-	CHECK_EQ(procfs_encode_dev(8, 0x123), 0x100823);
-	CHECK_EQ(procfs_encode_dev(0, 5), 5);
+	CHECK_EQ_INT(procfs_encode_dev(8, 0x123), 0x100823);
+	CHECK_EQ_INT(procfs_encode_dev(0, 5), 5);
 	close(fd);
 	close(p[0]);
 	close(p[1]);
@@ -575,9 +550,8 @@ static void expect_cg(const char *in, const char *want, size_t want_len)
 {
 	char out[1024];
 	size_t n = procfs_cgroups_convert(in, strlen(in), out, sizeof(out));
-	CHECK_EQ(n, want_len);
-	if (n != want_len || memcmp(out, want, n))
-		fprintf(stderr, "FAIL: cgroups for \"%s\"\n", in), failures++;
+	CHECK_EQ_INT(n, want_len);
+	CHECK_MSG(n == want_len && !memcmp(out, want, n), "cgroups for \"%s\"", in);
 }
 
 #define CG(in, lit) expect_cg(in, lit, sizeof(lit) - 1)
@@ -603,7 +577,7 @@ static void test_cgroups(void)
 	/* whole entries only when out is full */
 	char out[12];
 	size_t m = procfs_cgroups_convert("1:cpu:/abc\n2:memory:/abc\n", 25, out, sizeof(out));
-	CHECK_EQ(m, 9);
+	CHECK_EQ_INT(m, 9);
 	CHECK(!memcmp(out, "cpu=/abc\0", 9));
 }
 
@@ -628,11 +602,11 @@ static void test_lines(void)
 	fclose(f);
 	size_t lens[9] = {0};
 	CHECK(pf_lines(path, collect, lens) == 0);
-	CHECK_EQ(lens[0], 4);
+	CHECK_EQ_INT(lens[0], 4);
 	CHECK(lens[1] > 0 && lens[1] < 10000); /* cut, rest skipped */
-	CHECK_EQ(lens[2], 2);
-	CHECK_EQ(lens[3], 0);
-	CHECK_EQ(lens[4], 3);
+	CHECK_EQ_INT(lens[2], 2);
+	CHECK_EQ_INT(lens[3], 0);
+	CHECK_EQ_INT(lens[4], 3);
 	unlink(path);
 }
 
@@ -643,18 +617,18 @@ static void test_parsers(void)
 	char stat[] = "42 (a) 7 (b) S 9 10 11 34817 13 4194304 100 0 5 0 1 2 0 0 20 0 1 0 99 "
 	              "8192000 300 18446744073709551615 1 2 3 4 5 0 0 0 0 0 0 0 17 1 0 0 0 0 0 "
 	              "6 7 8 9 10 11 12";
-	CHECK_EQ(procfs_parse_stat(stat, strlen(stat), &ts), 0);
-	CHECK_STR(ts.comm, "a) 7 (b");
-	CHECK_EQ(ts.ptid, 9);
-	CHECK_EQ(ts.pgid, 10);
-	CHECK_EQ(ts.sid, 11);
-	CHECK_EQ(ts.tty, 34817);
-	CHECK_EQ(ts.pgft_min, 100);
-	CHECK_EQ(ts.pgft_maj, 5);
-	CHECK_EQ(ts.vm_size_kb, 8000);
-	CHECK_EQ(ts.vm_rss_kb, 300 * (sysconf(_SC_PAGESIZE) / 1024));
-	CHECK_EQ(ts.mm.arg_start, 9);
-	CHECK_EQ(ts.mm.env_end, 12);
+	CHECK_EQ_INT(procfs_parse_stat(stat, strlen(stat), &ts), 0);
+	CHECK_EQ_STR(ts.comm, "a) 7 (b");
+	CHECK_EQ_INT(ts.ptid, 9);
+	CHECK_EQ_INT(ts.pgid, 10);
+	CHECK_EQ_INT(ts.sid, 11);
+	CHECK_EQ_INT(ts.tty, 34817);
+	CHECK_EQ_INT(ts.pgft_min, 100);
+	CHECK_EQ_INT(ts.pgft_maj, 5);
+	CHECK_EQ_INT(ts.vm_size_kb, 8000);
+	CHECK_EQ_INT(ts.vm_rss_kb, 300 * (sysconf(_SC_PAGESIZE) / 1024));
+	CHECK_EQ_INT(ts.mm.arg_start, 9);
+	CHECK_EQ_INT(ts.mm.env_end, 12);
 	/* cut anywhere: no field is read past the end */
 	for (size_t n = 0; n < strlen(stat); n++) {
 		char cut[sizeof stat];
@@ -663,7 +637,7 @@ static void test_parsers(void)
 		procfs_parse_stat(cut, n, &ts);
 	}
 	char none[] = "42 no parentheses";
-	CHECK_EQ(procfs_parse_stat(none, strlen(none), &ts), -1);
+	CHECK_EQ_INT(procfs_parse_stat(none, strlen(none), &ts), -1);
 
 	struct thread_status su;
 	bool have_tgid;
@@ -671,17 +645,17 @@ static void test_parsers(void)
 	                "Groups:\t9 10\nNStgid:\t40\t3\nNSpid:\t41\t4\nVmSwap:\t  12 kB\nCapEff:\t00000000000000ff";
 	procfs_parse_status(status, strlen(status), &su, &have_tgid);
 	CHECK(have_tgid);
-	CHECK_EQ(su.pid, 40);
-	CHECK_EQ(su.ppid, 1);
-	CHECK_EQ(su.uid, 2);
-	CHECK_EQ(su.fsuid, 4);
-	CHECK_EQ(su.gid, 6);
-	CHECK_EQ(su.fsgid, 8);
-	CHECK_EQ(su.ngroups, 2);
-	CHECK_EQ(su.vpid, 3);
-	CHECK_EQ(su.vtid, 4);
-	CHECK_EQ(su.vm_swap_kb, 12);
-	CHECK_EQ(su.cap_eff, 0xff);
+	CHECK_EQ_INT(su.pid, 40);
+	CHECK_EQ_INT(su.ppid, 1);
+	CHECK_EQ_INT(su.uid, 2);
+	CHECK_EQ_INT(su.fsuid, 4);
+	CHECK_EQ_INT(su.gid, 6);
+	CHECK_EQ_INT(su.fsgid, 8);
+	CHECK_EQ_INT(su.ngroups, 2);
+	CHECK_EQ_INT(su.vpid, 3);
+	CHECK_EQ_INT(su.vtid, 4);
+	CHECK_EQ_INT(su.vm_swap_kb, 12);
+	CHECK_EQ_INT(su.cap_eff, 0xff);
 	char no_tgid[] = "Name:\tx\nPPid:\t1";
 	procfs_parse_status(no_tgid, strlen(no_tgid), &su, &have_tgid);
 	CHECK(!have_tgid);
@@ -819,10 +793,5 @@ int main(int argc, char **argv)
 	test_rewritten_argv();
 	test_cache();
 	rmdir(tmpdir);
-	if (failures) {
-		fprintf(stderr, "%d check(s) failed\n", failures);
-		return 1;
-	}
-	printf("procfs: all checks passed\n");
-	return 0;
+	return check_done("procfs");
 }

@@ -3,12 +3,12 @@
  * dlopen. Layouts: docs/schema.md §2. Every difference is printed; any
  * difference, or a missing library, fails the test. */
 #include <dlfcn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
+#include "check.h"
 #include "schema/schema.h"
 
 #define DEFAULT_LIBSCAP "/usr/lib/x86_64-linux-gnu/libscap.so"
@@ -30,18 +30,9 @@
 #define SD_STRIDE 16 /* struct ppm_syscall_desc: natural alignment */
 #define NAME_LEN 32
 
-static int mismatches;
-
-static void bad(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("MISMATCH: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	mismatches++;
-}
+/* One field that differs from libscap's; corrupt_check.py looks for the
+ * "MISMATCH: " lines. */
+#define bad(...) CHECK_FAIL("MISMATCH: " __VA_ARGS__)
 
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
@@ -253,8 +244,8 @@ static const void *sym(void *h, const char *name)
 {
 	const void *p = dlsym(h, name);
 	if (!p) {
-		printf("FAIL: symbol %s not found in libscap: %s\n", name, dlerror());
-		exit(1);
+		CHECK_FAIL("symbol %s not found in libscap: %s", name, dlerror());
+		exit(check_done("schema_conformance"));
 	}
 	return p;
 }
@@ -265,10 +256,10 @@ int main(void)
 	const char *path = getenv("PDIG_LIBSCAP") ? getenv("PDIG_LIBSCAP") : DEFAULT_LIBSCAP;
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		printf("FAIL: cannot load the consumer's libscap (%s): %s\n"
-		       "      install libfalcosecurity0 (Debian bookworm) to run this test\n",
-		       path, dlerror());
-		return 1;
+		CHECK_FAIL("cannot load the consumer's libscap (%s): %s\n"
+			   "      install libfalcosecurity0 (Debian bookworm) to run this test",
+			   path, dlerror());
+		return check_done("schema_conformance");
 	}
 	const uint8_t *ei = sym(h, "g_event_info");
 	const uint8_t *st = sym(h, "g_syscall_table");
@@ -280,11 +271,10 @@ int main(void)
 	check_sc_names(sd);
 	check_default_set(ei, st);
 
-	if (mismatches) {
-		printf("FAIL: %d mismatch(es) against %s\n", mismatches, path);
-		return 1;
-	}
-	printf("OK: %d events, %d syscall slots, %d ppm_sc names and the default set match %s\n",
-	       PDIG_EVENT_MAX, PDIG_SYSCALL_MAX, PDIG_SC_MAX, path);
-	return 0;
+	if (check_failures)
+		printf("FAIL: %d mismatch(es) against %s\n", check_failures, path);
+	else
+		printf("OK: %d events, %d syscall slots, %d ppm_sc names and the default set match %s\n",
+		       PDIG_EVENT_MAX, PDIG_SYSCALL_MAX, PDIG_SC_MAX, path);
+	return check_done("schema_conformance");
 }

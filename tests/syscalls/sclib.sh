@@ -64,7 +64,8 @@ gcall() {
 	_sc_report "$1 (generic, nativeID $2)" "$1" ">|$1|<NA>|*|$2|" "<|$1|<NA>|*|<NA>|"
 }
 
-skip() { echo "skip: $*"; }
+# skip PART: REASON (a part of the test that cannot run here)
+skip() { echo "SKIP: $*"; }
 
 # Value of KEY=VALUE printed by the test program.
 val() { sed -n "s/^$1=//p" "$WORK/$2.stdout" | head -1; }

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/partb_lib.sh"
 e2e_isolate "$@"
-[ "$(id -u)" = 0 ] || { echo "skip: needs root"; exit 0; }
+[ "$(id -u)" = 0 ] || skip_test "needs root: the program switches from root to uid 65534 and uses setns/unshare"
 EV=$WORK/ev
 SC_F5=user.uid sc_capture sc_creds "$EV" -- "$HELPERS/sc_creds" >"$WORK/stdout"
 expect_eq "$PRC" 0 "sc_creds exits 0"

@@ -13,9 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "tracer/seccomp.h"
-
-static int failures;
 
 enum call {
 	C_GETPID,
@@ -67,24 +66,18 @@ static bool stops(const struct syscall_set *set, enum call c)
 	}
 	int status = 0;
 	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
-		fprintf(stderr, "FAIL: the child could not install the filter (status %#x)\n", status);
-		failures++;
+	if (!CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) <= 1,
+		       "the child could not install the filter (status %#x)", status))
 		return false;
-	}
 	return WEXITSTATUS(status) == 1;
 }
 
 static void expect(const struct syscall_set *set, const char *setname, enum call c, bool want)
 {
 	bool got = stops(set, c);
-	if (got != want) {
-		fprintf(stderr, "FAIL: %s: %s %s, expected it to %s\n", setname, names[c],
-		        got ? "stops" : "runs", want ? "stop" : "run");
-		failures++;
-	} else {
+	if (CHECK_MSG(got == want, "%s: %s %s, expected it to %s", setname, names[c], got ? "stops" : "runs",
+		      want ? "stop" : "run"))
 		printf("ok: %s: %s %s\n", setname, names[c], got ? "stops" : "runs");
-	}
 }
 
 int main(void)
@@ -127,7 +120,5 @@ int main(void)
 	expect(&all, "all", C_GETRLIMIT, true);
 	expect(&all, "all", C_GETPID, false);
 
-	if (failures)
-		fprintf(stderr, "---- %d failure(s)\n", failures);
-	return failures ? 1 : 0;
+	return check_done("seccomp_filter");
 }

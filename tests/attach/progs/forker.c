@@ -2,7 +2,9 @@
  * "oldkid", each opening DIR/old.txt in a loop), writes
  * "parent kid1 kid2\n" to DIR/ids, then forks a short-lived worker every
  * ~50 ms that opens DIR/new.txt and exits. Everything ends when the parent
- * is killed (the kids notice their parent is gone). */
+ * is killed (the kids notice their parent is gone).
+ * openat(AT_FDCWD, ...) rather than open(): glibc's open() makes the
+ * openat syscall the tests expect, musl's the open syscall. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -18,7 +20,7 @@ static void nap_ms(long ms)
 
 static void touch(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		close(fd);
 }

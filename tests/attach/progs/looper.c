@@ -6,7 +6,9 @@
  *   DIR/state  struct looper_state below
  *   DIR/log.txt  opened before anything else and kept open; the main
  *              thread writes "tick\n" to it every round
- * Writing a non-zero exit code into state.quit makes it exit with it. */
+ * Writing a non-zero exit code into state.quit makes it exit with it.
+ * openat(AT_FDCWD, ...) rather than open(): glibc's open() makes the
+ * openat syscall the tests expect, musl's the open syscall. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -50,7 +52,7 @@ static void nap(void)
 
 static void touch(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		close(fd);
 }
@@ -72,9 +74,9 @@ int main(int argc, char **argv)
 	const char *dir = argc > 1 ? argv[1] : "/tmp";
 	char path[512], tmp[512];
 	snprintf(path, sizeof path, "%s/log.txt", dir);
-	int logfd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	int logfd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	snprintf(path, sizeof path, "%s/state", dir);
-	int sfd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	int sfd = openat(AT_FDCWD, path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (logfd < 0 || sfd < 0 || ftruncate(sfd, 4096) < 0)
 		return 100;
 	st = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);

@@ -6,7 +6,9 @@
  * sigpump -f PID MS: floods every thread of PID with SIGUSR1 for MS
  * milliseconds, each thread on its own (tgkill: a signal for the process
  * would go to whichever thread is not stopped), so that one is pending on
- * each thread at almost any moment; prints "sent N". */
+ * each thread at almost any moment; prints "sent N".
+ * openat(AT_FDCWD, ...) rather than open(): glibc's open() makes the
+ * openat syscall the tests expect, musl's the open syscall. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -62,7 +64,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/state", argv[1]);
 	pid_t pid = (pid_t)atoi(argv[2]);
 	long n = atol(argv[3]);
-	int fd = open(path, O_RDONLY);
+	int fd = openat(AT_FDCWD, path, O_RDONLY);
 	if (fd < 0)
 		return 2;
 	volatile uint64_t *st = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);

@@ -1,5 +1,7 @@
 /* Tries to escape the tracer: children made with clone(CLONE_UNTRACED) and
- * clone3(CLONE_UNTRACED) each open a file named after how they were made. */
+ * clone3(CLONE_UNTRACED) each open a file named after how they were made.
+ * openat(AT_FDCWD, ...) rather than open(): glibc's open() makes the
+ * openat syscall the tests expect, musl's the open syscall. */
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,7 +24,7 @@ static void child_work(const char *dir, const char *how)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s-%d", dir, how, getpid());
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0)
 		close(fd);
 	_exit(0);

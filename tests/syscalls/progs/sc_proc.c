@@ -23,6 +23,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The errno name for the test script. strerrorname_np is glibc's; a musl
+ * build names the errors bpf and userfaultfd can give here. */
+static const char *errno_name(int e)
+{
+#ifdef __GLIBC__
+	return strerrorname_np(e);
+#else
+	switch (e) {
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case EINVAL: return "EINVAL";
+	case ENOMEM: return "ENOMEM";
+	case ENOSYS: return "ENOSYS";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	default: return "E(unnamed here)";
+	}
+#endif
+}
+
 static int reap(pid_t p)
 {
 	int st;
@@ -103,7 +122,7 @@ int main(int argc, char **argv)
 	at.value_size = 4;
 	at.max_entries = 1;
 	int mfd = syscall(SYS_bpf, BPF_MAP_CREATE, &at, sizeof at);
-	printf("bpfmap %d %s\n", mfd, mfd < 0 ? strerrorname_np(errno) : "ok");
+	printf("bpfmap %d %s\n", mfd, mfd < 0 ? errno_name(errno) : "ok");
 	if (mfd >= 0)
 		close(mfd);
 
@@ -115,7 +134,7 @@ int main(int argc, char **argv)
 
 	/* userfaultfd */
 	int ufd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	printf("uffd %d %s\n", ufd, ufd < 0 ? strerrorname_np(errno) : "ok");
+	printf("uffd %d %s\n", ufd, ufd < 0 ? errno_name(errno) : "ok");
 	syscall(SYS_userfaultfd, 0x40000000);            /* EINVAL */
 
 	/* resource limits, as raw syscalls (glibc maps them to prlimit64) */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "events/evbuf.h"
 #include "sinks/sink.h"
 #include "sinks/text.h"
@@ -18,7 +19,6 @@
 /* Strict: bytes must be valid UTF-8 and each line one JSON value. */
 #define JSON_CHECK "python3 -c 'import json,sys; [json.loads(l.decode(\"utf-8\")) for l in sys.stdin.buffer]'"
 
-static int fails;
 static uint8_t ev[8192];
 static size_t evlen;
 static FILE *json_check; /* every JSON line we produce goes to python */
@@ -27,10 +27,9 @@ static void check(bool json, const char *want, int line)
 {
 	char out[4096];
 	size_t n = text_format_event(ev, evlen, json, out, sizeof out);
-	if (n != strlen(out) || strcmp(out, want)) {
-		printf("line %d: mismatch\n  got:  %s\n  want: %s\n", line, out, want);
-		fails++;
-	}
+	/* the caller's line, not this one */
+	check_msg_at(__FILE__, line, n == strlen(out) && !strcmp(out, want), "rendered == want",
+		     "mismatch\n  got:  %s\n  want: %s", out, want);
 	if (json)
 		fprintf(json_check, "%s\n", out);
 }
@@ -43,8 +42,8 @@ static void finish(void)
 {
 	evlen = evb_finish(&b);
 	if (!evlen) {
-		printf("evbuf failed\n");
-		exit(1);
+		CHECK_FAIL("evbuf failed");
+		exit(check_done("test_text"));
 	}
 }
 
@@ -336,22 +335,14 @@ static void test_escaping(void)
 	execve_x(9, "x\"\x01\xfe");
 	char out[4096];
 	text_format_event(ev, evlen, true, out, sizeof out);
-	if (!strstr(out, "\"comm\":\"x\\\"\\u0001\\u00fe\"")) {
-		printf("comm not escaped: %s\n", out);
-		fails++;
-	}
+	CHECK_MSG(strstr(out, "\"comm\":\"x\\\"\\u0001\\u00fe\""), "comm not escaped: %s", out);
 	fprintf(json_check, "%s\n", out);
 	/* Too small a buffer: JSON falls back to a valid header-only line. */
 	size_t n = text_format_event(ev, evlen, true, out, 200);
-	if (n == 0 || n >= 200 || !strstr(out, "\"truncated\":true}")) {
-		printf("small-buffer JSON fallback wrong (%zu): %s\n", n, out);
-		fails++;
-	}
+	CHECK_MSG(n > 0 && n < 200 && strstr(out, "\"truncated\":true}"), "small-buffer JSON fallback wrong (%zu): %s",
+		  n, out);
 	fprintf(json_check, "%s\n", out);
-	if (text_format_event(ev, evlen, true, out, 20) != 0 || out[0]) {
-		printf("tiny buffer should give an empty line\n");
-		fails++;
-	}
+	CHECK_MSG(text_format_event(ev, evlen, true, out, 20) == 0 && !out[0], "tiny buffer should give an empty line");
 }
 
 static void test_sink(void)
@@ -362,26 +353,18 @@ static void test_sink(void)
 	char err[256];
 	text_state_reset();
 	struct sink *s = text_sink_open(path, false, err, sizeof err);
-	if (!s) {
-		printf("text_sink_open: %s\n", err);
-		fails++;
+	if (!CHECK_MSG(s, "text_sink_open: %s", err))
 		return;
-	}
-	if (!s->wants(s) || s->snaplen(s) != 80) {
-		printf("wants/snaplen wrong\n");
-		fails++;
-	}
+	CHECK(s->wants(s));
+	CHECK_EQ_INT(s->snaplen(s), 80);
 	execve_x(42, "sh");
 	s->write(s, ev, evlen);
 	res_event(EV_SYSCALL_CLOSE_X, 42, -2);
 	s->write(s, ev, evlen);
 	s->write(s, ev, 10); /* malformed: still one line */
 	s->flush(s);
-	if (s->stats.written != 3 || s->stats.dropped != 0) {
-		printf("sink stats written=%llu dropped=%llu\n", (unsigned long long)s->stats.written,
-		       (unsigned long long)s->stats.dropped);
-		fails++;
-	}
+	CHECK_EQ_INT(s->stats.written, 3);
+	CHECK_EQ_INT(s->stats.dropped, 0);
 	s->close(s);
 	struct stat st;
 	FILE *f = fopen(path, "r");
@@ -389,35 +372,47 @@ static void test_sink(void)
 	int lines = 0;
 	const char *want[] = { "sh(42) < execve res=0", "sh(42) < close res=-2(ENOENT)", "<malformed event, 10 bytes>" };
 	while (f && fgets(line, sizeof line, f)) {
-		if (lines < 3 && !strstr(line, want[lines])) {
-			printf("sink line %d: %s", lines, line);
-			fails++;
-		}
+		if (lines < 3)
+			CHECK_MSG(strstr(line, want[lines]), "sink line %d: %s", lines, line);
 		lines++;
 	}
 	if (f)
 		fclose(f);
-	if (lines != 3) {
-		printf("sink wrote %d lines\n", lines);
-		fails++;
-	}
+	CHECK_EQ_INT(lines, 3);
 	unlink(path);
 
 	/* A fresh file gets 0644 (umask permitting), and bad paths fail cleanly. */
 	mode_t old = umask(022);
 	s = text_sink_open(path, true, err, sizeof err);
 	umask(old);
-	if (!s || stat(path, &st) || (st.st_mode & 0777) != 0644) {
-		printf("new file mode wrong\n");
-		fails++;
-	}
+	CHECK_MSG(s && !stat(path, &st) && (st.st_mode & 0777) == 0644, "new file mode wrong");
 	if (s)
 		s->close(s);
 	unlink(path);
-	if (text_sink_open("/nonexistent-dir/x", false, err, sizeof err) || !strstr(err, "/nonexistent-dir/x")) {
-		printf("bad path not reported: %s\n", err);
-		fails++;
+	CHECK_MSG(!text_sink_open("/nonexistent-dir/x", false, err, sizeof err) && strstr(err, "/nonexistent-dir/x"),
+		  "bad path not reported: %s", err);
+}
+
+/* Our errno/signal tables against glibc's names (strerrorname_np and
+ * sigabbrev_np are GNU extensions: a musl build cannot compare). */
+static void compare_with_glibc(void)
+{
+#ifdef __GLIBC__
+	for (int e = 1; e <= 133; e++) {
+		const char *g = strerrorname_np(e), *o = text_errno_name(e);
+		if (g || o)
+			CHECK_MSG(g && o && !strcmp(g, o), "errno %d: ours %s, libc %s", e, o ? o : "-", g ? g : "-");
 	}
+	for (int sg = 1; sg < 32; sg++) {
+		if (sg == SIGIO) /* libc calls it by its alias POLL */
+			continue;
+		const char *g = sigabbrev_np(sg), *o = text_signal_name((unsigned)sg);
+		CHECK_MSG(g && o && !strncmp(o, "SIG", 3) && !strcmp(o + 3, g), "signal %d: ours %s, libc %s", sg,
+			  o ? o : "-", g ? g : "-");
+	}
+#else
+	CHECK_SKIP("errno and signal names against libc's", "strerrorname_np/sigabbrev_np are glibc-only");
+#endif
 }
 
 int main(void)
@@ -427,46 +422,21 @@ int main(void)
 	/* Sanity of the checker itself: it must reject a broken line. */
 	FILE *bad = popen(JSON_CHECK " 2>/dev/null", "w");
 	fputs("{\"a\":\"\x80\"}\n", bad);
-	if (pclose(bad) == 0) {
-		printf("python JSON check accepts invalid input?\n");
-		return 1;
-	}
+	if (!CHECK_MSG(pclose(bad) != 0, "python JSON check accepts invalid input?"))
+		return check_done("test_text");
 	json_check = popen(JSON_CHECK, "w");
-	if (!json_check) {
-		printf("cannot run python3\n");
-		return 1;
-	}
+	if (!CHECK_MSG(json_check, "cannot run python3"))
+		return check_done("test_text");
 	test_process_and_files();
 	test_clone_and_net();
 	test_misc_types();
 	test_escaping();
 	test_sink();
-	if (pclose(json_check) != 0) {
-		printf("python rejected a JSON line\n");
-		fails++;
-	}
-	if (text_errno_name(2) == NULL || strcmp(text_errno_name(2), "ENOENT") ||
-	    strcmp(text_errno_name(512), "ERESTARTSYS") || text_errno_name(0) || text_errno_name(-1)) {
-		printf("errno names wrong\n");
-		fails++;
-	}
-	/* Our errno/signal tables against glibc's. */
-	for (int e = 1; e <= 133; e++) {
-		const char *g = strerrorname_np(e), *o = text_errno_name(e);
-		if ((g || o) && (!g || !o || strcmp(g, o))) {
-			printf("errno %d: ours %s, libc %s\n", e, o ? o : "-", g ? g : "-");
-			fails++;
-		}
-	}
-	for (int sg = 1; sg < 32; sg++) {
-		if (sg == SIGIO) /* libc calls it by its alias POLL */
-			continue;
-		const char *g = sigabbrev_np(sg), *o = text_signal_name((unsigned)sg);
-		if (!g || !o || strncmp(o, "SIG", 3) || strcmp(o + 3, g)) {
-			printf("signal %d: ours %s, libc %s\n", sg, o ? o : "-", g ? g : "-");
-			fails++;
-		}
-	}
-	printf(fails ? "FAIL: %d\n" : "OK\n", fails);
-	return fails ? 1 : 0;
+	CHECK_MSG(pclose(json_check) == 0, "python rejected a JSON line");
+	CHECK_EQ_STR(text_errno_name(2), "ENOENT");
+	CHECK_EQ_STR(text_errno_name(512), "ERESTARTSYS");
+	CHECK(!text_errno_name(0));
+	CHECK(!text_errno_name(-1));
+	compare_with_glibc();
+	return check_done("test_text");
 }
