@@ -453,6 +453,25 @@ static bool take_reaped_early(struct tracer *tr, pid_t tid)
 	return false;
 }
 
+/* The first stop of ct, made by t's clone, is still to come: leave it its
+ * creator's syscall. Returns ct's tid when procfs is to start ct with t's
+ * state (events are wanted and the flags are known), else 0. */
+static pid_t leave_creator_syscall(const struct stop *s, const struct thread *t, struct thread *ct)
+{
+	ct->child_pending = true;
+	ct->creator_pid = t->pid ? t->pid : t->tid;
+	ct->creator_flags_read = clone_flags_of(t, &ct->creator_flags);
+	if (!ct->creator_flags_read) {
+		/* unreadable: let /proc decide the child's process */
+		pid_t tgid, ppid;
+		read_ids(s->tr, ct->tid, &tgid, &ppid);
+		ct->creator_flags = tgid == ct->creator_pid ? CLONE_THREAD : 0;
+	}
+	ct->creator_nr = t->nr;
+	memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
+	return s->want && ct->creator_flags_read ? ct->tid : 0;
+}
+
 /* fork/vfork/clone event in the parent: the syscall has succeeded, so its
  * exit event is emitted now and the exit stop is not waited for. */
 static void on_clone_event(const struct stop *s, pid_t tid)
@@ -468,34 +487,17 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 	if (ct)
 		ct->creator_seen = true;
 	struct thread *t = threads_find(&tr->threads, tid);
+	pid_t seeded = 0;
+	if (t && ct && !ct->attached) {
+		ct->seccomp = t->seccomp;
+		if (t->state == TS_IN_SYSCALL)
+			seeded = leave_creator_syscall(s, t, ct);
+	}
+	procfs_on_clone(tr->procfs, tid, seeded, seeded ? flags_as_applied(t, ct->creator_flags) : 0, true);
 	if (!t) {
-		procfs_on_clone(tr->procfs, tid, 0, 0, true);
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	/* the child procfs starts with its creator's state: only when it is
-	 * to be described, and its flags are known */
-	pid_t seeded = 0;
-	if (ct && !ct->attached) {
-		ct->seccomp = t->seccomp;
-		if (t->state == TS_IN_SYSCALL) {
-			/* its first stop is still to come: leave it the creator's syscall */
-			ct->child_pending = true;
-			ct->creator_pid = t->pid ? t->pid : t->tid;
-			ct->creator_flags_read = clone_flags_of(t, &ct->creator_flags);
-			if (!ct->creator_flags_read) {
-				/* unreadable: let /proc decide the child's process */
-				pid_t tgid, ppid;
-				read_ids(tr, ct->tid, &tgid, &ppid);
-				ct->creator_flags = tgid == ct->creator_pid ? CLONE_THREAD : 0;
-			}
-			ct->creator_nr = t->nr;
-			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
-			if (s->want && ct->creator_flags_read)
-				seeded = ct->tid;
-		}
-	}
-	procfs_on_clone(tr->procfs, tid, seeded, seeded ? flags_as_applied(t, ct->creator_flags) : 0, true);
 	if (t->state == TS_IN_SYSCALL && s->want)
 		emit_syscall(tr, 1, t, t->nr, t->args, (int64_t)child);
 	t->state = TS_RUNNING;
