@@ -1,6 +1,7 @@
-/* The /proc-backed tracee_state: fd_stat, cgroup text conversion and
- * single status fields here; process snapshots in procfs_snap.c (through
- * the per-thread cache of procfs_thread.c); sockets in procfs_sock.c. */
+/* The /proc-backed tracee_state: its setup, fd_stat, cgroup text
+ * conversion and single status fields here; process snapshots in
+ * procfs_snap.c (through the per-thread cache of procfs_thread.c); sockets
+ * in procfs_sock.c; what the tracer tells procfs in procfs_notes.c. */
 #include "procfs.h"
 
 #include <fcntl.h>
@@ -16,7 +17,7 @@
 #include "procfs_io.h"
 
 /* statx of a tracee's fd through a pidfd_getfd dup (procfs_sock.c). */
-int procfs_fd_statx(int64_t pid, int64_t fd, struct pdig_statx *sx);
+int procfs_fd_statx(struct procfs *pf, int64_t pid, int64_t fd, struct pdig_statx *sx);
 
 static size_t put_cgroup(char *out, size_t cap, size_t at, const char *ctrl, size_t clen,
 			 const char *path, size_t plen)
@@ -100,11 +101,10 @@ static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uin
 {
 	char what[32], path[64];
 	struct pdig_statx sx;
-	(void)ctx;
 	if (fd < 0 || fd > INT32_MAX)
 		return -1;
 	/* a dup through the cached pidfd is cheaper than a /proc path walk */
-	if (procfs_fd_statx(pid, fd, &sx) != 0) {
+	if (procfs_fd_statx(ctx, pid, fd, &sx) != 0) {
 		snprintf(what, sizeof(what), "fd/%" PRId64, fd);
 		if (pf_path(path, sizeof(path), pid, what) || procfs_statx(AT_FDCWD, path, 0, &sx) != 0) {
 			/* no statx (older kernels, a seccomp profile that refuses it) */
@@ -129,11 +129,56 @@ static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uin
 int procfs_sock(void *ctx, int64_t pid, int64_t fd, struct sock_names *out);
 uint64_t procfs_sock_id(void *ctx, int64_t pid, int64_t fd);
 
-void procfs_state_init(struct tracee_state *st)
+void procfs_state_bind(struct tracee_state *st, struct procfs *pf)
 {
-	st->ctx = NULL;
+	st->ctx = pf;
 	st->proc = procfs_proc;
 	st->sock = procfs_sock;
 	st->fd_stat = procfs_fd_stat;
 	st->sock_id = procfs_sock_id;
+}
+
+/* The process's instance (procfs.h says who reads through it). Until the
+ * sinks stop reading /proc themselves, a reader wired with
+ * procfs_state_init has no tracer to ask for its instance, so this one
+ * stays file-level; a second tracer thread opens its own (procfs_open).
+ * Static: it never fails and costs nothing until used. */
+static struct procfs default_procfs;
+
+struct procfs *procfs_default(void)
+{
+	return &default_procfs;
+}
+
+void procfs_state_init(struct tracee_state *st)
+{
+	procfs_state_bind(st, &default_procfs);
+}
+
+struct procfs *procfs_open(void)
+{
+	/* all zero is empty: fds are opened on first use */
+	return calloc(1, sizeof(struct procfs));
+}
+
+void procfs_close(struct procfs *pf)
+{
+	if (!pf)
+		return;
+	for (int i = 0; i < TC_SLOTS; i++)
+		if (pf->table[i].tid)
+			tc_forget(pf, pf->table[i].tid);
+	for (int i = 0; i < PIDFD_SLOTS; i++)
+		if (pf->pidfds[i].pid)
+			procfs_forget_pidfd(pf, pf->pidfds[i].pid);
+	if (pf == &default_procfs)
+		memset(pf, 0, sizeof *pf);
+	else
+		free(pf);
+}
+
+void procfs_cache_enable(struct procfs *pf, bool on, bool every_open_seen)
+{
+	pf->cache_on = on;
+	pf->lineage_seen = every_open_seen;
 }

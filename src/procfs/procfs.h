@@ -1,7 +1,7 @@
 /* Production process-state reader: fills struct tracee_state with
  * implementations backed by /proc and pidfd_getfd. Everything read is
  * untrusted (the tracee controls argv, env, cwd names...) and is bounded.
- * Not thread-safe: proc() returns one static snapshot. */
+ * One struct procfs serves one thread: proc() returns its one snapshot. */
 #ifndef PDIG_PROCFS_H
 #define PDIG_PROCFS_H
 
@@ -11,57 +11,73 @@
 
 #include "events/encoder.h"
 
-/* Wire st to the /proc readers (st->ctx is set to NULL). */
+struct procfs; /* one tracer's reader and caches (procfs_internal.h) */
+
+/* Setup. A tracer reads through one struct procfs: its caches follow the
+ * tracees that tracer sees, so two tracers never share one. */
+struct procfs *procfs_open(void); /* NULL if memory runs out */
+void procfs_close(struct procfs *pf);
+/* The process's default instance. The tracer reads through it, and so do
+ * readers wired with procfs_state_init, which thus see what the tracer
+ * noted (the capture sink's process list at a file rotation). */
+struct procfs *procfs_default(void);
+/* Wire st to the /proc readers of pf (st->ctx = pf). */
+void procfs_state_bind(struct tracee_state *st, struct procfs *pf);
+/* The same with procfs_default(). */
 void procfs_state_init(struct tracee_state *st);
-
-/* Drop what is cached of thread tid (and its pidfd if it is a process);
- * call when it exits so a reused id never meets a stale entry. */
-void procfs_forget(int64_t tid);
-/* A non-leader thread (former) exec'd and now has the leader's id: both
- * threads' cached state goes, the process's real parent stays. */
-void procfs_exec_took_over(int64_t leader, int64_t former);
-
 /* Caching across events. A thread's credentials and cwd are read once and
- * kept until it makes a syscall that changes them: the tracer must stop at
- * every procfs_watched syscall, whatever it traces, and report it with
- * procfs_note_syscall at its entry and again at its exit. Off until
- * enabled (then every snapshot reads everything). */
-void procfs_cache_enable(bool on);
+ * kept until it makes a syscall that changes them: the tracer must then
+ * stop at every procfs_watched syscall, whatever it traces, and report
+ * each at its entry and its exit (the hooks below). Off until enabled
+ * (then every snapshot reads everything). The cached loginuid and cgroups
+ * are used only while every open is seen (every_open_seen): a loginuid or
+ * cgroup file opened for writing makes them stale. */
+void procfs_cache_enable(struct procfs *pf, bool on, bool every_open_seen);
+
+/* Observer hooks: the tracer tells procfs what happened, once per stop;
+ * procfs decides what to note, forget or read again. */
+
+/* Syscall nr of thread tid stopped at its entry. */
+void procfs_on_entry(struct procfs *pf, int64_t tid, uint64_t nr);
+/* ... and at its exit, with its arguments, its result and the tracee's
+ * memory (a change the entry announced is done now). */
+void procfs_on_exit(struct procfs *pf, int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret,
+                    const struct tracee_mem *mem);
+/* creator made a clone (of any kind; its process may have a second thread
+ * from now on). child, when non-zero, is the new thread or process, made
+ * with these flags as the kernel got them: it starts with the credentials,
+ * cwd and, for a thread, the stat of its creator, so its first snapshot
+ * costs no read. Call while the creator is still in the clone (its
+ * credentials are then the child's). creator_sure: the kernel named the
+ * creator (its clone event), rather than the tracer guessing it from the
+ * thread ids. */
+void procfs_on_clone(struct procfs *pf, int64_t creator, int64_t child, uint64_t flags, bool creator_sure);
+/* tid's exec succeeded: its process image and credentials are new. former
+ * is the thread that called exec: when it is not tid (a non-leader
+ * thread's exec, which takes the leader's id), both threads' cached state
+ * goes and the process's real parent stays. */
+void procfs_on_exec(struct procfs *pf, int64_t tid, int64_t former);
+/* tid exited: what is cached of it (and its pidfd if it is a process)
+ * goes, so a reused id never meets a stale entry. */
+void procfs_on_death(struct procfs *pf, int64_t tid);
+
+/* Queries: they tell procfs nothing. */
+
+/* Does syscall nr change something procfs caches (the tracer must stop at
+ * it)? For one that changes something only when one argument is non-zero,
+ * procfs_watched_arg gives that argument's index (the filter stops only
+ * those calls), else -1. */
 bool procfs_watched(uint64_t nr);
-/* For a watched syscall that changes something only when one argument is
- * non-zero: that argument's index (the filter stops only those calls),
- * else -1. */
 int procfs_watched_arg(uint64_t nr);
-void procfs_note_syscall(int64_t tid, uint64_t nr);
-/* The same at a syscall's exit, with its arguments, result and the
- * tracee's memory: also sees a loginuid or cgroup file opened for writing.
- * The cached loginuid and cgroups are used only while every open is seen:
- * procfs_lineage_watch(false) when the traced set lacks one of them. */
-void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret, const struct tracee_mem *mem);
-void procfs_lineage_watch(bool every_open_seen);
-
-/* A clone made child from creator (flags as the kernel got them): the
- * child starts with the credentials, cwd and, for a thread, the stat of
- * its creator, so its first snapshot costs no read. Call while the creator
- * is still in the clone (its credentials are then the child's).
- * creator_sure: the kernel named the creator (its clone event), rather
- * than pdig guessing it from the thread ids. */
-void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool creator_sure);
-/* tid made a clone (of any kind, seen or not): its process may have a
- * second thread from now on. */
-void procfs_note_clone_made(int64_t tid);
-
-/* tid's exec succeeded: its process image and credentials are new. */
-void procfs_forget_exec(int64_t tid);
-
-/* The CPU thread tid last ran on (stat field 39), or -1. */
-int procfs_thread_cpu(int64_t tid);
 
 /* Process id and parent process id of a thread (cached status); 0 ok. */
-int procfs_ids(int64_t tid, int64_t *tgid, int64_t *ppid);
+int procfs_ids(struct procfs *pf, int64_t tid, int64_t *tgid, int64_t *ppid);
+
+/* The CPU thread tid last ran on (stat field 39), or -1. */
+int procfs_thread_cpu(struct procfs *pf, int64_t tid);
 
 /* The number after "Key:" in /proc/<tid>/status (Tgid, PPid, TracerPid...),
- * or -1 if the thread or the key is missing. */
+ * read now, or -1 if the thread or the key is missing. */
 int64_t procfs_status_field(int64_t tid, const char *key);
 
 /* The sock() fallback used when pidfd_getfd is refused: looks the socket

@@ -16,15 +16,6 @@
 #define ST_RDONLY 1
 #endif
 
-#define EXE_SLOTS 8
-
-static struct {
-	uint64_t mnt_id, at, used;
-	struct exe_facts f;
-	char path[PROC_STR_MAX];
-} cache[EXE_SLOTS];
-static uint64_t clock_;
-
 /* The file behind /proc/<tid>/exe, not the path: the path names it in
  * pdig's mount view, which need not be the tracee's. */
 static int read_facts(int64_t tid, struct exe_facts *f)
@@ -46,14 +37,15 @@ static int read_facts(int64_t tid, struct exe_facts *f)
 	return 0;
 }
 
-int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out)
+int procfs_exe_facts(struct procfs *pf, int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out)
 {
+	struct exe_slot *cache = pf->exes;
 	uint64_t now = procfs_mono_ns();
 	int victim = 0;
 	for (int i = 0; i < EXE_SLOTS; i++) {
 		if (mnt_id && cache[i].mnt_id == mnt_id && now - cache[i].at < PROCFS_TTL_NS &&
 		    !strcmp(cache[i].path, path)) {
-			cache[i].used = ++clock_;
+			cache[i].used = ++pf->exe_clock;
 			*out = cache[i].f;
 			return 0;
 		}
@@ -65,7 +57,7 @@ int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_
 	if (mnt_id && strlen(path) < sizeof cache[victim].path) {
 		cache[victim].mnt_id = mnt_id;
 		cache[victim].at = now;
-		cache[victim].used = ++clock_;
+		cache[victim].used = ++pf->exe_clock;
 		cache[victim].f = *out;
 		strcpy(cache[victim].path, path);
 	}

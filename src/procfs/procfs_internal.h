@@ -94,6 +94,76 @@ struct tentry {
 	char link_path[FS_LINKS][PROC_STR_MAX];
 };
 
+#define TC_SLOTS 64
+#define IMG_SLOTS 4
+#define EXE_SLOTS 8
+#define PIDFD_SLOTS 32
+
+/* One process's image and lineage, kept (procfs_image.c). */
+struct image {
+	int64_t pid; /* 0 = free */
+	uint64_t used;
+	bool exec_ok;
+	uint64_t exec_at;
+	struct mm_mark mm;
+	uint32_t fsuid, fsgid;
+	uint64_t cap_eff;
+	uint8_t exe_writable;
+	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX];
+	char args[PROC_STR_MAX], env[PROC_STR_MAX];
+	size_t args_len, env_len;
+	bool lin_ok;
+	uint64_t lin_at;
+	int32_t loginuid;
+	char cgroups[PROC_STR_MAX];
+	size_t cgroups_len;
+};
+
+/* An executable's facts (procfs_exe.c). */
+struct exe_facts {
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool rdonly, file_caps;
+};
+
+/* One kept exe_facts, keyed by mount view and path (procfs_exe.c). */
+struct exe_slot {
+	uint64_t mnt_id, at, used;
+	struct exe_facts f;
+	char path[PROC_STR_MAX];
+};
+
+/* One tracer's reader: every cache it keeps, and the snapshot proc()
+ * hands out. All zero is a valid empty state. Each part is kept by the
+ * file named beside it (procfs.c sets the two switches). */
+struct procfs {
+	/* per-thread reads (procfs_thread.c) */
+	struct tentry table[TC_SLOTS];
+	uint64_t use_clock, seq, mnt_seq;
+	uint64_t cwd_gen;    /* bumped by any chdir-like call of any tracee */
+	uint64_t limits_gen; /* bumped by any setrlimit/prlimit64 of any tracee */
+	bool cache_on;
+	/* per-process image and lineage (procfs_image.c) */
+	struct image images[IMG_SLOTS];
+	uint64_t image_clock, lineage_dirty_at;
+	bool lineage_seen; /* does the tracer see every write-open? */
+	/* exe facts per (mount view, path) (procfs_exe.c) */
+	struct exe_slot exes[EXE_SLOTS];
+	uint64_t exe_clock;
+	/* pidfds of the processes asked about, pid 0 = empty (procfs_sock.c) */
+	struct {
+		int64_t pid;
+		int fd;
+	} pidfds[PIDFD_SLOTS];
+	unsigned pidfd_next;
+	/* the snapshot proc() returns, valid until its next call, and the
+	 * buffers its text is read into (procfs_snap.c) */
+	struct proc_snapshot snap;
+	char scratch[2 * PROC_STR_MAX];
+	char env_scratch[PROC_STR_MAX];
+};
+
 /* Copies a string buffer up to its NUL only: the snapshots' 4 KiB buffers
  * mostly hold short paths. dst and src are cap bytes. */
 static inline void copy_cstr(char *dst, const char *src, size_t cap)
@@ -134,56 +204,58 @@ uint64_t procfs_mono_ns(void);
 
 /* The thread's entry, created (maybe evicting the least recently used) if
  * absent; never NULL for tid > 0. */
-struct tentry *tc_get(int64_t tid);
-struct tentry *tc_find(int64_t tid);
+struct tentry *tc_get(struct procfs *pf, int64_t tid);
+struct tentry *tc_find(struct procfs *pf, int64_t tid);
 /* Re-read stat / status through the kept fds; 0 ok, -1 if the thread is gone. */
-int tc_read_stat(struct tentry *e);
-int tc_read_status(struct tentry *e);
+int tc_read_stat(struct procfs *pf, struct tentry *e);
+int tc_read_status(struct procfs *pf, struct tentry *e);
 /* Fresh enough to be used without reading again? */
-bool tc_status_fresh(const struct tentry *e, uint64_t now);
+bool tc_status_fresh(const struct procfs *pf, const struct tentry *e, uint64_t now);
 /* A thread's cwd or root, from the cache while no chdir-like call was
  * seen (they change with the same calls), else read now. */
-const char *tc_fs_link(struct tentry *e, enum fs_link which, uint64_t now);
+const char *tc_fs_link(struct procfs *pf, struct tentry *e, enum fs_link which, uint64_t now);
 /* RLIMIT_NOFILE's soft limit of tid (prlimit, else /proc/<tid>/limits). */
 uint64_t tc_read_fdlimit(int64_t tid);
 /* e's RLIMIT_NOFILE soft limit, cached; tc_limits_changed() when some
  * process's limits may have changed. */
-uint64_t tc_fdlimit(struct tentry *e, uint64_t now);
-void tc_limits_changed(void);
+uint64_t tc_fdlimit(struct procfs *pf, struct tentry *e, uint64_t now);
+void tc_limits_changed(struct procfs *pf);
 /* The stat of a new thread or child, from its creator's; 0 ok. */
-int tc_stat_of_new_thread(struct tentry *e);
+int tc_stat_of_new_thread(struct procfs *pf, struct tentry *e);
+/* tid made a clone (of any kind, seen or not): its process may have a
+ * second thread from now on. */
+void tc_clone_made(struct procfs *pf, int64_t tid);
+/* Drop what is cached of thread tid, and its pidfd if it is a process. */
+void tc_forget(struct procfs *pf, int64_t tid);
 
-/* tracee_state.proc (procfs_snap.c). */
+/* tracee_state.proc (procfs_snap.c); ctx is the struct procfs. */
 const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid);
+/* tid's exec succeeded: its image and credentials are new (procfs_snap.c). */
+void snap_forget_exec(struct procfs *pf, int64_t tid);
 
 /* Close the cached pidfd of process pid (procfs_sock.c). */
-void procfs_forget_pidfd(int64_t pid);
+void procfs_forget_pidfd(struct procfs *pf, int64_t pid);
 
-/* An executable's facts (procfs_exe.c). */
-struct exe_facts {
-	mode_t mode;
-	uid_t uid;
-	gid_t gid;
-	bool rdonly, file_caps;
-};
-int procfs_exe_facts(int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out);
+int procfs_exe_facts(struct procfs *pf, int64_t tid, uint64_t mnt_id, const char *path, struct exe_facts *out);
 uint8_t procfs_exe_writable(const struct exe_facts *f, const struct thread_status *x);
 /* The per-process image and lineage cache (procfs_image.c). */
-bool image_exec_get(struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x, uint64_t now);
-int image_lineage_get(struct proc_snapshot *s, int64_t forked_from, uint64_t now, uint64_t *read_at);
-void image_put(const struct proc_snapshot *s, const struct mm_mark *mm, const struct thread_status *x, uint64_t now,
-               uint64_t lineage_at);
-void image_forget_exec(int64_t pid);
-void image_lineage_dirty(uint64_t now);
+bool image_exec_get(struct procfs *pf, struct proc_snapshot *s, const struct mm_mark *mm,
+                    const struct thread_status *x, uint64_t now);
+int image_lineage_get(struct procfs *pf, struct proc_snapshot *s, int64_t forked_from, uint64_t now,
+                      uint64_t *read_at);
+void image_put(struct procfs *pf, const struct proc_snapshot *s, const struct mm_mark *mm,
+               const struct thread_status *x, uint64_t now, uint64_t lineage_at);
+void image_forget_exec(struct procfs *pf, int64_t pid);
+void image_lineage_dirty(struct procfs *pf, uint64_t now);
 
 /* Shared with procfs_notes.c: caching on, a chdir-like call seen (every
  * cached cwd and root is stale), the next ordering stamp. */
-bool tc_cache_on(void);
-void tc_fs_changed(void);
-uint64_t tc_next_seq(void);
+bool tc_cache_on(const struct procfs *pf);
+void tc_fs_changed(struct procfs *pf);
+uint64_t tc_next_seq(struct procfs *pf);
 
 /* A mount-view id for e, made up if it has none yet. */
-uint64_t tc_mnt_id(struct tentry *e);
+uint64_t tc_mnt_id(struct procfs *pf, struct tentry *e);
 
 /* Parsers, exposed for the fuzz and unit tests. */
 int procfs_parse_stat(char *buf, size_t n, struct thread_stat *out);

@@ -31,7 +31,12 @@
  * an unmount goes to the next mount at once, and st_dev tells them apart
  * unless both mounts show the same filesystem (then the device is the
  * same too). Mounts mountinfo does not list (pipefs, nsfs, another mount
- * namespace's) are kept as such, so a pipe does not read the file. */
+ * namespace's) are kept as such, so a pipe does not read the file.
+ * File-level, unlike the caches of struct procfs: mount ids are the
+ * kernel's, one numbering for the whole host, so what one tracer learnt
+ * holds for every other. A second tracer thread needs a lock around
+ * procfs_mount_dev (the cache and read_mount_dev's buffer), or a copy of
+ * both per thread. */
 static struct {
 	uint64_t mnt_id, at, used;
 	uint32_t st_major, st_minor;
@@ -88,7 +93,8 @@ static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *m
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	/* lines one chunk at a time: a container host may list thousands */
+	/* lines one chunk at a time: a container host may list thousands;
+	 * static with the cache it fills (see above) */
 	static char buf[65536];
 	size_t have = 0;
 	int found = -1;

@@ -1,6 +1,7 @@
-/* What the tracer tells the readers: syscalls that make cached state
- * stale (credentials, cwd and root, mount view, lineage files opened for
- * writing) and clones, whose children start with their creator's state. */
+/* The observer hooks: what the tracer tells the readers, once per stop.
+ * Syscalls that make cached state stale (credentials, cwd and root, mount
+ * view, lineage files opened for writing), clones, whose children start
+ * with their creator's state, execs and deaths. */
 #include <fcntl.h>
 #include <string.h>
 
@@ -11,8 +12,8 @@
 /* Syscalls after which the caller's credentials (status), some thread's
  * cwd or root, the caller's mount view, or some process's resource limits
  * may have changed, or the caller's process may gain threads without a
- * clone (io_uring's workers). exec is handled by procfs_forget_exec. A switch: every
- * traced syscall asks twice. */
+ * clone (io_uring's workers). exec is handled by procfs_on_exec. A switch:
+ * every traced syscall asks twice. */
 enum { CHANGES_CREDS = 1, CHANGES_FS = 2, CHANGES_MNT = 4, CHANGES_LIMITS = 8, CHANGES_THREADS = 16 };
 
 static int changes(uint64_t nr)
@@ -47,18 +48,18 @@ int procfs_watched_arg(uint64_t nr)
 	return nr == SYS_prlimit64 ? 2 : -1;
 }
 
-void procfs_note_syscall(int64_t tid, uint64_t nr)
+void procfs_on_entry(struct procfs *pf, int64_t tid, uint64_t nr)
 {
 	int what = changes(nr);
 	if (!what)
 		return;
 	if (what & CHANGES_FS)
-		tc_fs_changed();
+		tc_fs_changed(pf);
 	if (what & CHANGES_LIMITS)
-		tc_limits_changed();
+		tc_limits_changed(pf);
 	if (what & CHANGES_THREADS)
-		procfs_note_clone_made(tid);
-	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(tid) : NULL;
+		tc_clone_made(pf, tid);
+	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(pf, tid) : NULL;
 	if (e) {
 		e->status_ok = e->exec_pending = false;
 		if (what & CHANGES_MNT)
@@ -78,9 +79,12 @@ static bool lineage_file(const char *path)
 	return false;
 }
 
-void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret, const struct tracee_mem *mem)
+void procfs_on_exit(struct procfs *pf, int64_t tid, uint64_t nr, const uint64_t *args, int64_t ret,
+                    const struct tracee_mem *mem)
 {
-	procfs_note_syscall(tid, nr);
+	/* whatever the entry announced is done now: reads made meanwhile
+	 * are stale */
+	procfs_on_entry(pf, tid, nr);
 	uint64_t path_arg, flags;
 	switch (nr) {
 	case SYS_open:
@@ -107,23 +111,23 @@ void procfs_note_exit(int64_t tid, uint64_t nr, const uint64_t *args, int64_t re
 		return;
 	char path[PROC_STR_MAX];
 	if (mem_read_str(mem, path_arg, path, sizeof path) < 0 || lineage_file(path))
-		image_lineage_dirty(procfs_mono_ns());
+		image_lineage_dirty(pf, procfs_mono_ns());
 }
 
-void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool creator_sure)
+void procfs_on_clone(struct procfs *pf, int64_t creator, int64_t child, uint64_t flags, bool creator_sure)
 {
 	/* the child's view differs: read it */
 	const uint64_t own_view = CLONE_NEWTIME | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
 				  CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
 				  CLONE_IO | CLONE_INTO_CGROUP;
-	procfs_note_clone_made(creator);
-	if (!tc_cache_on() || (flags & own_view) || child <= 0 || child == creator)
+	tc_clone_made(pf, creator);
+	if (!tc_cache_on(pf) || (flags & own_view) || child <= 0 || child == creator)
 		return;
 	uint64_t now = procfs_mono_ns();
-	struct tentry *c = tc_get(creator);
-	if (!c || (!tc_status_fresh(c, now) && tc_read_status(c)))
+	struct tentry *c = tc_get(pf, creator);
+	if (!c || (!tc_status_fresh(pf, c, now) && tc_read_status(pf, c)))
 		return;
-	struct tentry *e = tc_get(child); /* c is the most recent: never the victim */
+	struct tentry *e = tc_get(pf, child); /* c is the most recent: never the victim */
 	if (!e)
 		return;
 	/* a thread, or a CLONE_PARENT child, gets the creator's parent */
@@ -142,7 +146,7 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool crea
 	if (c->su.vtid != creator || c->su.vpid != c->su.pid)
 		return;
 	for (int i = 0; i < FS_LINKS; i++)
-		tc_fs_link(c, (enum fs_link)i, now);
+		tc_fs_link(pf, c, (enum fs_link)i, now);
 	/* the kernel copied the creator's credentials and fs to the child */
 	e->su = c->su;
 	e->su.vtid = child;
@@ -156,11 +160,34 @@ void procfs_note_clone(int64_t child, int64_t creator, uint64_t flags, bool crea
 		e->link[i] = c->link[i];
 		copy_cstr(e->link_path[i], c->link_path[i], PROC_STR_MAX);
 	}
-	e->mnt_id = tc_mnt_id(c);
+	e->mnt_id = tc_mnt_id(pf, c);
 	e->creator = creator;
 	e->fork_child = !(flags & CLONE_THREAD);
 	e->birth_faults = !(flags & CLONE_VM) && (flags & CLONE_CHILD_SETTID);
 	e->forked_from = e->fork_child ? c->su.pid : 0;
 	e->clone_parent = (flags & CLONE_PARENT) != 0;
-	e->clone_seq = tc_next_seq();
+	e->clone_seq = tc_next_seq(pf);
+}
+
+void procfs_on_exec(struct procfs *pf, int64_t tid, int64_t former)
+{
+	/* the cached argv/env/exe and credentials are the old image's */
+	snap_forget_exec(pf, tid);
+	if (former == tid)
+		return;
+	/* from a non-leader, the leader's cached state was never the
+	 * caller's; exec keeps the process's real parent: carry it over */
+	struct tentry *e = tc_find(pf, tid);
+	int64_t rtid = e ? e->rparent_tid : 0, rpid = e ? e->rparent_pid : 0;
+	tc_forget(pf, former);
+	tc_forget(pf, tid);
+	if (rtid && (e = tc_get(pf, tid)) != NULL) {
+		e->rparent_tid = rtid;
+		e->rparent_pid = rpid;
+	}
+}
+
+void procfs_on_death(struct procfs *pf, int64_t tid)
+{
+	tc_forget(pf, tid);
 }

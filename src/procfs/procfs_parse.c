@@ -62,7 +62,7 @@ int procfs_parse_stat(char *buf, size_t n, struct thread_stat *out)
 	/* vsize in bytes and rss in pages: the mm counters status shows as
 	 * VmSize and VmRSS */
 	out->vm_size_kb = kb32(f[20] / 1024);
-	static uint64_t page_kb;
+	static uint64_t page_kb; /* the process's page size: the same for every thread */
 	if (!page_kb)
 		page_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
 	out->vm_rss_kb = kb32(f[21] * page_kb);

@@ -21,12 +21,6 @@
 #include "procfs_internal.h"
 #include "procfs_io.h"
 
-/* One snapshot, reused: proc() results are valid until the next call. */
-static struct proc_snapshot snap;
-
-/* Scratch for cmdline/cgroup text; static to keep the stack small. */
-static char scratch[2 * PROC_STR_MAX];
-
 /* Copies a NUL-separated list (cmdline args, environ) bounded to cap bytes;
  * a cut entry still ends in NUL. Returns the length. */
 static size_t copy_strlist(char *dst, size_t cap, const char *src, size_t len)
@@ -43,15 +37,14 @@ static size_t copy_strlist(char *dst, size_t cap, const char *src, size_t len)
 	return len;
 }
 
-/* Scratch for the env area, read together with argv. */
-static char env_scratch[PROC_STR_MAX];
-
 /* The argv and envp areas straight from the process's memory, both in one
  * process_vm_readv: cheaper than /proc/<pid>/cmdline and environ for a new
  * process, and the same bytes while argv is as exec laid it out. Sets each
- * area's byte count, or -1 when it was not read. */
-static void read_areas(int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, ssize_t *env_n)
+ * area's byte count, or -1 when it was not read. The text goes to
+ * pf->scratch and pf->env_scratch (kept there, not on the stack). */
+static void read_areas(struct procfs *pf, int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, ssize_t *env_n)
 {
+	char *scratch = pf->scratch, *env_scratch = pf->env_scratch;
 	struct iovec local[2], remote[2];
 	size_t len[2] = { 0, 0 };
 	int count = 0;
@@ -63,8 +56,8 @@ static void read_areas(int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, s
 		remote[count++] = (struct iovec){ (void *)(uintptr_t)mm->arg_start, len[0] };
 	}
 	if (mm->env_start && mm->env_end > mm->env_start) {
-		len[1] = mm->env_end - mm->env_start < sizeof env_scratch ? (size_t)(mm->env_end - mm->env_start)
-		                                                          : sizeof env_scratch;
+		len[1] = mm->env_end - mm->env_start < sizeof pf->env_scratch ? (size_t)(mm->env_end - mm->env_start)
+		                                                              : sizeof pf->env_scratch;
 		local[count] = (struct iovec){ env_scratch, len[1] };
 		remote[count++] = (struct iovec){ (void *)(uintptr_t)mm->env_start, len[1] };
 	}
@@ -85,9 +78,10 @@ static void read_areas(int64_t pid, const struct mm_mark *mm, ssize_t *argv_n, s
 		*env_n = (ssize_t)len[1];
 }
 
-/* n: what read_areas got of argv (in scratch), or -1 */
-static void read_cmdline(struct proc_snapshot *s, const char *path, ssize_t n)
+/* n: what read_areas got of argv (in pf->scratch), or -1 */
+static void read_cmdline(struct procfs *pf, struct proc_snapshot *s, const char *path, ssize_t n)
 {
+	char *scratch = pf->scratch;
 	/* As the driver: the argv area's first page, its last byte made a NUL
 	 * (a rewritten argv, setproctitle, is taken as it is); argv[0] is the
 	 * exe, the rest the args. /proc only when the memory was unreadable. */
@@ -106,22 +100,23 @@ static void read_cmdline(struct proc_snapshot *s, const char *path, ssize_t n)
 	memcpy(s->args, scratch + a0 + 1, s->args_len);
 }
 
-/* n: what read_areas got of the env (in env_scratch), or -1 */
-static void read_env(struct proc_snapshot *s, const char *path, ssize_t n)
+/* n: what read_areas got of the env (in pf->env_scratch), or -1 */
+static void read_env(struct procfs *pf, struct proc_snapshot *s, const char *path, ssize_t n)
 {
 	if (n <= 0)
-		n = pf_read(path, env_scratch, PROC_STR_MAX);
+		n = pf_read(path, pf->env_scratch, PROC_STR_MAX);
 	if (n > 0)
-		s->env_len = copy_strlist(s->env, PROC_STR_MAX, env_scratch, (size_t)n);
+		s->env_len = copy_strlist(s->env, PROC_STR_MAX, pf->env_scratch, (size_t)n);
 }
 
-static void read_cgroups(struct proc_snapshot *s, const char *path)
+static void read_cgroups(struct procfs *pf, struct proc_snapshot *s, const char *path)
 {
-	ssize_t n = pf_read(path, scratch, sizeof(scratch));
+	char *scratch = pf->scratch;
+	ssize_t n = pf_read(path, scratch, sizeof(pf->scratch));
 	/* a full buffer may end mid-line: keep whole lines only, so no cut
 	 * path is reported as a real cgroup */
-	if (n == (ssize_t)sizeof(scratch)) {
-		char *nl = memrchr(scratch, '\n', sizeof(scratch));
+	if (n == (ssize_t)sizeof(pf->scratch)) {
+		char *nl = memrchr(scratch, '\n', sizeof(pf->scratch));
 		n = nl ? nl - scratch + 1 : 0;
 	}
 	if (n > 0)
@@ -142,13 +137,13 @@ static int32_t read_loginuid(const char *path)
 	return (int32_t)v;
 }
 
-void procfs_forget_exec(int64_t tid)
+void snap_forget_exec(struct procfs *pf, int64_t tid)
 {
-	image_forget_exec(tid);
+	image_forget_exec(pf, tid);
 	/* a set-id program changes the credentials: see exec_creds */
-	struct tentry *e = tc_find(tid);
+	struct tentry *e = tc_find(pf, tid);
 	if (e) {
-		e->exec_pending = tc_status_fresh(e, procfs_mono_ns());
+		e->exec_pending = tc_status_fresh(pf, e, procfs_mono_ns());
 		e->status_ok = false;
 	}
 }
@@ -160,12 +155,12 @@ void procfs_forget_exec(int64_t tid)
  * the writable flag). Fills s->exepath and *f on the way: returns 1 when
  * the credentials are known, 0 when they must be read, -1 when the exe could
  * not be looked at either. */
-static int exec_creds(struct tentry *e, struct proc_snapshot *s, struct exe_facts *f)
+static int exec_creds(struct procfs *pf, struct tentry *e, struct proc_snapshot *s, struct exe_facts *f)
 {
 	char path[64];
 	e->exec_pending = false;
 	if (pf_path(path, sizeof path, e->tid, "exe") || pf_readlink(path, s->exepath, sizeof s->exepath) < 0 ||
-	    procfs_exe_facts(e->tid, tc_mnt_id(e), s->exepath, f))
+	    procfs_exe_facts(pf, e->tid, tc_mnt_id(pf, e), s->exepath, f))
 		return -1;
 	if ((f->mode & (S_ISUID | S_ISGID)) || f->file_caps)
 		return 0;
@@ -179,79 +174,79 @@ static int exec_creds(struct tentry *e, struct proc_snapshot *s, struct exe_fact
 }
 
 /* The image fields, read in full. f: the exe's facts, if known. */
-static void read_image(struct tentry *e, struct proc_snapshot *s, const struct exe_facts *f)
+static void read_image(struct procfs *pf, struct tentry *e, struct proc_snapshot *s, const struct exe_facts *f)
 {
 	const struct thread_status *x = &e->su;
 	const struct mm_mark *mm = &e->st.mm;
 	char path[64];
 	int64_t tid = s->tid;
 	ssize_t argv_n, env_n;
-	read_areas(tid, mm, &argv_n, &env_n);
+	read_areas(pf, tid, mm, &argv_n, &env_n);
 	if (!pf_path(path, sizeof(path), tid, "cmdline"))
-		read_cmdline(s, path, argv_n);
+		read_cmdline(pf, s, path, argv_n);
 	if (!pf_path(path, sizeof(path), tid, "environ"))
-		read_env(s, path, env_n);
+		read_env(pf, s, path, env_n);
 	struct exe_facts facts;
 	if (!f && !pf_path(path, sizeof(path), tid, "exe") && pf_readlink(path, s->exepath, sizeof(s->exepath)) >= 0 &&
-	    procfs_exe_facts(tid, tc_mnt_id(e), s->exepath, &facts) == 0)
+	    procfs_exe_facts(pf, tid, tc_mnt_id(pf, e), s->exepath, &facts) == 0)
 		f = &facts;
 	s->exe_writable = f ? procfs_exe_writable(f, x) : 0;
 }
 
 /* loginuid and cgroups: a fork child's are its parent's, exec keeps them. */
-static uint64_t lineage(struct tentry *e, struct proc_snapshot *s, uint64_t now)
+static uint64_t lineage(struct procfs *pf, struct tentry *e, struct proc_snapshot *s, uint64_t now)
 {
 	char path[64];
 	uint64_t at;
-	if (image_lineage_get(s, e->forked_from, now, &at) == 0)
+	if (image_lineage_get(pf, s, e->forked_from, now, &at) == 0)
 		return at;
 	if (!pf_path(path, sizeof(path), s->tid, "loginuid"))
 		s->loginuid = read_loginuid(path);
 	if (!pf_path(path, sizeof(path), s->tid, "cgroup"))
-		read_cgroups(s, path);
+		read_cgroups(pf, s, path);
 	return now;
 }
 
 /* The thread's stat as of now: a pread, or what its creator's clone just
  * read (a new thread shares its creator's mm, comm and process ids). */
-static int fresh_stat(struct tentry *e, uint64_t now, bool *derived)
+static int fresh_stat(struct procfs *pf, struct tentry *e, uint64_t now, bool *derived)
 {
-	*derived = e->creator && tc_stat_of_new_thread(e) == 0;
+	*derived = e->creator && tc_stat_of_new_thread(pf, e) == 0;
 	if (*derived)
 		return 0;
 	if (e->stat_reuse_once && e->stat_ok && now - e->stat_at < PROCFS_TTL_NS / 10) {
 		e->stat_reuse_once = false;
 		return 0;
 	}
-	return tc_read_stat(e);
+	return tc_read_stat(pf, e);
 }
 
 const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 {
-	struct proc_snapshot *s = &snap;
-	(void)ctx;
+	struct procfs *pf = ctx;
+	struct proc_snapshot *s = &pf->snap;
 	/* the scalars; the 4 KiB buffers only need to be empty strings */
 	memset(s, 0, offsetof(struct proc_snapshot, exe));
 	s->exe[0] = s->exepath[0] = s->cwd[0] = s->root[0] = '\0';
 	s->args_len = s->env_len = s->cgroups_len = 0;
 	s->loginuid = -1;
-	struct tentry *e = tc_get(tid);
+	struct tentry *e = tc_get(pf, tid);
 	if (!e)
 		return NULL;
 	uint64_t now = procfs_mono_ns();
 	bool derived;
 	struct exe_facts facts;
 	const struct exe_facts *f = NULL;
-	if (fresh_stat(e, now, &derived)) {
-		procfs_forget(tid);
+	if (fresh_stat(pf, e, now, &derived)) {
+		tc_forget(pf, tid);
 		return NULL;
 	}
-	if (!tc_status_fresh(e, now)) {
-		int known = e->exec_pending ? exec_creds(e, s, &facts) : -1;
+	if (!tc_status_fresh(pf, e, now)) {
+		int known = e->exec_pending ? exec_creds(pf, e, s, &facts) : -1;
 		if (known >= 0)
 			f = &facts;
-		if (known < 1 && tc_read_status(e)) {
-			procfs_forget(tid);
+		if (known < 1 && tc_read_status(pf, e)) {
+			tc_forget(pf, tid);
 			return NULL;
 		}
 	}
@@ -273,16 +268,16 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	s->uid = su->uid;
 	s->gid = su->gid;
 	s->vm_swap_kb = su->vm_swap_kb;
-	copy_cstr(s->cwd, tc_fs_link(e, FS_CWD, now), sizeof s->cwd);
+	copy_cstr(s->cwd, tc_fs_link(pf, e, FS_CWD, now), sizeof s->cwd);
 	/* exec keeps the root: cached like the cwd */
-	copy_cstr(s->root, tc_fs_link(e, FS_ROOT, now), sizeof s->root);
+	copy_cstr(s->root, tc_fs_link(pf, e, FS_ROOT, now), sizeof s->root);
 	/* a new thread shares its creator's limits */
-	s->fdlimit = derived ? e->fdlimit.value : tc_fdlimit(e, now);
-	if (image_exec_get(s, &st->mm, su, now)) {
-		lineage(e, s, now);
+	s->fdlimit = derived ? e->fdlimit.value : tc_fdlimit(pf, e, now);
+	if (image_exec_get(pf, s, &st->mm, su, now)) {
+		lineage(pf, e, s, now);
 	} else {
-		read_image(e, s, f);
-		image_put(s, &st->mm, su, now, lineage(e, s, now));
+		read_image(pf, e, s, f);
+		image_put(pf, s, &st->mm, su, now, lineage(pf, e, s, now));
 	}
 	/* last: the image cache looks a fork child up by its parent process */
 	if (e->rparent_tid && e->rparent_pid == s->ptid)
@@ -290,10 +285,10 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	return s;
 }
 
-int procfs_ids(int64_t tid, int64_t *tgid, int64_t *ppid)
+int procfs_ids(struct procfs *pf, int64_t tid, int64_t *tgid, int64_t *ppid)
 {
-	struct tentry *e = tc_get(tid);
-	if (!e || (!tc_status_fresh(e, procfs_mono_ns()) && tc_read_status(e)))
+	struct tentry *e = tc_get(pf, tid);
+	if (!e || (!tc_status_fresh(pf, e, procfs_mono_ns()) && tc_read_status(pf, e)))
 		return -1;
 	*tgid = e->su.pid;
 	*ppid = e->su.ppid;

@@ -29,46 +29,39 @@
 #define SYS_pidfd_getfd 438
 #endif
 
-/* Small cache of pidfds: a busy tracee asks about its sockets over and
- * over. Bounded; round-robin eviction. pid 0 = empty slot. */
-#define PIDFD_SLOTS 32
-static struct {
-	int64_t pid;
-	int fd;
-} pidfds[PIDFD_SLOTS];
-static unsigned pidfd_next;
-
-void procfs_forget_pidfd(int64_t pid)
+/* Small cache of pidfds (struct procfs): a busy tracee asks about its
+ * sockets over and over. Bounded; round-robin eviction. pid 0 = empty slot. */
+void procfs_forget_pidfd(struct procfs *pf, int64_t pid)
 {
 	for (unsigned i = 0; i < PIDFD_SLOTS; i++) {
-		if (pidfds[i].pid == pid && pid != 0) {
-			close(pidfds[i].fd);
-			pidfds[i].pid = 0;
+		if (pf->pidfds[i].pid == pid && pid != 0) {
+			close(pf->pidfds[i].fd);
+			pf->pidfds[i].pid = 0;
 		}
 	}
 }
 
-static int pidfd_get(int64_t pid)
+static int pidfd_get(struct procfs *pf, int64_t pid)
 {
 	for (unsigned i = 0; i < PIDFD_SLOTS; i++)
-		if (pidfds[i].pid == pid)
-			return pidfds[i].fd;
+		if (pf->pidfds[i].pid == pid)
+			return pf->pidfds[i].fd;
 	int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
 	if (fd < 0)
 		return -1;
-	unsigned slot = pidfd_next++ % PIDFD_SLOTS;
-	if (pidfds[slot].pid)
-		close(pidfds[slot].fd);
-	pidfds[slot].pid = pid;
-	pidfds[slot].fd = fd;
+	unsigned slot = pf->pidfd_next++ % PIDFD_SLOTS;
+	if (pf->pidfds[slot].pid)
+		close(pf->pidfds[slot].fd);
+	pf->pidfds[slot].pid = pid;
+	pf->pidfds[slot].fd = fd;
 	return fd;
 }
 
 /* A dup of the tracee's fd in our table, or -1 (errno set). */
-static int grab_fd(int64_t pid, int64_t fd)
+static int grab_fd(struct procfs *pf, int64_t pid, int64_t fd)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
-		int pfd = pidfd_get(pid);
+		int pfd = pidfd_get(pf, pid);
 		if (pfd < 0)
 			return -1;
 		int r = (int)syscall(SYS_pidfd_getfd, pfd, (int)fd, 0);
@@ -78,14 +71,14 @@ static int grab_fd(int64_t pid, int64_t fd)
 		 * reused by now); retry once with a fresh one. */
 		if (errno != ESRCH)
 			return -1;
-		procfs_forget_pidfd(pid);
+		procfs_forget_pidfd(pf, pid);
 	}
 	return -1;
 }
 
-int procfs_fd_statx(int64_t pid, int64_t fd, struct pdig_statx *sx)
+int procfs_fd_statx(struct procfs *pf, int64_t pid, int64_t fd, struct pdig_statx *sx)
 {
-	int dup = grab_fd(pid, fd);
+	int dup = grab_fd(pf, pid, fd);
 	if (dup < 0)
 		return -1;
 	int r = procfs_statx(dup, "", AT_EMPTY_PATH, sx);
@@ -95,11 +88,10 @@ int procfs_fd_statx(int64_t pid, int64_t fd, struct pdig_statx *sx)
 
 int procfs_sock(void *ctx, int64_t pid, int64_t fd, struct sock_names *out)
 {
-	(void)ctx;
 	memset(out, 0, sizeof(*out));
 	if (pid <= 0 || pid > INT32_MAX || fd < 0 || fd > INT32_MAX)
 		return -1;
-	int s = grab_fd(pid, fd);
+	int s = grab_fd(ctx, pid, fd);
 	if (s < 0) {
 		/* EBADF: no such fd, the tables will not know it either */
 		if (errno == EBADF)

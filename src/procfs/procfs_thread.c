@@ -1,9 +1,9 @@
 /* Per-thread cache behind the process snapshots. A thread's stat and status
  * fds stay open (a pread re-reads them); credentials, namespace ids and
  * the cwd are kept until the thread makes a syscall that changes them
- * (procfs_note_syscall) or PROCFS_TTL_NS passes; a new thread or child
+ * (procfs_on_entry) or PROCFS_TTL_NS passes; a new thread or child
  * starts with its creator's, which the kernel copied at the clone
- * (procfs_note_clone, in procfs_notes.c; parsers in procfs_parse.c). */
+ * (procfs_on_clone, in procfs_notes.c; parsers in procfs_parse.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,13 +18,6 @@
 #include "procfs.h"
 #include "procfs_internal.h"
 #include "procfs_io.h"
-
-#define TC_SLOTS 64
-
-static struct tentry table[TC_SLOTS];
-static uint64_t use_clock, seq, mnt_seq;
-static uint64_t cwd_gen; /* bumped by any chdir-like call of any tracee */
-static bool cache_on;
 
 uint64_t procfs_mono_ns(void)
 {
@@ -41,52 +34,52 @@ static void tc_clear(struct tentry *e)
 	e->stat_fd = e->status_fd = -1;
 }
 
-struct tentry *tc_find(int64_t tid)
+struct tentry *tc_find(struct procfs *pf, int64_t tid)
 {
 	if (tid <= 0)
 		return NULL;
 	for (int i = 0; i < TC_SLOTS; i++) {
-		if (table[i].tid == tid) {
-			table[i].used = ++use_clock;
-			return &table[i];
+		if (pf->table[i].tid == tid) {
+			pf->table[i].used = ++pf->use_clock;
+			return &pf->table[i];
 		}
 	}
 	return NULL;
 }
 
-struct tentry *tc_get(int64_t tid)
+struct tentry *tc_get(struct procfs *pf, int64_t tid)
 {
-	struct tentry *e = tc_find(tid);
+	struct tentry *e = tc_find(pf, tid);
 	if (e || tid <= 0 || tid > INT32_MAX)
 		return e;
-	struct tentry *victim = &table[0];
+	struct tentry *victim = &pf->table[0];
 	for (int i = 0; i < TC_SLOTS; i++) {
-		if (!table[i].tid) {
-			victim = &table[i];
+		if (!pf->table[i].tid) {
+			victim = &pf->table[i];
 			break;
 		}
-		if (table[i].used < victim->used)
-			victim = &table[i];
+		if (pf->table[i].used < victim->used)
+			victim = &pf->table[i];
 	}
 	if (victim->tid)
 		tc_clear(victim);
 	else
 		victim->stat_fd = victim->status_fd = -1;
 	victim->tid = tid;
-	victim->used = ++use_clock;
+	victim->used = ++pf->use_clock;
 	return victim;
 }
 
 /* Whole file through a kept fd, opened on first use; -1 (fd closed) when
  * the thread is gone. A tid that died is never reused behind our back: the
- * old fd keeps failing, and procfs_forget drops the entry at its death. */
+ * old fd keeps failing, and procfs_on_death drops the entry. */
 /* Out of fds (a low RLIMIT_NOFILE): close the kept fds of the least
  * recently used other entry that has any; false if none has. */
-static bool give_back_fds(int64_t keep_tid)
+static bool give_back_fds(struct procfs *pf, int64_t keep_tid)
 {
 	struct tentry *victim = NULL;
 	for (int i = 0; i < TC_SLOTS; i++) {
-		struct tentry *e = &table[i];
+		struct tentry *e = &pf->table[i];
 		if (e->tid && e->tid != keep_tid && (e->stat_fd >= 0 || e->status_fd >= 0) &&
 		    (!victim || e->used < victim->used))
 			victim = e;
@@ -101,14 +94,14 @@ static bool give_back_fds(int64_t keep_tid)
 	return true;
 }
 
-static ssize_t kept_read(int64_t tid, int *fd, const char *what, char *buf, size_t cap)
+static ssize_t kept_read(struct procfs *pf, int64_t tid, int *fd, const char *what, char *buf, size_t cap)
 {
 	if (*fd < 0) {
 		char path[64];
 		if (pf_path(path, sizeof path, tid, what))
 			return -1;
 		*fd = open(path, O_RDONLY | O_CLOEXEC);
-		while (*fd < 0 && (errno == EMFILE || errno == ENFILE) && give_back_fds(tid))
+		while (*fd < 0 && (errno == EMFILE || errno == ENFILE) && give_back_fds(pf, tid))
 			*fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (*fd < 0)
 			return -1;
@@ -139,19 +132,19 @@ static const char *stat_name(struct tentry *e, char *buf, size_t cap)
 	return e->stat_whole ? "stat" : buf;
 }
 
-void procfs_note_clone_made(int64_t tid)
+void tc_clone_made(struct procfs *pf, int64_t tid)
 {
-	struct tentry *e = tc_find(tid);
+	struct tentry *e = tc_find(pf, tid);
 	if (e)
 		e->solo = false;
 }
 
-int tc_read_stat(struct tentry *e)
+int tc_read_stat(struct procfs *pf, struct tentry *e)
 {
 	char buf[1024], what[40];
 	const char *name = stat_name(e, what, sizeof what);
 	bool was_open = e->stat_fd >= 0;
-	ssize_t n = kept_read(e->tid, &e->stat_fd, name, buf, sizeof buf - 1);
+	ssize_t n = kept_read(pf, e->tid, &e->stat_fd, name, buf, sizeof buf - 1);
 	if (n <= 0 && was_open) {
 		/* the thread this entry described is gone (a process pdig only
 		 * looked at, never saw die): whatever it cached is not about
@@ -159,8 +152,8 @@ int tc_read_stat(struct tentry *e)
 		int64_t tid = e->tid;
 		tc_clear(e);
 		e->tid = tid;
-		e->used = ++use_clock;
-		n = kept_read(tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, sizeof buf - 1);
+		e->used = ++pf->use_clock;
+		n = kept_read(pf, tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, sizeof buf - 1);
 	}
 	e->stat_ok = false;
 	e->stat_reuse_once = false;
@@ -170,15 +163,15 @@ int tc_read_stat(struct tentry *e)
 	if (procfs_parse_stat(buf, (size_t)n, &e->st))
 		return -1;
 	e->stat_ok = true;
-	e->stat_seq = ++seq;
+	e->stat_seq = ++pf->seq;
 	e->stat_at = procfs_mono_ns();
 	return 0;
 }
 
-int tc_read_status(struct tentry *e)
+int tc_read_status(struct procfs *pf, struct tentry *e)
 {
 	char buf[4096];
-	ssize_t n = kept_read(e->tid, &e->status_fd, "status", buf, sizeof buf - 1);
+	ssize_t n = kept_read(pf, e->tid, &e->status_fd, "status", buf, sizeof buf - 1);
 	e->status_ok = false;
 	if (n <= 0)
 		return -1;
@@ -198,22 +191,22 @@ int tc_read_status(struct tentry *e)
 	return 0;
 }
 
-bool tc_status_fresh(const struct tentry *e, uint64_t now)
+bool tc_status_fresh(const struct procfs *pf, const struct tentry *e, uint64_t now)
 {
-	return cache_on && e->status_ok && now - e->status_at < PROCFS_TTL_NS;
+	return pf->cache_on && e->status_ok && now - e->status_at < PROCFS_TTL_NS;
 }
 
-const char *tc_fs_link(struct tentry *e, enum fs_link which, uint64_t now)
+const char *tc_fs_link(struct procfs *pf, struct tentry *e, enum fs_link which, uint64_t now)
 {
 	static const char *const names[FS_LINKS] = { "cwd", "root" };
 	char *buf = e->link_path[which];
-	if (cache_on && e->link[which].ok && e->link[which].gen == cwd_gen && now - e->link[which].at < PROCFS_TTL_NS)
+	if (pf->cache_on && e->link[which].ok && e->link[which].gen == pf->cwd_gen && now - e->link[which].at < PROCFS_TTL_NS)
 		return buf;
 	char path[64];
 	e->link[which].ok = false;
 	buf[0] = '\0';
 	/* the generation before the read: a change racing with it is seen next time */
-	uint64_t gen = cwd_gen;
+	uint64_t gen = pf->cwd_gen;
 	if (pf_path(path, sizeof path, e->tid, names[which]) || pf_readlink(path, buf, PROC_STR_MAX) < 0)
 		return buf;
 	e->link[which].ok = true;
@@ -244,38 +237,36 @@ uint64_t tc_read_fdlimit(int64_t tid)
 	return strtoull(l, NULL, 10);
 }
 
-static uint64_t limits_gen;
-
-void tc_limits_changed(void)
+void tc_limits_changed(struct procfs *pf)
 {
-	limits_gen++;
+	pf->limits_gen++;
 }
 
-uint64_t tc_fdlimit(struct tentry *e, uint64_t now)
+uint64_t tc_fdlimit(struct procfs *pf, struct tentry *e, uint64_t now)
 {
-	if (cache_on && e->fdlimit.ok && e->fdlimit.gen == limits_gen && now - e->fdlimit.at < PROCFS_TTL_NS)
+	if (pf->cache_on && e->fdlimit.ok && e->fdlimit.gen == pf->limits_gen && now - e->fdlimit.at < PROCFS_TTL_NS)
 		return e->fdlimit.value;
 	/* the generation before the read: a change racing with it is seen next time */
-	e->fdlimit.gen = limits_gen;
+	e->fdlimit.gen = pf->limits_gen;
 	e->fdlimit.value = tc_read_fdlimit(e->tid);
 	e->fdlimit.ok = true;
 	e->fdlimit.at = now;
 	return e->fdlimit.value;
 }
 
-int tc_stat_of_new_thread(struct tentry *e)
+int tc_stat_of_new_thread(struct procfs *pf, struct tentry *e)
 {
 	int64_t creator = e->creator;
 	e->creator = 0;
-	struct tentry *c = creator ? tc_find(creator) : NULL;
+	struct tentry *c = creator ? tc_find(pf, creator) : NULL;
 	if (!c)
 		return -1;
 	/* the creator's stat from after the clone: the parent's clone exit
 	 * usually read it already; else read it now and let that exit use it */
 	if (!c->stat_ok || c->stat_seq < e->clone_seq) {
-		if (tc_read_stat(c))
+		if (tc_read_stat(pf, c))
 			return -1;
-		tc_fdlimit(c, procfs_mono_ns());
+		tc_fdlimit(pf, c, procfs_mono_ns());
 		c->stat_reuse_once = true;
 	}
 	e->st = c->st;
@@ -291,16 +282,16 @@ int tc_stat_of_new_thread(struct tentry *e)
 		e->st.ptid = e->clone_parent ? c->st.ptid : c->su.pid;
 	}
 	e->stat_ok = true;
-	e->stat_seq = ++seq;
+	e->stat_seq = ++pf->seq;
 	e->stat_at = c->stat_at;
 	return 0;
 }
 
-int procfs_thread_cpu(int64_t tid)
+int procfs_thread_cpu(struct procfs *pf, int64_t tid)
 {
-	struct tentry *e = tc_get(tid);
+	struct tentry *e = tc_get(pf, tid);
 	char buf[1024], what[40];
-	ssize_t n = e ? kept_read(tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, sizeof buf - 1) : -1;
+	ssize_t n = e ? kept_read(pf, tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, sizeof buf - 1) : -1;
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
@@ -317,55 +308,37 @@ int procfs_thread_cpu(int64_t tid)
 	return end == p || cpu < 0 || cpu > 65535 ? -1 : (int)cpu;
 }
 
-uint64_t tc_mnt_id(struct tentry *e)
+uint64_t tc_mnt_id(struct procfs *pf, struct tentry *e)
 {
 	if (!e->mnt_id)
-		e->mnt_id = ++mnt_seq;
+		e->mnt_id = ++pf->mnt_seq;
 	return e->mnt_id;
 }
 
-void procfs_forget(int64_t tid)
+void tc_forget(struct procfs *pf, int64_t tid)
 {
-	struct tentry *e = tc_find(tid);
+	struct tentry *e = tc_find(pf, tid);
 	if (e)
 		tc_clear(e);
 	/* its children now belong to another of its process's threads, as a
 	 * rule the leader: the process id stat shows */
 	for (int i = 0; i < TC_SLOTS; i++)
-		if (table[i].rparent_tid == tid)
-			table[i].rparent_tid = table[i].rparent_pid = 0;
-	procfs_forget_pidfd(tid);
+		if (pf->table[i].rparent_tid == tid)
+			pf->table[i].rparent_tid = pf->table[i].rparent_pid = 0;
+	procfs_forget_pidfd(pf, tid);
 }
 
-void procfs_exec_took_over(int64_t leader, int64_t former)
+bool tc_cache_on(const struct procfs *pf)
 {
-	/* exec keeps the process's real parent: carry it to the new entry */
-	struct tentry *e = tc_find(leader);
-	int64_t rtid = e ? e->rparent_tid : 0, rpid = e ? e->rparent_pid : 0;
-	procfs_forget(former);
-	procfs_forget(leader);
-	if (rtid && (e = tc_get(leader)) != NULL) {
-		e->rparent_tid = rtid;
-		e->rparent_pid = rpid;
-	}
+	return pf->cache_on;
 }
 
-void procfs_cache_enable(bool on)
+void tc_fs_changed(struct procfs *pf)
 {
-	cache_on = on;
+	pf->cwd_gen++;
 }
 
-bool tc_cache_on(void)
+uint64_t tc_next_seq(struct procfs *pf)
 {
-	return cache_on;
-}
-
-void tc_fs_changed(void)
-{
-	cwd_gen++;
-}
-
-uint64_t tc_next_seq(void)
-{
-	return ++seq;
+	return ++pf->seq;
 }

@@ -37,9 +37,9 @@ static bool is_self_or_ancestor(pid_t pid)
 static void detach_request(int sig)
 {
 	(void)sig;
-	tracer.stop_signals++;
+	tracer_process.stop_signals++;
 	/* before the filter is in, detaching is harmless */
-	if (tracer.filter_injected && tracer.stop_signals == 1) {
+	if (tracer_process.filter_injected && tracer_process.stop_signals == 1) {
 		static const char msg[] =
 			"pdig: the seccomp filter cannot be removed: if pdig detached now, the traced "
 			"syscalls would fail with ENOSYS. Tracing goes on until the process exits; "
@@ -48,13 +48,13 @@ static void detach_request(int sig)
 		(void)r;
 		return;
 	}
-	tracer.detach_requested = 1;
+	tracer_process.detach_requested = 1;
 	/* If the signal landed between the loop's check and its waitpid,
 	 * waitpid would sleep until the next tracee stop, forever for an idle
 	 * process: make a stop happen now. */
 	int saved = errno;
-	if (tracer.main_pid > 0)
-		ptrace(PTRACE_INTERRUPT, tracer.main_pid, 0, 0);
+	if (tracer_process.main_pid > 0)
+		ptrace(PTRACE_INTERRUPT, tracer_process.main_pid, 0, 0);
 	errno = saved;
 }
 
@@ -71,13 +71,13 @@ static void install_detach_handler(void)
 }
 
 /* Seize one thread and stop it, so it can be resumed in tracing mode. */
-static int seize_thread(pid_t pid, pid_t tid)
+static int seize_thread(struct tracer *tr, pid_t pid, pid_t tid)
 {
-	if (threads_find(tid))
+	if (threads_find(&tr->threads, tid))
 		return 0;
-	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)tracer_options()) < 0)
+	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)tracer_options(tr)) < 0)
 		return -1;
-	struct thread *t = threads_get(tid);
+	struct thread *t = threads_get(&tr->threads, tid);
 	if (t) {
 		t->pid = pid;
 		t->attached = true;
@@ -89,7 +89,7 @@ static int seize_thread(pid_t pid, pid_t tid)
 /* Seize every thread of pid; rescan /proc/pid/task until a pass finds no
  * new thread, since threads may be created while we attach (those created
  * by an already-seized thread are followed by the kernel). */
-static int seize_process(pid_t pid)
+static int seize_process(struct tracer *tr, pid_t pid)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", pid);
@@ -103,9 +103,9 @@ static int seize_process(pid_t pid)
 			if (!isdigit((unsigned char)e->d_name[0]))
 				continue;
 			pid_t tid = (pid_t)atoi(e->d_name);
-			if (threads_find(tid))
+			if (threads_find(&tr->threads, tid))
 				continue;
-			if (seize_thread(pid, tid) < 0) {
+			if (seize_thread(tr, pid, tid) < 0) {
 				if (errno != ESRCH)
 					err = errno;
 				continue;
@@ -113,7 +113,7 @@ static int seize_process(pid_t pid)
 			fresh++;
 		}
 		closedir(d);
-		if (err && !threads_find(pid)) {
+		if (err && !threads_find(&tr->threads, pid)) {
 			errno = err;
 			return -1;
 		}
@@ -124,7 +124,7 @@ static int seize_process(pid_t pid)
 }
 
 /* Descendants of root, found by scanning /proc/<pid>/stat for ppids. */
-static int seize_descendants(pid_t root)
+static int seize_descendants(struct tracer *tr, pid_t root)
 {
 	int total = 0;
 	for (int pass = 0; pass < 100; pass++) {
@@ -137,16 +137,16 @@ static int seize_descendants(pid_t root)
 			if (!isdigit((unsigned char)e->d_name[0]))
 				continue;
 			pid_t pid = (pid_t)atoi(e->d_name);
-			if (threads_find(pid) || pid == getpid())
+			if (threads_find(&tr->threads, pid) || pid == getpid())
 				continue;
 			/* is an ancestor of pid already traced, up to root? */
 			pid_t p = status_field(pid, "PPid");
 			for (int hops = 0; p > 1 && hops < 4096; hops++) {
-				if (p == root || threads_find(p))
+				if (p == root || threads_find(&tr->threads, p))
 					break;
 				p = status_field(p, "PPid");
 			}
-			if (p > 1 && (p == root || threads_find(p)) && seize_process(pid) == 0)
+			if (p > 1 && (p == root || threads_find(&tr->threads, p)) && seize_process(tr, pid) == 0)
 				fresh++;
 		}
 		closedir(d);
@@ -191,9 +191,9 @@ static void interrupt_thread(struct thread *t, void *arg)
  * until no tracee is left (ECHILD) rather than until the table is empty:
  * children auto-attached at a fork that the loop did not see yet are
  * tracees too, and their first stop still comes. */
-static void detach_all(void)
+static void detach_all(struct tracer *tr)
 {
-	threads_each(interrupt_thread, NULL);
+	threads_each(&tr->threads, interrupt_thread, NULL);
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (elapsed_ms(&start) < 5000) {
@@ -207,14 +207,14 @@ static void detach_all(void)
 			continue;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			core_on_death(tid, status);
+			core_on_death(tr, tid, status);
 			continue;
 		}
 		int sig = WSTOPSIG(status), event = status >> 16;
 		/* a signal caught on its way in is handed back, not lost */
 		int pass = event == 0 && sig != (SIGTRAP | 0x80) ? sig : 0;
 		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)pass);
-		threads_remove(tid);
+		threads_remove(&tr->threads, tid);
 	}
 	/* e.g. a vfork parent waiting for its child: released as pdig exits */
 	fprintf(stderr, "pdig: some threads did not stop for the detach in 5 s; they are let go as pdig exits\n");
@@ -229,17 +229,14 @@ static void describe_thread(struct thread *t, void *arg)
 /* No event will introduce the attached threads (no clone, no execve), so
  * sinks that keep state (capture file, text) are told about each of them
  * now, before the first event. */
-static void describe_attached(void)
+static void describe_attached(struct tracer *tr)
 {
-	threads_each(describe_thread, NULL);
+	threads_each(&tr->threads, describe_thread, NULL);
 }
 
-int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *o)
+/* Checks, seizes, traces; the tracer is the caller's to free. */
+static int attach_with(struct tracer *tr, pid_t pid, bool tree)
 {
-	core_init(o);
-	tracer.attach_mode = true;
-	tracer.inject_seccomp = seccomp;
-	tracer.main_pid = pid;
 	/* kill(0) only tells whether pid exists: EPERM from it does not mean
 	 * ptrace is refused (CAP_SYS_PTRACE without CAP_KILL); seizing tells. */
 	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH)) {
@@ -257,20 +254,32 @@ int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *
 	}
 	install_detach_handler();
 	signal(SIGPIPE, SIG_IGN);
-	if (seize_process(pid) < 0) {
+	if (seize_process(tr, pid) < 0) {
 		explain_attach_error(pid, errno);
 		return 1;
 	}
 	if (tree)
-		seize_descendants(pid);
-	describe_attached();
-	if (tracer.verbose)
-		fprintf(stderr, "pdig: attached to %zu threads\n", threads_count());
-	core_loop();
-	if (tracer.detach_requested) {
-		detach_all();
-		if (tracer.main_status < 0)
+		seize_descendants(tr, pid);
+	describe_attached(tr);
+	if (tr->verbose)
+		fprintf(stderr, "pdig: attached to %zu threads\n", threads_count(&tr->threads));
+	core_loop(tr);
+	if (tracer_process.detach_requested) {
+		detach_all(tr);
+		if (tracer_process.main_status < 0)
 			return 0;
 	}
-	return core_exit_code(tracer.main_status);
+	return core_exit_code(tracer_process.main_status);
+}
+
+int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *o)
+{
+	struct tracer *tr = core_new(o, true);
+	if (!tr)
+		return 1;
+	tr->inject_seccomp = seccomp;
+	tracer_process.main_pid = pid;
+	int rc = attach_with(tr, pid, tree);
+	core_free(tr);
+	return rc;
 }

@@ -30,18 +30,20 @@
 #define SYSCALL_INSN 0x050f /* 0f 05, little-endian */
 #define KERNEL_SIGSET_SIZE 8
 
-/* Reap every tracee that has died, without touching pending stops. */
-static void reap_other_deaths(void)
+/* Reap every tracee that has died, without touching pending stops. The
+ * deaths are queued for the main loop: handling one here would change the
+ * thread table under the stop being handled. */
+static void reap_other_deaths(struct tracer *tr)
 {
 	for (;;) {
 		siginfo_t si;
 		memset(&si, 0, sizeof si);
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL) < 0 || si.si_pid == 0)
+		if (!core_death_room(tr) || waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL) < 0 || si.si_pid == 0)
 			return;
 		int status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8
 		           : si.si_code == CLD_DUMPED ? (si.si_status & 0x7f) | 0x80
 		                                      : si.si_status & 0x7f;
-		core_on_death(si.si_pid, status);
+		core_death_later(tr, si.si_pid, status);
 	}
 }
 
@@ -50,6 +52,9 @@ static void wakeup(int sig) { (void)sig; }
 /* A 50 ms SIGALRM tick while injecting (on) or none (off). */
 static void arm_wakeups(bool on)
 {
+	/* the handler is the process's (so is the timer): a second tracer
+	 * thread injecting at the same time would need a timer of its own
+	 * (timer_create with SIGEV_THREAD_ID) */
 	static bool installed;
 	if (!installed) {
 		struct sigaction sa;
@@ -67,12 +72,15 @@ static void arm_wakeups(bool on)
  * Signals are blocked meanwhile, so other stops are event stops (seccomp,
  * group-stop) or SIGKILL/SIGSTOP, which cannot be blocked; they are let
  * through. */
-static int step_to_syscall_stop(pid_t tid)
+static int step_to_syscall_stop(struct tracer *tr, pid_t tid)
 {
-	if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+	if (!core_death_room(tr) || ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
 		return -1;
 	for (;;) {
 		int status;
+		/* room for its own death, which this wait may reap */
+		if (!core_death_room(tr))
+			return -1;
 		/* SIGALRM (arm_wakeups) breaks this wait every 50 ms */
 		pid_t r = waitpid(tid, &status, __WALL);
 		if (r < 0) {
@@ -82,11 +90,11 @@ static int step_to_syscall_stop(pid_t tid)
 			 * process): reap them, or a dead leader is never reported
 			 * and this wait never ends. Their stops stay queued. Also
 			 * pdig's SIGINT handler lands here: finish first. */
-			reap_other_deaths();
+			reap_other_deaths(tr);
 			continue;
 		}
 		if (!WIFSTOPPED(status)) {
-			core_on_death(tid, status); /* it died */
+			core_death_later(tr, tid, status); /* it died */
 			return -1;
 		}
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
@@ -98,8 +106,8 @@ static int step_to_syscall_stop(pid_t tid)
 }
 
 /* From an exit stop, run one more syscall; returns its result. */
-static long run_again(pid_t tid, const struct user_regs_struct *base, long nr, long a0, long a1, long a2,
-                      long a3)
+static long run_again(struct tracer *tr, pid_t tid, const struct user_regs_struct *base, long nr, long a0,
+                      long a1, long a2, long a3)
 {
 	struct user_regs_struct r = *base;
 	r.rip -= 2; /* back onto the syscall instruction */
@@ -108,8 +116,8 @@ static long run_again(pid_t tid, const struct user_regs_struct *base, long nr, l
 	r.rsi = (unsigned long)a1;
 	r.rdx = (unsigned long)a2;
 	r.r10 = (unsigned long)a3;
-	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || step_to_syscall_stop(tid) < 0 ||
-	    step_to_syscall_stop(tid) < 0 || ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || step_to_syscall_stop(tr, tid) < 0 ||
+	    step_to_syscall_stop(tr, tid) < 0 || ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 		return -ESRCH;
 	return (long)r.rax;
 }
@@ -178,13 +186,11 @@ static int write_scratch(pid_t tid, uint64_t rsp, const struct sock_filter *insn
 	       poke(tid, s->all, &all, sizeof all) < 0 ? -1 : 0;
 }
 
-static int inject(struct thread *t)
+static int inject(struct tracer *tr, struct thread *t)
 {
-	/* t may move or vanish while we wait (deaths are reaped meanwhile):
-	 * keep its ids */
 	const pid_t tid = t->tid, pid = t->pid;
 	struct sock_filter insns[8 + 2 * PDIG_SYSCALL_MAX];
-	int n = seccomp_build(&tracer.set, insns, sizeof insns / sizeof *insns);
+	int n = seccomp_build(&tr->set, insns, sizeof insns / sizeof *insns);
 	if (n <= 0)
 		return -1;
 	struct user_regs_struct saved;
@@ -200,20 +206,20 @@ static int inject(struct thread *t)
 	r.rsi = s.all;
 	r.rdx = s.old;
 	r.r10 = KERNEL_SIGSET_SIZE;
-	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || step_to_syscall_stop(tid) < 0 ||
+	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || step_to_syscall_stop(tr, tid) < 0 ||
 	    ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 		return 1; /* it died, or we lost it: nothing to put back */
 	long res = (long)r.rax;
 	bool masked = res == 0;
 	if (masked) {
-		res = run_again(tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
+		res = run_again(tr, tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
 		                (long)s.hdr, 0);
 		if (res == -EACCES) {
-			run_again(tid, &r, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
-			res = run_again(tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
+			run_again(tr, tid, &r, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
+			res = run_again(tr, tid, &r, SYS_seccomp, PDIG_SECCOMP_SET_MODE_FILTER,
 			                SECCOMP_FILTER_FLAG_TSYNC, (long)s.hdr, 0);
 		}
-		long back = run_again(tid, &r, SYS_rt_sigprocmask, SIG_SETMASK, (long)s.old, 0,
+		long back = run_again(tr, tid, &r, SYS_rt_sigprocmask, SIG_SETMASK, (long)s.old, 0,
 		                      KERNEL_SIGSET_SIZE);
 		if (back != 0)
 			fprintf(stderr, "pdig: %d: could not restore the signal mask of thread %d (%s)\n", pid,
@@ -229,18 +235,18 @@ static int inject(struct thread *t)
 		fprintf(stderr, "pdig: %d: could not inject the seccomp filter (%s); tracing every "
 		                "syscall instead\n", pid,
 		        res < 0 ? strerror((int)-res) : masked ? "threads out of sync" : "signal mask");
-		tracer.inject_seccomp = false;
+		tr->inject_seccomp = false;
 		return 1;
 	}
-	threads_each(mark_filtered, (pid_t *)&pid);
-	tracer.filter_injected = 1;
+	threads_each(&tr->threads, mark_filtered, (pid_t *)&pid);
+	tracer_process.filter_injected = 1;
 	return 0;
 }
 
-int inject_seccomp(struct thread *t)
+int inject_seccomp(struct tracer *tr, struct thread *t)
 {
 	arm_wakeups(true);
-	int r = inject(t);
+	int r = inject(tr, t);
 	arm_wakeups(false);
 	return r;
 }

@@ -85,30 +85,12 @@ static void vm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *
 	}
 }
 
-/* Strings read at a syscall's entry, per thread, for its exit event. A few
- * slots suffice: a slot is only needed between one thread's entry and exit;
- * an evicted one just means the exit reads the string again. */
-#define STR_SLOTS 8
-#define STR_PER_CALL 2
-#define STR_MAX 4096
-
-struct kept_str {
-	uint64_t addr;
-	size_t len;
-	char s[STR_MAX];
-};
-
-static struct {
-	pid_t tid;
-	unsigned n;
-	struct kept_str str[STR_PER_CALL];
-} slots[STR_SLOTS];
-static unsigned next_victim;
-
-static int slot_of(pid_t tid)
+/* The strings kept between a syscall's entry and exit (struct
+ * kept_strings): slot i is tid's while slot[i].tid says so. */
+static int slot_of(const struct kept_strings *k, pid_t tid)
 {
 	for (int i = 0; i < STR_SLOTS; i++)
-		if (slots[i].tid == tid)
+		if (k->slot[i].tid == tid)
 			return i;
 	return -1;
 }
@@ -116,56 +98,63 @@ static int slot_of(pid_t tid)
 static void keep_str(void *ctx, uint64_t addr, const char *s, size_t len)
 {
 	struct mem_ctx *m = ctx;
-	if (m->phase != MEM_ENTRY || len >= STR_MAX)
+	struct kept_strings *k = m->kept;
+	if (m->phase != MEM_ENTRY || !k || len >= STR_MAX)
 		return;
-	int i = slot_of(m->tid);
+	int i = slot_of(k, m->tid);
 	if (i < 0) {
-		i = (int)(next_victim++ % STR_SLOTS);
-		slots[i].tid = m->tid;
-		slots[i].n = 0;
+		i = (int)(k->next_victim++ % STR_SLOTS);
+		k->slot[i].tid = m->tid;
+		k->slot[i].n = 0;
 	}
-	if (slots[i].n >= STR_PER_CALL)
+	if (k->slot[i].n >= STR_PER_CALL)
 		return;
-	struct kept_str *k = &slots[i].str[slots[i].n++];
-	k->addr = addr;
-	k->len = len;
-	memcpy(k->s, s, len + 1);
+	struct kept_str *kept = &k->slot[i].str[k->slot[i].n++];
+	kept->addr = addr;
+	kept->len = len;
+	memcpy(kept->s, s, len + 1);
 }
 
 static ssize_t recall_str(void *ctx, uint64_t addr, char *dst, size_t cap)
 {
 	struct mem_ctx *m = ctx;
-	int i = m->phase == MEM_EXIT ? slot_of(m->tid) : -1;
-	for (unsigned j = 0; i >= 0 && j < slots[i].n; j++) {
-		struct kept_str *k = &slots[i].str[j];
-		if (k->addr == addr && k->len < cap) {
-			memcpy(dst, k->s, k->len + 1);
-			return (ssize_t)k->len;
+	struct kept_strings *k = m->kept;
+	int i = m->phase == MEM_EXIT && k ? slot_of(k, m->tid) : -1;
+	for (unsigned j = 0; i >= 0 && j < k->slot[i].n; j++) {
+		const struct kept_str *kept = &k->slot[i].str[j];
+		if (kept->addr == addr && kept->len < cap) {
+			memcpy(dst, kept->s, kept->len + 1);
+			return (ssize_t)kept->len;
 		}
 	}
 	return -1;
 }
 
-void mem_rename(pid_t from, pid_t to)
+void mem_rename(struct kept_strings *k, pid_t from, pid_t to)
 {
-	mem_release(to);
-	int i = slot_of(from);
+	mem_release(k, to);
+	int i = slot_of(k, from);
 	if (i >= 0)
-		slots[i].tid = to;
+		k->slot[i].tid = to;
 }
 
-void mem_release(pid_t tid)
+void mem_release(struct kept_strings *k, pid_t tid)
 {
-	int i = slot_of(tid);
+	int i = slot_of(k, tid);
 	if (i >= 0)
-		slots[i].tid = 0;
+		k->slot[i].tid = 0;
 }
 
-void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx)
+const struct tracee_mem *mem_reader_init(struct mem_reader *r, struct kept_strings *kept, pid_t tid,
+                                         enum mem_phase phase)
 {
-	mem->ctx = ctx;
-	mem->read = vm_read;
-	mem->recall_str = recall_str;
-	mem->keep_str = keep_str;
-	mem->readv = vm_readv;
+	r->ctx = (struct mem_ctx){ .tid = tid, .phase = phase, .kept = kept };
+	r->mem = (struct tracee_mem){
+		.ctx = &r->ctx,
+		.read = vm_read,
+		.recall_str = recall_str,
+		.keep_str = keep_str,
+		.readv = vm_readv,
+	};
+	return &r->mem;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -42,32 +43,16 @@
 #define BACKOFF_MAX_NS 32000000000ull /* ... up to 32 s */
 #define CALM_NS 10000000ull       /* solo this long before SCHED_IDLE again */
 
-static bool enabled, sampling;
-static cpu_set_t allowed;
-static int current_cpu = -1;
-/* the last sampled tracee ran on a CPU pdig may not use (waiting.c polls) */
-static bool apart;
-/* one thread served, and only one for CALM_NS */
-static bool calm_solo;
-static uint64_t crowded_at;
-
-static struct {
-	bool usable, idle;
-	int schedstat_fd;
-	unsigned stops;
-	uint64_t window_start, window_delay, retry_at, backoff;
-} assist = { .schedstat_fd = -1 };
-
 uint64_t tracer_mono_ns(void)
 {
 	return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* Time pdig has spent runnable but waiting for a CPU (schedstat field 2). */
-static int run_delay(uint64_t *ns)
+static int run_delay(const struct placement *p, uint64_t *ns)
 {
 	char buf[128];
-	ssize_t n = pread(assist.schedstat_fd, buf, sizeof buf - 1, 0);
+	ssize_t n = pread(p->assist.schedstat_fd, buf, sizeof buf - 1, 0);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
@@ -106,128 +91,139 @@ static bool set_policy(int policy)
 	return syscall(SYS_sched_setscheduler, 0, policy, &sp) == 0;
 }
 
-static void start_window(uint64_t now)
+static void start_window(struct placement *p, uint64_t now)
 {
-	assist.stops = 0;
-	assist.window_start = now;
-	if (run_delay(&assist.window_delay))
-		assist.usable = false;
+	p->assist.stops = 0;
+	p->assist.window_start = now;
+	if (run_delay(p, &p->assist.window_delay))
+		p->assist.usable = false;
 }
 
-void placement_init(bool on)
+void placement_init(struct placement *p, bool on)
 {
+	memset(p, 0, sizeof *p);
+	p->current_cpu = -1;
+	p->assist.schedstat_fd = -1;
 	/* sampled even when pdig has one CPU: a tracee elsewhere makes it poll */
-	sampling = on && sched_getaffinity(0, sizeof allowed, &allowed) == 0;
-	enabled = sampling && CPU_COUNT(&allowed) > 1;
-	if (!enabled || !can_leave_idle() || getenv("PDIG_NO_IDLE_ASSIST"))
+	p->sampling = on && sched_getaffinity(0, sizeof p->allowed, &p->allowed) == 0;
+	p->enabled = p->sampling && CPU_COUNT(&p->allowed) > 1;
+	if (!p->enabled || !can_leave_idle() || getenv("PDIG_NO_IDLE_ASSIST"))
 		return;
-	assist.schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-	if (assist.schedstat_fd < 0)
+	p->assist.schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (p->assist.schedstat_fd < 0)
 		return;
 	/* SCHED_IDLE starts at the first wait: a policy set now would pass to
 	 * the program pdig spawns (reset-on-fork resets only RT and negative
 	 * nice, not SCHED_IDLE) */
-	assist.usable = true;
-	assist.backoff = BACKOFF_MIN_NS;
-	assist.retry_at = 0;
+	p->assist.usable = true;
+	p->assist.backoff = BACKOFF_MIN_NS;
+	p->assist.retry_at = 0;
 }
 
-void placement_tick(void)
+void placement_close(struct placement *p)
 {
-	if (!sampling)
+	if (p->assist.schedstat_fd >= 0)
+		close(p->assist.schedstat_fd);
+	p->assist.schedstat_fd = -1;
+	p->assist.usable = false;
+}
+
+void placement_tick(struct placement *p, size_t threads, bool verbose)
+{
+	if (!p->sampling)
 		return;
 	/* one thread to serve: keep it on pdig's CPU. Several: a resumed one
 	 * would preempt pdig while others wait to be served, and all would
 	 * crowd onto one CPU; be an ordinary task then. A program that keeps
 	 * creating threads or children would make pdig switch at each one:
 	 * one thread counts once it has been alone for a while. */
-	bool solo = threads_count() <= 1;
+	bool solo = threads <= 1;
 	/* once calm, a solo stop needs no clock unless the assist runs */
-	if (solo && calm_solo && !assist.usable)
+	if (solo && p->calm_solo && !p->assist.usable)
 		return;
 	uint64_t now = tracer_mono_ns();
 	if (!solo)
-		crowded_at = now;
-	calm_solo = solo && now - crowded_at >= CALM_NS;
-	if (!assist.usable)
+		p->crowded_at = now;
+	p->calm_solo = solo && now - p->crowded_at >= CALM_NS;
+	if (!p->assist.usable)
 		return;
-	assist.stops++;
-	if (!assist.idle) {
-		if (calm_solo && now >= assist.retry_at && set_policy(SCHED_IDLE)) {
-			assist.idle = true;
-			start_window(now);
+	p->assist.stops++;
+	if (!p->assist.idle) {
+		if (p->calm_solo && now >= p->assist.retry_at && set_policy(SCHED_IDLE)) {
+			p->assist.idle = true;
+			start_window(p, now);
 		}
 		return;
 	}
 	if (!solo) {
 		if (set_policy(SCHED_OTHER))
-			assist.idle = false;
+			p->assist.idle = false;
 		else
-			assist.usable = false;
+			p->assist.usable = false;
 		return;
 	}
-	if (assist.stops < WINDOW_STOPS && now - assist.window_start < WINDOW_NS)
+	if (p->assist.stops < WINDOW_STOPS && now - p->assist.window_start < WINDOW_NS)
 		return;
 	uint64_t delay;
-	if (run_delay(&delay)) {
-		assist.usable = false;
+	if (run_delay(p, &delay)) {
+		p->assist.usable = false;
 		set_policy(SCHED_OTHER);
 		return;
 	}
-	uint64_t per_stop = (delay - assist.window_delay) / (assist.stops ? assist.stops : 1);
+	uint64_t per_stop = (delay - p->assist.window_delay) / (p->assist.stops ? p->assist.stops : 1);
 	if (per_stop > DELAY_LIMIT_NS) {
 		/* starving behind someone: be an ordinary task for a while */
 		if (!set_policy(SCHED_OTHER)) {
-			assist.usable = false; /* cannot happen after can_leave_idle */
+			p->assist.usable = false; /* cannot happen after can_leave_idle */
 			return;
 		}
-		assist.idle = false;
-		assist.retry_at = now + assist.backoff;
-		if (assist.backoff < BACKOFF_MAX_NS)
-			assist.backoff *= 2;
-		if (tracer.verbose)
+		p->assist.idle = false;
+		p->assist.retry_at = now + p->assist.backoff;
+		if (p->assist.backoff < BACKOFF_MAX_NS)
+			p->assist.backoff *= 2;
+		if (verbose)
 			fprintf(stderr, "pdig: idle assist off for %llu ms (waited %llu us per stop for a CPU)\n",
-			        (unsigned long long)((assist.retry_at - now) / 1000000),
+			        (unsigned long long)((p->assist.retry_at - now) / 1000000),
 			        (unsigned long long)(per_stop / 1000));
 		return;
 	}
-	assist.backoff = BACKOFF_MIN_NS;
-	assist.window_start = now;
-	assist.window_delay = delay;
-	assist.stops = 0;
+	p->assist.backoff = BACKOFF_MIN_NS;
+	p->assist.window_start = now;
+	p->assist.window_delay = delay;
+	p->assist.stops = 0;
 }
 
-bool placement_assisting(void)
+bool placement_assisting(const struct placement *p)
 {
-	return assist.idle;
+	return p->assist.idle;
 }
 
-bool placement_poll_wanted(void)
+bool placement_poll_wanted(const struct placement *p)
 {
 	/* Apart: pdig cannot join the tracee's CPU. Following one thread
 	 * without the assist (no CAP_SYS_NICE): the resumed tracee wakes on
 	 * another CPU than busy pdig's anyway, so pdig keeps its own awake.
 	 * Not with several: a polling pdig keeps them off its CPU. */
-	return apart || (enabled && !assist.usable && calm_solo);
+	return p->apart || (p->enabled && !p->assist.usable && p->calm_solo);
 }
 
-void placement_follow(struct thread *t)
+void placement_follow(struct placement *p, struct procfs *pf, struct thread *t)
 {
 	/* Sample each thread on its 16th stop and every 256 after (a pread of
 	 * a kept fd): short-lived threads and children are not chased, busy
 	 * ones are followed. One outside pdig's CPUs cannot be followed:
 	 * noted for waiting.c. */
-	if (!sampling || (++t->stops & 255) != 16)
+	if (!p->sampling || (++t->stops & 255) != 16)
 		return;
-	int cpu = procfs_thread_cpu(t->tid);
+	int cpu = procfs_thread_cpu(pf, t->tid);
 	if (cpu < 0)
 		return;
-	apart = !CPU_ISSET(cpu, &allowed);
-	if (!enabled || apart || cpu == current_cpu)
+	p->apart = !CPU_ISSET(cpu, &p->allowed);
+	if (!p->enabled || p->apart || cpu == p->current_cpu)
 		return;
 	cpu_set_t one;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	if (sched_setaffinity(0, sizeof one, &one) == 0)
-		current_cpu = cpu;
+		p->current_cpu = cpu;
 }

@@ -91,7 +91,7 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 
 int seccomp_install(const struct syscall_set *set)
 {
-	static struct sock_filter insns[8 + PDIG_SYSCALL_MAX + (1 + COND_LEN) * MAX_COND];
+	struct sock_filter insns[8 + PDIG_SYSCALL_MAX + (1 + COND_LEN) * MAX_COND];
 	int n = seccomp_build(set, insns, (int)(sizeof insns / sizeof *insns));
 	if (n < 0) {
 		errno = E2BIG;

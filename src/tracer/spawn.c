@@ -18,8 +18,8 @@
 static void forward_signal(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (tracer.main_pid > 0 && si && si->si_code != SI_KERNEL)
-		kill(tracer.main_pid, sig);
+	if (tracer_process.main_pid > 0 && si && si->si_code != SI_KERNEL)
+		kill(tracer_process.main_pid, sig);
 }
 
 static void install_forwarding(void)
@@ -69,9 +69,9 @@ static void child_exec(const char *path, char *const argv[], const struct syscal
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts *o)
+/* Forks, seizes, traces; the tracer is the caller's to free. */
+static int spawn_with(struct tracer *tr, const char *path, char *const argv[], const struct tracer_opts *o)
 {
-	core_init(o);
 	signal(SIGPIPE, SIG_IGN);
 
 	pid_t pid = fork();
@@ -87,7 +87,7 @@ int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts 
 		fprintf(stderr, "pdig: the program did not start\n");
 		return 1;
 	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)tracer_options()) < 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)tracer_options(tr)) < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -98,7 +98,7 @@ int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts 
 			fprintf(stderr, "pdig: ptrace: %s\n", strerror(e));
 		return 1;
 	}
-	struct thread *t = threads_get(pid);
+	struct thread *t = threads_get(&tr->threads, pid);
 	if (t) {
 		t->pid = pid;
 		t->attached = true;
@@ -106,12 +106,22 @@ int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts 
 		/* pdig forked this process before tracing began: describe it with
 		 * the child side of that fork, so the consumer knows its parent,
 		 * ids and cwd before the first exec. */
-		core_describe_new_process(t);
+		core_describe_new_process(tr, t);
 	}
-	tracer.main_pid = pid;
-	tracer.init_process = getpid() == 1;
+	tracer_process.main_pid = pid;
+	tracer_process.init_process = getpid() == 1;
 	install_forwarding();
 	kill(pid, SIGCONT);
-	core_loop();
-	return core_exit_code(tracer.main_status);
+	core_loop(tr);
+	return core_exit_code(tracer_process.main_status);
+}
+
+int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts *o)
+{
+	struct tracer *tr = core_new(o, false);
+	if (!tr)
+		return 1;
+	int rc = spawn_with(tr, path, argv, o);
+	core_free(tr);
+	return rc;
 }

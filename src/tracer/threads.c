@@ -5,82 +5,84 @@
 
 #include "threads.h"
 
-static struct thread *slots;
-static size_t cap, used;
-
-static size_t hash(pid_t tid) { return ((uint32_t)tid * 2654435761u) & (cap - 1); }
-
-static struct thread *slot_of(pid_t tid)
+static size_t hash(const struct thread_table *tt, pid_t tid)
 {
-	if (!cap)
+	return ((uint32_t)tid * 2654435761u) & (tt->cap - 1);
+}
+
+static struct thread *slot_of(struct thread_table *tt, pid_t tid)
+{
+	if (!tt->cap)
 		return NULL;
-	for (size_t i = hash(tid);; i = (i + 1) & (cap - 1)) {
-		if (slots[i].tid == tid)
-			return &slots[i];
-		if (!slots[i].tid)
+	for (size_t i = hash(tt, tid);; i = (i + 1) & (tt->cap - 1)) {
+		if (tt->slots[i].tid == tid)
+			return &tt->slots[i];
+		if (!tt->slots[i].tid)
 			return NULL;
 	}
 }
 
-struct thread *threads_find(pid_t tid)
+struct thread *threads_find(struct thread_table *tt, pid_t tid)
 {
-	return tid > 0 ? slot_of(tid) : NULL;
+	return tid > 0 ? slot_of(tt, tid) : NULL;
 }
 
-static void insert_raw(const struct thread *t)
+static void insert_raw(struct thread_table *tt, const struct thread *t)
 {
-	size_t i = hash(t->tid);
-	while (slots[i].tid)
-		i = (i + 1) & (cap - 1);
-	slots[i] = *t;
-	used++;
+	size_t i = hash(tt, t->tid);
+	while (tt->slots[i].tid)
+		i = (i + 1) & (tt->cap - 1);
+	tt->slots[i] = *t;
+	tt->used++;
 }
 
-static int grow(void)
+static int grow(struct thread_table *tt)
 {
-	size_t oldcap = cap;
-	struct thread *old = slots;
-	size_t ncap = cap ? cap * 2 : 64;
+	size_t oldcap = tt->cap;
+	struct thread *old = tt->slots;
+	size_t ncap = tt->cap ? tt->cap * 2 : 64;
 	struct thread *n = calloc(ncap, sizeof *n);
 	if (!n)
 		return -1;
-	slots = n;
-	cap = ncap;
-	used = 0;
+	tt->slots = n;
+	tt->cap = ncap;
+	tt->used = 0;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].tid)
-			insert_raw(&old[i]);
+			insert_raw(tt, &old[i]);
 	free(old);
 	return 0;
 }
 
-struct thread *threads_get(pid_t tid)
+struct thread *threads_get(struct thread_table *tt, pid_t tid)
 {
 	if (tid <= 0)
 		return NULL;
-	struct thread *t = slot_of(tid);
+	struct thread *t = slot_of(tt, tid);
 	if (t)
 		return t;
-	if ((used + 1) * 2 > cap && grow() < 0)
+	if ((tt->used + 1) * 2 > tt->cap && grow(tt) < 0)
 		return NULL;
 	struct thread fresh;
 	memset(&fresh, 0, sizeof fresh);
 	fresh.tid = tid;
-	insert_raw(&fresh);
-	return slot_of(tid);
+	insert_raw(tt, &fresh);
+	return slot_of(tt, tid);
 }
 
-void threads_remove(pid_t tid)
+void threads_remove(struct thread_table *tt, pid_t tid)
 {
-	struct thread *t = threads_find(tid);
+	struct thread *t = threads_find(tt, tid);
 	if (!t)
 		return;
+	struct thread *slots = tt->slots;
+	size_t mask = tt->cap - 1;
 	size_t i = (size_t)(t - slots);
 	memset(&slots[i], 0, sizeof slots[i]);
-	used--;
+	tt->used--;
 	/* shift back the entries of the probe run that follows */
-	for (size_t j = (i + 1) & (cap - 1); slots[j].tid; j = (j + 1) & (cap - 1)) {
-		size_t home = hash(slots[j].tid);
+	for (size_t j = (i + 1) & mask; slots[j].tid; j = (j + 1) & mask) {
+		size_t home = hash(tt, slots[j].tid);
 		/* move j into the hole i if its home is not in (i, j] cyclically */
 		bool in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!in_range) {
@@ -91,26 +93,32 @@ void threads_remove(pid_t tid)
 	}
 }
 
-struct thread *threads_rename(pid_t old_tid, pid_t new_tid)
+struct thread *threads_rename(struct thread_table *tt, pid_t old_tid, pid_t new_tid)
 {
-	struct thread *t = threads_find(old_tid);
+	struct thread *t = threads_find(tt, old_tid);
 	if (!t)
-		return threads_get(new_tid);
+		return threads_get(tt, new_tid);
 	struct thread copy = *t;
-	threads_remove(old_tid);
-	threads_remove(new_tid);
+	threads_remove(tt, old_tid);
+	threads_remove(tt, new_tid);
 	copy.tid = new_tid;
-	struct thread *n = threads_get(new_tid);
+	struct thread *n = threads_get(tt, new_tid);
 	if (n)
 		*n = copy;
 	return n;
 }
 
-size_t threads_count(void) { return used; }
+size_t threads_count(const struct thread_table *tt) { return tt->used; }
 
-void threads_each(void (*fn)(struct thread *t, void *arg), void *arg)
+void threads_each(struct thread_table *tt, void (*fn)(struct thread *t, void *arg), void *arg)
 {
-	for (size_t i = 0; i < cap; i++)
-		if (slots[i].tid)
-			fn(&slots[i], arg);
+	for (size_t i = 0; i < tt->cap; i++)
+		if (tt->slots[i].tid)
+			fn(&tt->slots[i], arg);
+}
+
+void threads_free(struct thread_table *tt)
+{
+	free(tt->slots);
+	memset(tt, 0, sizeof *tt);
 }

@@ -34,15 +34,23 @@ struct thread {
 	uint64_t creator_flags; /* its clone flags (CLONE_THREAD: same process) */
 };
 
+/* The table: one per tracer (open addressing, all zero = empty). */
+struct thread_table {
+	struct thread *slots;
+	size_t cap, used;
+};
+
 /* Look up tid; NULL if not traced. */
-struct thread *threads_find(pid_t tid);
-/* Find or add tid. NULL only if memory runs out. */
-struct thread *threads_get(pid_t tid);
-void threads_remove(pid_t tid);
+struct thread *threads_find(struct thread_table *tt, pid_t tid);
+/* Find or add tid. NULL only if memory runs out. Adding may move other
+ * entries: pointers into the table last until the next add or remove. */
+struct thread *threads_get(struct thread_table *tt, pid_t tid);
+void threads_remove(struct thread_table *tt, pid_t tid);
 /* Change a thread's tid (exec from a non-leader thread). */
-struct thread *threads_rename(pid_t old_tid, pid_t new_tid);
-size_t threads_count(void);
+struct thread *threads_rename(struct thread_table *tt, pid_t old_tid, pid_t new_tid);
+size_t threads_count(const struct thread_table *tt);
 /* Call fn for each thread (the table must not change meanwhile). */
-void threads_each(void (*fn)(struct thread *t, void *arg), void *arg);
+void threads_each(struct thread_table *tt, void (*fn)(struct thread *t, void *arg), void *arg);
+void threads_free(struct thread_table *tt);
 
 #endif

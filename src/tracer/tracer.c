@@ -21,37 +21,56 @@
 #include "../abi/kernel_abi.h"
 #include "tracer_internal.h"
 
-#define EVENT_BUF_SIZE (512 * 1024)
+struct tracer_process tracer_process = { .main_status = -1 };
 
-struct tracer_state tracer = { .main_status = -1 };
+/* One stop (or death) as its handlers see it, built on the stack for each. */
+struct stop {
+	struct tracer *tr;
+	bool want; /* sinks_want(), asked once for the stop and passed down */
+};
 
-static uint8_t event_buf[EVENT_BUF_SIZE];
-static struct tracee_state proc_state;
-static struct mem_ctx mem_ctx;
-static struct tracee_mem mem;
+static bool traced(const struct tracer *tr, uint64_t nr);
 
-static bool traced(uint64_t nr);
-
-unsigned long tracer_options(void)
+unsigned long tracer_options(const struct tracer *tr)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
 	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
 	/* a spawned program dies with pdig, like under strace; attached ones never do */
-	return tracer.attach_mode ? o : o | PTRACE_O_EXITKILL;
+	return tr->attach_mode ? o : o | PTRACE_O_EXITKILL;
 }
 
-void core_init(const struct tracer_opts *o)
+struct tracer *core_new(const struct tracer_opts *o, bool attach_mode)
 {
-	tracer.set = o->set;
-	tracer.verbose = o->verbose;
-	procfs_state_init(&proc_state);
-	/* every syscall that invalidates a cached read stops (seccomp.c) */
-	procfs_cache_enable(true);
-	/* cgroup moves and loginuid writes are seen through the opens */
-	procfs_lineage_watch(traced(SYS_open) && traced(SYS_creat) && traced(SYS_openat) && traced(SYS_openat2));
-	placement_init(!o->no_follow_cpu);
-	waiting_init(!o->no_follow_cpu);
-	tracee_mem_init(&mem, &mem_ctx);
+	/* on the heap: the event buffer and the kept strings are large */
+	struct tracer *tr = calloc(1, sizeof *tr);
+	if (!tr) {
+		fprintf(stderr, "pdig: out of memory\n");
+		return NULL;
+	}
+	tr->set = o->set;
+	tr->verbose = o->verbose;
+	tr->attach_mode = attach_mode;
+	/* the capture sink reads the process list through the default
+	 * instance: share its cache, as the notes below keep it right */
+	tr->procfs = procfs_default();
+	procfs_state_bind(&tr->st, tr->procfs);
+	/* every syscall that invalidates a cached read stops (seccomp.c);
+	 * cgroup moves and loginuid writes are seen through the opens */
+	procfs_cache_enable(tr->procfs, true,
+	                    traced(tr, SYS_open) && traced(tr, SYS_creat) && traced(tr, SYS_openat) && traced(tr, SYS_openat2));
+	placement_init(&tr->placement, !o->no_follow_cpu);
+	waiting_init(&tr->waiting, !o->no_follow_cpu);
+	return tr;
+}
+
+void core_free(struct tracer *tr)
+{
+	if (!tr)
+		return;
+	placement_close(&tr->placement);
+	threads_free(&tr->threads);
+	free(tr->deaths);
+	free(tr);
 }
 
 static uint64_t now_ns(void)
@@ -59,77 +78,88 @@ static uint64_t now_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
-static void emit(size_t len)
+static void emit(struct tracer *tr, size_t len)
 {
 	if (len)
-		sinks_emit(event_buf, len);
+		sinks_emit(tr->event_buf, len);
 	else
-		tracer.encode_failures++;
+		tr->encode_failures++;
 }
 
-static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thread *t, uint64_t nr,
-                            const uint64_t *args, int64_t ret);
-
-/* The tracee memory reader, pointed at t's current syscall. */
-static const struct tracee_mem *mem_for(const struct thread *t, enum mem_phase phase)
+/* Tgid and parent pid of a thread, from /proc; tgid falls back to tid. */
+static void read_ids(struct tracer *tr, pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	mem_ctx.tid = t->tid;
-	mem_ctx.peek_only = 0;
-	mem_ctx.phase = phase;
-	mem_ctx.pin = NULL;
-	return &mem;
+	int64_t pid = 0, parent = 0;
+	procfs_ids(tr->procfs, tid, &pid, &parent);
+	*tgid = pid > 0 ? (pid_t)pid : tid;
+	*ppid = parent > 0 ? (pid_t)parent : 0;
 }
 
 /* A thread's process id, looked up in /proc the first time if it was not
  * learnt when the thread appeared. */
-static pid_t thread_pid(const struct thread *ct)
+static pid_t thread_pid(struct tracer *tr, const struct thread *ct)
 {
 	struct thread *t = (struct thread *)ct;
 	if (!t->pid) {
-		int64_t tgid, ppid;
-		t->pid = procfs_ids(t->tid, &tgid, &ppid) == 0 && tgid > 0 ? (pid_t)tgid : t->tid;
+		pid_t ppid;
+		read_ids(tr, t->tid, &t->pid, &ppid);
 	}
 	return t->pid;
 }
 
-static void emit_syscall(int is_exit, const struct thread *t, uint64_t nr, const uint64_t *args, int64_t ret)
+/* The memory reader for syscall nr of t. phase: whether strings read now
+ * are kept for (entry) or taken from (exit) the thread's current syscall.
+ * A clone3 exit reads the flags read at the entry: the creator's own, or
+ * for a new child the ones its creator passed. */
+static const struct tracee_mem *syscall_reader(struct mem_reader *r, struct tracer *tr, const struct thread *t,
+                                               enum mem_phase phase, int is_exit, uint64_t nr,
+                                               const uint64_t *args)
 {
-	emit_syscall_in(MEM_PLAIN, is_exit, t, nr, args, ret);
+	const struct tracee_mem *m = mem_reader_init(r, &tr->kept, t->tid, phase);
+	if (nr == SYS_clone3 && is_exit) {
+		if (t->state == TS_IN_SYSCALL && t->nr == SYS_clone3 && t->clone3_flags_ok)
+			r->ctx.pin = &t->clone3_flags;
+		else if (t->state != TS_IN_SYSCALL && t->creator_nr == SYS_clone3 && t->creator_flags_read)
+			r->ctx.pin = &t->creator_flags;
+		r->ctx.pin_addr = args[0];
+	}
+	return m;
 }
 
-/* phase: whether strings read now are kept for (entry) or taken from
- * (exit) the thread's current syscall. */
-static void emit_syscall_in(enum mem_phase phase, int is_exit, const struct thread *t, uint64_t nr,
-                            const uint64_t *args, int64_t ret)
+/* Encode and emit syscall nr's entry or exit event for t, reading its
+ * memory through mem. */
+static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, int is_exit, const struct thread *t,
+                              uint64_t nr, const uint64_t *args, int64_t ret)
 {
 	struct enc_ctx c;
 	c.ts = now_ns();
 	c.tid = t->tid;
-	c.pid = thread_pid(t);
+	c.pid = thread_pid(tr, t);
 	c.nr = nr;
 	memcpy(c.args, args, sizeof c.args);
 	c.ret = ret;
 	c.snaplen = sinks_snaplen();
-	c.mem = mem_for(t, phase);
-	/* clone3 flags, read at the entry: the creator's own, or for a new
-	 * child the ones its creator passed */
-	if (nr == SYS_clone3 && is_exit) {
-		if (t->state == TS_IN_SYSCALL && t->nr == SYS_clone3 && t->clone3_flags_ok)
-			mem_ctx.pin = &t->clone3_flags;
-		else if (t->state != TS_IN_SYSCALL && t->creator_nr == SYS_clone3 && t->creator_flags_read)
-			mem_ctx.pin = &t->creator_flags;
-		mem_ctx.pin_addr = args[0];
-	}
-	c.st = &proc_state;
-	emit(encode_syscall(is_exit, &c, event_buf, sizeof event_buf));
+	c.mem = mem;
+	c.st = &tr->st;
+	emit(tr, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
 }
 
-static void emit_procexit(pid_t tid, int status)
+static void emit_syscall_in(struct tracer *tr, enum mem_phase phase, int is_exit, const struct thread *t,
+                            uint64_t nr, const uint64_t *args, int64_t ret)
 {
-	if (sinks_want())
-		emit(encode_procexit(now_ns(), tid, status, event_buf, sizeof event_buf));
-	else
-		sinks_skipped(1);
+	struct mem_reader r;
+	emit_syscall_with(tr, syscall_reader(&r, tr, t, phase, is_exit, nr, args), is_exit, t, nr, args, ret);
+}
+
+static void emit_syscall(struct tracer *tr, int is_exit, const struct thread *t, uint64_t nr, const uint64_t *args,
+                         int64_t ret)
+{
+	emit_syscall_in(tr, MEM_PLAIN, is_exit, t, nr, args, ret);
+}
+
+static void emit_procexit(struct tracer *tr, pid_t tid, int status)
+{
+	emit(tr, encode_procexit(now_ns(), tid, status, tr->event_buf, sizeof tr->event_buf));
 }
 
 static void resume(pid_t tid, int request, int sig)
@@ -145,18 +175,9 @@ static void run_on(struct thread *t)
 	resume(t->tid, t->state == TS_IN_SYSCALL || !t->seccomp ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 }
 
-/* Tgid and parent pid of a thread, from /proc (process events only). */
-static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+static bool traced(const struct tracer *tr, uint64_t nr)
 {
-	int64_t pid = 0, parent = 0;
-	procfs_ids(tid, &pid, &parent);
-	*tgid = pid > 0 ? (pid_t)pid : tid;
-	*ppid = parent > 0 ? (pid_t)parent : 0;
-}
-
-static bool traced(uint64_t nr)
-{
-	return nr < PDIG_SYSCALL_MAX && tracer.set.on[nr];
+	return nr < PDIG_SYSCALL_MAX && tr->set.on[nr];
 }
 
 static bool is_clone_family(uint64_t nr)
@@ -201,10 +222,9 @@ static bool clone_flags_of(const struct thread *t, uint64_t *flags)
 		*flags = t->clone3_flags;
 		return true;
 	}
-	struct mem_ctx ctx = { .tid = t->tid, .phase = MEM_PLAIN };
-	struct tracee_mem m;
-	tracee_mem_init(&m, &ctx);
-	return t->args[1] >= 8 && mem_read_exact(&m, t->args[0], flags, sizeof *flags) == 0;
+	struct mem_reader r;
+	return t->args[1] >= 8 &&
+	       mem_read_exact(mem_reader_init(&r, NULL, t->tid, MEM_PLAIN), t->args[0], flags, sizeof *flags) == 0;
 }
 
 /* The flags as they act on the child: CLONE_CHILD_SETTID with no address
@@ -229,23 +249,24 @@ static void match_filtered(struct thread *t, void *arg)
 		f->found = true;
 }
 
-static bool process_filtered(pid_t pid)
+static bool process_filtered(struct tracer *tr, pid_t pid)
 {
 	struct filtered_search f = { pid, false };
 	if (pid > 0)
-		threads_each(match_filtered, &f);
+		threads_each(&tr->threads, match_filtered, &f);
 	return f.found;
 }
 
 /* First stop of an auto-attached child: emit its side of the clone exit
  * (res = 0), described by the creator's syscall. */
-static void on_new_thread(struct thread *t)
+static void on_new_thread(const struct stop *s, struct thread *t)
 {
+	struct tracer *tr = s->tr;
 	t->attached = true;
 	/* Spawned programs all carry pdig's filter. In attach mode a new thread
 	 * has it when its creator does (-S); on_clone_event set that already
 	 * when the creator's stop came first. */
-	if (!tracer.attach_mode)
+	if (!tr->attach_mode)
 		t->seccomp = true;
 	struct thread *creator = NULL;
 	uint64_t nr = SYS_clone, args[6] = {0};
@@ -259,52 +280,53 @@ static void on_new_thread(struct thread *t)
 	} else {
 		/* nobody takes events: no event to describe it, and its process
 		 * id is looked up when one is first needed (thread_pid) */
-		if (!sinks_want() && !tracer.attach_mode)
+		if (!s->want && !tr->attach_mode)
 			return;
 		pid_t tgid, ppid;
-		read_ids(t->tid, &tgid, &ppid);
+		read_ids(tr, t->tid, &tgid, &ppid);
 		t->pid = tgid;
-		struct creator_search s = { tgid, ppid, NULL };
-		threads_each(match_creator, &s);
-		creator = s.found;
+		struct creator_search cs = { tgid, ppid, NULL };
+		threads_each(&tr->threads, match_creator, &cs);
+		creator = cs.found;
 		if (creator) {
 			nr = creator->nr;
 			memcpy(args, creator->args, sizeof args);
 			uint64_t flags;
-			if (sinks_want() && clone_flags_of(creator, &flags))
-				procfs_note_clone(t->tid, creator->tid, flags_as_applied(creator, flags), false);
+			if (s->want && clone_flags_of(creator, &flags))
+				procfs_on_clone(tr->procfs, creator->tid, t->tid, flags_as_applied(creator, flags), false);
 		}
-		if (tracer.attach_mode)
-			t->seccomp = creator ? creator->seccomp : process_filtered(tgid) || process_filtered(ppid);
-		if (!sinks_want())
+		if (tr->attach_mode)
+			t->seccomp = creator ? creator->seccomp : process_filtered(tr, tgid) || process_filtered(tr, ppid);
+		/* the creator is a guess: with no event to make, nothing is
+		 * counted as skipped either */
+		if (!s->want)
 			return;
 	}
-	if (traced(nr) && sinks_want())
-		emit_syscall(1, t, nr, args, 0);
-	else if (traced(nr))
+	if (traced(tr, nr) && s->want)
+		emit_syscall(tr, 1, t, nr, args, 0);
+	else if (traced(tr, nr))
 		sinks_skipped(1);
 }
 
-void core_describe_new_process(struct thread *t)
+void core_describe_new_process(struct tracer *tr, struct thread *t)
 {
 	if (sinks_want()) {
 		uint64_t args[6] = { SIGCHLD };
-		emit_syscall(1, t, SYS_clone, args, 0);
+		emit_syscall(tr, 1, t, SYS_clone, args, 0);
 	} else {
 		sinks_skipped(1);
 	}
 }
 
-static void on_syscall_entry(struct thread *t, uint64_t nr, const uint64_t *args)
+/* A traced syscall's entry, with events wanted: emit it and wait for its
+ * exit. */
+static void on_syscall_entry(const struct stop *s, struct thread *t, uint64_t nr, const uint64_t *args)
 {
 	t->silent = false;
 	t->nr = nr;
 	memcpy(t->args, args, sizeof t->args);
 	t->state = TS_IN_SYSCALL;
-	if (sinks_want())
-		emit_syscall_in(MEM_ENTRY, 0, t, t->nr, t->args, 0);
-	else
-		sinks_skipped(1);
+	emit_syscall_in(s->tr, MEM_ENTRY, 0, t, t->nr, t->args, 0);
 	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
@@ -317,11 +339,22 @@ static void skip_syscall(uint64_t nr)
 
 static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == SYS_clone3; }
 
+/* Any syscall's entry (nr native, or COMPAT_NONE), whatever is done with
+ * it next: the one place procfs hears of an entry. */
+static void syscall_entered(const struct stop *s, struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args,
+                            uint64_t sp)
+{
+	/* clone and clone3 always stop, traced or not, so no child escapes */
+	if (is_clone_call(nr))
+		keep_traced(t, arch, nr, args, sp);
+	procfs_on_entry(s->tr->procfs, t->tid, nr);
+}
+
 /* A syscall with no event wanted that may change what procfs caches:
  * waited for to its exit, where the change is done, without events. */
-static bool watch_silently(struct thread *t, uint64_t nr)
+static bool watch_silently(const struct stop *s, struct thread *t, uint64_t nr)
 {
-	if (traced(nr) || !procfs_watched(nr) || !sinks_want())
+	if (traced(s->tr, nr) || !procfs_watched(nr) || !s->want)
 		return false;
 	t->nr = nr;
 	t->silent = true;
@@ -330,8 +363,9 @@ static bool watch_silently(struct thread *t, uint64_t nr)
 	return true;
 }
 
-static void on_seccomp_stop(struct thread *t)
+static void on_seccomp_stop(const struct stop *s, struct thread *t)
 {
+	struct tracer *tr = s->tr;
 	struct pdig_syscall_info info;
 	if (!t->seccomp) {
 		/* Not pdig's filter but the process's own (RET_TRACE in a filter
@@ -343,31 +377,65 @@ static void on_seccomp_stop(struct thread *t)
 	uint64_t nr = COMPAT_NONE;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
 	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
-		nr = compat_native_nr(info.arch, info.seccomp.nr, &tracer.unrecorded_compat);
+		nr = compat_native_nr(info.arch, info.seccomp.nr, &tr->unrecorded_compat);
 	if (nr >= PDIG_SYSCALL_MAX) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
-	/* clone and clone3 always stop, traced or not, so no child escapes */
-	if (is_clone_call(nr))
-		keep_traced(t, info.arch, nr, info.seccomp.args, info.stack_pointer);
-	procfs_note_syscall(t->tid, nr);
-	if (watch_silently(t, nr))
+	syscall_entered(s, t, info.arch, nr, info.seccomp.args, info.stack_pointer);
+	if (watch_silently(s, t, nr))
 		return;
-	if (!traced(nr) || !sinks_want()) {
-		if (traced(nr))
+	if (!traced(tr, nr) || !s->want) {
+		if (traced(tr, nr))
 			skip_syscall(nr);
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
-	on_syscall_entry(t, nr, info.seccomp.args);
+	on_syscall_entry(s, t, nr, info.seccomp.args);
+}
+
+/* A syscall-entry stop from PTRACE_SYSCALL. */
+static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct pdig_syscall_info *info)
+{
+	struct tracer *tr = s->tr;
+	/* With a filter the seccomp stop that follows is the entry. */
+	if (t->seccomp) {
+		t->state = TS_RUNNING;
+		resume(t->tid, PTRACE_CONT, 0);
+		return;
+	}
+	if (tr->inject_seccomp) {
+		int injected = inject_seccomp(tr, t);
+		/* it died meanwhile: the main loop reports that next */
+		if (core_death_pending(tr, t->tid))
+			return;
+		if (injected >= 0) {
+			/* the syscall is re-issued and reported afresh */
+			t->state = TS_RUNNING;
+			run_on(t);
+			return;
+		}
+	}
+	uint64_t nr = compat_native_nr(info->arch, info->entry.nr, &tr->unrecorded_compat);
+	syscall_entered(s, t, info->arch, nr, info->entry.args, info->stack_pointer);
+	if (traced(tr, nr) && s->want) {
+		on_syscall_entry(s, t, nr, info->entry.args);
+		return;
+	}
+	if (traced(tr, nr))
+		skip_syscall(nr);
+	if (watch_silently(s, t, nr))
+		return;
+	t->state = TS_RUNNING;
+	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
 /* A syscall stop (entry or exit) from PTRACE_SYSCALL. */
-static void on_syscall_stop(struct thread *t)
+static void on_syscall_stop(const struct stop *s, struct thread *t)
 {
+	struct tracer *tr = s->tr;
 	struct pdig_syscall_info info;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) <= 0) {
 		t->state = TS_RUNNING;
@@ -375,114 +443,84 @@ static void on_syscall_stop(struct thread *t)
 		return;
 	}
 	if (info.op == PDIG_SYSCALL_INFO_ENTRY) {
-		/* With a filter the seccomp stop that follows is the entry. */
-		if (t->seccomp) {
-			t->state = TS_RUNNING;
-			resume(t->tid, PTRACE_CONT, 0);
-			return;
-		}
-		pid_t tid = t->tid;
-		bool tried = tracer.inject_seccomp;
-		int injected = tried ? inject_seccomp(t) : -1;
-		if (tried) {
-			/* deaths reaped during the injection may have moved or removed t */
-			if (!(t = threads_find(tid)))
-				return;
-		}
-		if (injected >= 0) {
-			/* the syscall is re-issued and reported afresh */
-			t->state = TS_RUNNING;
-			run_on(t);
-			return;
-		}
-		uint64_t nr = compat_native_nr(info.arch, info.entry.nr, &tracer.unrecorded_compat);
-		if (is_clone_call(nr))
-			keep_traced(t, info.arch, nr, info.entry.args, info.stack_pointer);
-		procfs_note_syscall(t->tid, nr);
-		if (traced(nr) && sinks_want()) {
-			on_syscall_entry(t, nr, info.entry.args);
-			return;
-		}
-		if (traced(nr))
-			skip_syscall(nr);
-		if (watch_silently(t, nr))
-			return;
-		t->state = TS_RUNNING;
-		resume(t->tid, PTRACE_SYSCALL, 0);
+		on_syscall_entry_stop(s, t, &info);
 		return;
 	}
 	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL) {
-		/* a change the entry announced is done now: cached reads made
-		 * meanwhile are stale */
-		procfs_note_exit(t->tid, t->nr, t->args, info.exit.rval, mem_for(t, MEM_EXIT));
-		if (sinks_want() && !t->silent)
-			emit_syscall_in(MEM_EXIT, 1, t, t->nr, t->args, info.exit.rval);
+		/* one reader for procfs and the event: procfs looks at the
+		 * opens, the event at the rest */
+		struct mem_reader r;
+		const struct tracee_mem *mem = syscall_reader(&r, tr, t, MEM_EXIT, 1, t->nr, t->args);
+		procfs_on_exit(tr->procfs, t->tid, t->nr, t->args, info.exit.rval, mem);
+		if (s->want && !t->silent)
+			emit_syscall_with(tr, mem, 1, t, t->nr, t->args, info.exit.rval);
 		else if (!t->silent)
 			sinks_skipped(1);
 		t->silent = false;
 	}
-	mem_release(t->tid);
+	mem_release(&tr->kept, t->tid);
 	t->state = TS_RUNNING;
 	run_on(t);
 }
 
-/* Children reaped before their creator's clone event was handled (wait
- * reports come in any order): that event must not bring them back. */
-#define REAPED_EARLY 16
-static pid_t reaped_early[REAPED_EARLY];
-static unsigned reaped_early_next;
-
-static bool take_reaped_early(pid_t tid)
+static bool take_reaped_early(struct tracer *tr, pid_t tid)
 {
 	for (unsigned i = 0; i < REAPED_EARLY; i++) {
-		if (reaped_early[i] == tid) {
-			reaped_early[i] = 0;
+		if (tr->reaped_early[i] == tid) {
+			tr->reaped_early[i] = 0;
 			return true;
 		}
 	}
 	return false;
 }
 
+/* The first stop of ct, made by t's clone, is still to come: leave it its
+ * creator's syscall. Returns ct's tid when procfs is to start ct with t's
+ * state (events are wanted and the flags are known), else 0. */
+static pid_t leave_creator_syscall(const struct stop *s, const struct thread *t, struct thread *ct)
+{
+	ct->child_pending = true;
+	ct->creator_pid = t->pid ? t->pid : t->tid;
+	ct->creator_flags_read = clone_flags_of(t, &ct->creator_flags);
+	if (!ct->creator_flags_read) {
+		/* unreadable: let /proc decide the child's process */
+		pid_t tgid, ppid;
+		read_ids(s->tr, ct->tid, &tgid, &ppid);
+		ct->creator_flags = tgid == ct->creator_pid ? CLONE_THREAD : 0;
+	}
+	ct->creator_nr = t->nr;
+	memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
+	return s->want && ct->creator_flags_read ? ct->tid : 0;
+}
+
 /* fork/vfork/clone event in the parent: the syscall has succeeded, so its
  * exit event is emitted now and the exit stop is not waited for. */
-static void on_clone_event(pid_t tid)
+static void on_clone_event(const struct stop *s, pid_t tid)
 {
+	struct tracer *tr = s->tr;
 	unsigned long child = 0;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &child);
-	procfs_note_clone_made(tid);
 	/* Get the child first: adding it may move the parent's entry. It may
 	 * have stopped, run and been reaped already: then it stays gone. */
-	struct thread *ct = child ? threads_find((pid_t)child) : NULL;
-	if (child && !ct && !take_reaped_early((pid_t)child))
-		ct = threads_get((pid_t)child);
+	struct thread *ct = child ? threads_find(&tr->threads, (pid_t)child) : NULL;
+	if (child && !ct && !take_reaped_early(tr, (pid_t)child))
+		ct = threads_get(&tr->threads, (pid_t)child);
 	if (ct)
 		ct->creator_seen = true;
-	struct thread *t = threads_find(tid);
+	struct thread *t = threads_find(&tr->threads, tid);
+	pid_t seeded = 0;
+	if (t && ct && !ct->attached) {
+		ct->seccomp = t->seccomp;
+		if (t->state == TS_IN_SYSCALL)
+			seeded = leave_creator_syscall(s, t, ct);
+	}
+	procfs_on_clone(tr->procfs, tid, seeded, seeded ? flags_as_applied(t, ct->creator_flags) : 0, true);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (ct && !ct->attached) {
-		ct->seccomp = t->seccomp;
-		if (t->state == TS_IN_SYSCALL) {
-			/* its first stop is still to come: leave it the creator's syscall */
-			ct->child_pending = true;
-			ct->creator_pid = t->pid ? t->pid : t->tid;
-			ct->creator_flags_read = clone_flags_of(t, &ct->creator_flags);
-			if (!ct->creator_flags_read) {
-				/* unreadable: let /proc decide the child's process */
-				pid_t tgid, ppid;
-				read_ids(ct->tid, &tgid, &ppid);
-				ct->creator_flags = tgid == ct->creator_pid ? CLONE_THREAD : 0;
-			}
-			ct->creator_nr = t->nr;
-			memcpy(ct->creator_args, t->args, sizeof ct->creator_args);
-			if (sinks_want() && ct->creator_flags_read)
-				procfs_note_clone(ct->tid, t->tid, flags_as_applied(t, ct->creator_flags), true);
-		}
-	}
-	if (t->state == TS_IN_SYSCALL && sinks_want())
-		emit_syscall(1, t, t->nr, t->args, (int64_t)child);
+	if (t->state == TS_IN_SYSCALL && s->want)
+		emit_syscall(tr, 1, t, t->nr, t->args, (int64_t)child);
 	else if (t->state == TS_IN_SYSCALL)
 		sinks_skipped(1);
 	t->state = TS_RUNNING;
@@ -491,73 +529,74 @@ static void on_clone_event(pid_t tid)
 
 /* exec succeeded. If a non-leader thread ran it, it now has the leader's
  * tid; its old tid vanishes without a wait report. */
-static void on_exec_event(pid_t tid)
+static void on_exec_event(const struct stop *s, pid_t tid)
 {
+	struct tracer *tr = s->tr;
 	unsigned long former = (unsigned long)tid;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
-	/* the cached argv/env/exe and credentials are the old image's; from a
-	 * non-leader, the leader's cached state was never the caller's */
-	procfs_forget_exec(tid);
-	if ((pid_t)former != tid)
-		procfs_exec_took_over(tid, (pid_t)former);
+	procfs_on_exec(tr->procfs, tid, (pid_t)former);
 	struct thread *t;
 	if ((pid_t)former != tid) {
-		threads_remove(tid);
-		t = threads_rename((pid_t)former, tid);
+		threads_remove(&tr->threads, tid);
+		t = threads_rename(&tr->threads, (pid_t)former, tid);
 		/* the filename now lives only in what was kept at the entry */
-		mem_rename((pid_t)former, tid);
+		mem_rename(&tr->kept, (pid_t)former, tid);
 		if (t) {
 			t->pid = tid;
-			emit_procexit((pid_t)former, 0);
-			if (t->state == TS_IN_SYSCALL && sinks_want()) /* pair the exit with an enter on the new tid */
-				emit_syscall_in(MEM_EXIT, 0, t, t->nr, t->args, 0);
+			if (s->want)
+				emit_procexit(tr, (pid_t)former, 0);
+			else
+				sinks_skipped(1);
+			if (t->state == TS_IN_SYSCALL && s->want) /* pair the exit with an enter on the new tid */
+				emit_syscall_in(tr, MEM_EXIT, 0, t, t->nr, t->args, 0);
 			else if (t->state == TS_IN_SYSCALL)
 				sinks_skipped(1);
 		}
 	} else {
-		t = threads_find(tid);
+		t = threads_find(&tr->threads, tid);
 	}
-	mem_release(tid); /* the old image's strings must not meet the new one */
+	mem_release(&tr->kept, tid); /* the old image's strings must not meet the new one */
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (t->state == TS_IN_SYSCALL && sinks_want())
-		emit_syscall(1, t, t->nr, t->args, 0);
+	if (t->state == TS_IN_SYSCALL && s->want)
+		emit_syscall(tr, 1, t, t->nr, t->args, 0);
 	else if (t->state == TS_IN_SYSCALL)
 		sinks_skipped(1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }
 
-void core_on_stop(pid_t tid, int status)
+void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
-	struct thread *t = threads_get(tid);
+	struct stop s = { .tr = tr, .want = sinks_want() };
+	struct thread *t = threads_get(&tr->threads, tid);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
 	if (!t->attached)
-		on_new_thread(t);
-	placement_follow(t);
+		on_new_thread(&s, t);
+	placement_follow(&tr->placement, tr->procfs, t);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
 	if (sig == (SIGTRAP | 0x80)) {
-		on_syscall_stop(t);
+		on_syscall_stop(&s, t);
 		return;
 	}
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
-		on_seccomp_stop(t);
+		on_seccomp_stop(&s, t);
 		return;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_clone_event(tid);
+		on_clone_event(&s, tid);
 		return;
 	case PTRACE_EVENT_EXEC:
-		on_exec_event(tid);
+		on_exec_event(&s, tid);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
@@ -577,52 +616,94 @@ void core_on_stop(pid_t tid, int status)
 	}
 }
 
-void core_on_death(pid_t tid, int status)
+void core_on_death(struct tracer *tr, pid_t tid, int status)
 {
-	struct thread *t = threads_find(tid);
-	mem_release(tid);
+	struct thread *t = threads_find(&tr->threads, tid);
+	mem_release(&tr->kept, tid);
 	if (t) {
 		if (!t->creator_seen) {
 			/* a child whose creator's event may still come (or a
 			 * thread pdig found in place: harmless) */
-			reaped_early[reaped_early_next++ % REAPED_EARLY] = tid;
+			tr->reaped_early[tr->reaped_early_next++ % REAPED_EARLY] = tid;
 		}
-		emit_procexit(tid, status);
-		threads_remove(tid);
-		procfs_forget(tid);
+		if (sinks_want())
+			emit_procexit(tr, tid, status);
+		else
+			sinks_skipped(1);
+		threads_remove(&tr->threads, tid);
+		procfs_on_death(tr->procfs, tid);
 	}
-	if (tid == tracer.main_pid)
-		tracer.main_status = status;
+	if (tid == tracer_process.main_pid)
+		tracer_process.main_status = status;
 }
 
-void core_loop(void)
+bool core_death_room(struct tracer *tr)
+{
+	if (tr->ndeaths < tr->deaths_cap)
+		return true;
+	size_t cap = tr->deaths_cap ? tr->deaths_cap * 2 : 16;
+	struct death *q = realloc(tr->deaths, cap * sizeof *q);
+	if (!q)
+		return false;
+	tr->deaths = q;
+	tr->deaths_cap = cap;
+	return true;
+}
+
+void core_death_later(struct tracer *tr, pid_t tid, int status)
+{
+	/* the caller made room (core_death_room) before it reaped */
+	if (tr->ndeaths < tr->deaths_cap)
+		tr->deaths[tr->ndeaths++] = (struct death){ tid, status };
+}
+
+bool core_death_pending(const struct tracer *tr, pid_t tid)
+{
+	for (size_t i = 0; i < tr->ndeaths; i++)
+		if (tr->deaths[i].tid == tid)
+			return true;
+	return false;
+}
+
+/* The deaths a nested wait queued, in the order they were reaped. */
+static void handle_queued_deaths(struct tracer *tr)
+{
+	/* core_on_death never waits, so nothing is queued meanwhile */
+	for (size_t i = 0; i < tr->ndeaths; i++)
+		core_on_death(tr, tr->deaths[i].tid, tr->deaths[i].status);
+	tr->ndeaths = 0;
+}
+
+void core_loop(struct tracer *tr)
 {
 	/* As PID 1, pdig ends with the program, like tini: the kernel then
 	 * ends the rest of the namespace. Otherwise it waits for every
 	 * tracee, like strace -f. Orphans reparented to pdig are reaped here
 	 * either way, since waitpid(-1) also returns untraced children. */
-	while (!tracer.detach_requested && !(tracer.init_process && tracer.main_status >= 0)) {
+	while (!tracer_process.detach_requested && !(tracer_process.init_process && tracer_process.main_status >= 0)) {
 		int status;
-		pid_t tid = tracer_wait(&status);
-		placement_tick();
+		pid_t tid = tracer_wait(tr, &status);
+		placement_tick(&tr->placement, threads_count(&tr->threads), tr->verbose);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
 		if (WIFSTOPPED(status))
-			core_on_stop(tid, status);
+			core_on_stop(tr, tid, status);
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
-			core_on_death(tid, status);
+			core_on_death(tr, tid, status);
+		if (tr->ndeaths)
+			handle_queued_deaths(tr);
 	}
-	waiting_report();
-	if (tracer.unrecorded_compat)
+	waiting_report(&tr->waiting, tr->verbose);
+	if (tr->unrecorded_compat)
 		fprintf(stderr, "pdig: %llu traced syscalls made through the 32-bit ABI (socketcall, 16-bit "
 		                "set*id) have no x86-64 event and were not recorded\n",
-		        (unsigned long long)tracer.unrecorded_compat);
-	if (tracer.encode_failures)
+		        (unsigned long long)tr->unrecorded_compat);
+	if (tr->encode_failures)
 		fprintf(stderr, "pdig: %llu events could not be encoded and were dropped\n",
-		        (unsigned long long)tracer.encode_failures);
+		        (unsigned long long)tr->encode_failures);
 }
 
 int core_exit_code(int status)

@@ -1,8 +1,13 @@
 /* State and helpers shared by the tracer's parts (core loop, spawn,
- * attach, seccomp injection). Nothing outside src/tracer uses this. */
+ * attach, seccomp injection). Nothing outside src/tracer uses this.
+ *
+ * Everything one tracer keeps is in struct tracer, passed down: a second
+ * tracer thread gets one of its own. Only struct tracer_process is the
+ * process's, because the signal handlers need it. */
 #ifndef PDIG_TRACER_INTERNAL_H
 #define PDIG_TRACER_INTERNAL_H
 
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,54 +18,151 @@
 #include "threads.h"
 #include "tracer.h"
 
+struct procfs;
+
+/* The process's, not one tracer's: the program (pdig forwards signals to
+ * it and exits with its status) and what the signal handlers set. */
+struct tracer_process {
+	pid_t main_pid;          /* whose exit status pdig returns */
+	int main_status;         /* raw wait status, -1 until known */
+	bool init_process;       /* pdig is PID 1 of its namespace (container entrypoint) */
+	volatile sig_atomic_t filter_injected; /* a process now has the filter */
+	volatile sig_atomic_t detach_requested;
+	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
+};
+
+extern struct tracer_process tracer_process;
+
+/* Tracee memory (memory.c). */
 enum mem_phase { MEM_PLAIN, MEM_ENTRY, MEM_EXIT };
+
+/* Strings read at a syscall's entry, per thread, for its exit event. A few
+ * slots suffice: a slot is only needed between one thread's entry and exit;
+ * an evicted one just means the exit reads the string again. */
+#define STR_SLOTS 8
+#define STR_PER_CALL 2
+#define STR_MAX 4096
+
+struct kept_str {
+	uint64_t addr;
+	size_t len;
+	char s[STR_MAX];
+};
+
+struct kept_strings {
+	struct {
+		pid_t tid;
+		unsigned n;
+		struct kept_str str[STR_PER_CALL];
+	} slot[STR_SLOTS];
+	unsigned next_victim;
+};
 
 struct mem_ctx {
 	pid_t tid;
 	int peek_only;
 	enum mem_phase phase; /* entry: keep strings; exit: recall them */
+	struct kept_strings *kept; /* where; NULL: neither */
 	/* 8 bytes at pin_addr already read (clone3 flags), or pin NULL */
 	const uint64_t *pin;
 	uint64_t pin_addr;
 };
 
-/* Forget the strings kept for tid's current syscall. */
-void mem_release(pid_t tid);
-/* Hand them to another tid (exec from a non-leader thread). */
-void mem_rename(pid_t from, pid_t to);
-
-void tracee_mem_init(struct tracee_mem *mem, struct mem_ctx *ctx);
-
-struct tracer_state {
-	struct syscall_set set;
-	pid_t main_pid;          /* whose exit status pdig returns */
-	int main_status;         /* raw wait status, -1 until known */
-	bool attach_mode;        /* tracees are not ours: never kill them */
-	bool inject_seccomp;     /* -S: put the filter into attached processes */
-	volatile sig_atomic_t filter_injected; /* a process now has the filter */
-	bool init_process;       /* pdig is PID 1 of its namespace (container entrypoint) */
-	volatile sig_atomic_t detach_requested;
-	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
-	uint64_t encode_failures;
-	uint64_t unrecorded_compat;  /* 32-bit-ABI calls with no x86-64 event */
-	int verbose;
+/* A reader of one thread's memory for one use (a syscall's event, a
+ * clone3's flags), built on the stack where it is used. */
+struct mem_reader {
+	struct mem_ctx ctx;
+	struct tracee_mem mem;
 };
 
-extern struct tracer_state tracer;
+/* Points r at tid's memory; returns &r->mem. */
+const struct tracee_mem *mem_reader_init(struct mem_reader *r, struct kept_strings *kept, pid_t tid,
+                                         enum mem_phase phase);
+/* Forget the strings kept for tid's current syscall. */
+void mem_release(struct kept_strings *k, pid_t tid);
+/* Hand them to another tid (exec from a non-leader thread). */
+void mem_rename(struct kept_strings *k, pid_t from, pid_t to);
+
+/* CPU placement (placement.c): its fields are placement.c's own. */
+struct placement {
+	bool enabled, sampling;
+	cpu_set_t allowed;
+	int current_cpu;
+	bool apart;         /* the last sampled tracee ran on a CPU pdig may not use */
+	bool calm_solo;     /* one thread served, and only one for a while */
+	uint64_t crowded_at;
+	struct {
+		bool usable, idle;
+		int schedstat_fd;
+		unsigned stops;
+		uint64_t window_start, window_delay, retry_at, backoff;
+	} assist;
+};
+
+/* Polling for stops (waiting.c): its fields are waiting.c's own. */
+struct waiting {
+	bool usable, on;
+	unsigned polls, hits;
+	long preempted_before; /* involuntary switches at the window's start */
+	uint64_t retry_at, backoff;
+	uint64_t total_polls, total_hits, pauses, total_preempted;
+};
+
+/* Deaths reaped by a nested wait (inject.c), handled by the main loop. */
+struct death {
+	pid_t tid;
+	int status;
+};
+
+/* Children reaped before their creator's clone event was handled (wait
+ * reports come in any order): that event must not bring them back. */
+#define REAPED_EARLY 16
+
+#define EVENT_BUF_SIZE (512 * 1024)
+
+/* One tracer: its settings, its tracees and everything it keeps. */
+struct tracer {
+	struct syscall_set set;
+	int verbose;
+	bool attach_mode;        /* tracees are not ours: never kill them */
+	bool inject_seccomp;     /* -S: put the filter into attached processes */
+	struct thread_table threads;
+	struct procfs *procfs;   /* its /proc reader and caches */
+	struct tracee_state st;  /* the encoders' view of procfs */
+	struct kept_strings kept;
+	struct placement placement;
+	struct waiting waiting;
+	pid_t reaped_early[REAPED_EARLY];
+	unsigned reaped_early_next;
+	struct death *deaths;    /* queued by core_death_later */
+	size_t ndeaths, deaths_cap;
+	uint64_t encode_failures;
+	uint64_t unrecorded_compat;  /* 32-bit-ABI calls with no x86-64 event */
+	uint8_t event_buf[EVENT_BUF_SIZE]; /* the event being built */
+};
 
 /* ptrace options: the same for spawned and attached tracees, except that
  * attached ones must never be killed when pdig exits. */
-unsigned long tracer_options(void);
+unsigned long tracer_options(const struct tracer *tr);
 
-void core_init(const struct tracer_opts *o);
+/* A tracer for these options, or NULL (out of memory, said on stderr). */
+struct tracer *core_new(const struct tracer_opts *o, bool attach_mode);
+void core_free(struct tracer *tr);
 /* Handle one waitpid report. */
-void core_on_stop(pid_t tid, int status);
-void core_on_death(pid_t tid, int status);
+void core_on_stop(struct tracer *tr, pid_t tid, int status);
+void core_on_death(struct tracer *tr, pid_t tid, int status);
+/* A death reaped where it cannot be handled (a nested wait): the main
+ * loop handles it after the current stop. Make room first: a wait that
+ * may reap is not started without it (false: out of memory). */
+bool core_death_room(struct tracer *tr);
+void core_death_later(struct tracer *tr, pid_t tid, int status);
+/* Is tid's death queued for the main loop? */
+bool core_death_pending(const struct tracer *tr, pid_t tid);
 /* The wait loop; returns when no tracee is left or a detach is requested. */
-void core_loop(void);
+void core_loop(struct tracer *tr);
 /* Emit the child side of a fork for a process that pdig did not see being
  * created (the spawned program, attached processes). */
-void core_describe_new_process(struct thread *t);
+void core_describe_new_process(struct tracer *tr, struct thread *t);
 /* Exit code from a raw wait status. */
 int core_exit_code(int status);
 
@@ -73,22 +175,24 @@ uint64_t compat_native_nr(uint32_t arch, uint64_t nr, uint64_t *unrecorded);
 uint64_t tracer_mono_ns(void);
 
 /* CPU placement: keep pdig on the CPU of the tracee it serves. */
-void placement_init(bool on);
-void placement_follow(struct thread *t);
-/* After every wait: the idle assist's starvation check. */
-void placement_tick(void);
+void placement_init(struct placement *p, bool on);
+void placement_close(struct placement *p);
+void placement_follow(struct placement *p, struct procfs *pf, struct thread *t);
+/* After every wait, with the number of threads traced: the idle assist's
+ * starvation check. */
+void placement_tick(struct placement *p, size_t threads, bool verbose);
 /* pdig runs as SCHED_IDLE on the tracee's CPU right now */
-bool placement_assisting(void);
+bool placement_assisting(const struct placement *p);
 /* Polling for stops pays: the tracee last sampled runs on a CPU pdig was
  * not given, or pdig follows one thread without the idle assist. */
-bool placement_poll_wanted(void);
+bool placement_poll_wanted(const struct placement *p);
 
 /* Waiting for the next stop (waiting.c): polls briefly before blocking
  * while placement_poll_wanted() and polling catches stops;
  * waitpid(-1, status, __WALL) otherwise. */
-void waiting_init(bool on);
-pid_t tracer_wait(int *status);
-void waiting_report(void); /* with -v */
+void waiting_init(struct waiting *w, bool on);
+pid_t tracer_wait(struct tracer *tr, int *status);
+void waiting_report(const struct waiting *w, bool verbose); /* with -v */
 
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */
@@ -97,7 +201,9 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 /* Seccomp injection into an attached process, at a syscall-entry stop of
  * thread t. Returns 0 when the filter is in place for the whole process
  * (the thread re-issues its syscall), -1 if nothing changed, 1 if it failed
- * after the thread was moved (it re-issues its syscall, unfiltered). */
-int inject_seccomp(struct thread *t);
+ * after the thread was moved (it re-issues its syscall, unfiltered). Deaths
+ * reaped meanwhile are queued (core_death_later), t among them if it died;
+ * the table is left as it was. */
+int inject_seccomp(struct tracer *tr, struct thread *t);
 
 #endif

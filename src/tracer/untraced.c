@@ -56,10 +56,8 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 	if (size < 8 || size > CLONE_ARGS_MAX || (size & 7))
 		return; /* the kernel rejects these sizes itself */
 	uint64_t ca[CLONE_ARGS_MAX / 8];
-	struct mem_ctx ctx = { .tid = t->tid, .phase = MEM_PLAIN };
-	struct tracee_mem m;
-	tracee_mem_init(&m, &ctx);
-	if (mem_read_exact(&m, args[0], ca, size) < 0)
+	struct mem_reader r;
+	if (mem_read_exact(mem_reader_init(&r, NULL, t->tid, MEM_PLAIN), args[0], ca, size) < 0)
 		return;
 	/* the clone exits report these flags: no need to read them again */
 	t->clone3_flags = ca[0];

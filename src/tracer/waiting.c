@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -31,19 +32,12 @@
 #define BACKOFF_MIN_NS 10000000ull     /* 10 ms, doubling ... */
 #define BACKOFF_MAX_NS 10240000000ull  /* ... up to 10 s */
 
-static struct {
-	bool usable, on;
-	unsigned polls, hits;
-	long preempted_before; /* involuntary switches at the window's start */
-	uint64_t retry_at, backoff;
-	uint64_t total_polls, total_hits, pauses, total_preempted;
-} w;
-
-void waiting_init(bool on)
+void waiting_init(struct waiting *w, bool on)
 {
-	w.usable = on && !getenv("PDIG_NO_POLL");
-	w.on = w.usable;
-	w.backoff = BACKOFF_MIN_NS;
+	memset(w, 0, sizeof *w);
+	w->usable = on && !getenv("PDIG_NO_POLL");
+	w->on = w->usable;
+	w->backoff = BACKOFF_MIN_NS;
 }
 
 /* this thread's involuntary context switches so far */
@@ -53,46 +47,47 @@ static long preemptions(void)
 	return getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nivcsw : 0;
 }
 
-static void judge(bool hit, uint64_t now)
+static void judge(struct waiting *w, bool hit, uint64_t now)
 {
-	if (w.polls == 0)
-		w.preempted_before = preemptions();
-	w.polls++;
-	w.hits += hit;
-	w.total_polls++;
-	w.total_hits += hit;
-	if (w.polls < WINDOW_POLLS)
+	if (w->polls == 0)
+		w->preempted_before = preemptions();
+	w->polls++;
+	w->hits += hit;
+	w->total_polls++;
+	w->total_hits += hit;
+	if (w->polls < WINDOW_POLLS)
 		return;
-	long preempted = preemptions() - w.preempted_before;
-	if (w.hits * 2 < w.polls || preempted * 4 > (long)w.polls) {
-		w.on = false;
-		w.pauses++;
-		w.retry_at = now + w.backoff;
-		if (w.backoff < BACKOFF_MAX_NS)
-			w.backoff *= 2;
+	long preempted = preemptions() - w->preempted_before;
+	if (w->hits * 2 < w->polls || preempted * 4 > (long)w->polls) {
+		w->on = false;
+		w->pauses++;
+		w->retry_at = now + w->backoff;
+		if (w->backoff < BACKOFF_MAX_NS)
+			w->backoff *= 2;
 	} else {
-		w.backoff = BACKOFF_MIN_NS;
+		w->backoff = BACKOFF_MIN_NS;
 	}
-	w.total_preempted += (uint64_t)preempted;
-	w.polls = w.hits = 0;
+	w->total_preempted += (uint64_t)preempted;
+	w->polls = w->hits = 0;
 }
 
-pid_t tracer_wait(int *status)
+pid_t tracer_wait(struct tracer *tr, int *status)
 {
-	if (w.usable && placement_poll_wanted() && !placement_assisting()) {
+	struct waiting *w = &tr->waiting;
+	if (w->usable && placement_poll_wanted(&tr->placement) && !placement_assisting(&tr->placement)) {
 		uint64_t now = tracer_mono_ns();
-		if (!w.on && now >= w.retry_at)
-			w.on = true;
-		if (w.on) {
+		if (!w->on && now >= w->retry_at)
+			w->on = true;
+		if (w->on) {
 			uint64_t deadline = now + POLL_NS;
 			for (;;) {
 				pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
 				if (tid != 0) {
 					if (tid > 0)
-						judge(true, now);
+						judge(w, true, now);
 					return tid;
 				}
-				if (tracer.detach_requested) {
+				if (tracer_process.detach_requested) {
 					errno = EINTR;
 					return -1;
 				}
@@ -100,16 +95,16 @@ pid_t tracer_wait(int *status)
 				if (now >= deadline)
 					break;
 			}
-			judge(false, now);
+			judge(w, false, now);
 		}
 	}
 	return waitpid(-1, status, __WALL);
 }
 
-void waiting_report(void)
+void waiting_report(const struct waiting *w, bool verbose)
 {
-	if (tracer.verbose && w.total_polls)
+	if (verbose && w->total_polls)
 		fprintf(stderr, "pdig: polling for stops: %llu of %llu polls caught a stop, %llu preemptions, paused %llu times\n",
-		        (unsigned long long)w.total_hits, (unsigned long long)w.total_polls,
-		        (unsigned long long)w.total_preempted, (unsigned long long)w.pauses);
+		        (unsigned long long)w->total_hits, (unsigned long long)w->total_polls,
+		        (unsigned long long)w->total_preempted, (unsigned long long)w->pauses);
 }

@@ -26,7 +26,8 @@
 #include "procfs/procfs_internal.h"
 #include "procfs/procfs_io.h"
 
-static struct tracee_state st;
+static struct tracee_state st; /* wired to pf */
+static struct procfs *pf;
 static const char *helper;
 static char **main_argv;
 static char tmpdir[] = "/tmp/pdig-procfs-XXXXXX";
@@ -72,7 +73,7 @@ static void reap(pid_t pid)
 {
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	procfs_forget(pid);
+	procfs_on_death(pf, pid);
 }
 
 static long long read_num_file(const char *path)
@@ -281,7 +282,7 @@ static void test_missing(void)
 		CHECK(st.fd_stat(st.ctx, bad[i], 0, &dev, &ino) == -1);
 		CHECK(st.sock_id(st.ctx, bad[i], 0) == 0);
 		CHECK(procfs_sock_from_net(bad[i], 0, &sn) == -1);
-		procfs_forget(bad[i]);
+		procfs_on_death(pf, bad[i]);
 	}
 	CHECK(st.sock(st.ctx, getpid(), 100000, &sn) == -1);
 	CHECK(st.sock(st.ctx, getpid(), -3, &sn) == -1);
@@ -462,7 +463,7 @@ static void test_tcp(void)
 		waitpid(pid, NULL, 0);
 		struct sock_names sn;
 		CHECK(st.sock(st.ctx, pid, c, &sn) == -1);
-		procfs_forget(pid);
+		procfs_on_death(pf, pid);
 		close(l);
 		close(c);
 		close(a);
@@ -689,24 +690,23 @@ static void test_rewritten_argv(void)
 		n++;
 	size_t area = (size_t)(main_argv[n - 1] + strlen(main_argv[n - 1]) + 1 - main_argv[0]);
 	size_t want = (area < PROC_STR_MAX ? area : PROC_STR_MAX) - 1;
-	const struct proc_snapshot *s = st.proc(NULL, pid);
+	const struct proc_snapshot *s = st.proc(st.ctx, pid);
 	CHECK(s && s->exe[0] == 'x');
 	CHECK(s && strlen(s->exe) == want && strspn(s->exe, "x") == want);
 	CHECK(s && s->args_len == 0);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	procfs_forget(pid);
+	procfs_on_death(pf, pid);
 	close(ready[0]);
 	close(ready[1]);
 }
 
-/* With caching on, a cwd or credential change shows once the tracer
- * reports the syscall that made it, or once the cache ages out. */
-static void test_cache(void)
+/* A child that changes its state on command: '/' and 't' chdir to / and
+ * tmpdir, 'u' sets its effective uid to 65534; each is acknowledged. */
+static pid_t start_commanded(int cmd[2], int ack[2])
 {
-	int cmd[2], ack[2];
 	if (pipe(cmd) || pipe(ack))
-		return;
+		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		char c;
@@ -722,40 +722,93 @@ static void test_cache(void)
 		}
 		_exit(0);
 	}
+	return pid;
+}
+
+static void stop_commanded(pid_t pid, int cmd[2], int ack[2])
+{
+	close(cmd[1]);
+	waitpid(pid, NULL, 0);
+	close(cmd[0]);
+	close(ack[0]);
+	close(ack[1]);
+}
+
+/* With caching on, a cwd or credential change shows once the tracer
+ * reports the syscall that made it, or once the cache ages out. */
+static void test_cache(void)
+{
+	int cmd[2], ack[2];
+	pid_t pid = start_commanded(cmd, ack);
+	if (pid < 0)
+		return;
 	char c;
 	const struct proc_snapshot *s;
 #define DO(ch) (c = (ch), (void)!write(cmd[1], &c, 1), (void)!read(ack[0], &c, 1))
 	DO('t');
-	procfs_cache_enable(true);
-	s = st.proc(NULL, pid);
+	procfs_cache_enable(pf, true, false);
+	s = st.proc(st.ctx, pid);
 	CHECK(s && !strcmp(s->cwd, tmpdir));
 	DO('/');
-	s = st.proc(NULL, pid);
+	s = st.proc(st.ctx, pid);
 	CHECK(s && !strcmp(s->cwd, tmpdir)); /* not reported yet: still cached */
-	procfs_note_syscall(pid, 80 /* chdir */);
-	s = st.proc(NULL, pid);
+	procfs_on_entry(pf, pid, 80 /* chdir */);
+	s = st.proc(st.ctx, pid);
 	CHECK(s && !strcmp(s->cwd, "/"));
 	DO('t');
 	struct timespec ttl = { 0, (long)(PROCFS_TTL_NS + 20000000ull) };
 	nanosleep(&ttl, NULL);
-	s = st.proc(NULL, pid);
+	s = st.proc(st.ctx, pid);
 	CHECK(s && !strcmp(s->cwd, tmpdir)); /* aged out */
 	if (getuid() == 0) {
-		s = st.proc(NULL, pid);
+		s = st.proc(st.ctx, pid);
 		CHECK(s && s->uid == 0);
 		DO('u');
-		procfs_note_syscall(pid, 117 /* setresuid */);
-		s = st.proc(NULL, pid);
+		procfs_on_entry(pf, pid, 117 /* setresuid */);
+		s = st.proc(st.ctx, pid);
 		CHECK(s && s->uid == 65534);
 	}
 #undef DO
-	procfs_cache_enable(false);
-	close(cmd[1]);
-	waitpid(pid, NULL, 0);
-	procfs_forget(pid);
-	close(cmd[0]);
-	close(ack[0]);
-	close(ack[1]);
+	procfs_cache_enable(pf, false, false);
+	stop_commanded(pid, cmd, ack);
+	procfs_on_death(pf, pid);
+}
+
+/* Two instances keep apart: a syscall noted in one (two tracers) leaves
+ * the other's cache alone, and each hands out its own snapshot. */
+static void test_instances(void)
+{
+	int cmd[2], ack[2];
+	pid_t pid = start_commanded(cmd, ack);
+	if (pid < 0)
+		return;
+	char c;
+#define DO(ch) (c = (ch), (void)!write(cmd[1], &c, 1), (void)!read(ack[0], &c, 1))
+	DO('t');
+	struct procfs *a = procfs_open(), *b = procfs_open();
+	CHECK(a && b && a != b && a != procfs_default());
+	if (a && b) {
+		struct tracee_state sa, sb;
+		procfs_state_bind(&sa, a);
+		procfs_state_bind(&sb, b);
+		CHECK(sa.ctx == a && sb.ctx == b);
+		procfs_cache_enable(a, true, false);
+		procfs_cache_enable(b, true, false);
+		const struct proc_snapshot *pa = sa.proc(sa.ctx, pid), *pb = sb.proc(sb.ctx, pid);
+		CHECK(pa && pb && pa != pb);
+		CHECK(pa && !strcmp(pa->cwd, tmpdir));
+		CHECK(pb && !strcmp(pb->cwd, tmpdir));
+		DO('/');
+		procfs_on_entry(a, pid, 80 /* chdir */);
+		pa = sa.proc(sa.ctx, pid);
+		CHECK(pa && !strcmp(pa->cwd, "/"));
+		pb = sb.proc(sb.ctx, pid);
+		CHECK(pb && !strcmp(pb->cwd, tmpdir)); /* not noted in b: still cached */
+	}
+#undef DO
+	procfs_close(a);
+	procfs_close(b);
+	stop_commanded(pid, cmd, ack);
 }
 
 int main(int argc, char **argv)
@@ -777,6 +830,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	pf = procfs_default();
 	procfs_state_init(&st);
 	test_snapshot();
 	test_huge();
@@ -792,6 +846,7 @@ int main(int argc, char **argv)
 	test_parsers();
 	test_rewritten_argv();
 	test_cache();
+	test_instances();
 	rmdir(tmpdir);
 	return check_done("procfs");
 }
