@@ -28,7 +28,9 @@ fi
 [ -n "$CC" ] || { echo "fuzz/run.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 77; }
 
 mkdir -p "$BUILD/obj" "$BUILD/corpus"
-FLAGS=(-g -O1 -std=gnu11 -D_GNU_SOURCE -DPDIG_VERSION=\"fuzz\" -I"$ROOT/src"
+INCS=(-I"$ROOT/src")
+for layer in abi schema events procfs tracer sinks; do INCS+=(-I"$ROOT/src/$layer/include"); done
+FLAGS=(-g -O1 -std=gnu11 -D_GNU_SOURCE -DPDIG_VERSION=\"fuzz\" "${INCS[@]}"
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 	-fno-omit-frame-pointer -Wall -Wno-unused-parameter)
 # Only the pure code: encoders, schema, text/JSON formatter, /proc parsers.

@@ -109,6 +109,14 @@ static void report_sink(void *arg, const struct sink *s)
 	fputc('\n', stderr);
 }
 
+/* The tracer's output is the set of sinks: main is the one place that
+ * knows both. */
+static bool out_wanted(void *ctx) { (void)ctx; return sinks_want(); }
+static uint32_t out_snaplen(void *ctx) { (void)ctx; return sinks_snaplen(); }
+static void out_emit(void *ctx, const uint8_t *ev, size_t len) { (void)ctx; sinks_emit(ev, len); }
+static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
+static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
+
 int main(int argc, char **argv)
 {
 	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
@@ -244,6 +252,7 @@ int main(int argc, char **argv)
 	procfs_desc_source(&state_ctx, &state);
 	sinks_set_source(&state);
 
+	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe };
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
 	if (attach_pid)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Developer tool: write src/schema/event_ids.h, the names of the event ids
+"""Developer tool: write src/schema/include/schema/event_ids.h, the names of the event ids
 and of the parameter types and print formats, from the schema dumps in
 shared/schemas (libs-VERSION.json).
 
@@ -15,7 +15,7 @@ dump is checked to carry the same PPME name in the newest one; the only
 accepted differences are the renames listed in RENAMED, which keep their
 old name as an alias.
 
-Usage: gen_event_ids.py NEWEST.json OLDER.json... > src/schema/event_ids.h
+Usage: gen_event_ids.py NEWEST.json OLDER.json... > src/schema/include/schema/event_ids.h
 """
 import json
 import sys

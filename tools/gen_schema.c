@@ -3,14 +3,14 @@
  * names, ids, types and flag values. Reads the library by raw offsets (see
  * docs/schema.md section 2), so it needs no falcosecurity headers,
  * only Debian's libfalcosecurity0 at run time. Its companion
- * gen_event_ids.py names the ids (src/schema/event_ids.h) from the JSON
+ * gen_event_ids.py names the ids (src/schema/include/schema/event_ids.h) from the JSON
  * schema dumps, since the PPME_* names are not in the library.
  * The table names ids, param types and formats with that header's enums.
  * Regenerate both with the build target (see tools/README.md):
  *   cmake --build build --target regen-schema
  * By hand, after gen_event_ids.py:
  *   gen_schema /usr/lib/x86_64-linux-gnu/libscap.so \
- *     /usr/include/x86_64-linux-gnu/asm/unistd_64.h src/schema/event_ids.h > event_table.c */
+ *     /usr/include/x86_64-linux-gnu/asm/unistd_64.h src/schema/include/schema/event_ids.h > event_table.c */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Dispatch: syscall -> event id -> family encoder. */
 #include <string.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 #include "families.h"
 
 /* Event id -> encoder; NULL: the event is written without params. */

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "evbuf.h"
+#include "events/evbuf.h"
 
 static void put(uint8_t *p, const void *v, size_t n) { memcpy(p, v, n); }
 

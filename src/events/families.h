@@ -7,7 +7,7 @@
 #ifndef PDIG_FAMILIES_H
 #define PDIG_FAMILIES_H
 
-#include "encoder.h"
+#include "events/encoder.h"
 
 /* file.c */
 #define FILE_ENCODERS(X) \

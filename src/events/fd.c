@@ -4,9 +4,9 @@
  * getdents, fstat). Params follow the e5c53d64 kernel fillers. */
 #include <string.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 #include "families.h"
-#include "flags.h"
+#include "events/flags.h"
 #include "ubuf.h"
 
 #define IOV_BATCH 64

@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 #include "families.h"
-#include "flags.h"
+#include "events/flags.h"
 
 #define PATH_CAP 4096  /* PATH_MAX, NUL included */
 #define PPM_AT_FDCWD (-100)

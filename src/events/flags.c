@@ -2,7 +2,7 @@
  * x86-64 kernel uapi); see flags.h. */
 #include <stdbool.h>
 
-#include "flags.h"
+#include "events/flags.h"
 
 static bool rule_matches(const struct flag_map *rule, uint64_t native)
 {

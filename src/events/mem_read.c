@@ -3,7 +3,7 @@
  * unreadable page. */
 #include <string.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 
 static ssize_t read_str(const struct tracee_mem *m, uint64_t addr, char *dst, size_t cap, size_t got);
 

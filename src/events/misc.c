@@ -2,7 +2,7 @@
  * ioctl, SysV semaphores, getcwd. Values follow the driver's fillers. */
 #include <string.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 #include "families.h"
 #include "netflags.h"
 #include "ubuf.h"

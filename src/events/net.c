@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 #include "families.h"
 #include "netflags.h"
 #include "sockaddr.h"

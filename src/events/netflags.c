@@ -2,7 +2,7 @@
  * ABI ones: the clone bits by their kernel_abi.h names, the rest written
  * as numbers so that glibc and musl builds agree. Every native bit here is
  * a single bit, so FM_ANY means "that bit is set". */
-#include "../abi/kernel_abi.h"
+#include "abi/kernel_abi.h"
 #include "netflags.h"
 
 const struct flag_map clone_flags_map[] = {

@@ -4,7 +4,7 @@
 #ifndef PDIG_NETFLAGS_H
 #define PDIG_NETFLAGS_H
 
-#include "flags.h"
+#include "events/flags.h"
 
 /* Bit tables: flags_to_ppm(); value tables: flag_value(). */
 extern const struct flag_map clone_flags_map[];    /* CLONE_* -> PPM_CL_* */

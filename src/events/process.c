@@ -3,7 +3,7 @@
  * namespaces, signals, limits, ptrace, bpf, seccomp. */
 #include <string.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 #include "families.h"
 #include "netflags.h"
 #include "ubuf.h"

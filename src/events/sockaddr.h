@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 
 /* Room for any packed value: UNIX tuple = 1 + 8 + 8 + 108. */
 #define SA_PACK_MAX 128

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "encoder.h"
+#include "events/encoder.h"
 
 /* Most iovec entries looked at (the kernel's UIO_MAXIOV). */
 #define UB_MAX_IOV 1024

@@ -2,7 +2,7 @@
  * conversion and single status fields here; process snapshots in
  * procfs_snap.c (through the per-thread cache of procfs_thread.c); sockets
  * in procfs_sock.c; what the tracer tells procfs in procfs_notes.c. */
-#include "procfs.h"
+#include "procfs/procfs.h"
 
 #include <fcntl.h>
 #include <inttypes.h>

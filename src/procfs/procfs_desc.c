@@ -4,7 +4,7 @@
  * reader of the events: files with their open flags, directories, pipes,
  * inet and unix sockets, and the anon-inode kinds the consumer names;
  * anything else is described as unsupported so fd.num still resolves. */
-#include "procfs_desc.h"
+#include "procfs/procfs_desc.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "events/flags.h"
-#include "procfs.h"
+#include "procfs/procfs.h"
 
 #define FD_NAME_MAX 1024
 

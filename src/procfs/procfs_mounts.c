@@ -6,7 +6,7 @@
  * its st_dev at the cost of the fstat it replaces; the mount's device is
  * read from mountinfo once per mount id and again after a second (a mount
  * id freed by an unmount may be given to a new mount). */
-#include "procfs.h"
+#include "procfs/procfs.h"
 #include "procfs_internal.h"
 
 #include <errno.h>

@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include "../abi/kernel_abi.h"
-#include "procfs.h"
+#include "abi/kernel_abi.h"
+#include "procfs/procfs.h"
 #include "procfs_internal.h"
 
 /* Syscalls after which the caller's credentials (status), some thread's

@@ -17,7 +17,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "procfs.h"
+#include "procfs/procfs.h"
 #include "procfs_internal.h"
 #include "procfs_io.h"
 

@@ -2,7 +2,7 @@
  * dup of the very socket, so getsockname/getpeername report exactly what the
  * kernel knows. When that is refused (no ptrace rights, old kernel) the
  * socket's inode is looked up in /proc/<pid>/net/ tables instead. */
-#include "procfs.h"
+#include "procfs/procfs.h"
 #include "procfs_internal.h"
 
 #include <arpa/inet.h>

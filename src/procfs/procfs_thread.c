@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../abi/time_ns.h"
-#include "procfs.h"
+#include "abi/time_ns.h"
+#include "procfs/procfs.h"
 #include "procfs_internal.h"
 #include "procfs_io.h"
 

@@ -1,8 +1,8 @@
 /* Which syscalls pdig traces by default, and name lookups. */
 #include <string.h>
 
-#include "schema.h"
-#include "syscall_set.h"
+#include "schema/schema.h"
+#include "schema/syscall_set.h"
 
 /* Syscalls that Falco's rulesets test with evt.type. Together with every
  * syscall whose events modify state, they form the default traced set.

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "schema.h"
-#include "trace_filter.h"
+#include "schema/schema.h"
+#include "schema/trace_filter.h"
 
 static bool used(int nr)
 {

@@ -4,7 +4,7 @@
  * schema lacks are skipped when a class is applied. */
 #include <string.h>
 
-#include "trace_filter.h"
+#include "schema/trace_filter.h"
 
 static const char *const cls_file[] = {
 	"open", "stat", "lstat", "access", "execve", "truncate", "getcwd",

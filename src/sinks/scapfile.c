@@ -22,9 +22,9 @@
 
 #include "abi/time_ns.h"
 #include "schema/event_layout.h"
-#include "scapfile.h"
+#include "sinks/scapfile.h"
 #include "scapfile_int.h"
-#include "sink.h"
+#include "sinks/sink.h"
 
 #define FLUSH_BYTES (256u * 1024)
 #define FLUSH_NS (100ull * 1000 * 1000)

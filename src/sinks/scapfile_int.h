@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sink.h"
+#include "sinks/sink.h"
 
 struct sbuf {
 	uint8_t *p;

@@ -1,5 +1,5 @@
-#include "../schema/schema.h"
-#include "sink.h"
+#include "schema/schema.h"
+#include "sinks/sink.h"
 
 static struct sink *all[SINKS_MAX];
 static int nsinks;

@@ -40,7 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sink.h"
+#include "sinks/sink.h"
 #include "text.h"
 #include "text_int.h"
 

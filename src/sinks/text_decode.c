@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../schema/event_layout.h"
+#include "schema/event_layout.h"
 #include "text_int.h"
 
 bool tev_decode(const uint8_t *ev, size_t len, struct tev *e)

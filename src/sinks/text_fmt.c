@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../schema/event_layout.h"
+#include "schema/event_layout.h"
 #include "text.h"
 #include "text_int.h"
 

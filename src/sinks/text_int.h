@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../schema/schema.h"
+#include "schema/schema.h"
 
 /* One decoded event. Every val[i]..val[i]+vlen[i] lies inside the input. */
 struct tev {

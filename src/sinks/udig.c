@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../abi/time_ns.h"
-#include "sink.h"
-#include "udig.h"
-#include "../schema/event_layout.h"
-#include "../schema/schema.h"
+#include "abi/time_ns.h"
+#include "sinks/sink.h"
+#include "sinks/udig.h"
+#include "schema/event_layout.h"
+#include "schema/schema.h"
 
 #define RING UDIG_RING_SIZE
 #define MS 1000000ull

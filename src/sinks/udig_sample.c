@@ -3,9 +3,9 @@
  * never does, so this is the original pdig's rule, kept simple. */
 #include <string.h>
 
-#include "udig.h"
-#include "../schema/event_layout.h"
-#include "../schema/schema.h"
+#include "sinks/udig.h"
+#include "schema/event_layout.h"
+#include "schema/schema.h"
 
 /* PPM_FCNTL_F_DUPFD / PPM_FCNTL_F_DUPFD_CLOEXEC: fcntl cmds that create state. */
 #define FCNTL_DUPFD 1

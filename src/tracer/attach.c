@@ -13,10 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../procfs/procfs.h"
-#include "../sinks/sink.h"
-#include "../abi/kernel_abi.h"
-#include "tracer.h"
+#include "procfs/procfs.h"
+#include "abi/kernel_abi.h"
+#include "tracer/tracer.h"
 #include "tracer_internal.h"
 
 static pid_t status_field(pid_t pid, const char *key)
@@ -222,8 +221,8 @@ static void detach_all(struct tracer *tr)
 
 static void describe_thread(struct thread *t, void *arg)
 {
-	(void)arg;
-	sinks_describe_process(t->tid);
+	const struct tracer_output *out = arg;
+	out->describe_process(out->ctx, t->tid);
 }
 
 /* No event will introduce the attached threads (no clone, no execve), so
@@ -231,7 +230,7 @@ static void describe_thread(struct thread *t, void *arg)
  * now, before the first event. */
 static void describe_attached(struct tracer *tr)
 {
-	threads_each(&tr->threads, describe_thread, NULL);
+	threads_each(&tr->threads, describe_thread, &tr->out);
 }
 
 /* Checks, seizes, traces; the tracer is the caller's to free. */

@@ -5,7 +5,7 @@
  * of the i386 variants of traced syscalls cannot be encoded and are
  * counted, so pdig can say so instead of losing them silently. Numbers
  * from the kernel's uapi unistd_32.h / unistd_64.h. */
-#include "../abi/kernel_abi.h"
+#include "abi/kernel_abi.h"
 #include "tracer_internal.h"
 
 /* i386 number -> x86-64 number + 1 (0 = no twin) */

@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "../abi/kernel_abi.h"
+#include "abi/kernel_abi.h"
 #include "tracer_internal.h"
 
 #define SECCOMP_FILTER_FLAG_TSYNC 1

@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../abi/time_ns.h"
-#include "../procfs/procfs.h"
+#include "abi/time_ns.h"
+#include "procfs/procfs.h"
 #include "threads.h"
 #include "tracer_internal.h"
 

@@ -6,9 +6,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../procfs/procfs.h"
-#include "../abi/kernel_abi.h"
-#include "seccomp.h"
+#include "procfs/procfs.h"
+#include "abi/kernel_abi.h"
+#include "tracer/seccomp.h"
 
 static struct sock_filter stmt(uint16_t code, uint32_t k)
 {

@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../abi/kernel_abi.h"
-#include "tracer.h"
+#include "abi/kernel_abi.h"
+#include "tracer/tracer.h"
 #include "tracer_internal.h"
 
 /* Signals sent to pdig with kill(1) go on to the program. Those from the

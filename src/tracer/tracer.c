@@ -15,10 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../abi/time_ns.h"
-#include "../procfs/procfs.h"
-#include "../sinks/sink.h"
-#include "../abi/kernel_abi.h"
+#include "abi/time_ns.h"
+#include "procfs/procfs.h"
+#include "abi/kernel_abi.h"
 #include "tracer_internal.h"
 
 struct tracer_process tracer_process = { .main_status = -1 };
@@ -26,7 +25,7 @@ struct tracer_process tracer_process = { .main_status = -1 };
 /* One stop (or death) as its handlers see it, built on the stack for each. */
 struct stop {
 	struct tracer *tr;
-	bool want; /* sinks_want(), asked once for the stop and passed down */
+	bool want; /* the output's wanted(), asked once for the stop and passed down */
 };
 
 static bool traced(const struct tracer *tr, uint64_t nr);
@@ -49,6 +48,7 @@ struct tracer *core_new(const struct tracer_opts *o, bool attach_mode)
 	}
 	tr->set = o->set;
 	tr->verbose = o->verbose;
+	tr->out = o->out;
 	tr->attach_mode = attach_mode;
 	/* the capture sink reads the process list through the default
 	 * instance: share its cache, as the notes below keep it right */
@@ -78,10 +78,16 @@ static uint64_t now_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+/* n events were not built because the output did not want them. */
+static void skipped(struct tracer *tr, uint64_t n)
+{
+	tr->out.skipped(tr->out.ctx, n);
+}
+
 static void emit(struct tracer *tr, size_t len)
 {
 	if (len)
-		sinks_emit(tr->event_buf, len);
+		tr->out.emit(tr->out.ctx, tr->event_buf, len);
 	else
 		tr->encode_failures++;
 }
@@ -138,7 +144,7 @@ static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, i
 	c.nr = nr;
 	memcpy(c.args, args, sizeof c.args);
 	c.ret = ret;
-	c.snaplen = sinks_snaplen();
+	c.snaplen = tr->out.snaplen(tr->out.ctx);
 	c.mem = mem;
 	c.st = &tr->st;
 	emit(tr, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
@@ -305,16 +311,16 @@ static void on_new_thread(const struct stop *s, struct thread *t)
 	if (traced(tr, nr) && s->want)
 		emit_syscall(tr, 1, t, nr, args, 0);
 	else if (traced(tr, nr))
-		sinks_skipped(1);
+		skipped(tr, 1);
 }
 
 void core_describe_new_process(struct tracer *tr, struct thread *t)
 {
-	if (sinks_want()) {
+	if (tr->out.wanted(tr->out.ctx)) {
 		uint64_t args[6] = { SIGCHLD };
 		emit_syscall(tr, 1, t, SYS_clone, args, 0);
 	} else {
-		sinks_skipped(1);
+		skipped(tr, 1);
 	}
 }
 
@@ -332,9 +338,9 @@ static void on_syscall_entry(const struct stop *s, struct thread *t, uint64_t nr
 
 /* A traced syscall let go because no sink wants events: its enter and
  * exit are not made (exit and exit_group never return). */
-static void skip_syscall(uint64_t nr)
+static void skip_syscall(struct tracer *tr, uint64_t nr)
 {
-	sinks_skipped(nr == SYS_exit || nr == SYS_exit_group ? 1 : 2);
+	skipped(tr, nr == SYS_exit || nr == SYS_exit_group ? 1 : 2);
 }
 
 static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == SYS_clone3; }
@@ -388,7 +394,7 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		return;
 	if (!traced(tr, nr) || !s->want) {
 		if (traced(tr, nr))
-			skip_syscall(nr);
+			skip_syscall(tr, nr);
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
@@ -425,7 +431,7 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 		return;
 	}
 	if (traced(tr, nr))
-		skip_syscall(nr);
+		skip_syscall(tr, nr);
 	if (watch_silently(s, t, nr))
 		return;
 	t->state = TS_RUNNING;
@@ -455,7 +461,7 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		if (s->want && !t->silent)
 			emit_syscall_with(tr, mem, 1, t, t->nr, t->args, info.exit.rval);
 		else if (!t->silent)
-			sinks_skipped(1);
+			skipped(tr, 1);
 		t->silent = false;
 	}
 	mem_release(&tr->kept, t->tid);
@@ -522,7 +528,7 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 	if (t->state == TS_IN_SYSCALL && s->want)
 		emit_syscall(tr, 1, t, t->nr, t->args, (int64_t)child);
 	else if (t->state == TS_IN_SYSCALL)
-		sinks_skipped(1);
+		skipped(tr, 1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }
@@ -546,11 +552,11 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 			if (s->want)
 				emit_procexit(tr, (pid_t)former, 0);
 			else
-				sinks_skipped(1);
+				skipped(tr, 1);
 			if (t->state == TS_IN_SYSCALL && s->want) /* pair the exit with an enter on the new tid */
 				emit_syscall_in(tr, MEM_EXIT, 0, t, t->nr, t->args, 0);
 			else if (t->state == TS_IN_SYSCALL)
-				sinks_skipped(1);
+				skipped(tr, 1);
 		}
 	} else {
 		t = threads_find(&tr->threads, tid);
@@ -563,14 +569,14 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 	if (t->state == TS_IN_SYSCALL && s->want)
 		emit_syscall(tr, 1, t, t->nr, t->args, 0);
 	else if (t->state == TS_IN_SYSCALL)
-		sinks_skipped(1);
+		skipped(tr, 1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }
 
 void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
-	struct stop s = { .tr = tr, .want = sinks_want() };
+	struct stop s = { .tr = tr, .want = tr->out.wanted(tr->out.ctx) };
 	struct thread *t = threads_get(&tr->threads, tid);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
@@ -626,10 +632,10 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 			 * thread pdig found in place: harmless) */
 			tr->reaped_early[tr->reaped_early_next++ % REAPED_EARLY] = tid;
 		}
-		if (sinks_want())
+		if (tr->out.wanted(tr->out.ctx))
 			emit_procexit(tr, tid, status);
 		else
-			sinks_skipped(1);
+			skipped(tr, 1);
 		threads_remove(&tr->threads, tid);
 		procfs_on_death(tr->procfs, tid);
 	}

@@ -13,10 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../events/encoder.h"
-#include "seccomp.h"
+#include "events/encoder.h"
+#include "tracer/seccomp.h"
 #include "threads.h"
-#include "tracer.h"
+#include "tracer/tracer.h"
 
 struct procfs;
 
@@ -124,6 +124,7 @@ struct death {
 struct tracer {
 	struct syscall_set set;
 	int verbose;
+	struct tracer_output out; /* where events go (main: the sinks) */
 	bool attach_mode;        /* tracees are not ours: never kill them */
 	bool inject_seccomp;     /* -S: put the filter into attached processes */
 	struct thread_table threads;

@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
-#include "../abi/kernel_abi.h"
+#include "abi/kernel_abi.h"
 #include "tracer_internal.h"
 
 #define CLONE_UNTRACED_FLAG 0x00800000ull

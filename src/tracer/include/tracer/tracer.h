@@ -1,14 +1,32 @@
 /* The ptrace engine: spawn a program (or attach to running ones) and turn
- * its syscall stops into events for the sinks. */
+ * its syscall stops into events, handed to an output that main wires to
+ * the sinks (the tracer never sees a sink). */
 #ifndef PDIG_TRACER_H
 #define PDIG_TRACER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
-#include "seccomp.h"
+#include "tracer/seccomp.h"
+
+/* Where finished events go. `wanted` is asked once per stop and its answer
+ * passed down, so it may cost a little; an event it said no to is not
+ * built, and `skipped` is told how many, so the outputs can count them. */
+struct tracer_output {
+	void *ctx;
+	bool (*wanted)(void *ctx);
+	uint32_t (*snaplen)(void *ctx); /* I/O payload bytes to capture */
+	void (*emit)(void *ctx, const uint8_t *ev, size_t len);
+	void (*skipped)(void *ctx, uint64_t n);
+	/* A thread that no event will introduce (attach mode), before the
+	 * first event about it. */
+	void (*describe_process)(void *ctx, int64_t tid);
+};
 
 struct tracer_opts {
+	struct tracer_output out; /* required: every callback set */
 	struct syscall_set set; /* syscalls to trace */
 	int verbose;
 	bool no_follow_cpu;     /* keep pdig off the tracee's CPU (placement.c) */

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "schema.h"
+#include "schema/schema.h"
 
 struct syscall_set {
 	uint8_t on[PDIG_SYSCALL_MAX];

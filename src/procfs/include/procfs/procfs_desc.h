@@ -1,12 +1,12 @@
 /* The sinks' state source backed by /proc: descriptions of threads and of
- * their open fds (src/sinks/sink.h), made with the readers pdig uses for
+ * their open fds (schema/state_desc.h), made with the readers pdig uses for
  * its events. main wires it into the sinks. Not thread-safe: like the
  * snapshots it is made from, a description is kept in ctx. */
 #ifndef PDIG_PROCFS_DESC_H
 #define PDIG_PROCFS_DESC_H
 
 #include "events/encoder.h"
-#include "sinks/sink.h"
+#include "schema/state_desc.h"
 
 struct procfs_desc_ctx {
 	struct tracee_state st;

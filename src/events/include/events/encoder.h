@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "evbuf.h"
+#include "events/evbuf.h"
 
 /* Reads the tracee's memory. */
 struct mem_span;

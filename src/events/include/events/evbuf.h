@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "../schema/event_layout.h"
-#include "../schema/schema.h"
+#include "schema/event_layout.h"
+#include "schema/schema.h"
 
 /* Largest single value, as the kernel driver caps it. */
 #define EVB_MAX_ARG 65000

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "syscall_set.h"
+#include "schema/syscall_set.h"
 
 /* Applies one -e expression to set. Accepted: "trace=LIST" or a bare LIST
  * (as strace). LIST is comma-separated items:

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "schema.h"
+#include "schema/schema.h"
 
 #define EVT_HDR_LEN 26
 

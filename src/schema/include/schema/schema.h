@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event_ids.h"
+#include "schema/event_ids.h"
 
 #define PDIG_SCHEMA_VERSION "1.0.0"
 #define PDIG_EVENT_MAX 336 /* ids of this table; event_ids.h names later ones too */

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../schema/syscall_set.h"
+#include "schema/syscall_set.h"
 
 /* Build the filter program into insns (room for cap); returns the number
  * of instructions, or -1 if it does not fit. */
