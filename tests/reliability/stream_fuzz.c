@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "contain.h"
+
 #define NR_LAST 462
 
 /* Not called here (see the header): hostile.c covers them with garbage. */
@@ -467,22 +469,16 @@ int main(int argc, char **argv)
 	uint64_t seed = strtoull(argv[2], NULL, 0);
 	unsigned batches = (unsigned)strtoul(argv[3], NULL, 0);
 	unsigned calls = argc > 4 ? (unsigned)strtoul(argv[4], NULL, 0) : 60;
-	if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWNET) < 0) {
+	pid_t a = contain_enter(CLONE_NEWNET);
+	if (a == -1) {
 		fprintf(stderr, "stream_fuzz: unshare: %s (needs root)\n", strerror(errno));
 		return 77;
 	}
-	pid_t a = fork();
 	if (a < 0)
 		return 1;
-	if (a > 0) {
-		int st;
-		if (waitpid(a, &st, 0) < 0)
-			return 1;
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 100;
-	}
-	/* A: the namespace's init, in a session of its own */
-	setsid();
-	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (a > 0)
+		return contain_wait_init(a);
+	/* A: the namespace's init (contain.h) */
 	int err = dup(2);
 	if (set_up() < 0)
 		return 1;
@@ -496,27 +492,10 @@ int main(int argc, char **argv)
 			close(err);
 			run_batch(calls);
 		}
-		int st = 0, done = 0;
-		for (int t = 0; t < 200 && !done; t++) {
-			pid_t w = waitpid(p, &st, WNOHANG | __WALL);
-			if (w == p)
-				done = 1;
-			else if (w < 0 && errno != EINTR)
-				break;
-			else
-				usleep(5000);
-		}
-		if (!done) {
-			hung++;
-			kill(p, SIGKILL);
-			waitpid(p, &st, __WALL);
-		} else if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-			died++;
-		}
-		/* what the batch left behind: strays, and its files */
-		kill(-1, SIGKILL);
-		while (waitpid(-1, &st, WNOHANG | __WALL) > 0)
-			;
+		/* 1 s; then strays and what the batch left are gone */
+		enum contain_end end = contain_reap(p, 200);
+		died += end == CONTAIN_DIED;
+		hung += end == CONTAIN_HUNG;
 	}
 	dprintf(err, "stream_fuzz: seed %llu: %u batches of %u calls, %u died, %u hung\n",
 		(unsigned long long)seed, batches, calls, died, hung);
