@@ -724,6 +724,10 @@ static void one_event(struct reader *r, int is_exit, const struct enc_ctx *c, ui
 {
 	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
 	uint16_t want = is_exit ? sc->exit : sc->enter;
+	/* a successful execveat ends in an execve exit (EXECVE_19_X), as
+	 * later drivers report it (README) */
+	if (is_exit && want == EV_SYSCALL_EXECVEAT_X && c->ret >= 0)
+		want = EV_SYSCALL_EXECVE_19_X;
 	size_t n = encode_syscall(is_exit, c, ev_buf, BIG_CAP);
 	if (!n) {
 		/* Only an event that cannot fit 256 KiB may come out empty. */

@@ -28,7 +28,7 @@ size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t ca
 	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
 	if (!sc)
 		return 0;
-	uint16_t type = is_exit ? sc->exit : sc->enter;
+	uint16_t type = is_exit ? process_exit_event(sc->exit, c) : sc->enter;
 	struct evbuf b;
 	evb_begin(&b, buf, cap, type, c->ts, (uint64_t)c->tid);
 	if (type == EV_GENERIC_E || type == EV_GENERIC_X)

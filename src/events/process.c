@@ -129,6 +129,16 @@ void proc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
 	exec_exit(b, c, c->args[2], c->args[3]);
 }
 
+/* A successful execveat is reported as an execve exit (after the execveat
+ * enter), as later drivers do: sysdig 0.29.3 dies (SIGSEGV in
+ * parse_dirfd) on a successful EXECVEAT_X whose dirfd is a real fd, and
+ * every later event is lost with it. A failed execveat stays EXECVEAT_X,
+ * as in those drivers. */
+uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c)
+{
+	return type == EV_SYSCALL_EXECVEAT_X && c->ret >= 0 ? EV_SYSCALL_EXECVE_19_X : type;
+}
+
 /* Native clone flags of this clone-family call. */
 static uint64_t clone_native_flags(const struct evbuf *b, const struct enc_ctx *c)
 {

@@ -144,6 +144,12 @@ static void test_execve_failed(void)
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK_EQ_INT(d.type, EV_SYSCALL_EXECVEAT_X);
 	CHECK_EQ_STR(dp_str(&d.p[1]), "ls");
+	/* a successful one ends as an execve exit (later drivers' way) */
+	c.ret = 0;
+	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	CHECK_EQ_INT(d.type, EV_SYSCALL_EXECVE_19_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 0);
+	c.ret = -13;
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
 	CHECK_EQ_INT(dp_s64(&d.p[0]), -100);
 	CHECK_EQ_STR(dp_str(&d.p[1]), "/tmp");

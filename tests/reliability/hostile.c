@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "contain.h"
+
 #define NR_LAST 462
 
 /* Never called, even in a child: what a namespace cannot contain (the
@@ -123,11 +125,11 @@ static void run_one(long nr)
 
 int main(int argc, char **argv)
 {
-	if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWUTS) < 0) {
+	pid_t a = contain_enter(0);
+	if (a == -1) {
 		fprintf(stderr, "hostile: unshare: %s (needs root)\n", strerror(errno));
 		return 77;
 	}
-	pid_t a = fork();
 	if (a < 0)
 		return 1;
 	if (a > 0) {
@@ -138,15 +140,9 @@ int main(int argc, char **argv)
 				fclose(f);
 			}
 		}
-		int st;
-		if (waitpid(a, &st, 0) < 0)
-			return 1;
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 100;
+		return contain_wait_init(a);
 	}
-	/* A: init of the new PID namespace, in a session of its own so that
-	 * no process group reaches back out of the namespace. */
-	setsid();
-	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	/* A: init of the new PID namespace (contain.h) */
 	long ps = sysconf(_SC_PAGESIZE);
 	uint8_t *m = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED || munmap(m + ps, ps) < 0)
@@ -163,28 +159,18 @@ int main(int argc, char **argv)
 		if (p == 0)
 			run_one(nr);
 		ran++;
-		int st = 0, done = 0;
-		for (int t = 0; t < 400 && !done; t++) {
-			pid_t w = waitpid(p, &st, WNOHANG | __WALL);
-			if (w == p)
-				done = 1;
-			else if (w < 0 && errno != EINTR)
-				break;
-			else
-				usleep(5000);
-		}
-		if (!done) {
+		/* 2 s, then whatever CLONE_PARENT & co. left behind is reaped too */
+		switch (contain_reap(p, 400)) {
+		case CONTAIN_HUNG:
 			hung++;
 			fprintf(stderr, "hostile: syscall %ld hung, killed\n", nr);
-			kill(p, SIGKILL);
-			waitpid(p, &st, __WALL);
-		} else if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			break;
+		case CONTAIN_DIED:
 			died++;
+			break;
+		default:
+			break;
 		}
-		/* Reap whatever CLONE_PARENT & co. left behind, and stop strays. */
-		kill(-1, SIGKILL);
-		while (waitpid(-1, &st, WNOHANG | __WALL) > 0)
-			;
 	}
 	fprintf(stderr, "hostile: %d syscall numbers, %d children died by a signal/status, %d hung\n",
 		ran, died, hung);

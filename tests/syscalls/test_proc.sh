@@ -30,8 +30,10 @@ call execve "execve success in the fork child" ">|execve|<NA>|<NA>|filename=$SEL
 	"<|execve|SUCCESS|<NA>|res=0 exe=$SELF args=execd\.x1\. tid=$FORK\(sc_proc\) pid=$FORK\(sc_proc\) ptid=$PID\(sc_proc\) .* comm=sc_proc .* env=SC_ENV=ok\. "
 call execveat "execveat ENOENT, AT_SYMLINK_NOFOLLOW" ">|execveat|<NA>|<NA>|dirfd=-100\(AT_FDCWD\) pathname=/nonexistent/sc-at flags=2\(AT_SYMLINK_NOFOLLOW\)$" \
 	"<|execveat|ENOENT|<NA>|res=-2\(ENOENT\) exe=sc-missing args=arg-one\.arg two\. tid=$PID\(sc_proc\) .* env=SC_ENV=fail\. "
-call execveat "execveat success in the vfork child" ">|execveat|<NA>|<NA>|dirfd=-100\(AT_FDCWD\) pathname=$SELF flags=0$" \
-	"<|execveat|SUCCESS|<NA>|res=0 exe=$SELF args=execd\.x1\. tid=$VFORK\(sc_proc\) pid=$VFORK\(sc_proc\) ptid=$PID\(sc_proc\) .* env=SC_ENV=ok\. "
+# a successful execveat ends in an execve exit, as later drivers report it
+# (sysdig 0.29.3 crashes on the EXECVEAT_X of an execveat with a dirfd)
+call execveat "execveat success in the vfork child: an execve exit" ">|execveat|<NA>|<NA>|dirfd=-100\(AT_FDCWD\) pathname=$SELF flags=0$" \
+	"<|execve|SUCCESS|<NA>|res=0 exe=$SELF args=execd\.x1\. tid=$VFORK\(sc_proc\) pid=$VFORK\(sc_proc\) ptid=$PID\(sc_proc\) .* env=SC_ENV=ok\. "
 ev "exec'd child exits 3" ">|procexit|<NA>|<NA>|status=768 ret=3 sig=0 core=0$"
 
 # --- clone family: parent exit (res = child) and child exit (res = 0)

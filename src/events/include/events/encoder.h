@@ -131,6 +131,10 @@ struct enc_def {
  * Returns the event length, 0 if the syscall has no event or it did not fit. */
 size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap);
 
+/* The event id an exit is reported as: the schema's, except where pdig
+ * follows later drivers to spare the consumer (process.c). */
+uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c);
+
 /* procexit for a thread that ended; status is the raw wait status. */
 size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap);
 
