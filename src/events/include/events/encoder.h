@@ -138,4 +138,8 @@ uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c);
 /* procexit for a thread that ended; status is the raw wait status. */
 size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap);
 
+/* signaldeliver: thread tid takes signal sig sent by spid (0: by the
+ * kernel, or a sender the driver does not name). */
+size_t encode_signaldeliver(uint64_t ts, int64_t tid, int64_t spid, int sig, void *buf, size_t cap);
+
 #endif
