@@ -26,6 +26,14 @@ struct thread {
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
 	uint32_t stops;         /* ptrace stops seen (CPU placement samples busy threads) */
+	/* A syscall that returned a restart errno (signals.c): its exit waits
+	 * until the signal that interrupted it shows whether the driver would
+	 * see it at all. */
+	bool exit_deferred;
+	bool restart_hidden;    /* that signal was one the kernel discards: the restart is no new call */
+	bool in_restart;        /* in the restarted call: its stops are not a new entry */
+	bool fatal_reported;    /* a signaldeliver for the signal that ends it is out */
+	int64_t deferred_ret;
 	uint64_t nr;            /* syscall in progress */
 	uint64_t args[6];
 	uint64_t creator_nr;    /* for a new child: the clone-family syscall */

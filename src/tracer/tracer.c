@@ -33,7 +33,10 @@ static bool traced(const struct tracer *tr, uint64_t nr);
 unsigned long tracer_options(const struct tracer *tr)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
-	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
+	                  /* a thread killed in a blocking syscall makes no exit stop: this
+	                   * stop is where its exit (and the driver's SIGKILL) is reported */
+	                  PTRACE_O_TRACEEXIT;
 	/* a spawned program dies with pdig, like under strace; attached ones never do */
 	return tr->attach_mode ? o : o | PTRACE_O_EXITKILL;
 }
@@ -91,6 +94,9 @@ static void emit(struct tracer *tr, size_t len)
 	else
 		tr->encode_failures++;
 }
+
+uint64_t core_now_ns(void) { return now_ns(); }
+void core_emit(struct tracer *tr, size_t len) { emit(tr, len); }
 
 /* Tgid and parent pid of a thread, from /proc; tgid falls back to tid. */
 static void read_ids(struct tracer *tr, pid_t tid, pid_t *tgid, pid_t *ppid)
@@ -163,6 +169,18 @@ static void emit_syscall(struct tracer *tr, int is_exit, const struct thread *t,
 	emit_syscall_in(tr, MEM_PLAIN, is_exit, t, nr, args, ret);
 }
 
+void core_emit_exit(struct tracer *tr, struct thread *t, int64_t ret)
+{
+	emit_syscall_in(tr, MEM_EXIT, 1, t, t->nr, t->args, ret);
+	mem_release(&tr->kept, t->tid);
+}
+
+void core_skip_exit(struct tracer *tr, struct thread *t)
+{
+	skipped(tr, 1);
+	mem_release(&tr->kept, t->tid);
+}
+
 static void emit_procexit(struct tracer *tr, pid_t tid, int status)
 {
 	emit(tr, encode_procexit(now_ns(), tid, status, tr->event_buf, sizeof tr->event_buf));
@@ -173,6 +191,8 @@ static void resume(pid_t tid, int request, int sig)
 	/* ESRCH: the thread died meanwhile; waitpid reports its exit. */
 	ptrace(request, tid, 0, (void *)(long)sig);
 }
+
+void core_resume(pid_t tid, int request, int sig) { resume(tid, request, sig); }
 
 /* How to let a thread run on: PTRACE_SYSCALL while its exit stop is wanted
  * or while it has no filter; PTRACE_CONT otherwise. */
@@ -384,6 +404,10 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
 	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
 		nr = compat_native_nr(info.arch, info.seccomp.nr, &tr->unrecorded_compat);
+	if ((t->exit_deferred || t->in_restart) && sig_absorb_restart(tr, t, nr, s->want)) {
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
 	if (nr >= PDIG_SYSCALL_MAX) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
@@ -406,6 +430,13 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct pdig_syscall_info *info)
 {
 	struct tracer *tr = s->tr;
+	/* a restart after a signal the program ignores is no new call */
+	uint64_t uncounted = 0;
+	if ((t->exit_deferred || t->in_restart) &&
+	    sig_absorb_restart(tr, t, compat_native_nr(info->arch, info->entry.nr, &uncounted), s->want)) {
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
 	/* With a filter the seccomp stop that follows is the entry. */
 	if (t->seccomp) {
 		t->state = TS_RUNNING;
@@ -458,6 +489,15 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		struct mem_reader r;
 		const struct tracee_mem *mem = syscall_reader(&r, tr, t, MEM_EXIT, 1, t->nr, t->args);
 		procfs_on_exit(tr->procfs, t->tid, t->nr, t->args, info.exit.rval, mem);
+		t->in_restart = false;
+		if (s->want && !t->silent && sig_defers_exit(info.exit.rval)) {
+			/* told when the signal behind it is known (signals.c);
+			 * PTRACE_SYSCALL meanwhile, to see a restart's entry */
+			t->exit_deferred = true;
+			t->deferred_ret = info.exit.rval;
+			resume(t->tid, PTRACE_SYSCALL, 0);
+			return;
+		}
 		if (s->want && !t->silent)
 			emit_syscall_with(tr, mem, 1, t, t->nr, t->args, info.exit.rval);
 		else if (!t->silent)
@@ -592,6 +632,10 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		on_syscall_stop(&s, t);
 		return;
 	}
+	/* any other stop but these ends a wait for the signal behind a
+	 * restart errno: the driver saw that exit */
+	if (t->exit_deferred && event != 0 && event != PTRACE_EVENT_SECCOMP && event != PTRACE_EVENT_EXIT)
+		sig_flush_exit(tr, t, s.want);
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp_stop(&s, t);
@@ -612,9 +656,12 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 			run_on(t);
 		}
 		return;
+	case PTRACE_EVENT_EXIT:
+		sig_on_exit_stop(tr, t, s.want);
+		return;
 	case 0:
 		/* signal-delivery-stop: pass the signal on unchanged */
-		resume(tid, t->seccomp ? PTRACE_CONT : PTRACE_SYSCALL, sig);
+		sig_on_delivery_stop(tr, t, sig, s.want);
 		return;
 	default:
 		run_on(t);
@@ -632,7 +679,11 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 			 * thread pdig found in place: harmless) */
 			tr->reaped_early[tr->reaped_early_next++ % REAPED_EARLY] = tid;
 		}
-		if (tr->out.wanted(tr->out.ctx))
+		bool want = tr->out.wanted(tr->out.ctx);
+		/* (its exit stop ends a wait for the signal; this is in case
+		 * it never came) */
+		sig_flush_exit(tr, t, want);
+		if (want)
 			emit_procexit(tr, tid, status);
 		else
 			skipped(tr, 1);

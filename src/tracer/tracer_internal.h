@@ -167,6 +167,32 @@ void core_describe_new_process(struct tracer *tr, struct thread *t);
 /* Exit code from a raw wait status. */
 int core_exit_code(int status);
 
+/* For the stop handlers outside tracer.c (signals.c). */
+uint64_t core_now_ns(void);
+/* An event of len bytes built in tr->event_buf (0: it could not be built). */
+void core_emit(struct tracer *tr, size_t len);
+/* t's syscall ends with ret: its exit event, or (no sink wants it) a skip.
+ * Either way the strings kept for it are let go. */
+void core_emit_exit(struct tracer *tr, struct thread *t, int64_t ret);
+void core_skip_exit(struct tracer *tr, struct thread *t);
+/* ptrace(request, tid, 0, sig); a thread that died meanwhile is reported by wait. */
+void core_resume(pid_t tid, int request, int sig);
+
+/* Signals as the driver reports them (signals.c). */
+/* ret is a restart errno: the exit waits for the signal behind it. */
+bool sig_defers_exit(int64_t ret);
+/* Emit a waiting exit now (the driver saw it). */
+void sig_flush_exit(struct tracer *tr, struct thread *t, bool want);
+/* At an entry stop (native nr) of a thread with a waiting exit or in a
+ * restart: true if it is the restart after a signal the kernel discards,
+ * to be let through unreported; else the waiting exit is emitted. */
+bool sig_absorb_restart(struct tracer *tr, struct thread *t, uint64_t nr, bool want);
+/* A signal-delivery stop: report it as the driver would, resume with it. */
+void sig_on_delivery_stop(struct tracer *tr, struct thread *t, int sig, bool want);
+/* PTRACE_EVENT_EXIT: end the syscall it was in, report the SIGKILL of a
+ * group exit, resume. */
+void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want);
+
 /* The x86-64 number of a syscall made through any x86 ABI, or COMPAT_NONE
  * if it has no x86-64 twin (then counted in *unrecorded when traced). */
 #define COMPAT_NONE ((uint64_t)-1)
