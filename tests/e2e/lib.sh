@@ -55,6 +55,13 @@ consume_run() {
 	return 0
 }
 
+# wait_sleeping PID: until the thread or process sleeps (blocked in a call),
+# at most 5 s
+wait_sleeping() {
+	local i
+	for i in $(seq 500); do [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = S ] && return; sleep 0.01; done
+}
+
 ok() { echo "ok: $*"; }
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 # skip_part PART REASON: one part of the test cannot run here; the rest does.

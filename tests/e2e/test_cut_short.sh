@@ -40,7 +40,7 @@ kill_it() {
 	local p=$! i
 	for i in $(seq 500); do [ -s "$WORK/kill.out" ] && break; sleep 0.01; done
 	read -r _ pid _ reader <"$WORK/kill.out"
-	for i in $(seq 500); do [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = S ] && break; sleep 0.01; done
+	wait_sleeping "$pid"
 	kill -KILL "$pid"
 	wait $p
 }

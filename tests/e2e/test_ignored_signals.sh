@@ -8,11 +8,6 @@ e2e_isolate "$@"
 
 F='*%thread.tid|%evt.dir|%evt.type|%evt.res|%evt.args'
 
-wait_sleeping() {
-	local i
-	for i in $(seq 500); do [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = S ] && return; sleep 0.01; done
-}
-
 # pester MODE: three SIGUSR1 while the program blocks, then let it go
 pester() {
 	local mode=$1 i

@@ -10,11 +10,6 @@ e2e_isolate "$@"
 
 F='*%thread.tid|%evt.dir|%evt.type|%evt.res|%evt.args'
 
-wait_sleeping() {
-	local i
-	for i in $(seq 500); do [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = S ] && return; sleep 0.01; done
-}
-
 # sig_wait catches USR1 and TERM, ignores USR2. kill is the shell's own,
 # so the sender is this shell.
 signal_it() {
