@@ -209,6 +209,9 @@ struct tentry *tc_find(struct procfs *pf, int64_t tid);
 /* Re-read stat / status through the kept fds; 0 ok, -1 if the thread is gone. */
 int tc_read_stat(struct procfs *pf, struct tentry *e);
 int tc_read_status(struct procfs *pf, struct tentry *e);
+/* The text of tid's stat (or status) now, through its kept fd (a pread,
+ * a third of an open+read+close); length or -1. */
+ssize_t tc_read_text(struct procfs *pf, int64_t tid, bool status, char *buf, size_t cap);
 /* Fresh enough to be used without reading again? */
 bool tc_status_fresh(const struct procfs *pf, const struct tentry *e, uint64_t now);
 /* A thread's cwd or root, from the cache while no chdir-like call was

@@ -287,6 +287,16 @@ int tc_stat_of_new_thread(struct procfs *pf, struct tentry *e)
 	return 0;
 }
 
+ssize_t tc_read_text(struct procfs *pf, int64_t tid, bool status, char *buf, size_t cap)
+{
+	struct tentry *e = tc_get(pf, tid);
+	char what[40];
+	if (!e)
+		return -1;
+	return status ? kept_read(pf, tid, &e->status_fd, "status", buf, cap)
+	              : kept_read(pf, tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, cap);
+}
+
 int procfs_thread_cpu(struct procfs *pf, int64_t tid)
 {
 	struct tentry *e = tc_get(pf, tid);

@@ -140,7 +140,7 @@ void sig_on_delivery_stop(struct tracer *tr, struct thread *t, int sig, bool wan
 	/* the dispositions are read only when an event may follow */
 	if (want || t->exit_deferred) {
 		uint64_t ignored = 0, caught = 0, b = bit(sig);
-		bool known = procfs_signal_dispositions(t->tid, &ignored, &caught) == 0;
+		bool known = procfs_signal_dispositions(tr->procfs, t->tid, sig, &ignored, &caught) == 0;
 		bool handled = !known || (caught & b);
 		if (!handled && ((ignored & b) || (b & SIGS_DEFAULT_IGNORED))) {
 			/* the kernel would have discarded it when it was sent */

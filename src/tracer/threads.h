@@ -25,6 +25,7 @@ struct thread {
 	uint64_t clone3_flags;
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
+	bool exit_stops;        /* PTRACE_O_TRACEEXIT is set on it */
 	uint32_t stops;         /* ptrace stops seen (CPU placement samples busy threads) */
 	/* A syscall that returned a restart errno (signals.c): its exit waits
 	 * until the signal that interrupted it shows whether the driver would

@@ -33,10 +33,7 @@ static bool traced(const struct tracer *tr, uint64_t nr);
 unsigned long tracer_options(const struct tracer *tr)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
-	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
-	                  /* a thread killed in a blocking syscall makes no exit stop: this
-	                   * stop is where its exit (and the driver's SIGKILL) is reported */
-	                  PTRACE_O_TRACEEXIT;
+	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
 	/* a spawned program dies with pdig, like under strace; attached ones never do */
 	return tr->attach_mode ? o : o | PTRACE_O_EXITKILL;
 }
@@ -315,6 +312,7 @@ static void on_new_thread(const struct stop *s, struct thread *t)
 		threads_each(&tr->threads, match_creator, &cs);
 		creator = cs.found;
 		if (creator) {
+			t->exit_stops = creator->exit_stops;
 			nr = creator->nr;
 			memcpy(args, creator->args, sizeof args);
 			uint64_t flags;
@@ -557,6 +555,7 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 	pid_t seeded = 0;
 	if (t && ct && !ct->attached) {
 		ct->seccomp = t->seccomp;
+		ct->exit_stops = t->exit_stops; /* ptrace options are inherited */
 		if (t->state == TS_IN_SYSCALL)
 			seeded = leave_creator_syscall(s, t, ct);
 	}
@@ -614,6 +613,18 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 	run_on(t);
 }
 
+/* PTRACE_O_TRACEEXIT on t while events are wanted: a thread killed in a
+ * blocking syscall makes no syscall-exit stop, and its exit stop is where
+ * that syscall's exit and the driver's SIGKILL are reported (signals.c).
+ * It costs a stop per thread exit, so it is off while nobody takes events
+ * (new threads inherit their creator's options). */
+static void set_exit_stops(struct tracer *tr, struct thread *t, bool on)
+{
+	unsigned long o = tracer_options(tr) | (on ? PTRACE_O_TRACEEXIT : 0);
+	if (ptrace(PTRACE_SETOPTIONS, t->tid, 0, (void *)o) == 0)
+		t->exit_stops = on;
+}
+
 void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
 	struct stop s = { .tr = tr, .want = tr->out.wanted(tr->out.ctx) };
@@ -624,6 +635,8 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	}
 	if (!t->attached)
 		on_new_thread(&s, t);
+	if (t->exit_stops != s.want)
+		set_exit_stops(tr, t, s.want);
 	placement_follow(&tr->placement, tr->procfs, t);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);

@@ -81,8 +81,9 @@ int procfs_thread_cpu(struct procfs *pf, int64_t tid);
 int64_t procfs_status_field(int64_t tid, const char *key);
 
 /* The signals thread tid ignores (SIG_IGN) and catches (a handler), as
- * masks with bit sig-1, read now; 0 ok, -1 if the thread is gone. */
-int procfs_signal_dispositions(int64_t tid, uint64_t *ignored, uint64_t *caught);
+ * masks with bit sig-1, read now; exact for signal sig at least (below
+ * 32, only the first 31 are read); 0 ok, -1 if the thread is gone. */
+int procfs_signal_dispositions(struct procfs *pf, int64_t tid, int sig, uint64_t *ignored, uint64_t *caught);
 
 /* The sock() fallback used when pidfd_getfd is refused: looks the socket
  * inode up in /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix}. Exposed for tests.
