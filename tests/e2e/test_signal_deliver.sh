@@ -47,6 +47,26 @@ else
 	fail "interrupted read exit ($rx) before signaldeliver ($sd)"
 fi
 
+# a stop signal is delivered (then the group stops): reported, with the
+# sender for SIGTSTP (the shell itself)
+stop_it() {
+	timeout 20 "$PDIG" -e trace=none /bin/sh -c "echo \$\$ > $WORK/stop.pid; kill -TSTP \$\$; echo resumed" \
+		>"$WORK/stop.out" 2>&1 &
+	local p=$! i st=""
+	for i in $(seq 500); do
+		[ -s "$WORK/stop.pid" ] && st=$(awk '{print $3}' "/proc/$(cat "$WORK/stop.pid")/stat" 2>/dev/null)
+		case "$st" in T|t) break ;; esac
+		sleep 0.01
+	done
+	kill -CONT "$(cat "$WORK/stop.pid")"
+	wait $p
+}
+consume_run "$WORK/stop" "$F" -- stop_it
+expect_eq "$PRC" 0 "the shell stopped, was continued and ended"
+shp=$(cat "$WORK/stop.pid")
+expect_grep "$WORK/stop" "^$shp\|>\|signaldeliver\|.*spid=$shp(\([^)]*\))? dpid=$shp(\([^)]*\))? sig=20\(SIGTSTP\) ?$" \
+	"SIGTSTP: signaldeliver before the group stop, the sender named"
+
 # SIGTERM without a handler: a group exit, reported as the thread's SIGKILL
 term_it() {
 	timeout 20 "$PDIG" -e trace=none /bin/sleep 30 &
