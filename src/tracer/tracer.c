@@ -402,16 +402,18 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
 	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
 		nr = compat_native_nr(info.arch, info.seccomp.nr, &tr->unrecorded_compat);
-	if ((t->exit_deferred || t->in_restart) && sig_absorb_restart(tr, t, nr, s->want)) {
-		resume(t->tid, PTRACE_SYSCALL, 0);
-		return;
-	}
 	if (nr >= PDIG_SYSCALL_MAX) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
 	syscall_entered(s, t, info.arch, nr, info.seccomp.args, info.stack_pointer);
+	/* (a restarted clone is cleaned again above: the copy it reads may
+	 * have changed meanwhile) */
+	if ((t->exit_deferred || t->in_restart) && sig_absorb_restart(tr, t, nr, s->want)) {
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
 	if (watch_silently(s, t, nr))
 		return;
 	if (!traced(tr, nr) || !s->want) {
@@ -429,9 +431,11 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 {
 	struct tracer *tr = s->tr;
 	/* a restart after a signal the program ignores is no new call */
-	uint64_t uncounted = 0;
-	if ((t->exit_deferred || t->in_restart) &&
-	    sig_absorb_restart(tr, t, compat_native_nr(info->arch, info->entry.nr, &uncounted), s->want)) {
+	uint64_t uncounted = 0, rnr = compat_native_nr(info->arch, info->entry.nr, &uncounted);
+	if ((t->exit_deferred || t->in_restart) && sig_absorb_restart(tr, t, rnr, s->want)) {
+		/* without a filter this stop is the entry: clean a clone again */
+		if (!t->seccomp)
+			syscall_entered(s, t, info->arch, rnr, info->entry.args, info->stack_pointer);
 		resume(t->tid, PTRACE_SYSCALL, 0);
 		return;
 	}

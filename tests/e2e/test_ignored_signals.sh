@@ -8,13 +8,16 @@ e2e_isolate "$@"
 
 F='*%thread.tid|%evt.dir|%evt.type|%evt.res|%evt.args'
 
-# pester MODE: three SIGUSR1 while the program blocks, then let it go
+# pester MODE: three SIGUSR1 while the program blocks (well within its one
+# second of sleep), then let it go
 pester() {
 	local mode=$1 i
 	rm -f "$WORK/fifo" "$WORK/ia.out"
 	mkfifo "$WORK/fifo"
 	if [ "$mode" = read ]; then
 		timeout 20 "$PDIG" -e trace=read "$HELPERS/ignored_accept" read "$WORK/fifo" >"$WORK/ia.out" 2>/dev/null &
+	elif [ "$mode" = sleep ]; then
+		timeout 20 "$PDIG" -e trace=nanosleep "$HELPERS/ignored_accept" sleep >"$WORK/ia.out" 2>/dev/null &
 	else
 		timeout 20 "$PDIG" "$HELPERS/ignored_accept" >"$WORK/ia.out" 2>/dev/null &
 	fi
@@ -29,6 +32,8 @@ pester() {
 	wait_sleeping "$hp"
 	if [ "$mode" = read ]; then
 		echo x >"$WORK/fifo"
+	elif [ "$mode" = sleep ]; then
+		: # it wakes by itself
 	else
 		exec 3<>"/dev/tcp/127.0.0.1/$port"
 		exec 3<&-
@@ -54,4 +59,12 @@ expect_eq "$(fifo_reads '>')" 1 "read: exactly one enter"
 expect_eq "$(fifo_reads '<')" 1 "read: exactly one exit"
 expect_grep "$WORK/read" "^$hp\|<\|read\|SUCCESS\|res=1 data=x" "read: the exit is the byte's"
 expect_no_grep "$WORK/read" "ERESTART" "read: no restart errno shows"
+# nanosleep is restarted as restart_syscall (-516, ERESTART_RESTARTBLOCK)
+consume_run "$WORK/sleep" "$F" -- pester sleep
+expect_eq "$PRC" 0 "nanosleep: slept to the end"
+read -r _ hp _ <"$WORK/ia.out"
+expect_eq "$(grep -c "^$hp|>|nanosleep|" "$WORK/sleep")" 1 "nanosleep: exactly one enter"
+expect_eq "$(grep -c "^$hp|<|nanosleep|" "$WORK/sleep")" 1 "nanosleep: exactly one exit"
+expect_grep "$WORK/sleep" "^$hp\|<\|nanosleep\|SUCCESS\|res=0" "nanosleep: the exit is the whole sleep's"
+expect_no_grep "$WORK/sleep" "ERESTART|restart_syscall" "nanosleep: no restart shows"
 finish

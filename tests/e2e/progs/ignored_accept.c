@@ -1,6 +1,7 @@
 /* Ignores SIGUSR1 (SIG_IGN) and blocks in accept() on 127.0.0.1 until a
  * connection comes, or with "read FIFO" in read() on FIFO until a byte
- * comes. Prints "pid P port N" first (port 0 for read). */
+ * comes, or with "sleep" in nanosleep() for a second (restarted as
+ * restart_syscall). Prints "pid P port N" first (port 0 but for accept). */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -8,11 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
 	signal(SIGUSR1, SIG_IGN);
+	if (argc > 1 && !strcmp(argv[1], "sleep")) {
+		printf("pid %d port 0\n", getpid());
+		fflush(stdout);
+		struct timespec ts = { 1, 0 };
+		return syscall(SYS_nanosleep, &ts, NULL) == 0 ? 0 : 1;
+	}
 	if (argc > 1 && !strcmp(argv[1], "read")) {
 		/* read-write: the open does not wait for a writer */
 		int fd = argc > 2 ? open(argv[2], O_RDWR) : -1;
