@@ -210,8 +210,11 @@ struct tentry *tc_find(struct procfs *pf, int64_t tid);
 int tc_read_stat(struct procfs *pf, struct tentry *e);
 int tc_read_status(struct procfs *pf, struct tentry *e);
 /* The text of tid's stat (or status) now, through its kept fd (a pread,
- * a third of an open+read+close); length or -1. */
+ * a third of an open+read+close), NUL-terminated in cap; length or -1. */
 ssize_t tc_read_text(struct procfs *pf, int64_t tid, bool status, char *buf, size_t cap);
+/* Where field `field` (numbered as in proc(5), 3 or more) of the stat text
+ * buf (n bytes, terminated) starts, or NULL. */
+const char *procfs_stat_field(const char *buf, size_t n, int field);
 /* Fresh enough to be used without reading again? */
 bool tc_status_fresh(const struct procfs *pf, const struct tentry *e, uint64_t now);
 /* A thread's cwd or root, from the cache while no chdir-like call was

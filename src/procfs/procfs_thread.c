@@ -291,28 +291,35 @@ ssize_t tc_read_text(struct procfs *pf, int64_t tid, bool status, char *buf, siz
 {
 	struct tentry *e = tc_get(pf, tid);
 	char what[40];
-	if (!e)
+	if (!e || cap < 2)
 		return -1;
-	return status ? kept_read(pf, tid, &e->status_fd, "status", buf, cap)
-	              : kept_read(pf, tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, cap);
+	ssize_t n = status ? kept_read(pf, tid, &e->status_fd, "status", buf, cap - 1)
+	                   : kept_read(pf, tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, cap - 1);
+	if (n > 0)
+		buf[n] = '\0';
+	return n;
+}
+
+const char *procfs_stat_field(const char *buf, size_t n, int field)
+{
+	const char *p = memrchr(buf, ')', n); /* comm may hold spaces */
+	if (!p)
+		return NULL;
+	/* after ')': field 3 (state) onwards */
+	int f = 2;
+	for (; *p && f < field; p++)
+		if (*p == ' ')
+			f++;
+	return p;
 }
 
 int procfs_thread_cpu(struct procfs *pf, int64_t tid)
 {
-	struct tentry *e = tc_get(pf, tid);
-	char buf[1024], what[40];
-	ssize_t n = e ? kept_read(pf, tid, &e->stat_fd, stat_name(e, what, sizeof what), buf, sizeof buf - 1) : -1;
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = memrchr(buf, ')', (size_t)n); /* comm may hold spaces */
+	char buf[1024];
+	ssize_t n = tc_read_text(pf, tid, false, buf, sizeof buf);
+	const char *p = n > 0 ? procfs_stat_field(buf, (size_t)n, 39) : NULL; /* the CPU */
 	if (!p)
 		return -1;
-	/* after ')': field 3 (state) onwards; the CPU is field 39 */
-	int field = 2;
-	for (; *p && field < 39; p++)
-		if (*p == ' ')
-			field++;
 	char *end;
 	long cpu = strtol(p, &end, 10);
 	return end == p || cpu < 0 || cpu > 65535 ? -1 : (int)cpu;

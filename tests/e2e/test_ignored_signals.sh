@@ -41,30 +41,24 @@ pester() {
 	wait $p
 }
 
-consume_run "$WORK/accept" "$F" -- pester accept
-expect_eq "$PRC" 0 "accept: the connection was taken"
-read -r _ hp _ <"$WORK/ia.out"
-expect_eq "$(grep -c "^$hp|>|accept|" "$WORK/accept")" 1 "accept: exactly one enter"
-expect_eq "$(grep -c "^$hp|<|accept|" "$WORK/accept")" 1 "accept: exactly one exit"
-expect_grep "$WORK/accept" "^$hp\|<\|accept\|SUCCESS\|fd=.*127\.0\.0\.1" "accept: the exit is the connection's"
-expect_no_grep "$WORK/accept" "ERESTART" "accept: no restart errno shows"
-expect_no_grep "$WORK/accept" "signaldeliver" "accept: no signal (it was ignored)"
+# check MODE CALL WHAT EXIT_REGEX: after pester MODE, CALL has one enter and
+# one exit (the call's own: EXIT_REGEX), no restart and no signal shows.
+# SELECT narrows the lines counted to the call's own (read: the FIFO's).
+check() {
+	local mode=$1 call=$2 what=$3 exit_rx=$4 select=${5:-}
+	consume_run "$WORK/$mode" "$F" -- pester "$mode"
+	expect_eq "$PRC" 0 "$call: $what"
+	read -r _ hp _ <"$WORK/ia.out"
+	expect_eq "$(grep -E "^$hp\|>\|$call\|$select" "$WORK/$mode" | grep -c .)" 1 "$call: exactly one enter"
+	expect_eq "$(grep -E "^$hp\|<\|$call\|$select" "$WORK/$mode" | grep -c .)" 1 "$call: exactly one exit"
+	expect_grep "$WORK/$mode" "^$hp\|<\|$call\|SUCCESS\|$exit_rx" "$call: the exit is the call's own"
+	expect_no_grep "$WORK/$mode" "ERESTART|restart_syscall" "$call: no restart shows"
+	expect_no_grep "$WORK/$mode" "signaldeliver" "$call: no signal (it was ignored)"
+}
 
-consume_run "$WORK/read" "$F" -- pester read
-expect_eq "$PRC" 0 "read: the byte was read"
-read -r _ hp _ <"$WORK/ia.out"
-# the FIFO's reads: the program's only ones of one byte
-fifo_reads() { grep -Ec "^$hp\|$1\|read\|.*(size=1 |res=1 )" "$WORK/read"; }
-expect_eq "$(fifo_reads '>')" 1 "read: exactly one enter"
-expect_eq "$(fifo_reads '<')" 1 "read: exactly one exit"
-expect_grep "$WORK/read" "^$hp\|<\|read\|SUCCESS\|res=1 data=x" "read: the exit is the byte's"
-expect_no_grep "$WORK/read" "ERESTART" "read: no restart errno shows"
+check accept accept "the connection was taken" 'fd=.*127\.0\.0\.1'
+# the FIFO's reads are the program's only ones of one byte
+check read read "the byte was read" "res=1 data=x" ".*(size=1 |res=1 )"
 # nanosleep is restarted as restart_syscall (-516, ERESTART_RESTARTBLOCK)
-consume_run "$WORK/sleep" "$F" -- pester sleep
-expect_eq "$PRC" 0 "nanosleep: slept to the end"
-read -r _ hp _ <"$WORK/ia.out"
-expect_eq "$(grep -c "^$hp|>|nanosleep|" "$WORK/sleep")" 1 "nanosleep: exactly one enter"
-expect_eq "$(grep -c "^$hp|<|nanosleep|" "$WORK/sleep")" 1 "nanosleep: exactly one exit"
-expect_grep "$WORK/sleep" "^$hp\|<\|nanosleep\|SUCCESS\|res=0" "nanosleep: the exit is the whole sleep's"
-expect_no_grep "$WORK/sleep" "ERESTART|restart_syscall" "nanosleep: no restart shows"
+check sleep nanosleep "slept to the end" "res=0"
 finish
