@@ -49,7 +49,9 @@ static void usage(FILE *f)
 		"  -h        this help\n"
 		"  --version print the version and the event schema version\n"
 		"\n"
-		"The exit status is CMD's, or 128+N if signal N killed it.\n");
+		"The exit status is CMD's, or 128+N if signal N killed it. SIGTERM, SIGINT\n"
+		"and SIGHUP are forwarded to CMD; once CMD has exited, pdig kills what it\n"
+		"still traces and exits (a second signal, 1 s later, kills all at once).\n");
 }
 
 /* Resolve CMD like execvp, so a missing program gets a clear error before
