@@ -15,13 +15,14 @@ export PIDS=$WORK/pids
 LEFT='(trap "" TERM INT HUP; while :; do sleep 0.2; done) & echo $! >>"$PIDS"
 (trap "" TERM INT HUP; while :; do sh -c "echo \$\$ >>\"\$PIDS\"; sleep 0.3"; done) & echo $! >>"$PIDS"'
 
-# end_run NAME SIG SCRIPT: `timeout -s SIG 2 pdig sh -c SCRIPT` (a hung
-# pdig is killed after 20 s); sets RC (pdig's own status) and MS (elapsed)
+# end_run NAME SIG SCRIPT: `timeout -s SIG 2 pdig sh -c SCRIPT` (a pdig
+# still there 15 s later is killed, and its tracees with it); sets RC
+# (pdig's own status) and MS (elapsed)
 end_run() {
 	local name=$1 sig=$2 script=$3 t0
 	: >"$PIDS"
 	t0=$(date +%s%N)
-	timeout -s KILL 20 timeout --preserve-status -s "$sig" 2 \
+	timeout --preserve-status -k 15 -s "$sig" 2 \
 		"$PDIG" sh -c "$script" 2>"$WORK/$name.err"
 	RC=$?
 	MS=$((($(date +%s%N) - t0) / 1000000))
