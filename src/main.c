@@ -23,8 +23,9 @@ static void usage(FILE *f)
 		"Runs CMD under ptrace and turns its system calls into sysdig/falco events.\n"
 		"Events go to the udig ring read by `sysdig -u` (default).\n"
 		"\n"
-		"  -a        trace every syscall the event schema knows (default: the\n"
-		"            state-changing set Falco needs)\n"
+		"  -a        trace every syscall, as the kernel driver reports them\n"
+		"            (those without an event of their own as generic events;\n"
+		"            default: the state-changing set Falco needs)\n"
 		"  -p PID    attach to every thread of running process PID\n"
 		"  -P PID    attach to PID and all of its descendants\n"
 		"  -S        with -p/-P, inject the seccomp filter into the process:\n"
@@ -37,7 +38,8 @@ static void usage(FILE *f)
 		"            FILE0, FILE1, ... each readable on its own\n"
 		"  -e trace=LIST  trace exactly these syscalls (strace syntax): names,\n"
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
-		"            all, none; '!LIST' for all but LIST; '?NAME' skips unknown names\n"
+		"            all (as -a), none; '!LIST' for all but LIST; '?NAME' skips\n"
+		"            unknown names\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
@@ -47,7 +49,9 @@ static void usage(FILE *f)
 		"  -h        this help\n"
 		"  --version print the version and the event schema version\n"
 		"\n"
-		"The exit status is CMD's, or 128+N if signal N killed it.\n");
+		"The exit status is CMD's, or 128+N if signal N killed it. SIGTERM, SIGINT\n"
+		"and SIGHUP are forwarded to CMD; once CMD has exited, pdig kills what it\n"
+		"still traces and exits (a second signal, 1 s later, kills all at once).\n");
 }
 
 /* Resolve CMD like execvp, so a missing program gets a clear error before

@@ -14,21 +14,24 @@ static const enc_fn encoders[PDIG_EVENT_MAX] = {
 	MISC_ENCODERS(ENC_SLOT)
 };
 
-/* The generic event names the syscall by the consumer's code and number. */
+/* The generic event names the syscall by the consumer's code (ID, from the
+ * routing table: 0 for a number it has no entry for) and, at the enter
+ * only, its native number (nativeID), as the driver's generic filler. */
 static void enc_generic(struct evbuf *b, const struct enc_ctx *c, int is_exit)
 {
-	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
-	evb_u16(b, sc ? sc->ppm_sc : 0);
+	evb_u16(b, pdig_syscalls[c->nr].ppm_sc);
 	if (!is_exit)
 		evb_u16(b, (uint16_t)c->nr);
 }
 
 size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap)
 {
-	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
-	if (!sc)
+	if (!pdig_syscall_reported(c->nr))
 		return 0;
-	uint16_t type = is_exit ? process_exit_event(sc->exit, c) : sc->enter;
+	/* without UF_USED the driver writes the generic pair */
+	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
+	uint16_t type = !sc ? (is_exit ? EV_GENERIC_X : EV_GENERIC_E)
+	                    : is_exit ? process_exit_event(sc->exit, c) : sc->enter;
 	struct evbuf b;
 	evb_begin(&b, buf, cap, type, c->ts, (uint64_t)c->tid);
 	if (type == EV_GENERIC_E || type == EV_GENERIC_X)

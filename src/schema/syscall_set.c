@@ -6,8 +6,8 @@
 
 /* Syscalls that Falco's rulesets test with evt.type. Together with every
  * syscall whose events modify state, they form the default traced set.
- * Names the consumer's table lacks (init_module, finit_module) are dropped
- * by the UF_USED check and listed in the README. */
+ * Those without UF_USED (init_module, finit_module: "Linux Kernel Module
+ * Injection") are reported as generic events, as the driver does. */
 static const char *const falco_rule_syscalls[] = {
 	"accept", "accept4", "bpf", "chmod", "connect", "creat", "dup", "dup2",
 	"dup3", "execve", "execveat", "fchmod", "fchmodat", "finit_module",
@@ -25,10 +25,10 @@ static bool modifies_state(const struct pdig_syscall *sc)
 
 bool pdig_syscall_default(uint64_t nr)
 {
-	const struct pdig_syscall *sc = pdig_syscall_info(nr);
-	if (!sc)
+	if (!pdig_syscall_reported(nr))
 		return false;
-	if (modifies_state(sc))
+	const struct pdig_syscall *sc = pdig_syscall_info(nr);
+	if (sc && modifies_state(sc))
 		return true;
 	const char *name = pdig_native_names[nr];
 	for (size_t i = 0; name && i < sizeof falco_rule_syscalls / sizeof *falco_rule_syscalls; i++)
@@ -40,7 +40,7 @@ bool pdig_syscall_default(uint64_t nr)
 void syscall_set_init(struct syscall_set *set, bool all)
 {
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
-		set->on[nr] = all ? pdig_syscall_info(nr) != NULL : pdig_syscall_default(nr);
+		set->on[nr] = all ? pdig_syscall_reported(nr) : pdig_syscall_default(nr);
 }
 
 int pdig_syscall_by_name(const char *name)

@@ -189,7 +189,7 @@ static int write_scratch(pid_t tid, uint64_t rsp, const struct sock_filter *insn
 static int inject(struct tracer *tr, struct thread *t)
 {
 	const pid_t tid = t->tid, pid = t->pid;
-	struct sock_filter insns[8 + 2 * PDIG_SYSCALL_MAX];
+	struct sock_filter insns[SECCOMP_MAX_INSNS];
 	int n = seccomp_build(&tr->set, insns, sizeof insns / sizeof *insns);
 	if (n <= 0)
 		return -1;

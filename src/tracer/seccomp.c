@@ -20,12 +20,16 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
 	return (struct sock_filter){ code, jt, jf, k };
 }
 
-/* Layout: check the ABI, then one jeq per traced syscall, each jumping
- * forward to the final RET_TRACE, then one jeq per syscall watched only
- * when an argument is non-zero, jumping to a check of that argument;
- * falling through reaches RET_ALLOW. */
+/* Layout: every test is followed closely by the return it leads to, so
+ * no jump is long (their offsets are 8 bits wide) and any set fits, up to
+ * every syscall (-a). First the ABI checks, then, for each syscall watched
+ * only when an argument is non-zero, a check of that argument; then the
+ * traced syscalls as ascending runs [a, b]: a number above b goes on to
+ * the next run, one in [a, b] is traced, one below a (in the gap before
+ * the run) is allowed at once. */
 #define MAX_COND 4
-#define COND_LEN 5
+#define COND_LEN 7
+#define RUN_LEN 4
 
 int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 {
@@ -45,53 +49,48 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 			s.on[nr] = 1;
 		}
 	}
-	set = &s;
-	int count = 0;
+	int runs = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
-		count += set->on[nr] != 0;
-	int total = 4 + count + ncond + 1 + COND_LEN * ncond + 1;
-	/* relative jumps are 8 bits wide */
-	if (total > cap || total - 3 > 255) /* the longest: from the ABI check to the end */
+		runs += s.on[nr] && (nr == 0 || !s.on[nr - 1]);
+	if (6 + COND_LEN * ncond + RUN_LEN * runs + 1 > cap)
 		return -1;
 	int i = 0;
-	int trace = total - 1;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARCH);
-	f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, PDIG_AUDIT_ARCH_X86_64, 0, (uint8_t)(trace - i - 1));
-	i++;
+	f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, PDIG_AUDIT_ARCH_X86_64, 1, 0);
+	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_NR);
-	f[i] = jump(BPF_JMP | BPF_JGE | BPF_K, PDIG_X32_SYSCALL_BIT, (uint8_t)(trace - i - 1), 0);
-	i++;
-	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
-		if (!set->on[nr])
-			continue;
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, (uint8_t)(trace - i - 1), 0);
-		i++;
-	}
-	int first_check = i + ncond + 1;
-	for (int k = 0; k < ncond; k++) {
-		int check = first_check + COND_LEN * k;
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond_nr[k], (uint8_t)(check - i - 1), 0);
-		i++;
-	}
-	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
+	f[i++] = jump(BPF_JMP | BPF_JGE | BPF_K, PDIG_X32_SYSCALL_BIT, 0, 1);
+	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
 	for (int k = 0; k < ncond; k++) {
 		/* both halves of the argument zero: allow; else trace */
 		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond_arg[k];
+		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond_nr[k], 0, COND_LEN - 1);
 		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo);
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(trace - i - 1));
-		i++;
+		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);
 		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo + 4);
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(trace - i - 1));
-		i++;
+		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
 		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
+		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
 	}
-	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
+	for (int a = 0; a < PDIG_SYSCALL_MAX; a++) {
+		if (!s.on[a])
+			continue;
+		int b = a;
+		while (b + 1 < PDIG_SYSCALL_MAX && s.on[b + 1])
+			b++;
+		f[i++] = jump(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)b, RUN_LEN - 1, 0);
+		f[i++] = jump(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)a, 0, 1);
+		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
+		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
+		a = b;
+	}
+	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
 	return i;
 }
 
 int seccomp_install(const struct syscall_set *set)
 {
-	struct sock_filter insns[8 + PDIG_SYSCALL_MAX + (1 + COND_LEN) * MAX_COND];
+	struct sock_filter insns[SECCOMP_MAX_INSNS];
 	int n = seccomp_build(set, insns, (int)(sizeof insns / sizeof *insns));
 	if (n < 0) {
 		errno = E2BIG;

@@ -12,28 +12,6 @@
 #include "tracer/tracer.h"
 #include "tracer_internal.h"
 
-/* Signals sent to pdig with kill(1) go on to the program. Those from the
- * terminal already reached it (same process group), so they are not sent
- * twice. */
-static void forward_signal(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	if (tracer_process.main_pid > 0 && si && si->si_code != SI_KERNEL)
-		kill(tracer_process.main_pid, sig);
-}
-
-static void install_forwarding(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = forward_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 static bool has_cap_sys_admin(void)
 {
 	FILE *f = fopen("/proc/self/status", "re");
@@ -110,9 +88,11 @@ static int spawn_with(struct tracer *tr, const char *path, char *const argv[], c
 	}
 	tracer_process.main_pid = pid;
 	tracer_process.init_process = getpid() == 1;
-	install_forwarding();
+	ending_install();
 	kill(pid, SIGCONT);
 	core_loop(tr);
+	if (tracer_process.end_signal)
+		ending_finish(tr);
 	return core_exit_code(tracer_process.main_status);
 }
 

@@ -751,10 +751,12 @@ static void handle_queued_deaths(struct tracer *tr)
 void core_loop(struct tracer *tr)
 {
 	/* As PID 1, pdig ends with the program, like tini: the kernel then
-	 * ends the rest of the namespace. Otherwise it waits for every
-	 * tracee, like strace -f. Orphans reparented to pdig are reaped here
-	 * either way, since waitpid(-1) also returns untraced children. */
-	while (!tracer_process.detach_requested && !(tracer_process.init_process && tracer_process.main_status >= 0)) {
+	 * ends the rest of the namespace. So it does once told to end
+	 * (ending.c). Otherwise it waits for every tracee, like strace -f.
+	 * Orphans reparented to pdig are reaped here either way, since
+	 * waitpid(-1) also returns untraced children. */
+	while (!tracer_process.detach_requested &&
+	       !((tracer_process.init_process || tracer_process.end_signal) && tracer_process.main_status >= 0)) {
 		int status;
 		pid_t tid = tracer_wait(tr, &status);
 		placement_tick(&tr->placement, threads_count(&tr->threads), tr->verbose);

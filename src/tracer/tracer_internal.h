@@ -29,6 +29,7 @@ struct tracer_process {
 	volatile sig_atomic_t filter_injected; /* a process now has the filter */
 	volatile sig_atomic_t detach_requested;
 	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
+	volatile sig_atomic_t end_signal;   /* spawn mode: the TERM/INT/HUP ending pdig (ending.c) */
 };
 
 extern struct tracer_process tracer_process;
@@ -192,6 +193,12 @@ void sig_on_delivery_stop(struct tracer *tr, struct thread *t, int sig, bool wan
 /* PTRACE_EVENT_EXIT: end the syscall it was in, report the SIGKILL of a
  * group exit, resume. */
 void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want);
+
+/* Spawn mode's signal handling (ending.c): forwards signals to the program
+ * and, on SIGTERM/SIGINT/SIGHUP, makes the loop return once the program
+ * has exited; ending_finish() then kills and reaps the tracees left. */
+void ending_install(void);
+void ending_finish(struct tracer *tr);
 
 /* The x86-64 number of a syscall made through any x86 ABI, or COMPAT_NONE
  * if it has no x86-64 twin (then counted in *unrecorded when traced). */

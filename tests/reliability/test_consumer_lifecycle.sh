@@ -46,7 +46,7 @@ wait_seen "$WORK/c1" 30
 kill -KILL $SP; wait $SP 2>/dev/null
 sleep 0.3 # pdig probes the consumer's PID every 100 ms
 h1=$(rd_u32 0); n1=$(files); t1=$(date +%s%N)
-sleep 0.7
+sleep 1.5
 h2=$(rd_u32 0); n2=$(files); t2=$(date +%s%N)
 expect_eq "$h2" "$h1" "dead consumer: pdig stopped writing (head stays at $h1)"
 rate=$(( (n2 - n1) * 1000000000 / (t2 - t1) ))
@@ -55,11 +55,15 @@ echo "program rate while the consumer is dead: $rate opens/s"
 start_consumer "$WORK/c2" || { kill $PP; finish; }
 wait_seen "$WORK/c2" 30
 n3=$(files); t3=$(date +%s%N)
-sleep 0.7
+sleep 1.5
 n4=$(files); t4=$(date +%s%N)
 rate2=$(( (n4 - n3) * 1000000000 / (t4 - t3) ))
 echo "program rate with the second consumer: $rate2 opens/s"
-[ $rate -ge 60 ] && [ $rate -ge $((rate2 * 2 / 3)) ] && ok "dead consumer: the program keeps its pace ($rate vs $rate2 opens/s)" \
+# A program held up by the dead consumer would make next to no opens (pdig
+# waiting on the ring stops it at its first one); a loaded machine (the
+# sanitizer suite runs two tests at once) only slows both windows. So the
+# bound is a third of the nominal 100/s and of the live-consumer window.
+[ $rate -ge 33 ] && [ $rate -ge $((rate2 / 3)) ] && ok "dead consumer: the program keeps its pace ($rate vs $rate2 opens/s)" \
 	|| fail "dead consumer: the program slowed down ($rate vs $rate2 opens/s)"
 touch "$WORK/stop"
 wait $PP

@@ -55,7 +55,9 @@ def strace_seqs(path):
         name = name or resumed
         if ret == '?':           # the thread died inside the call
             continue
-        val = errno_val(err) if err and ret.startswith('-') else int(ret, 0)
+        # strace prints some results in octal (umask: 022)
+        base = 8 if re.match(r'^0[0-7]+$', ret) else 0
+        val = errno_val(err) if err and ret.startswith('-') else int(ret, base)
         seqs.setdefault(tid, []).append((strace_names.get(name, name), val))
     return seqs
 

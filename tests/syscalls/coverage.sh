@@ -1,6 +1,7 @@
 #!/bin/bash
-# Which UF_USED syscalls (the set `pdig -a` traces) have an end-to-end
-# test. The claims are the covered_*.txt files (NAME, or NAME SKIP reason);
+# Which UF_USED syscalls (those with events of their own) have an
+# end-to-end test; `pdig -a` traces these and, as generic events, every
+# other syscall, whose tests (gcall) are counted too. The claims are the covered_*.txt files (NAME, or NAME SKIP reason);
 # a claim only counts if some test_*.sh here checks NAME with
 # `call NAME` or `gcall NAME` (sclib.sh), so the lists cannot lie.
 # Fails on a claim no script checks, or on a name pdig does not trace.
@@ -38,4 +39,9 @@ skips=${skips%, }
 echo "$N of $M UF_USED syscalls have an end-to-end test; $K listed as not exercisable: ${skips:-none}"
 missing=$(while read -r s; do [ -z "${claimed[$s]:-}${skipped[$s]:-}" ] && echo "$s"; done <<<"$used")
 echo "missing ($(grep -c . <<<"$missing")): $(tr '\n' ' ' <<<"$missing")"
+generic=$("$USED_LIST" --generic) || { echo "FAIL: $USED_LIST --generic did not run"; exit 1; }
+checked=$(while read -r s; do
+	grep -Eq "^[[:space:]]*gcall[[:space:]]+$s([: ]|$)" "$HERE"/test_*.sh && echo "$s"
+done <<<"$generic")
+echo "$(grep -c . <<<"$checked") of $(wc -l <<<"$generic") syscalls without UF_USED (generic events under -a) have an end-to-end test: $(tr '\n' ' ' <<<"$checked")"
 exit $bad

@@ -1,6 +1,7 @@
 # Helpers for the syscall-by-syscall tests, on top of tests/e2e/lib.sh.
 #   sc_trace NAME [SYSDIG_OPTS...] -- PROG ARGS...
-#       runs PROG under `pdig -a` with a live `sysdig -u`, filtered on
+#       runs PROG under `pdig -a` (or `pdig $SC_SET` when SC_SET is set,
+#       empty for the default set) with a live `sysdig -u`, filtered on
 #       proc.name=NAME; PROG's stdout goes to $WORK/NAME.stdout, the events
 #       to $WORK/NAME.out and, paired enter+exit, to $WORK/NAME.pairs.
 #   call SYSCALL[:EVTYPE] ENTER_ARGS RES FDNAME EXIT_ARGS
@@ -22,7 +23,7 @@ sc_trace() {
 	while [ "$1" != "--" ]; do opts+=("$1"); shift; done
 	shift
 	consume_run "$WORK/$name.out" "$SC_FMT" "${opts[@]}" "proc.name=$name" -- \
-		"$PDIG" -a "$@" >"$WORK/$name.stdout"
+		"$PDIG" ${SC_SET--a} "$@" >"$WORK/$name.stdout"
 	# An enter and the exit right after it of the same type make a pair
 	# (the programs are single-threaded). Trailing blanks are dropped.
 	sed 's/ *$//' "$WORK/$name.out" | awk -F'|' '

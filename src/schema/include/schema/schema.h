@@ -85,6 +85,15 @@ static inline const struct pdig_syscall *pdig_syscall_info(uint64_t nr)
 	return &pdig_syscalls[nr];
 }
 
+/* Does the driver report syscall nr? Every number of its table's range
+ * does (SYSCALL_TABLE_SIZE, 512 on x86-64): UF_USED ones with their own
+ * events, the others as the generic pair GENERIC_E/GENERIC_X, whose ID is
+ * the number's PPM_SC code (0, PPM_SC_UNKNOWN, when the table has none). */
+static inline bool pdig_syscall_reported(uint64_t nr)
+{
+	return nr < PDIG_SYSCALL_MAX;
+}
+
 /* Is this syscall in pdig's default traced set? */
 bool pdig_syscall_default(uint64_t nr);
 /* Native syscall number for a name (as the consumer names syscalls), -1 if none. */

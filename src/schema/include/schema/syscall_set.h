@@ -13,7 +13,8 @@ struct syscall_set {
 	uint8_t on[PDIG_SYSCALL_MAX];
 };
 
-/* Fill set with the default traced set, or every UF_USED syscall. */
+/* Fill set with the default traced set, or (all) every syscall the driver
+ * reports: the UF_USED ones and, as generic events, all the others. */
 void syscall_set_init(struct syscall_set *set, bool all);
 
 #endif

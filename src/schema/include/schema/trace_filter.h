@@ -8,10 +8,11 @@
 
 /* Applies one -e expression to set. Accepted: "trace=LIST" or a bare LIST
  * (as strace). LIST is comma-separated items:
- *   NAME      a syscall the event schema knows (UF_USED)
+ *   NAME      an x86-64 syscall name: UF_USED ones get their own events,
+ *             the others generic ones (as the driver reports them)
  *   %CLASS    file, network (net), process, desc, memory, signal, ipc,
- *             creds: strace's membership, limited to the schema
- *   all/none  every UF_USED syscall / nothing
+ *             creds: strace's membership
+ *   all/none  every syscall the driver reports (as -a) / nothing
  *   ?ITEM     ITEM, but silently skipped when unknown
  * A leading '!' negates the whole list (all minus LIST).
  * The first call (*first true) empties the set, so the result is exactly
@@ -22,7 +23,7 @@ int trace_filter_apply(const char *expr, struct syscall_set *set, int *first,
 		       char *err, size_t errlen);
 
 /* Members of a class ("file", ...), NULL-terminated; NULL if no such class.
- * Names may include syscalls the schema lacks (they are skipped). */
+ * Names newer than pdig's name table are skipped. */
 const char *const *trace_filter_class(const char *name);
 
 #endif

@@ -8,7 +8,10 @@
 #include "schema/syscall_set.h"
 
 /* Build the filter program into insns (room for cap); returns the number
- * of instructions, or -1 if it does not fit. */
+ * of instructions, or -1 if it does not fit. SECCOMP_MAX_INSNS always
+ * suffices (at most 256 runs of traced numbers, 4 instructions each, plus
+ * the ABI and argument checks). */
+#define SECCOMP_MAX_INSNS (2 * PDIG_SYSCALL_MAX + 64)
 struct sock_filter;
 int seccomp_build(const struct syscall_set *set, struct sock_filter *insns, int cap);
 
