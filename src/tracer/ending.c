@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -123,7 +124,11 @@ void ending_finish(struct tracer *tr)
 				continue;
 			break;
 		}
-		if (WIFSTOPPED(status))
+		if (WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_EXIT)
+			/* dying already, where a second SIGKILL is dropped: its
+			 * last events (signals.c), then let it go on */
+			core_on_stop(tr, tid, status);
+		else if (WIFSTOPPED(status))
 			kill(tid, SIGKILL); /* a child forked meanwhile, or a last stop */
 		else
 			core_on_death(tr, tid, status);
