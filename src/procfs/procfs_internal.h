@@ -28,12 +28,12 @@ struct thread_stat {
 	struct mm_mark mm;
 };
 
-/* What /proc/<tid>/status says of it: only credentials, namespaces and swap,
- * which change through the thread's own syscalls or slowly. */
 /* A thread's ids in each PID namespace from pdig's down to its own: the
  * kernel nests at most 32 below the first. */
 #define PIDNS_IDS_MAX 33
 
+/* What /proc/<tid>/status says of it: only credentials, namespaces and swap,
+ * which change through the thread's own syscalls or slowly. */
 struct thread_status {
 	int64_t pid, ppid, vtid, vpid;
 	/* NSpid: ns_tid[0] is the id pdig sees, ns_tid[ns_count - 1] the
