@@ -526,7 +526,7 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 		return;
 	}
 	if (t->state == TS_IN_SYSCALL && s->want)
-		emit_syscall(tr, 1, t, t->nr, t->args, (int64_t)child);
+		emit_syscall(tr, 1, t, t->nr, t->args, procfs_id_seen_by(tr->procfs, (int64_t)child, tid));
 	else if (t->state == TS_IN_SYSCALL)
 		skipped(tr, 1);
 	t->state = TS_RUNNING;
