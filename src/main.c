@@ -134,6 +134,7 @@ int main(int argc, char **argv)
 		{ "no-follow-cpu", no_argument, 0, 'F' },
 		{ 0, 0, 0, 0 },
 	};
+	guard_protect_self(); /* before anything the tracee could reach exists */
 	int c;
 	/* '+': stop at the first non-option, which is CMD */
 	while ((c = getopt_long(argc, argv, "+ahjo:vp:P:SC:e:w:", longopts, NULL)) != -1) {

@@ -9,6 +9,7 @@
 #include "procfs/procfs.h"
 #include "abi/kernel_abi.h"
 #include "tracer/seccomp.h"
+#include "tracer_internal.h"
 
 static struct sock_filter stmt(uint16_t code, uint32_t k)
 {
@@ -33,6 +34,10 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	 * so do the few calls that make cached process state stale */
 	struct syscall_set s = *set;
 	s.on[SYS_clone] = s.on[SYS_clone3] = 1;
+	/* and those that could switch pdig off (guard.c) */
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		if (guard_always_stops((uint64_t)nr))
+			s.on[nr] = 1;
 	int cond_nr[MAX_COND], cond_arg[MAX_COND], ncond = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
 		if (s.on[nr] || !procfs_watched((uint64_t)nr))

@@ -207,4 +207,14 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
  * the table is left as it was. */
 int inject_seccomp(struct tracer *tr, struct thread *t);
 
+/* The guard against tracees that attack pdig (guard.c). */
+/* Syscalls that always stop, whatever is traced: they may target pdig. */
+bool guard_always_stops(uint64_t nr);
+/* The errno that refuses syscall nr of t at its entry, or 0 to let it run. */
+int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args);
+/* Skip t's syscall at its entry stop; it returns -err. 0, or -1. */
+int guard_refuse(pid_t tid, int err);
+/* In the spawned child before it is seized: its memory must stay readable. */
+void guard_child_dumpable(void);
+
 #endif

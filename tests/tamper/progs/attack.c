@@ -1,0 +1,88 @@
+/* The suspect: attacks its tracer the ways issue 17 lists and prints the
+ * outcome of each as NAME=OK or NAME=<errno name>, one per line.
+ *   attack ptrace|vmread|vmwrite|mem|getfd PID
+ *   attack kill PID SIG
+ *   attack lock | capturing        (through /dev/shm/udig_descs)
+ *   attack openw FILE              (open for writing, O_TRUNC)
+ * Then it opens /etc/hostname once, so the test can see that events made
+ * after the attack still reach the consumer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static void report(const char *what, long rc)
+{
+	if (rc >= 0)
+		printf("%s=OK\n", what);
+	else
+		printf("%s=%s\n", what, strerrorname_np(errno));
+	fflush(stdout);
+}
+
+static long poke_descs(size_t off, uint64_t v, size_t width)
+{
+	int fd = open("/dev/shm/udig_descs", O_RDWR);
+	if (fd < 0)
+		return -1;
+	uint8_t *d = mmap(NULL, 128, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (d == MAP_FAILED)
+		return -1;
+	memcpy(d + off, &v, width);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	const char *op = argv[1];
+	pid_t pid = argc < 3 ? 0 : !strcmp(argv[2], "ppid") ? getppid() : (pid_t)atoi(argv[2]);
+	/* never mapped: a permitted access fails with EFAULT, a refused one
+	 * with EPERM, and pdig's memory is never touched */
+	char buf[8] = {0};
+	struct iovec local = { buf, sizeof buf }, remote = { (void *)0x1000, sizeof buf };
+	if (!strcmp(op, "ptrace")) {
+		report(op, ptrace(PTRACE_SEIZE, pid, 0, 0));
+	} else if (!strcmp(op, "vmread")) {
+		report(op, process_vm_readv(pid, &local, 1, &remote, 1, 0));
+	} else if (!strcmp(op, "vmwrite")) {
+		report(op, process_vm_writev(pid, &local, 1, &remote, 1, 0));
+	} else if (!strcmp(op, "mem")) {
+		char p[64];
+		snprintf(p, sizeof p, "/proc/%d/mem", pid);
+		report(op, open(p, O_RDWR));
+	} else if (!strcmp(op, "getfd")) {
+		long pfd = syscall(SYS_pidfd_open, pid, 0);
+		if (pfd < 0)
+			report("pidfd_open", pfd);
+		else
+			report(op, syscall(SYS_pidfd_getfd, (int)pfd, 0, 0));
+	} else if (!strcmp(op, "kill")) {
+		report(op, kill(pid, atoi(argv[3])));
+	} else if (!strcmp(op, "lock")) {
+		/* a live pid: ours */
+		report(op, poke_descs(48, (uint64_t)getpid(), 8));
+		usleep(500000); /* hold it past pdig's give-up time */
+	} else if (!strcmp(op, "capturing")) {
+		report(op, poke_descs(60, 0, 4));
+	} else if (!strcmp(op, "openw")) {
+		report(op, open(argv[2], O_WRONLY | O_TRUNC));
+	} else {
+		return 2;
+	}
+	usleep(100000);
+	int fd = open("/etc/hostname", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
