@@ -224,8 +224,12 @@ int main(int argc, char **argv)
 		return rc;
 
 	struct sink *udig = udig_sink_open(err, sizeof err);
-	if (udig)
+	/* pdig's files: no tracee may open them for writing (guard_files.c) */
+	if (udig) {
 		sinks_add(udig);
+		guard_protect_path("/dev/shm" UDIG_DESCS_NAME);
+		guard_protect_path("/dev/shm" UDIG_RING_NAME);
+	}
 	else if (!text_path && !scap_path)
 		fprintf(stderr, "pdig: udig ring unavailable: %s\n", err);
 	if (text_path) {
@@ -235,6 +239,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		sinks_add(text);
+		if (strcmp(text_path, "-"))
+			guard_protect_path(text_path);
 		udig_sink_quiet();
 	}
 	if (scap_path) {
@@ -244,6 +250,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		sinks_add(scap);
+		guard_protect_path(scap_sink_current_path(scap));
 		udig_sink_quiet();
 	}
 

@@ -6,6 +6,7 @@
  *   same uid without CAP_SYS_PTRACE. Its spawned child turns dumpable
  *   again before pdig seizes it (a non-dumpable tracee's memory could not
  *   be read), and exec resets it anyway.
+ * - Writing opens of pdig's own files are refused (guard_files.c).
  * - A signal a tracee sends to pdig is refused at the syscall's entry: the
  *   call is skipped and fails with EPERM, as the kernel answers a process
  *   it may not signal. Its enter and exit events are made like any other.
@@ -54,7 +55,7 @@ bool guard_always_stops(uint64_t nr)
 	case SYS_pidfd_send_signal:
 		return true;
 	default:
-		return false;
+		return guard_file_call(nr);
 	}
 }
 
@@ -144,7 +145,8 @@ static int signal_check(pid_t tid, uint64_t nr, const uint64_t *a)
 
 int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
 {
-	(void)tr;
+	if (guard_file_call(nr))
+		return guard_file_check(tr, t, nr, args);
 	if (guard_always_stops(nr))
 		return signal_check(t->tid, nr, args);
 	return 0;

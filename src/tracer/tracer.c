@@ -483,6 +483,7 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		else if (!t->silent)
 			skipped(tr, 1);
 		t->silent = false;
+		guard_file_opened(tr, t, info.exit.rval);
 	}
 	mem_release(&tr->kept, t->tid);
 	t->state = TS_RUNNING;

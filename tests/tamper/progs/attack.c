@@ -3,7 +3,8 @@
  *   attack ptrace|vmread|vmwrite|mem|getfd PID
  *   attack kill PID SIG
  *   attack lock | capturing        (through /dev/shm/udig_descs)
- *   attack openw FILE              (open for writing, O_TRUNC)
+ *   attack openw|openr|trunc FILE  (open for writing with O_TRUNC, open
+ *                                  read-only, truncate(2))
  * Then it opens /etc/hostname once, so the test can see that events made
  * after the attack still reach the consumer. */
 #include <errno.h>
@@ -77,6 +78,10 @@ int main(int argc, char **argv)
 		report(op, poke_descs(60, 0, 4));
 	} else if (!strcmp(op, "openw")) {
 		report(op, open(argv[2], O_WRONLY | O_TRUNC));
+	} else if (!strcmp(op, "openr")) {
+		report(op, open(argv[2], O_RDONLY));
+	} else if (!strcmp(op, "trunc")) {
+		report(op, truncate(argv[2], 0));
 	} else {
 		return 2;
 	}
