@@ -3,12 +3,16 @@
  *   attack ptrace|vmread|vmwrite|mem|getfd PID
  *   attack kill PID SIG
  *   attack lock | capturing        (through /dev/shm/udig_descs)
+ *   attack race FILE DIR           (open a symlink in DIR for writing
+ *                                  while a thread swaps it between FILE
+ *                                  and a decoy: the guard's race)
  *   attack openw|openr|trunc FILE  (open for writing with O_TRUNC, open
  *                                  read-only, truncate(2))
  * Then it opens /etc/hostname once, so the test can see that events made
  * after the attack still reach the consumer. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -40,6 +45,49 @@ static long poke_descs(size_t off, uint64_t v, size_t width)
 		return -1;
 	memcpy(d + off, &v, width);
 	return 0;
+}
+
+static volatile int racing = 1;
+static char decoy[] = "decoy";
+
+/* Swaps lnk between the decoy and the target as fast as it can. */
+static void *swapper(void *target)
+{
+	while (racing) {
+		unlink("lnk.tmp");
+		symlink(decoy, "lnk.tmp");
+		rename("lnk.tmp", "lnk");
+		unlink("lnk.tmp");
+		symlink((const char *)target, "lnk.tmp");
+		rename("lnk.tmp", "lnk");
+	}
+	return NULL;
+}
+
+/* Opens that got the target: each one a win against the guard. */
+static void race(const char *target, const char *dir)
+{
+	struct stat want, got;
+	if (chdir(dir) < 0 || stat(target, &want) < 0)
+		return;
+	close(open(decoy, O_WRONLY | O_CREAT, 0600));
+	pthread_t th;
+	pthread_create(&th, NULL, swapper, (void *)target);
+	int wins = 0, refused = 0;
+	for (int i = 0; i < 3000; i++) {
+		int fd = open("lnk", O_WRONLY);
+		if (fd < 0) {
+			refused += errno == EACCES;
+			continue;
+		}
+		if (fstat(fd, &got) == 0 && got.st_ino == want.st_ino && got.st_dev == want.st_dev)
+			wins++;
+		close(fd);
+	}
+	racing = 0;
+	pthread_join(th, NULL);
+	printf("race wins=%d refused=%d\n", wins, refused);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
@@ -78,6 +126,8 @@ int main(int argc, char **argv)
 		report(op, poke_descs(60, 0, 4));
 	} else if (!strcmp(op, "openw")) {
 		report(op, open(argv[2], O_WRONLY | O_TRUNC));
+	} else if (!strcmp(op, "race")) {
+		race(argv[2], argv[3]);
 	} else if (!strcmp(op, "openr")) {
 		report(op, open(argv[2], O_RDONLY));
 	} else if (!strcmp(op, "trunc")) {
