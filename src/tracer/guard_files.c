@@ -48,7 +48,9 @@ static unsigned nprotected;
 void guard_protect_path(const char *path)
 {
 	struct stat st;
-	if (nprotected == MAX_PROTECTED || stat(path, &st) < 0)
+	/* only regular files: -o /dev/null must not take /dev/null away from
+	 * the tracee, and a tty or pipe has nothing to truncate */
+	if (nprotected == MAX_PROTECTED || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;
 	protected_files[nprotected].dev = st.st_dev;
 	protected_files[nprotected].ino = st.st_ino;
