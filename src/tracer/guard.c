@@ -54,9 +54,21 @@ bool guard_always_stops(uint64_t nr)
 	case SYS_rt_tgsigqueueinfo:
 	case SYS_pidfd_send_signal:
 		return true;
+	case SYS_open:
+	case SYS_openat:
+		return false; /* only some: guard_stops_for_flags */
 	default:
 		return guard_file_call(nr);
 	}
+}
+
+bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask)
+{
+	/* an open that could change a file: write access or O_TRUNC (a
+	 * read-only open, nearly all of them, does not stop for the guard) */
+	*mask = O_WRONLY | O_RDWR | O_TRUNC;
+	*arg = nr == SYS_open ? 1 : nr == SYS_openat ? 2 : -1;
+	return *arg >= 0;
 }
 
 /* Is tid a thread of pdig? (/proc/self/task/TID exists only then.) */

@@ -22,11 +22,23 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
 }
 
 /* Layout: check the ABI, then one jeq per traced syscall, each jumping
- * forward to the final RET_TRACE, then one jeq per syscall watched only
- * when an argument is non-zero, jumping to a check of that argument;
- * falling through reaches RET_ALLOW. */
-#define MAX_COND 4
-#define COND_LEN 5
+ * forward to the final RET_TRACE, then one jeq per syscall stopped only
+ * for some argument values, jumping to a check of that argument; falling
+ * through reaches RET_ALLOW. A check either traces when the argument is
+ * non-zero (both halves), or when its low word has one of mask's bits. */
+#define MAX_COND 6
+#define COND_LEN 5      /* the longest check */
+#define COND_BITS_LEN 3
+
+struct cond {
+	int nr, arg;
+	uint32_t mask; /* 0: the argument is non-zero */
+};
+
+static int cond_len(const struct cond *c)
+{
+	return c->mask ? COND_BITS_LEN : COND_LEN;
+}
 
 int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 {
@@ -38,23 +50,29 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
 		if (guard_always_stops((uint64_t)nr))
 			s.on[nr] = 1;
-	int cond_nr[MAX_COND], cond_arg[MAX_COND], ncond = 0;
+	struct cond cond[MAX_COND];
+	int ncond = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
-		if (s.on[nr] || !procfs_watched((uint64_t)nr))
+		if (s.on[nr])
 			continue;
-		int arg = procfs_watched_arg((uint64_t)nr);
-		if (arg >= 0 && arg < 6 && ncond < MAX_COND) {
-			cond_nr[ncond] = nr;
-			cond_arg[ncond++] = arg;
-		} else {
+		int arg = -1;
+		uint32_t mask = 0;
+		if (procfs_watched((uint64_t)nr))
+			arg = procfs_watched_arg((uint64_t)nr);
+		else if (!guard_stops_for_flags((uint64_t)nr, &arg, &mask))
+			continue;
+		if (arg >= 0 && arg < 6 && ncond < MAX_COND)
+			cond[ncond++] = (struct cond){ nr, arg, mask };
+		else
 			s.on[nr] = 1;
-		}
 	}
 	set = &s;
-	int count = 0;
+	int count = 0, checks = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
 		count += set->on[nr] != 0;
-	int total = 4 + count + ncond + 1 + COND_LEN * ncond + 1;
+	for (int k = 0; k < ncond; k++)
+		checks += cond_len(&cond[k]);
+	int total = 4 + count + ncond + 1 + checks + 1;
 	/* relative jumps are 8 bits wide */
 	if (total > cap || total - 3 > 255) /* the longest: from the ABI check to the end */
 		return -1;
@@ -72,22 +90,28 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, (uint8_t)(trace - i - 1), 0);
 		i++;
 	}
-	int first_check = i + ncond + 1;
+	int check = i + ncond + 1;
 	for (int k = 0; k < ncond; k++) {
-		int check = first_check + COND_LEN * k;
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond_nr[k], (uint8_t)(check - i - 1), 0);
+		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond[k].nr, (uint8_t)(check - i - 1), 0);
 		i++;
+		check += cond_len(&cond[k]);
 	}
 	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
 	for (int k = 0; k < ncond; k++) {
-		/* both halves of the argument zero: allow; else trace */
-		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond_arg[k];
+		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond[k].arg;
 		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo);
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(trace - i - 1));
-		i++;
-		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo + 4);
-		f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(trace - i - 1));
-		i++;
+		if (cond[k].mask) {
+			/* one of the bits set: trace; else allow */
+			f[i] = jump(BPF_JMP | BPF_JSET | BPF_K, cond[k].mask, (uint8_t)(trace - i - 1), 0);
+			i++;
+		} else {
+			/* both halves of the argument zero: allow; else trace */
+			f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(trace - i - 1));
+			i++;
+			f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo + 4);
+			f[i] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(trace - i - 1));
+			i++;
+		}
 		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
 	}
 	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);

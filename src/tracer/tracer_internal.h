@@ -210,6 +210,9 @@ int inject_seccomp(struct tracer *tr, struct thread *t);
 /* The guard against tracees that attack pdig (guard.c). */
 /* Syscalls that always stop, whatever is traced: they may target pdig. */
 bool guard_always_stops(uint64_t nr);
+/* Syscalls that stop only when args[*arg] has one of *mask's bits (the
+ * seccomp filter tests it). */
+bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask);
 /* The errno that refuses syscall nr of t at its entry, or 0 to let it run. */
 int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args);
 /* Skip t's syscall at its entry stop; it returns -err. 0, or -1. */
