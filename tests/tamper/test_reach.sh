@@ -19,7 +19,7 @@ expect_after vmwrite
 
 attack_run mem mem ppid
 expect_grep "$WORK/mem.stdout" '^mem=(EACCES|EPERM)$' "open of pdig's /proc/PID/mem for writing fails"
-expect_grep "$WORK/mem.out" '^attack\|<\|openat\|(EACCES|EPERM)\|.*/proc/[0-9]+/mem' "the refused open is an event"
+expect_grep "$WORK/mem.out" '^attack\|<\|(open|openat)\|(EACCES|EPERM)\|.*/proc/[0-9]+/mem' "the refused open is an event"
 expect_after mem
 
 attack_run getfd getfd ppid

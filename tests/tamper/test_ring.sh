@@ -8,7 +8,7 @@
 
 attack_run lock lock
 expect_grep "$WORK/lock.stdout" '^lock=EACCES$' "opening udig_descs to steal the lock fails with EACCES"
-expect_grep "$WORK/lock.out" '^attack\|<\|openat\|EACCES\|.*name=/dev/shm/udig_descs flags=[0-9]+\(O_RDWR' \
+expect_grep "$WORK/lock.out" '^attack\|<\|(open|openat)\|EACCES\|.*name=/dev/shm/udig_descs flags=[0-9]+\([A-Z_|]*O_RDWR' \
 	"the refused open of udig_descs is an event"
 expect_after lock
 expect_no_grep "$WORK/lock.out.err" 'Driver Drops: *[1-9]' "no event was dropped"
