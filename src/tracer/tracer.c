@@ -369,6 +369,22 @@ static bool watch_silently(const struct stop *s, struct thread *t, uint64_t nr)
 	return true;
 }
 
+/* A syscall that would switch pdig off (guard.c): it is skipped and fails;
+ * its events are made whatever the traced set says, as an attack. */
+static bool refused(const struct stop *s, struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	int err = guard_check(s->tr, t, nr, args);
+	if (!err || guard_refuse(t->tid, err) < 0)
+		return false;
+	if (s->want) {
+		on_syscall_entry(s, t, nr, args);
+	} else {
+		t->state = TS_RUNNING;
+		run_on(t);
+	}
+	return true;
+}
+
 static void on_seccomp_stop(const struct stop *s, struct thread *t)
 {
 	struct tracer *tr = s->tr;
@@ -390,6 +406,8 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		return;
 	}
 	syscall_entered(s, t, info.arch, nr, info.seccomp.args, info.stack_pointer);
+	if (refused(s, t, nr, info.seccomp.args))
+		return;
 	if (watch_silently(s, t, nr))
 		return;
 	if (!traced(tr, nr) || !s->want) {
@@ -426,6 +444,8 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 	}
 	uint64_t nr = compat_native_nr(info->arch, info->entry.nr, &tr->unrecorded_compat);
 	syscall_entered(s, t, info->arch, nr, info->entry.args, info->stack_pointer);
+	if (refused(s, t, nr, info->entry.args))
+		return;
 	if (traced(tr, nr) && s->want) {
 		on_syscall_entry(s, t, nr, info->entry.args);
 		return;
@@ -463,6 +483,7 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		else if (!t->silent)
 			skipped(tr, 1);
 		t->silent = false;
+		guard_file_opened(tr, t, info.exit.rval);
 	}
 	mem_release(&tr->kept, t->tid);
 	t->state = TS_RUNNING;
