@@ -138,6 +138,7 @@ int main(int argc, char **argv)
 		{ "no-follow-cpu", no_argument, 0, 'F' },
 		{ 0, 0, 0, 0 },
 	};
+	guard_protect_self(); /* before anything the tracee could reach exists */
 	int c;
 	/* '+': stop at the first non-option, which is CMD */
 	while ((c = getopt_long(argc, argv, "+ahjo:vp:P:SC:e:w:", longopts, NULL)) != -1) {
@@ -227,8 +228,12 @@ int main(int argc, char **argv)
 		return rc;
 
 	struct sink *udig = udig_sink_open(err, sizeof err);
-	if (udig)
+	/* pdig's files: no tracee may open them for writing (guard_files.c) */
+	if (udig) {
 		sinks_add(udig);
+		guard_protect_path("/dev/shm" UDIG_DESCS_NAME);
+		guard_protect_path("/dev/shm" UDIG_RING_NAME);
+	}
 	else if (!text_path && !scap_path)
 		fprintf(stderr, "pdig: udig ring unavailable: %s\n", err);
 	if (text_path) {
@@ -238,6 +243,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		sinks_add(text);
+		if (strcmp(text_path, "-"))
+			guard_protect_path(text_path);
 		udig_sink_quiet();
 	}
 	if (scap_path) {
@@ -247,6 +254,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		sinks_add(scap);
+		guard_protect_path(scap_sink_current_path(scap));
 		udig_sink_quiet();
 	}
 

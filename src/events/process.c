@@ -168,8 +168,9 @@ void proc_clone_x(struct evbuf *b, const struct enc_ctx *c)
 	}
 	put_common(b, c, p);
 	uint32_t fl = flags_to_ppm(clone_flags_map, clone_native_flags(b, c));
-	/* The driver flags threads living in a child PID namespace. */
-	if (p && ((p->vtid && p->vtid != p->tid) || (p->vpid && p->vpid != p->pid)))
+	/* The driver flags threads living in a child PID namespace, or
+	 * whose children will. */
+	if (p && (p->in_pidns || (p->vtid && p->vtid != p->tid) || (p->vpid && p->vpid != p->pid)))
 		fl |= NF_CL_CHILD_IN_PIDNS;
 	evb_u32(b, fl);
 	/* unknown ids are -1, not 0: root would be a claim */

@@ -28,10 +28,18 @@ struct thread_stat {
 	struct mm_mark mm;
 };
 
+/* A thread's ids in each PID namespace from pdig's down to its own: the
+ * kernel nests at most 32 below the first. */
+#define PIDNS_IDS_MAX 33
+
 /* What /proc/<tid>/status says of it: only credentials, namespaces and swap,
  * which change through the thread's own syscalls or slowly. */
 struct thread_status {
 	int64_t pid, ppid, vtid, vpid;
+	/* NSpid: ns_tid[0] is the id pdig sees, ns_tid[ns_count - 1] the
+	 * thread's own (vtid); ns_count 1 = pdig's own namespace */
+	int32_t ns_tid[PIDNS_IDS_MAX];
+	uint8_t ns_count;
 	uint32_t uid, gid, fsuid, fsgid;
 	uint32_t vm_swap_kb;
 	uint64_t cap_eff, cap_bnd, cap_amb;
@@ -64,6 +72,15 @@ struct tentry {
 	bool status_ok;
 	uint64_t status_at;
 	struct thread_status su;
+	/* su's NSpid was read once: a thread never leaves the PID namespace
+	 * it was born in, so it stays true when su goes stale */
+	bool ns_known;
+	/* Where the thread's children go (/proc/TID/ns/pid_for_children): its
+	 * own namespace until it calls unshare(CLONE_NEWPID) or setns. A new
+	 * thread or child starts HERE (the kernel refuses a thread whose
+	 * process's children go elsewhere, and a child's own namespace is its
+	 * creator's pid_for_children). */
+	enum { KIDS_UNKNOWN, KIDS_HERE, KIDS_ELSEWHERE } kids_ns;
 	/* exec'd since su was read: su still holds the caller's credentials,
 	 * which a program without set-id bits or file capabilities keeps */
 	bool exec_pending;
@@ -226,6 +243,9 @@ uint64_t tc_read_fdlimit(int64_t tid);
  * process's limits may have changed. */
 uint64_t tc_fdlimit(struct procfs *pf, struct tentry *e, uint64_t now);
 void tc_limits_changed(struct procfs *pf);
+/* Do e's children go to another PID namespace than its own (after its
+ * unshare(CLONE_NEWPID) or setns)? Read once, kept until those calls. */
+bool tc_kids_elsewhere(struct procfs *pf, struct tentry *e);
 /* The stat of a new thread or child, from its creator's; 0 ok. */
 int tc_stat_of_new_thread(struct procfs *pf, struct tentry *e);
 /* tid made a clone (of any kind, seen or not): its process may have a

@@ -62,8 +62,10 @@ void procfs_on_entry(struct procfs *pf, int64_t tid, uint64_t nr)
 	struct tentry *e = (what & CHANGES_CREDS) ? tc_find(pf, tid) : NULL;
 	if (e) {
 		e->status_ok = e->exec_pending = false;
-		if (what & CHANGES_MNT)
+		if (what & CHANGES_MNT) {
 			e->mnt_id = 0;
+			e->kids_ns = KIDS_UNKNOWN; /* setns or unshare: pid_for_children too */
+		}
 	}
 }
 
@@ -121,13 +123,19 @@ void procfs_on_clone(struct procfs *pf, int64_t creator, int64_t child, uint64_t
 				  CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
 				  CLONE_IO | CLONE_INTO_CGROUP;
 	tc_clone_made(pf, creator);
-	if (!tc_cache_on(pf) || (flags & own_view) || child <= 0 || child == creator)
+	if (!tc_cache_on(pf) || child <= 0 || child == creator)
 		return;
+	struct tentry *e;
+	if (flags & own_view) {
+		if ((e = tc_get(pf, child)) != NULL)
+			e->kids_ns = KIDS_HERE; /* see struct tentry */
+		return;
+	}
 	uint64_t now = procfs_mono_ns();
 	struct tentry *c = tc_get(pf, creator);
 	if (!c || (!tc_status_fresh(pf, c, now) && tc_read_status(pf, c)))
 		return;
-	struct tentry *e = tc_get(pf, child); /* c is the most recent: never the victim */
+	e = tc_get(pf, child); /* c is the most recent: never the victim */
 	if (!e)
 		return;
 	/* a thread, or a CLONE_PARENT child, gets the creator's parent */
@@ -142,14 +150,18 @@ void procfs_on_clone(struct procfs *pf, int64_t creator, int64_t child, uint64_t
 		 * may have made it) */
 		e->solo = creator_sure;
 	}
-	/* namespaced ids cannot be derived from the tid: read them */
-	if (c->su.vtid != creator || c->su.vpid != c->su.pid)
+	/* namespaced ids cannot be derived from the tid: read them, also
+	 * for a child the creator sends to another namespace (after its
+	 * unshare(CLONE_NEWPID) or setns) */
+	if (c->su.ns_count != 1 || tc_kids_elsewhere(pf, c))
 		return;
 	for (int i = 0; i < FS_LINKS; i++)
 		tc_fs_link(pf, c, (enum fs_link)i, now);
 	/* the kernel copied the creator's credentials and fs to the child */
 	e->su = c->su;
-	e->su.vtid = child;
+	e->su.vtid = e->su.ns_tid[0] = (int32_t)child;
+	e->ns_known = true;
+	e->kids_ns = KIDS_HERE;
 	if (!(flags & CLONE_THREAD)) {
 		e->su.pid = e->su.vpid = child;
 		e->su.ppid = (flags & CLONE_PARENT) ? c->su.ppid : c->su.pid;
@@ -167,6 +179,19 @@ void procfs_on_clone(struct procfs *pf, int64_t creator, int64_t child, uint64_t
 	e->forked_from = e->fork_child ? c->su.pid : 0;
 	e->clone_parent = (flags & CLONE_PARENT) != 0;
 	e->clone_seq = tc_next_seq(pf);
+}
+
+int64_t procfs_id_seen_by(struct procfs *pf, int64_t tid, int64_t viewer)
+{
+	struct tentry *v = tc_get(pf, viewer);
+	if (!v || (!v->ns_known && tc_read_status(pf, v)) || v->su.ns_count <= 1)
+		return tid;
+	/* the viewer sees ids one level below pdig's per namespace it is in */
+	unsigned level = v->su.ns_count - 1u;
+	struct tentry *e = tc_get(pf, tid); /* v is the most recent: never the victim */
+	if (!e || (!e->ns_known && tc_read_status(pf, e)) || e->su.ns_count <= level)
+		return tid;
+	return e->su.ns_tid[level];
 }
 
 void procfs_on_exec(struct procfs *pf, int64_t tid, int64_t former)

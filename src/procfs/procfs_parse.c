@@ -103,6 +103,20 @@ static uint64_t nth_num(const char *p, int idx)
 	return v;
 }
 
+/* Every column of NSpid, outermost (pdig's namespace) first. */
+static void ns_ids(const char *p, struct thread_status *s)
+{
+	char *end;
+	s->ns_count = 0;
+	while (s->ns_count < PIDNS_IDS_MAX) {
+		long long v = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		s->ns_tid[s->ns_count++] = (int32_t)v;
+		p = end;
+	}
+}
+
 static void status_line(char *line, char *v, struct thread_status *s, bool *have_tgid)
 {
 	if (!strcmp(line, "Tgid")) {
@@ -130,6 +144,7 @@ static void status_line(char *line, char *v, struct thread_status *s, bool *have
 	} else if (!strcmp(line, "NSpid")) {
 		/* innermost namespace id = last column */
 		s->vtid = last_num(v);
+		ns_ids(v, s);
 	} else if (!strcmp(line, "NStgid")) {
 		s->vpid = last_num(v);
 	} else if (!strcmp(line, "CapEff")) {

@@ -265,6 +265,7 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	memcpy(s->comm, st->comm, sizeof s->comm);
 	s->vtid = su->vtid;
 	s->vpid = su->vpid;
+	s->in_pidns = su->ns_count > 1 || tc_kids_elsewhere(pf, e);
 	s->uid = su->uid;
 	s->gid = su->gid;
 	s->vm_swap_kb = su->vm_swap_kb;

@@ -185,6 +185,11 @@ int tc_read_status(struct procfs *pf, struct tentry *e)
 		e->su.vtid = e->tid;
 	if (e->su.vpid < 0)
 		e->su.vpid = e->su.pid;
+	if (!e->su.ns_count) {
+		e->su.ns_count = 1;
+		e->su.ns_tid[0] = (int32_t)e->tid;
+	}
+	e->ns_known = true;
 	e->status_ok = true;
 	e->exec_pending = false;
 	e->status_at = procfs_mono_ns();
@@ -252,6 +257,21 @@ uint64_t tc_fdlimit(struct procfs *pf, struct tentry *e, uint64_t now)
 	e->fdlimit.ok = true;
 	e->fdlimit.at = now;
 	return e->fdlimit.value;
+}
+
+bool tc_kids_elsewhere(struct procfs *pf, struct tentry *e)
+{
+	if (!pf->cache_on || e->kids_ns == KIDS_UNKNOWN) {
+		/* "pid:[INODE]" each; unreadable (no pid_for_children before
+		 * Linux 4.12): taken as the thread's own */
+		char own[64], kids[64], path[64];
+		bool elsewhere = !pf_path(path, sizeof path, e->tid, "ns/pid") &&
+				 pf_readlink(path, own, sizeof own) > 0 &&
+				 !pf_path(path, sizeof path, e->tid, "ns/pid_for_children") &&
+				 pf_readlink(path, kids, sizeof kids) > 0 && strcmp(own, kids) != 0;
+		e->kids_ns = elsewhere ? KIDS_ELSEWHERE : KIDS_HERE;
+	}
+	return e->kids_ns == KIDS_ELSEWHERE;
 }
 
 int tc_stat_of_new_thread(struct procfs *pf, struct tentry *e)

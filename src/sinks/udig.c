@@ -205,6 +205,21 @@ static uint32_t pending_len(struct udig_sink *u)
 	       (u->d->consumer.need_to_insert_drop_x ? DROP_LEN : 0);
 }
 
+/* An event given up on because the lock stayed held (a stuck peer, or a
+ * tracee that wrote a live PID into it): the consumer must see the loss,
+ * as for a full ring. Counted without the lock, atomically (a peer may
+ * count at the same time); the owed markers go in before the first event
+ * written once the lock is won again. */
+static void lost_to_lock(struct udig_sink *u)
+{
+	struct udig_descs *d = u->d;
+	__atomic_fetch_add(&d->n_evts, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&d->n_drops_buffer, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->consumer.need_to_insert_drop_e, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->consumer.need_to_insert_drop_x, 1, __ATOMIC_RELAXED);
+	u->base.stats.dropped++;
+}
+
 /* --- sink ops ------------------------------------------------------------- */
 
 static bool udig_wants(struct sink *s)
@@ -239,7 +254,7 @@ static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
 		return;
 	}
 	if (!lock_ring(u)) {
-		s->stats.dropped++;
+		lost_to_lock(u);
 		return;
 	}
 	int32_t pid = __atomic_load_n(&d->capturing_pid, __ATOMIC_ACQUIRE);

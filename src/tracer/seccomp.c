@@ -9,6 +9,7 @@
 #include "procfs/procfs.h"
 #include "abi/kernel_abi.h"
 #include "tracer/seccomp.h"
+#include "tracer_internal.h"
 
 static struct sock_filter stmt(uint16_t code, uint32_t k)
 {
@@ -22,29 +23,52 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
 
 /* Layout: every test is followed closely by the return it leads to, so
  * no jump is long (their offsets are 8 bits wide) and any set fits, up to
- * every syscall (-a). First the ABI checks, then, for each syscall watched
- * only when an argument is non-zero, a check of that argument; then the
- * traced syscalls as ascending runs [a, b]: a number above b goes on to
- * the next run, one in [a, b] is traced, one below a (in the gap before
- * the run) is allowed at once. */
-#define MAX_COND 4
-#define COND_LEN 7
+ * every syscall (-a). First the ABI checks, then, for each syscall stopped
+ * only for some argument values, a check of that argument: traced when it
+ * is non-zero (both halves), or when its low word has one of mask's bits
+ * (guard.c: opens that could write pdig's files). Then the traced
+ * syscalls as ascending runs [a, b]: a number above b goes on to the next
+ * run, one in [a, b] is traced, one below a (in the gap before the run) is
+ * allowed at once. */
+#define MAX_COND 6
+#define COND_LEN 7      /* a non-zero check */
+#define COND_BITS_LEN 5 /* a mask check */
 #define RUN_LEN 4
+
+struct cond {
+	int nr, arg;
+	uint32_t mask; /* 0: the argument is non-zero */
+};
+
+static int cond_len(const struct cond *c)
+{
+	return c->mask ? COND_BITS_LEN : COND_LEN;
+}
 
 int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 {
-	/* clone and clone3 always stop, so CLONE_UNTRACED can be cleared;
+	/* clone and clone3 always stop, so no child can escape (untraced.c);
 	 * so do the few calls that make cached process state stale */
 	struct syscall_set s = *set;
 	s.on[SYS_clone] = s.on[SYS_clone3] = 1;
-	int cond_nr[MAX_COND], cond_arg[MAX_COND], ncond = 0;
+	/* and those that could switch pdig off (guard.c) */
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		if (guard_always_stops((uint64_t)nr))
+			s.on[nr] = 1;
+	struct cond cond[MAX_COND];
+	int ncond = 0, checks = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
-		if (s.on[nr] || !procfs_watched((uint64_t)nr))
+		if (s.on[nr])
 			continue;
-		int arg = procfs_watched_arg((uint64_t)nr);
+		int arg = -1;
+		uint32_t mask = 0;
+		if (procfs_watched((uint64_t)nr))
+			arg = procfs_watched_arg((uint64_t)nr);
+		else if (!guard_stops_for_flags((uint64_t)nr, &arg, &mask))
+			continue;
 		if (arg >= 0 && arg < 6 && ncond < MAX_COND) {
-			cond_nr[ncond] = nr;
-			cond_arg[ncond++] = arg;
+			cond[ncond] = (struct cond){ nr, arg, mask };
+			checks += cond_len(&cond[ncond++]);
 		} else {
 			s.on[nr] = 1;
 		}
@@ -52,7 +76,7 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	int runs = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
 		runs += s.on[nr] && (nr == 0 || !s.on[nr - 1]);
-	if (6 + COND_LEN * ncond + RUN_LEN * runs + 1 > cap)
+	if (6 + checks + RUN_LEN * runs + 1 > cap)
 		return -1;
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARCH);
@@ -62,13 +86,18 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	f[i++] = jump(BPF_JMP | BPF_JGE | BPF_K, PDIG_X32_SYSCALL_BIT, 0, 1);
 	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
 	for (int k = 0; k < ncond; k++) {
-		/* both halves of the argument zero: allow; else trace */
-		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond_arg[k];
-		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond_nr[k], 0, COND_LEN - 1);
+		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond[k].arg;
+		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond[k].nr, 0, (uint8_t)(cond_len(&cond[k]) - 1));
 		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo);
-		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);
-		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo + 4);
-		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+		if (cond[k].mask) {
+			/* one of the bits set: trace; else allow */
+			f[i++] = jump(BPF_JMP | BPF_JSET | BPF_K, cond[k].mask, 1, 0);
+		} else {
+			/* both halves of the argument zero: allow; else trace */
+			f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3);
+			f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo + 4);
+			f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+		}
 		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
 		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
 	}

@@ -29,6 +29,7 @@ static bool has_cap_sys_admin(void)
 /* In the child: wait for the tracer, arm seccomp, exec. Never returns. */
 static void child_exec(const char *path, char *const argv[], const struct syscall_set *set, bool keep_privs)
 {
+	guard_child_dumpable(); /* pdig is not: it could not seize us */
 	raise(SIGSTOP); /* the tracer seizes us here */
 	signal(SIGPIPE, SIG_DFL);
 	/* Without CAP_SYS_ADMIN the kernel requires NO_NEW_PRIVS for a filter.

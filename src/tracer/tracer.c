@@ -387,6 +387,22 @@ static bool watch_silently(const struct stop *s, struct thread *t, uint64_t nr)
 	return true;
 }
 
+/* A syscall that would switch pdig off (guard.c): it is skipped and fails;
+ * its events are made whatever the traced set says, as an attack. */
+static bool refused(const struct stop *s, struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	int err = guard_check(s->tr, t, nr, args);
+	if (!err || guard_refuse(t->tid, err) < 0)
+		return false;
+	if (s->want) {
+		on_syscall_entry(s, t, nr, args);
+	} else {
+		t->state = TS_RUNNING;
+		run_on(t);
+	}
+	return true;
+}
+
 static void on_seccomp_stop(const struct stop *s, struct thread *t)
 {
 	struct tracer *tr = s->tr;
@@ -408,8 +424,10 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		return;
 	}
 	syscall_entered(s, t, info.arch, nr, info.seccomp.args, info.stack_pointer);
-	/* (a restarted clone is cleaned again above: the copy it reads may
-	 * have changed meanwhile) */
+	if (refused(s, t, nr, info.seccomp.args))
+		return;
+	/* (a restarted clone is cleaned again above, and a restarted call
+	 * checked again: what they read may have changed meanwhile) */
 	if ((t->exit_deferred || t->in_restart) && sig_absorb_restart(tr, t, nr, s->want)) {
 		resume(t->tid, PTRACE_SYSCALL, 0);
 		return;
@@ -433,9 +451,13 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 	/* a restart after a signal the program ignores is no new call */
 	uint64_t uncounted = 0, rnr = compat_native_nr(info->arch, info->entry.nr, &uncounted);
 	if ((t->exit_deferred || t->in_restart) && sig_absorb_restart(tr, t, rnr, s->want)) {
-		/* without a filter this stop is the entry: clean a clone again */
-		if (!t->seccomp)
+		/* without a filter this stop is the entry: clean a clone, check
+		 * the call again */
+		if (!t->seccomp) {
 			syscall_entered(s, t, info->arch, rnr, info->entry.args, info->stack_pointer);
+			if (refused(s, t, rnr, info->entry.args))
+				return;
+		}
 		resume(t->tid, PTRACE_SYSCALL, 0);
 		return;
 	}
@@ -459,6 +481,8 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 	}
 	uint64_t nr = compat_native_nr(info->arch, info->entry.nr, &tr->unrecorded_compat);
 	syscall_entered(s, t, info->arch, nr, info->entry.args, info->stack_pointer);
+	if (refused(s, t, nr, info->entry.args))
+		return;
 	if (traced(tr, nr) && s->want) {
 		on_syscall_entry(s, t, nr, info->entry.args);
 		return;
@@ -505,6 +529,7 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		else if (!t->silent)
 			skipped(tr, 1);
 		t->silent = false;
+		guard_file_opened(tr, t, info.exit.rval);
 	}
 	mem_release(&tr->kept, t->tid);
 	t->state = TS_RUNNING;
@@ -569,7 +594,7 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 		return;
 	}
 	if (t->state == TS_IN_SYSCALL && s->want)
-		emit_syscall(tr, 1, t, t->nr, t->args, (int64_t)child);
+		emit_syscall(tr, 1, t, t->nr, t->args, procfs_id_seen_by(tr->procfs, (int64_t)child, tid));
 	else if (t->state == TS_IN_SYSCALL)
 		skipped(tr, 1);
 	t->state = TS_RUNNING;

@@ -240,4 +240,23 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
  * the table is left as it was. */
 int inject_seccomp(struct tracer *tr, struct thread *t);
 
+/* The guard against tracees that attack pdig (guard.c). */
+/* Syscalls that always stop, whatever is traced: they may target pdig. */
+bool guard_always_stops(uint64_t nr);
+/* Syscalls that stop only when args[*arg] has one of *mask's bits (the
+ * seccomp filter tests it). */
+bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask);
+/* The errno that refuses syscall nr of t at its entry, or 0 to let it run. */
+int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args);
+/* Skip t's syscall at its entry stop; it returns -err. 0, or -1. */
+int guard_refuse(pid_t tid, int err);
+/* guard_files.c: opens and truncates that could change pdig's files */
+bool guard_file_call(uint64_t nr);
+int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args);
+/* At the exit of t's open (rval): one that got pdig's file anyway (it won
+ * a race against the entry check) is killed. */
+void guard_file_opened(struct tracer *tr, const struct thread *t, int64_t rval);
+/* In the spawned child before it is seized: its memory must stay readable. */
+void guard_child_dumpable(void);
+
 #endif

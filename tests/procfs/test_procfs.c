@@ -305,6 +305,10 @@ static void test_pidns(void)
 			_exit(2);
 		pid_t inner = fork();
 		if (inner == 0) {
+			/* pid 1 of the namespace, with a child (pid 2) */
+			if (fork() == 0)
+				for (;;)
+					pause();
 			for (;;)
 				pause();
 		}
@@ -324,6 +328,32 @@ static void test_pidns(void)
 			CHECK_EQ_INT(s->vtid, 1);
 			CHECK_EQ_INT(s->vpid, 1);
 			CHECK_EQ_INT(s->ptid, mid);
+			CHECK(s->in_pidns);
+		}
+		/* the unsharing process stays in pdig's namespace, its
+		 * children do not: the driver's CHILD_IN_PIDNS */
+		s = st.proc(st.ctx, mid);
+		CHECK(s != NULL && s->vtid == mid && s->in_pidns);
+		/* a clone's result is the child's id in its parent's namespace */
+		CHECK_EQ_INT(procfs_id_seen_by(pf, inner, mid), inner);
+		CHECK_EQ_INT(procfs_id_seen_by(pf, inner, getpid()), inner);
+		char path[64], kids[64] = "";
+		snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)inner, (int)inner);
+		for (int i = 0; i < 500 && !kids[0]; i++) {
+			FILE *f = fopen(path, "r");
+			if (!f || !fgets(kids, sizeof kids, f))
+				kids[0] = '\0';
+			if (f)
+				fclose(f);
+			if (!kids[0])
+				usleep(10000);
+		}
+		long grand = strtol(kids, NULL, 10);
+		CHECK(grand > 0);
+		if (grand > 0) {
+			CHECK_EQ_INT(procfs_id_seen_by(pf, grand, inner), 2);
+			CHECK_EQ_INT(procfs_id_seen_by(pf, grand, getpid()), grand);
+			procfs_on_death(pf, grand);
 		}
 		kill(inner, SIGKILL);
 	} else {
@@ -655,6 +685,9 @@ static void test_parsers(void)
 	CHECK_EQ_INT(su.ngroups, 2);
 	CHECK_EQ_INT(su.vpid, 3);
 	CHECK_EQ_INT(su.vtid, 4);
+	CHECK_EQ_INT(su.ns_count, 2);
+	CHECK_EQ_INT(su.ns_tid[0], 41);
+	CHECK_EQ_INT(su.ns_tid[1], 4);
 	CHECK_EQ_INT(su.vm_swap_kb, 12);
 	CHECK_EQ_INT(su.cap_eff, 0xff);
 	char no_tgid[] = "Name:\tx\nPPid:\t1";

@@ -23,8 +23,16 @@ echo "written=$W dropped=$D seen=$seen driver: events=$drv_ev drops=$drv_drops p
 grep -q "^after written=2 dropped=0" "$WORK/prod" || fail "events after the gap: $(cat "$WORK/prod")"
 # Each gap is marked once, by DROP_E + DROP_X right before the first event
 # written after it; in particular the last gap before the two late events.
-printf '%s \n' '4101 > drop ratio=1' '4101 < drop ratio=1' '4101 > close fd=0' '4101 < close res=0' > "$WORK/expect"
-tail -4 "$WORK/out" | cmp -s - "$WORK/expect" || { tail -4 "$WORK/out"; fail "no gap marker"; }
+# The flood usually ends in a gap; when the consumer happened to keep up
+# with its last events, there is no gap left to mark before the late ones.
+if grep -q '^4100 < close res=499999 $' "$WORK/out"; then
+	printf '%s \n' '4100 < close res=499999' '4101 > close fd=0' '4101 < close res=0' > "$WORK/expect"
+	echo "SKIP: final gap marker: the flood's last event was delivered, so no gap precedes the late events"
+	tail -3 "$WORK/out" | cmp -s - "$WORK/expect" || { tail -3 "$WORK/out"; fail "late events not right after the flood"; }
+else
+	printf '%s \n' '4101 > drop ratio=1' '4101 < drop ratio=1' '4101 > close fd=0' '4101 < close res=0' > "$WORK/expect"
+	tail -4 "$WORK/out" | cmp -s - "$WORK/expect" || { tail -4 "$WORK/out"; fail "no gap marker"; }
+fi
 awk '{ s = $2 $3 } p == ">drop" && s != "<drop" { exit 1 } p == "<drop" && $3 != "close" { exit 1 }
      { p = s } END { if (p ~ /drop/) exit 1 }' "$WORK/out" || fail "drop markers not in E, X, event order"
 gaps=$(grep -c ' > drop ' "$WORK/out")

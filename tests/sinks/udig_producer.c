@@ -270,6 +270,7 @@ static int cmd_lock(const char *how, uint64_t tid)
 			rc = 1;
 	} else {
 		pid_t holder = lock_holder(0);
+		uint64_t drops0 = d->n_drops_buffer;
 		/* Both events are given up on, the second without waiting again. */
 		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 		write_events(s, tid + 1000, 1, 0);
@@ -281,6 +282,13 @@ static int cmd_lock(const char *how, uint64_t tid)
 		if (ms1 < 240 || ms1 > 1000 || ms2 > 100 || s->stats.dropped != 2 ||
 		    d->buffer_lock != (uint64_t)holder)
 			rc = 1;
+		/* the consumer sees both losses, and a gap is owed */
+		printf("stuck: n_drops_buffer+%llu drop markers owed=%d,%d\n",
+		       (unsigned long long)(d->n_drops_buffer - drops0), d->consumer.need_to_insert_drop_e,
+		       d->consumer.need_to_insert_drop_x);
+		if (d->n_drops_buffer - drops0 != 2 || !d->consumer.need_to_insert_drop_e ||
+		    !d->consumer.need_to_insert_drop_x)
+			rc = 1;
 		kill(holder, SIGKILL);
 		waitpid(holder, NULL, 0);
 		/* Once the owner is gone, writing resumes. */
@@ -288,6 +296,9 @@ static int cmd_lock(const char *how, uint64_t tid)
 		uint64_t ms = timed_write(s, tid);
 		printf("elapsed_ms=%llu\n", (unsigned long long)ms);
 		if (ms > 200)
+			rc = 1;
+		/* the gap was marked before the first event that got in */
+		if (d->consumer.need_to_insert_drop_e || d->consumer.need_to_insert_drop_x)
 			rc = 1;
 	}
 	print_stats("", s);

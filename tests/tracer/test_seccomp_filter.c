@@ -3,6 +3,7 @@
  * ENOSYS and is not executed, and an allowed one runs. So a child that
  * installs the filter and makes calls tells which of them would stop. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,15 @@ enum call {
 	C_CHDIR,
 	C_STAT,
 	C_IO_URING_SETUP,
+	C_OPENAT_WRITE,   /* openat(O_WRONLY) of a missing file: may change pdig's files */
+	C_OPENAT_TRUNC,   /* O_RDONLY | O_TRUNC: truncates as well */
+	C_KILL,           /* kill(0 = nobody, 0): may target pdig */
 	C_CALLS
 };
 static const char *const names[C_CALLS] = { "getpid", "prlimit64 get", "prlimit64 set",
 	                                     "prlimit64 set (pointer 2^32)", "setrlimit", "openat",
-	                                     "chdir", "stat", "io_uring_setup" };
+	                                     "chdir", "stat", "io_uring_setup", "openat for writing",
+	                                     "openat with O_TRUNC", "kill" };
 
 static long make_call(enum call c)
 {
@@ -50,6 +55,9 @@ static long make_call(enum call c)
 		return syscall(SYS_newfstatat, -100, "/", buf, 0);
 	}
 	case C_IO_URING_SETUP: return syscall(425, 0, NULL); /* EINVAL when it runs */
+	case C_OPENAT_WRITE: return syscall(SYS_openat, -100, "/nonexistent/x", O_WRONLY);
+	case C_OPENAT_TRUNC: return syscall(SYS_openat, -100, "/nonexistent/x", O_RDONLY | O_TRUNC);
+	case C_KILL: return syscall(SYS_kill, getpid(), 0);
 	default: return -1;
 	}
 }
@@ -131,6 +139,11 @@ int main(void)
 	/* io_uring_setup: the kernel may add worker threads to the caller's
 	 * process without a clone, which procfs must hear of */
 	expect(&none, "none", C_IO_URING_SETUP, true);
+	/* the guard's calls (guard.c): opens that could change a file, and
+	 * signals, whatever is traced; read-only opens above run */
+	expect(&none, "none", C_OPENAT_WRITE, true);
+	expect(&none, "none", C_OPENAT_TRUNC, true);
+	expect(&none, "none", C_KILL, true);
 
 	/* every syscall (-a): the filter still fits its jumps, and getpid,
 	 * reported by the driver as a generic event, stops too */

@@ -104,6 +104,7 @@ struct sock_fprog {
 #define BPF_JEQ 0x10
 #define BPF_JGT 0x20
 #define BPF_JGE 0x30
+#define BPF_JSET 0x40
 #define BPF_K 0x00
 
 #endif

@@ -66,6 +66,10 @@ void mem_read_strs(const struct tracee_mem *m, size_t n, const uint64_t *addr, c
 struct proc_snapshot {
 	int64_t tid, pid, ptid, pgid, sid;
 	int64_t vtid, vpid;
+	/* the driver's CHILD_IN_PIDNS: non-zero when the thread, or the
+	 * children it makes, live in another PID namespace than pdig's (a
+	 * byte, like exe_writable: any value a reader stored is valid) */
+	uint8_t in_pidns;
 	uint32_t uid, gid;       /* effective */
 	int32_t loginuid;        /* -1 when unset */
 	int32_t tty;             /* tty_nr */

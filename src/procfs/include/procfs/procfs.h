@@ -70,6 +70,11 @@ void procfs_on_death(struct procfs *pf, int64_t tid);
 bool procfs_watched(uint64_t nr);
 int procfs_watched_arg(uint64_t nr);
 
+/* tid's id as viewer sees it: in viewer's own PID namespace (a clone's
+ * result in the parent). tid itself when viewer shares pdig's namespace
+ * (no read then) or /proc does not tell. */
+int64_t procfs_id_seen_by(struct procfs *pf, int64_t tid, int64_t viewer);
+
 /* Process id and parent process id of a thread (cached status); 0 ok. */
 int procfs_ids(struct procfs *pf, int64_t tid, int64_t *tgid, int64_t *ppid);
 

@@ -43,4 +43,11 @@ int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts 
  * Returns pdig's exit status; errors are reported on stderr. */
 int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *o);
 
+/* Make pdig non-dumpable, so its tracees (same uid) cannot ptrace it nor
+ * reach its memory or fds; first thing in main. */
+void guard_protect_self(void);
+/* A file of pdig's (the ring, an output file) that no tracee may open for
+ * writing or truncate, known by its inode; before the tracer starts. */
+void guard_protect_path(const char *path);
+
 #endif

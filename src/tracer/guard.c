@@ -1,0 +1,177 @@
+/* pdig's guard against its own tracees (issue 17): the traced program is
+ * the suspect, and it runs with pdig's uid.
+ *
+ * - pdig is non-dumpable, so the kernel refuses ptrace, process_vm_readv/
+ *   writev, /proc/PID/mem and pidfd_getfd against it to any process of the
+ *   same uid without CAP_SYS_PTRACE. Its spawned child turns dumpable
+ *   again before pdig seizes it (a non-dumpable tracee's memory could not
+ *   be read), and exec resets it anyway.
+ * - Writing opens of pdig's own files are refused (guard_files.c).
+ * - A signal a tracee sends to pdig is refused at the syscall's entry: the
+ *   call is skipped and fails with EPERM, as the kernel answers a process
+ *   it may not signal. Its enter and exit events are made like any other.
+ *
+ * What stays open is listed in the README's "Tamper resistance". */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+#include "tracer_internal.h"
+
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+/* pidfd_send_signal(2) flag (Linux 6.9): signal the target's process group */
+#define PIDFD_SIGNAL_PROCESS_GROUP_FLAG 4u
+
+void guard_protect_self(void)
+{
+	/* Also makes pdig's /proc files root's: pdig only opens /proc/self files
+	 * that stay readable (status, thread-self/schedstat: mode 0444). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+void guard_child_dumpable(void)
+{
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+bool guard_always_stops(uint64_t nr)
+{
+	switch (nr) {
+	case SYS_kill:
+	case SYS_tkill:
+	case SYS_tgkill:
+	case SYS_rt_sigqueueinfo:
+	case SYS_rt_tgsigqueueinfo:
+	case SYS_pidfd_send_signal:
+		return true;
+	case SYS_open:
+	case SYS_openat:
+		return false; /* only some: guard_stops_for_flags */
+	default:
+		return guard_file_call(nr);
+	}
+}
+
+bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask)
+{
+	/* an open that could change a file: write access or O_TRUNC (a
+	 * read-only open, nearly all of them, does not stop for the guard) */
+	*mask = O_WRONLY | O_RDWR | O_TRUNC;
+	*arg = nr == SYS_open ? 1 : nr == SYS_openat ? 2 : -1;
+	return *arg >= 0;
+}
+
+/* Is tid a thread of pdig? (/proc/self/task/TID exists only then.) */
+static bool pdig_thread(long tid)
+{
+	if (tid <= 0)
+		return false;
+	if (tid == getpid())
+		return true;
+	char p[48];
+	snprintf(p, sizeof p, "/proc/self/task/%ld", tid);
+	return access(p, F_OK) == 0;
+}
+
+/* Signals that change nothing for pdig: 0 (an existence probe) and those
+ * whose default is to be ignored and which pdig does not handle. */
+static bool harmless_signal(long sig)
+{
+	return sig == 0 || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+/* kill(2)'s pid argument: does it reach pdig? */
+static bool kill_reaches_pdig(pid_t caller, long pid)
+{
+	pid = (int)pid; /* the kernel reads an int */
+	if (pid > 0)
+		return pid == getpid();
+	if (pid == -1)
+		return getpid() != 1; /* every process but the namespace's init */
+	pid_t group = pid == 0 ? getpgid(caller) : (pid_t)-pid;
+	return group == getpgrp();
+}
+
+/* The process a pidfd of tid refers to (its fdinfo's Pid line), or 0. */
+static pid_t pidfd_target(pid_t tid, long fd)
+{
+	char p[64], line[128];
+	snprintf(p, sizeof p, "/proc/%d/fdinfo/%d", tid, (int)fd);
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return 0;
+	long pid = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Pid: %ld", &pid) == 1)
+			break;
+	fclose(f);
+	return pid > 0 ? (pid_t)pid : 0;
+}
+
+static int signal_check(pid_t tid, uint64_t nr, const uint64_t *a)
+{
+	long sig;
+	bool hits;
+	switch (nr) {
+	case SYS_kill:
+		sig = (int)a[1];
+		hits = kill_reaches_pdig(tid, (long)a[0]);
+		break;
+	case SYS_tkill:
+		sig = (int)a[1];
+		hits = pdig_thread((int)a[0]);
+		break;
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		sig = (int)a[2];
+		hits = (int)a[0] == getpid() || pdig_thread((int)a[1]);
+		break;
+	case SYS_rt_sigqueueinfo:
+		sig = (int)a[1];
+		hits = (int)a[0] == getpid();
+		break;
+	case SYS_pidfd_send_signal: {
+		sig = (int)a[1];
+		pid_t target = pidfd_target(tid, (long)a[0]);
+		hits = target == getpid() ||
+		       (target > 0 && (a[3] & PIDFD_SIGNAL_PROCESS_GROUP_FLAG) && getpgid(target) == getpgrp());
+		break;
+	}
+	default:
+		return 0;
+	}
+	/* a probe is harmless whoever it names; a group signal pdig ignores
+	 * too. Any other signal that would reach pdig is refused whole. */
+	return hits && !harmless_signal(sig) ? EPERM : 0;
+}
+
+int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	if (guard_file_call(nr))
+		return guard_file_check(tr, t, nr, args);
+	if (guard_always_stops(nr))
+		return signal_check(t->tid, nr, args);
+	return 0;
+}
+
+int guard_refuse(pid_t tid, int err)
+{
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+		return -1;
+	/* syscall -1 is skipped and returns whatever rax holds (at a seccomp
+	 * stop and at a syscall-entry stop alike) */
+	r.orig_rax = (unsigned long long)-1;
+	r.rax = (unsigned long long)-(long long)err;
+	return ptrace(PTRACE_SETREGS, tid, 0, &r);
+}

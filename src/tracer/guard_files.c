@@ -1,0 +1,153 @@
+/* pdig's own files (the udig ring objects, the -w capture file, the -o
+ * file) are out of its tracees' reach for writing (issue 17).
+ *
+ * They are known by inode (st_dev, st_ino), not by name: a hard link, a
+ * symlink, /proc/self/root/... or another mount of /dev/shm leads to the
+ * same inode. Two checks, both only for opens that could change a file
+ * (write access or O_TRUNC; creat; truncate), so a read-only open costs
+ * nothing more:
+ *
+ * - at the entry, the path is looked up as the tracee sees it (relative to
+ *   its cwd, its dirfd or its root, through /proc/TID/...) with one stat;
+ *   pdig's inode refuses the call with EACCES (skipped, events made).
+ * - at the exit of a successful open, the new fd's inode (stat of
+ *   /proc/TID/fd/N) is compared again. The entry check can lose a race (a
+ *   second thread or process swaps a symlink, renames a file or rewrites
+ *   the path between pdig's lookup and the kernel's); the exit check
+ *   cannot, since the fd names the inode the kernel opened. A process that
+ *   won that race is killed with SIGKILL: it holds a writable fd to pdig's
+ *   output, and taking it away again would need a close injected into a
+ *   process whose other threads may be using it. Its events (the open's
+ *   exit with the fd, its procexit) are made as usual.
+ *
+ * Left open: an O_TRUNC that wins the race has truncated the file before
+ * the exit check; see the README's "Tamper resistance". */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tracer_internal.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+#define MAX_PROTECTED 16
+
+static struct {
+	dev_t dev;
+	ino_t ino;
+} protected_files[MAX_PROTECTED];
+static unsigned nprotected;
+
+void guard_protect_path(const char *path)
+{
+	struct stat st;
+	/* only regular files: -o /dev/null must not take /dev/null away from
+	 * the tracee, and a tty or pipe has nothing to truncate */
+	if (nprotected == MAX_PROTECTED || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	protected_files[nprotected].dev = st.st_dev;
+	protected_files[nprotected].ino = st.st_ino;
+	nprotected++;
+}
+
+static bool is_protected(const struct stat *st)
+{
+	for (unsigned i = 0; i < nprotected; i++)
+		if (protected_files[i].dev == st->st_dev && protected_files[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+bool guard_file_call(uint64_t nr)
+{
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat || nr == SYS_truncate;
+}
+
+/* Could this call change the file it names? Its flags from the args (or,
+ * for openat2, from its struct open_how in the tracee's memory). */
+static bool changes_file(const struct tracee_mem *m, uint64_t nr, const uint64_t *args)
+{
+	uint64_t flags;
+	switch (nr) {
+	case SYS_creat:
+	case SYS_truncate:
+		return true;
+	case SYS_open:
+		flags = args[1];
+		break;
+	case SYS_openat:
+		flags = args[2];
+		break;
+	case SYS_openat2:
+		/* open_how.flags is its first u64; unreadable: the kernel fails it */
+		if (args[3] < 8 || mem_read_exact(m, args[2], &flags, sizeof flags) < 0)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+}
+
+/* stat of the file a path names as tid would look it up (dirfd for the
+ * *at calls, AT_FDCWD otherwise). */
+static int stat_as(pid_t tid, int dirfd, const char *path, struct stat *st)
+{
+	char full[STR_MAX + 64];
+	if (!*path)
+		return -1;
+	if (path[0] == '/')
+		snprintf(full, sizeof full, "/proc/%d/root%s", tid, path);
+	else if (dirfd == AT_FDCWD)
+		snprintf(full, sizeof full, "/proc/%d/cwd/%s", tid, path);
+	else
+		snprintf(full, sizeof full, "/proc/%d/fd/%d/%s", tid, dirfd, path);
+	return stat(full, st);
+}
+
+int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	if (!nprotected)
+		return 0;
+	(void)tr;
+	struct mem_reader r;
+	/* not kept for the exit: an untraced call has no exit stop to forget it */
+	const struct tracee_mem *m = mem_reader_init(&r, NULL, t->tid, MEM_PLAIN);
+	if (!changes_file(m, nr, args))
+		return 0;
+	bool at = nr == SYS_openat || nr == SYS_openat2;
+	char path[STR_MAX];
+	if (mem_read_str(m, args[at ? 1 : 0], path, sizeof path) < 0)
+		return 0;
+	struct stat st;
+	if (stat_as(t->tid, at ? (int)args[0] : AT_FDCWD, path, &st) < 0)
+		return 0; /* nothing there yet: a new file is not pdig's */
+	return is_protected(&st) ? EACCES : 0;
+}
+
+void guard_file_opened(struct tracer *tr, const struct thread *t, int64_t rval)
+{
+	if (!nprotected || rval < 0 || t->nr == SYS_truncate || !guard_file_call(t->nr))
+		return;
+	(void)tr;
+	struct mem_reader r;
+	const struct tracee_mem *m = mem_reader_init(&r, NULL, t->tid, MEM_PLAIN);
+	if (!changes_file(m, t->nr, t->args))
+		return;
+	char fdpath[64];
+	struct stat st;
+	snprintf(fdpath, sizeof fdpath, "/proc/%d/fd/%d", t->tid, (int)rval);
+	if (stat(fdpath, &st) < 0 || !is_protected(&st))
+		return;
+	pid_t pid = t->pid ? t->pid : t->tid;
+	fprintf(stderr, "pdig: process %d opened one of pdig's output files for writing past the "
+	                "guard's check (a race): killed\n", (int)pid);
+	kill(pid, SIGKILL);
+}
