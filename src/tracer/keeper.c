@@ -120,6 +120,7 @@ void tracer_split(pid_t pid)
 		status_fd = fcntl(p[1], F_DUPFD_CLOEXEC, 3), close(p[1]);
 	kept_pid = pid;
 	tracer_process.split = true;
+	tracer_process.front_pid = front;
 	/* no terminal signal reaches the tracer: the front forwards them */
 	setsid();
 	/* a front killed outright still ends the trace properly */

@@ -31,6 +31,7 @@ struct tracer_process {
 	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
 	volatile sig_atomic_t end_signal;   /* spawn mode: the TERM/INT/HUP ending pdig (ending.c) */
 	bool split;              /* -S: this is the tracer child of a front process (keeper.c) */
+	pid_t front_pid;         /* ... that front, which the guard protects too */
 	bool keep;               /* the tracer becomes the keeper once pdig's work is done */
 };
 
