@@ -71,14 +71,21 @@ static _Noreturn void front_wait(int rd, const sigset_t *old)
 		sigaction(ending_signals[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, old, NULL);
+	/* The status comes first; the end of the pipe after it, when the
+	 * tracer exits or has become the keeper (the exec closes it): once
+	 * pdig has exited, `ps` shows the keeper. */
+	int got = -1;
 	for (;;) {
 		unsigned char rc;
 		ssize_t n = read(rd, &rc, 1);
 		if (n == 1)
-			_exit(rc);
-		if (n < 0 && errno == EINTR)
+			got = rc;
+		else if (n < 0 && errno == EINTR)
 			continue;
-		break; /* the tracer is gone without a word */
+		else if (got >= 0)
+			_exit(got);
+		else
+			break; /* the tracer is gone without a word */
 	}
 	int status = 0;
 	while (waitpid(tracer_child, &status, 0) < 0 && errno == EINTR)
@@ -141,8 +148,6 @@ static void tell_front(int rc)
 	unsigned char b = (unsigned char)rc;
 	ssize_t n = write(status_fd, &b, 1);
 	(void)n;
-	close(status_fd);
-	status_fd = -1;
 }
 
 /* Nothing of pdig's session stays open in the keeper: a terminal, or a
@@ -169,6 +174,7 @@ int tracer_release(int rc)
 		return rc;
 	if (!tracer_process.keep) {
 		tell_front(rc);
+		close(status_fd); /* the front exits now */
 		return rc;
 	}
 	fprintf(stderr, "pdig: %d keeps pdig's seccomp filter, which cannot be removed: process %d "
@@ -187,7 +193,8 @@ int tracer_release(int rc)
 	snprintf(pid, sizeof pid, "%d", kept_pid);
 	char *const argv[] = { "pdig", "--keep", pid, NULL };
 	/* a fresh, small image; the same task, so still the tracer */
-	execv("/proc/self/exe", argv);
+	execv("/proc/self/exe", argv); /* closes status_fd: the front exits */
+	close(status_fd);
 	_exit(tracer_keep(kept_pid)); /* no exec: keep them from here */
 }
 
