@@ -29,8 +29,8 @@ static void usage(FILE *f)
 		"  -p PID    attach to every thread of running process PID\n"
 		"  -P PID    attach to PID and all of its descendants\n"
 		"  -S        with -p/-P, inject the seccomp filter into the process:\n"
-		"            much faster, but it cannot be removed again, so pdig only\n"
-		"            detaches on a second SIGINT/SIGTERM\n"
+		"            much faster, but it cannot be removed again, so when pdig\n"
+		"            ends, a small pdig-keeper process stays its tracer\n"
 		"  -o FILE   also write one readable line per event to FILE ('-' = stderr)\n"
 		"  -j        with -o, write JSON lines instead of text\n"
 		"  -w FILE   also write the events to a capture file that `sysdig -r` reads\n"
@@ -139,6 +139,8 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
+	if (argc == 3 && strcmp(argv[1], "--keep") == 0)
+		return tracer_keep((pid_t)atoi(argv[2])); /* re-executed by tracer_release */
 	int c;
 	/* '+': stop at the first non-option, which is CMD */
 	while ((c = getopt_long(argc, argv, "+ahjo:vp:P:SC:e:w:", longopts, NULL)) != -1) {
@@ -227,6 +229,8 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 
+	if (attach_pid && inject)
+		tracer_split(attach_pid); /* the front waits there and exits */
 	struct sink *udig = udig_sink_open(err, sizeof err);
 	/* pdig's files: no tracee may open them for writing (guard_files.c) */
 	if (udig) {
@@ -280,5 +284,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pdig: %llu events dropped (ring full or write error)\n",
 		        (unsigned long long)tot.dropped);
 	sinks_close();
-	return rc;
+	return tracer_release(rc);
 }

@@ -37,8 +37,9 @@ static void detach_request(int sig)
 {
 	(void)sig;
 	tracer_process.stop_signals++;
-	/* before the filter is in, detaching is harmless */
-	if (tracer_process.filter_injected && tracer_process.stop_signals == 1) {
+	/* before the filter is in, detaching is harmless; after, a keeper
+	 * takes over (keeper.c) when pdig could split at start */
+	if (tracer_process.filter_injected && !tracer_process.split && tracer_process.stop_signals == 1) {
 		static const char msg[] =
 			"pdig: the seccomp filter cannot be removed: if pdig detached now, the traced "
 			"syscalls would fail with ENOSYS. Tracing goes on until the process exits; "
@@ -67,6 +68,7 @@ static void install_detach_handler(void)
 	/* no SA_RESTART: waitpid must return so the loop sees the request */
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 		sigaction(sigs[i], &sa, NULL);
+	tracer_unblock_ending();
 }
 
 /* Seize one thread and stop it, so it can be resumed in tracing mode. */
@@ -264,7 +266,11 @@ static int attach_with(struct tracer *tr, pid_t pid, bool tree)
 		fprintf(stderr, "pdig: attached to %zu threads\n", threads_count(&tr->threads));
 	core_loop(tr);
 	if (tracer_process.detach_requested) {
-		detach_all(tr);
+		/* decided now, not in the handler: the filter may have gone in
+		 * after the signal came */
+		tracer_process.keep = tracer_process.split && tracer_process.filter_injected;
+		if (!tracer_process.keep)
+			detach_all(tr);
 		if (tracer_process.main_status < 0)
 			return 0;
 	}

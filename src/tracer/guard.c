@@ -71,12 +71,20 @@ bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask)
 	return *arg >= 0;
 }
 
-/* Is tid a thread of pdig? (/proc/self/task/TID exists only then.) */
+/* Is pid pdig: this process, or with -S the front that forwards its
+ * ending signals here (keeper.c)? */
+static bool pdig_pid(long pid)
+{
+	return pid == getpid() || (tracer_process.front_pid > 0 && pid == tracer_process.front_pid);
+}
+
+/* Is tid a thread of pdig? (/proc/self/task/TID exists only then; the
+ * front has one thread.) */
 static bool pdig_thread(long tid)
 {
 	if (tid <= 0)
 		return false;
-	if (tid == getpid())
+	if (pdig_pid(tid))
 		return true;
 	char p[48];
 	snprintf(p, sizeof p, "/proc/self/task/%ld", tid);
@@ -95,11 +103,11 @@ static bool kill_reaches_pdig(pid_t caller, long pid)
 {
 	pid = (int)pid; /* the kernel reads an int */
 	if (pid > 0)
-		return pid == getpid();
+		return pdig_pid(pid);
 	if (pid == -1)
 		return getpid() != 1; /* every process but the namespace's init */
 	pid_t group = pid == 0 ? getpgid(caller) : (pid_t)-pid;
-	return group == getpgrp();
+	return group == getpgrp() || (tracer_process.front_pid > 0 && group == getpgid(tracer_process.front_pid));
 }
 
 /* The process a pidfd of tid refers to (its fdinfo's Pid line), or 0. */
@@ -134,17 +142,17 @@ static int signal_check(pid_t tid, uint64_t nr, const uint64_t *a)
 	case SYS_tgkill:
 	case SYS_rt_tgsigqueueinfo:
 		sig = (int)a[2];
-		hits = (int)a[0] == getpid() || pdig_thread((int)a[1]);
+		hits = pdig_pid((int)a[0]) || pdig_thread((int)a[1]);
 		break;
 	case SYS_rt_sigqueueinfo:
 		sig = (int)a[1];
-		hits = (int)a[0] == getpid();
+		hits = pdig_pid((int)a[0]);
 		break;
 	case SYS_pidfd_send_signal: {
 		sig = (int)a[1];
 		pid_t target = pidfd_target(tid, (long)a[0]);
-		hits = target == getpid() ||
-		       (target > 0 && (a[3] & PIDFD_SIGNAL_PROCESS_GROUP_FLAG) && getpgid(target) == getpgrp());
+		hits = pdig_pid(target) ||
+		       (target > 0 && (a[3] & PIDFD_SIGNAL_PROCESS_GROUP_FLAG) && kill_reaches_pdig(tid, -getpgid(target)));
 		break;
 	}
 	default:

@@ -30,6 +30,9 @@ struct tracer_process {
 	volatile sig_atomic_t detach_requested;
 	volatile sig_atomic_t stop_signals; /* SIGINT/TERM/HUP received */
 	volatile sig_atomic_t end_signal;   /* spawn mode: the TERM/INT/HUP ending pdig (ending.c) */
+	bool split;              /* -S: this is the tracer child of a front process (keeper.c) */
+	pid_t front_pid;         /* ... that front, which the guard protects too */
+	bool keep;               /* the tracer becomes the keeper once pdig's work is done */
 };
 
 extern struct tracer_process tracer_process;
@@ -199,6 +202,10 @@ void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want);
  * has exited; ending_finish() then kills and reaps the tracees left. */
 void ending_install(void);
 void ending_finish(struct tracer *tr);
+
+/* keeper.c: the ending signals tracer_split() left blocked in the tracer,
+ * unblocked once attach has its handlers. */
+void tracer_unblock_ending(void);
 
 /* The x86-64 number of a syscall made through any x86 ABI, or COMPAT_NONE
  * if it has no x86-64 twin (then counted in *unrecorded when traced). */

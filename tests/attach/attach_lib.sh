@@ -69,3 +69,22 @@ wait_exit() {
 		kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; WRC=255
 	fi
 }
+
+# start_hammer DIR NTHREADS [fork]: runs progs/hammer in DIR; sets HP.
+start_hammer() {
+	mkdir -p "$1"
+	"$HELPERS/hammer" "$@" &
+	HP=$!
+	wait_for 5 test -s "$1/ids" || { echo "hammer did not start"; return 1; }
+}
+# the hammer's counters (progs/hammer.c)
+h_calls() { st_u64 "$1" 0; }
+h_enosys() { st_u64 "$1" 8; }
+h_failed() { st_u64 "$1" 16; }
+h_probes_ok() { st_u64 "$1" 32; }
+h_probes_bad() { st_u64 "$1" 40; }
+h_quit() { printf "$(printf '\\%03o' "$2")" | dd of="$1/state" bs=1 seek=24 conv=notrunc status=none; }
+
+# With -S, pdig (the pid the shell waits for) traces through a child of
+# its own: the pid of that tracer.
+s_tracer() { pgrep -P "$1" | head -1; }

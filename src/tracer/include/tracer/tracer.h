@@ -49,5 +49,17 @@ void guard_protect_self(void);
 /* A file of pdig's (the ring, an output file) that no tracee may open for
  * writing or truncate, known by its inode; before the tracer starts. */
 void guard_protect_path(const char *path);
+/* -S (keeper.c): the filter cannot be removed, so the attached process
+ * needs a tracer for life. tracer_split() forks before anything is opened:
+ * the caller (the front, the pid a shell waits for) never returns from it
+ * and exits with the status the tracer hands it; the child, in a session
+ * of its own, returns and traces. Once its outputs are closed, the tracer
+ * calls tracer_release(rc): it hands rc to the front and returns it, or,
+ * when the filter is in, becomes the keeper (never returns). */
+void tracer_split(pid_t pid);
+int tracer_release(int rc);
+/* `pdig --keep PID`: resume every stop of this task's tracees, changing
+ * nothing, until none is left. Returns 0. */
+int tracer_keep(pid_t pid);
 
 #endif
