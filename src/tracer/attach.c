@@ -60,14 +60,7 @@ static void detach_request(int sig)
 
 static void install_detach_handler(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = detach_request;
-	sigemptyset(&sa.sa_mask);
-	/* no SA_RESTART: waitpid must return so the loop sees the request */
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
+	tracer_on_ending(detach_request);
 	tracer_unblock_ending();
 }
 

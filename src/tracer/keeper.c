@@ -63,12 +63,7 @@ static void forward(int sig)
 /* The front: forward the ending signals, exit with the tracer's status. */
 static _Noreturn void front_wait(int rd, const sigset_t *old)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = forward;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof ending_signals / sizeof *ending_signals; i++)
-		sigaction(ending_signals[i], &sa, NULL);
+	tracer_on_ending(forward);
 	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	/* The status comes first; the end of the pipe after it, when the
@@ -134,6 +129,17 @@ void tracer_split(pid_t pid)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != front)
 		raise(SIGTERM); /* stays pending until attach installs its handler */
+}
+
+void tracer_on_ending(void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a blocking waitpid must return so the loop sees it */
+	for (size_t i = 0; i < sizeof ending_signals / sizeof *ending_signals; i++)
+		sigaction(ending_signals[i], &sa, NULL);
 }
 
 void tracer_unblock_ending(void)

@@ -206,6 +206,8 @@ void ending_finish(struct tracer *tr);
 /* keeper.c: the ending signals tracer_split() left blocked in the tracer,
  * unblocked once attach has its handlers. */
 void tracer_unblock_ending(void);
+/* keeper.c: fn handles SIGINT, SIGTERM and SIGHUP, without SA_RESTART. */
+void tracer_on_ending(void (*fn)(int));
 
 /* The x86-64 number of a syscall made through any x86 ABI, or COMPAT_NONE
  * if it has no x86-64 twin (then counted in *unrecorded when traced). */
