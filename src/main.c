@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 	/* -w/-C/-e: capture files and the trace filter */
 	const char *scap_path = NULL;
 	uint64_t rotate_bytes = 0;
-	int scap_schema = SCHEMA_1_0_0; /* --schema: the -w file's */
+	int scap_schema = -1; /* --schema: the -w file's (-1: not given, 1.0.0) */
 	const char *trace_exprs[64];
 	int ntrace = 0;
 	static const struct option longopts[] = {
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pdig: -C needs -w FILE\n");
 		return 2;
 	}
-	if (scap_schema != SCHEMA_1_0_0 && !scap_path) {
+	if (scap_schema >= 0 && !scap_path) {
 		fprintf(stderr, "pdig: --schema needs -w FILE\n");
 		return 2;
 	}
@@ -278,7 +278,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pdig: -w: %s\n", err);
 			return 2;
 		}
-		scap_sink_set_schema(scap, (enum pdig_schema_id)scap_schema);
+		if (scap_schema >= 0)
+			scap_sink_set_schema(scap, (enum pdig_schema_id)scap_schema);
 		sinks_add(scap);
 		guard_protect_path(scap_sink_current_path(scap));
 		udig_sink_quiet();

@@ -41,17 +41,31 @@ static const struct {
 	{ "4.5.1", SCHEMA_4_5_1 }, { "0.25", SCHEMA_4_5_1 }, { "falco-0.44", SCHEMA_4_5_1 },
 };
 
+/* ".N" with N one or more digits, and nothing after */
+static bool patch_suffix(const char *s)
+{
+	if (*s++ != '.' || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 int pdig_schema_parse(const char *name)
 {
 	if (!name)
 		return -1;
 	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-		size_t n = strlen(aliases[i].name);
-		/* "0.25" also names its patch releases ("0.25.4"), and
-		 * "falco-0.44" Falco's ("falco-0.44.1") */
-		if (!strncmp(name, aliases[i].name, n) &&
-		    (name[n] == 0 || (name[n] == '.' && strchr(aliases[i].name, '.') &&
-		                      aliases[i].name[0] != '1' && aliases[i].name[0] != '4')))
+		const char *a = aliases[i].name;
+		size_t n = strlen(a);
+		if (strncmp(name, a, n))
+			continue;
+		/* a release series ("0.25", "falco-0.44") also names its patch
+		 * releases ("0.25.4", "falco-0.44.1"); a schema version or a
+		 * commit names itself only */
+		bool series = a[0] == 'f' || a[0] == 's' || (a[0] == '0' && strchr(a, '.'));
+		if (name[n] == 0 || (series && patch_suffix(name + n)))
 			return (int)aliases[i].id;
 	}
 	return -1;

@@ -18,18 +18,28 @@ static const char *const falco_rule_syscalls[] = {
 	"userfaultfd",
 };
 
-static bool modifies_state(const struct pdig_syscall *sc)
+/* Do syscall nr's events modify the consumer's state in schema s? */
+static bool modifies_state(const struct pdig_schema *s, uint64_t nr)
 {
-	return (pdig_events[sc->enter].flags | pdig_events[sc->exit].flags) & EVF_MODIFIES_STATE;
+	const struct pdig_syscall *sc = pdig_schema_syscall(s, nr);
+	if (!sc)
+		return false;
+	const struct pdig_event *e = pdig_schema_event(s, sc->enter), *x = pdig_schema_event(s, sc->exit);
+	return ((e ? e->flags : 0) | (x ? x->flags : 0)) & EVF_MODIFIES_STATE;
 }
 
+/* The state-modifying syscalls of every schema pdig writes: which one a
+ * consumer wants is known only when it attaches (the Falco plugin names
+ * its own), and the set is fixed before the program starts. Later schemas
+ * add setreuid, capset, prctl, memfd_create, pidfd_getfd... (docs/schema.md
+ * section 5). */
 bool pdig_syscall_default(uint64_t nr)
 {
 	if (!pdig_syscall_reported(nr))
 		return false;
-	const struct pdig_syscall *sc = pdig_syscall_info(nr);
-	if (sc && modifies_state(sc))
-		return true;
+	for (int id = 0; id < SCHEMA_COUNT; id++)
+		if (modifies_state(pdig_schema_get((enum pdig_schema_id)id), nr))
+			return true;
 	const char *name = pdig_native_names[nr];
 	for (size_t i = 0; name && i < sizeof falco_rule_syscalls / sizeof *falco_rule_syscalls; i++)
 		if (!strcmp(name, falco_rule_syscalls[i]))

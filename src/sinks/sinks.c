@@ -27,12 +27,17 @@ enum pdig_schema_id sink_schema(struct sink *s)
 	return s->schema ? s->schema(s) : SCHEMA_1_0_0;
 }
 
+/* The last answer of sinks_wanted(): the schemas events are built in
+ * until it is asked again. */
+static uint32_t built;
+
 uint32_t sinks_wanted(void)
 {
 	uint32_t mask = 0;
 	for (int i = 0; i < nsinks; i++)
 		if (all[i]->wants(all[i]))
 			mask |= SCHEMA_BIT(sink_schema(all[i]));
+	built = mask;
 	return mask;
 }
 
@@ -49,9 +54,18 @@ uint32_t sinks_snaplen(void)
 
 void sinks_emit(enum pdig_schema_id schema, const uint8_t *ev, size_t len)
 {
-	for (int i = 0; i < nsinks; i++)
-		if (sink_schema(all[i]) == schema)
+	/* an event comes once per schema built; the first time, a sink whose
+	 * schema is not built (it declined, or its schema changed since
+	 * sinks_wanted()) counts it as discarded, as a declining sink of a
+	 * built schema does in its write() */
+	bool first = built && schema == (enum pdig_schema_id)__builtin_ctz(built);
+	for (int i = 0; i < nsinks; i++) {
+		enum pdig_schema_id mine = sink_schema(all[i]);
+		if (mine == schema)
 			all[i]->write(all[i], ev, len);
+		else if (first && !(built & SCHEMA_BIT(mine)))
+			all[i]->stats.discarded++;
+	}
 }
 
 void sinks_skipped(uint64_t n)

@@ -191,6 +191,17 @@ static const struct nrname falco_rules[] = {
 #undef S
 #define N(a) (sizeof(a) / sizeof(a)[0])
 
+/* State-modifying in the libs 0.22+ tables but not in 1.0.0's (from the
+ * JSON dumps of libs 0.22.1 and 0.25.4): traced by default too, since a
+ * modern consumer's state depends on them. */
+#define S(x) { SYS_##x, #x }
+static const struct nrname state_modern[] = {
+	S(capset), S(close_range), S(epoll_create), S(epoll_create1), S(io_uring_setup),
+	S(memfd_create), S(open_by_handle_at), S(pidfd_getfd), S(pidfd_open), S(prctl),
+	S(recvmmsg), S(sendmmsg), S(setregid), S(setreuid),
+};
+#undef S
+
 static void check_default_set(const uint8_t *ei, const uint8_t *st)
 {
 	bool want[PDIG_SYSCALL_MAX] = {0};
@@ -225,6 +236,13 @@ static void check_default_set(const uint8_t *ei, const uint8_t *st)
 
 	for (size_t i = 0; i < N(falco_rules); i++)
 		want[falco_rules[i].nr] = true;
+	const struct pdig_schema *newest = pdig_schema_get(SCHEMA_4_5_1);
+	for (size_t i = 0; i < N(state_modern); i++) {
+		const struct pdig_syscall *sc = pdig_schema_syscall(newest, (uint64_t)state_modern[i].nr);
+		if (!sc || !((newest->events[sc->enter].flags | newest->events[sc->exit].flags) & EVF_MODIFIES_STATE))
+			bad("default set: %s is not state-modifying in schema 4.5.1", state_modern[i].name);
+		want[state_modern[i].nr] = true;
+	}
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
 		bool got = pdig_syscall_default((uint64_t)nr);
 		if (got != want[nr])
