@@ -157,14 +157,18 @@ void modern_mlockall_x(struct evbuf *b, const struct enc_ctx *c) /* mlockall, mu
 	evb_u32(b, (uint32_t)c->args[0] & 0x7);
 }
 
-/* capset: the sets the call asked for (v2/v3 layout: two 32-bit halves
- * of effective, permitted, inheritable); after a failure the sets did not
- * change, and the driver's read of the new sets is not known: zeros. */
+/* capset: the sets the call asked for, which a success installed: one
+ * {effective, permitted, inheritable} triple of u32 with version 1 of the
+ * header, two (low and high halves) with versions 2 and 3. After a
+ * failure the sets did not change, and are not known here: zeros. */
 void modern_capset_x(struct evbuf *b, const struct enc_ctx *c)
 {
-	uint32_t d[6] = { 0 };
+	enum { CAP_V1 = 0x19980330 };
+	uint32_t d[6] = { 0 }, version = 0;
 	put_res(b, c);
-	if (c->ret != 0 || mem_read_exact(c->mem, c->args[1], d, sizeof d) != 0) {
+	bool ok = c->ret == 0 && mem_read_exact(c->mem, c->args[0], &version, sizeof version) == 0;
+	size_t n = version == CAP_V1 ? 3 * sizeof(uint32_t) : sizeof d;
+	if (!ok || mem_read_exact(c->mem, c->args[1], d, n) != 0) {
 		for (int i = 0; i < 3; i++)
 			evb_u64(b, 0);
 		return;
@@ -285,6 +289,9 @@ void modern_process_vm_x(struct evbuf *b, const struct enc_ctx *c)
 	size_t want = c->ret > 0 ? (size_t)c->ret : 0;
 	if (want > c->snaplen)
 		want = c->snaplen;
+	/* the snaplen is any sink's, and a value never exceeds the cap */
+	if (want > EVB_MAX_ARG)
+		want = EVB_MAX_ARG;
 	uint8_t *d = evb_reserve(b, want);
 	if (!d)
 		return;
