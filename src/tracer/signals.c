@@ -176,6 +176,7 @@ void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want)
 	struct user_regs_struct regs;
 	bool have_regs = ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0;
 	bool own = own_exit(t, have_regs ? &regs : NULL);
+	guard_group_end(t->tid); /* a group signal it sent is out */
 	/* a syscall cut short: its exit, with what it returned */
 	if (t->state == TS_IN_SYSCALL && !t->silent && !(t->nr == SYS_exit || t->nr == SYS_exit_group)) {
 		if (t->exit_deferred)

@@ -392,6 +392,18 @@ static bool watch_silently(const struct stop *s, struct thread *t, uint64_t nr)
 static bool refused(const struct stop *s, struct thread *t, uint64_t nr, const uint64_t *args)
 {
 	int err = guard_check(s->tr, t, nr, args);
+	if (!err && guard_group_follows(t->tid) && !(traced(s->tr, nr) && s->want)) {
+		/* a group signal let through: followed to its exit, where pdig
+		 * drops its own copy (guard_group.c), with no events */
+		if (traced(s->tr, nr))
+			skip_syscall(s->tr, nr);
+		t->nr = nr;
+		memcpy(t->args, args, sizeof t->args);
+		t->silent = true;
+		t->state = TS_IN_SYSCALL;
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return true;
+	}
 	if (!err || guard_refuse(t->tid, err) < 0)
 		return false;
 	if (s->want) {
@@ -509,6 +521,8 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		on_syscall_entry_stop(s, t, &info);
 		return;
 	}
+	if (info.op == PDIG_SYSCALL_INFO_EXIT)
+		guard_group_end(t->tid);
 	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL) {
 		/* one reader for procfs and the event: procfs looks at the
 		 * opens, the event at the rest */
@@ -715,6 +729,7 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 {
 	struct thread *t = threads_find(&tr->threads, tid);
 	mem_release(&tr->kept, tid);
+	guard_group_end(tid);
 	if (t) {
 		if (!t->creator_seen) {
 			/* a child whose creator's event may still come (or a

@@ -267,5 +267,14 @@ int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, con
 void guard_file_opened(struct tracer *tr, const struct thread *t, int64_t rval);
 /* In the spawned child before it is seized: its memory must stay readable. */
 void guard_child_dumpable(void);
+/* guard_group.c: a group signal of tid's process (pid) runs; pdig blocks
+ * sig until the call is over (false: it cannot, the call is refused where
+ * it reaches pdig). */
+bool guard_group_begin(pid_t tid, pid_t pid, int sig);
+/* Does the guard wait for tid's syscall exit (a group signal in flight)? */
+bool guard_group_follows(pid_t tid);
+/* tid's call is over (its exit stop, exit event or death): pdig drops the
+ * copy its process sent pdig, and lets the signal in again. */
+void guard_group_end(pid_t tid);
 
 #endif
