@@ -57,6 +57,8 @@ bool guard_always_stops(uint64_t nr)
 	case SYS_rt_sigqueueinfo:
 	case SYS_rt_tgsigqueueinfo:
 	case SYS_pidfd_send_signal:
+	case SYS_seccomp: /* a filter of the program's own (guard_seccomp.c) */
+	case SYS_prctl:   /* PR_SET_SECCOMP */
 		return true;
 	case SYS_open:
 	case SYS_openat:
@@ -217,9 +219,22 @@ int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const ui
 {
 	if (guard_file_call(nr))
 		return guard_file_check(tr, t, nr, args);
+	if (nr == SYS_seccomp || nr == SYS_prctl)
+		return guard_seccomp_check(tr, t, nr, args);
 	if (guard_always_stops(nr))
 		return signal_check(tr, t, nr, args);
 	return 0;
+}
+
+bool guard_follows(pid_t tid)
+{
+	return guard_group_follows(tid) || guard_seccomp_follows(tid);
+}
+
+void guard_call_over(pid_t tid, bool alive)
+{
+	guard_group_end(tid);
+	guard_seccomp_done(tid, alive);
 }
 
 int guard_refuse(pid_t tid, int err)

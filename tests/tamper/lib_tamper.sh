@@ -5,8 +5,8 @@
 e2e_isolate "$@"
 AS_USER=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 cp "$PDIG" "$WORK/pdig"
-cp "$HELPERS/attack" "$WORK/attack"
-chmod 755 "$WORK/pdig" "$WORK/attack"
+cp "$HELPERS/attack" "$HELPERS/sandbox" "$WORK/"
+chmod 755 "$WORK/pdig" "$WORK/attack" "$WORK/sandbox"
 F='*%proc.name|%evt.dir|%evt.type|%evt.res|%evt.args|%fd.name'
 # attack_run NAME ARGS...: the attacker under pdig, with a live consumer;
 # its report in $WORK/NAME.stdout, the consumer's output in $WORK/NAME.out.
