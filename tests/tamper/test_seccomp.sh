@@ -18,16 +18,7 @@
 # exit, the driver's too; the result is in the exit's arguments
 F='*%proc.name|%evt.dir|%evt.type|%evt.args|%fd.name'
 
-# sandbox_run NAME ARGS...: the sandbox under pdig as uid 65534, live consumer
-sandbox_run() {
-	local name=$1; shift
-	consume_run "$WORK/$name.out" "$F" -- timeout -k 2 10 "${AS_USER[@]}" "$WORK/pdig" ${PDIG_ARGS:-} "$WORK/sandbox" "$@" \
-		>"$WORK/$name.stdout" 2>"$WORK/$name.stderr"
-}
-# the events made after the attack reached the consumer
-after() {
-	expect_grep "$WORK/$1.out" '^sandbox\|<\|(open|openat)\|fd=[0-9]+.*name=/etc/hostname' "$1: later events still reach the consumer"
-}
+sandbox_run() { tamper_run sandbox "$@"; }
 # without pdig, what the program itself sees
 plain() { timeout -k 2 10 "${AS_USER[@]}" "$WORK/sandbox" "$@" 2>&1; }
 
@@ -54,7 +45,7 @@ for how in errno errno-prctl; do
 		expect_grep "$WORK/$how.out" "^sandbox\|<\|$call\|res(_or_fd)?=-1\(EPERM\)" "$how: the denied $call has its exit event with EPERM"
 		expect_grep "$WORK/$how.out" "^sandbox\|>\|$call\|" "$how: and its enter"
 	done
-	after $how
+	expect_after $how sandbox
 done
 
 # -e naming neither install call: still stopped and reported
@@ -69,7 +60,7 @@ sandbox_run notif notif "$WORK/secret"
 expect_grep "$WORK/notif.stdout" '^install=EBUSY$' "a USER_NOTIF listener is refused with EBUSY"
 expect_grep "$WORK/notif.out" '^sandbox\|<\|seccomp\|res=-16\(EBUSY\)' "the refused install is an event with EBUSY"
 expect_grep "$WORK/notif.out" "^sandbox\|<\|openat\|fd=[0-9]+.*name=$WORK/secret" "the openat the filter would have hidden is an event"
-after notif
+expect_after notif sandbox
 sandbox_run nolistener notif-nolistener
 expect_same_as_plain nolistener notif-nolistener
 expect_grep "$WORK/nolistener.out" '^sandbox\|<\|openat\|fd=-38\(ENOSYS\).*name=/etc/hostname' "USER_NOTIF with no listener: the openat's exit says ENOSYS"
@@ -80,11 +71,11 @@ expect_same_as_plain trap trap
 expect_grep "$WORK/trap.stdout" '^trap=272 rc=272$' "the trapped unshare raised SIGSYS"
 expect_grep "$WORK/trap.out" '^sandbox\|<\|unshare\|' "the trapped unshare has its exit event"
 expect_grep "$WORK/trap.out" '^sandbox\|>\|signaldeliver\|.*SIGSYS' "the SIGSYS is an event"
-after trap
+expect_after trap sandbox
 
 # an action computed at run time cannot be rewritten: refused
 sandbox_run reta ret-a
 expect_grep "$WORK/reta.stdout" '^install=EINVAL$' "a RET A filter is refused with EINVAL"
 expect_grep "$WORK/reta.out" '^sandbox\|<\|seccomp\|res=-22\(EINVAL\)' "the refused install is an event with EINVAL"
-after reta
+expect_after reta sandbox
 finish

@@ -25,31 +25,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* musl has no strerrorname_np: the names the tests look for */
-static const char *errname(int e)
-{
-	static char other[16];
-	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case ESRCH: return "ESRCH";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	default:
-		snprintf(other, sizeof other, "E%d", e);
-		return other;
-	}
-}
-
-static void report(const char *what, long rc)
-{
-	if (rc >= 0)
-		printf("%s=OK\n", what);
-	else
-		printf("%s=%s\n", what, errname(errno));
-	fflush(stdout);
-}
+#include "report.h"
 
 static long poke_descs(size_t off, uint64_t v, size_t width)
 {

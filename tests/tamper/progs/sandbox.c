@@ -30,29 +30,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *errname(int e)
-{
-	static char other[16];
-	switch (e) {
-	case EPERM: return "EPERM";
-	case EBUSY: return "EBUSY";
-	case EINVAL: return "EINVAL";
-	case ENOSYS: return "ENOSYS";
-	case EACCES: return "EACCES";
-	default:
-		snprintf(other, sizeof other, "E%d", e);
-		return other;
-	}
-}
-
-static void report(const char *what, long rc)
-{
-	if (rc >= 0)
-		printf("%s=OK\n", what);
-	else
-		printf("%s=%s\n", what, errname(errno));
-	fflush(stdout);
-}
+#include "report.h"
 
 #define LOAD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))
 #define LOAD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
@@ -66,6 +44,21 @@ static long install(struct sock_filter *f, unsigned short n, unsigned flags, int
 	if (via_prctl)
 		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+/* A filter giving one x86-64 syscall the action, allowing the rest. */
+static long install_one(int nr, unsigned action, unsigned flags)
+{
+	struct sock_filter f[] = {
+		LOAD_ARCH,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		ALLOW,
+		LOAD_NR,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		ALLOW,
+	};
+	return install(f, sizeof f / sizeof *f, flags, 0);
 }
 
 static void denied_calls(void)
@@ -128,16 +121,7 @@ int main(int argc, char **argv)
 		denied_calls();
 	} else if (!strcmp(op, "notif") || !strcmp(op, "notif-nolistener")) {
 		bool with_listener = !strcmp(op, "notif");
-		struct sock_filter f[] = {
-			LOAD_ARCH,
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-			ALLOW,
-			LOAD_NR,
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 1),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-			ALLOW,
-		};
-		long fd = install(f, sizeof f / sizeof *f, with_listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, 0);
+		long fd = install_one(SYS_openat, SECCOMP_RET_USER_NOTIF, with_listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
 		report("install", fd);
 		if (fd >= 0 && with_listener) {
 			listener = (int)fd;
@@ -152,16 +136,7 @@ int main(int argc, char **argv)
 		sa.sa_sigaction = on_sigsys;
 		sa.sa_flags = SA_SIGINFO;
 		sigaction(SIGSYS, &sa, NULL);
-		struct sock_filter f[] = {
-			LOAD_ARCH,
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-			ALLOW,
-			LOAD_NR,
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_unshare, 0, 1),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
-			ALLOW,
-		};
-		report("install", install(f, sizeof f / sizeof *f, 0, 0));
+		report("install", install_one(SYS_unshare, SECCOMP_RET_TRAP, 0));
 		long rc = syscall(SYS_unshare, CLONE_NEWUTS);
 		printf("trap=%d rc=%ld\n", (int)trapped_nr, rc);
 	} else if (!strcmp(op, "ret-a")) {
