@@ -7,6 +7,9 @@
  *   again before pdig seizes it (a non-dumpable tracee's memory could not
  *   be read), and exec resets it anyway.
  * - Writing opens of pdig's own files are refused (guard_files.c).
+ * - A tracee may not make itself non-dumpable, which would blind pdig's
+ *   reads of its memory (dumpable_check). A filter of its own cannot
+ *   take its calls from pdig (guard_seccomp.c).
  * - A signal a tracee sends to pdig is refused at the syscall's entry: the
  *   call is skipped and fails with EPERM, as the kernel answers a process
  *   it may not signal. Its enter and exit events are made like any other.
@@ -215,10 +218,27 @@ static int signal_check(struct tracer *tr, const struct thread *t, uint64_t nr, 
 	return hits ? EPERM : 0;
 }
 
+/* prctl(PR_SET_DUMPABLE, 0): a process that is not dumpable cannot be
+ * read by its tracer without CAP_SYS_PTRACE (process_vm_readv and
+ * PTRACE_PEEKDATA alike), so every path and buffer in its later events
+ * would be empty. Without that capability pdig refuses the call with
+ * EPERM; with it, the call runs. */
+static int dumpable_check(const uint64_t *args)
+{
+	static int can_read = -1; /* pdig reads non-dumpable processes */
+	if (args[1] != 0)
+		return 0; /* 1 changes nothing for pdig; others fail with EINVAL */
+	if (can_read < 0)
+		can_read = tracer_has_cap(19 /* CAP_SYS_PTRACE */);
+	return can_read ? 0 : EPERM;
+}
+
 int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
 {
 	if (guard_file_call(nr))
 		return guard_file_check(tr, t, nr, args);
+	if (nr == SYS_prctl && (int)args[0] == PR_SET_DUMPABLE)
+		return dumpable_check(args);
 	if (nr == SYS_seccomp || nr == SYS_prctl)
 		return guard_seccomp_check(tr, t, nr, args);
 	if (guard_always_stops(nr))

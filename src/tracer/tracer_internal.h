@@ -280,6 +280,8 @@ int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, con
 void guard_file_opened(struct tracer *tr, const struct thread *t, int64_t rval);
 /* In the spawned child before it is seized: its memory must stay readable. */
 void guard_child_dumpable(void);
+/* Is capability cap (its number) in pdig's effective set? (spawn.c) */
+bool tracer_has_cap(int cap);
 /* Does the guard wait for tid's syscall exit (guard_group.c, guard_seccomp.c)? */
 bool guard_follows(pid_t tid);
 /* tid's call is over: its exit stop (alive), its exit event or death. */
@@ -306,6 +308,8 @@ void guard_seccomp_trapped(struct tracer *tr, struct thread *t);
  * sig until the call is over (false: it cannot, the call is refused where
  * it reaches pdig). */
 bool guard_group_begin(pid_t tid, pid_t pid, int sig);
+/* Is capability cap (its number) in pdig's effective set? (spawn.c) */
+bool tracer_has_cap(int cap);
 /* Does the guard wait for tid's syscall exit (a group signal in flight)? */
 bool guard_group_follows(pid_t tid);
 /* tid's call is over (its exit stop, exit event or death): pdig drops the

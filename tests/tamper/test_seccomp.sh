@@ -73,6 +73,18 @@ expect_grep "$WORK/trap.out" '^sandbox\|<\|unshare\|' "the trapped unshare has i
 expect_grep "$WORK/trap.out" '^sandbox\|>\|signaldeliver\|.*SIGSYS' "the SIGSYS is an event"
 expect_after trap sandbox
 
+# a thread writing the original ERRNO back while pdig's rewrite is in the
+# buffer: the process is killed at the install's exit, or its denied calls
+# all have their events; never an unshare without one
+PDIG_ARGS="-e trace=unshare,execve" sandbox_run race race 200
+calls=$(grep -c '^call=' "$WORK/race.stdout")
+events=$(grep -c '^sandbox|<|unshare|res=-1(EPERM)' "$WORK/race.out")
+expect_eq "$events" "$calls" "race: each of the $calls unshares after an install has its event"
+if grep -q 'changed while it was being installed' "$WORK/race.stderr"; then
+	ok "race: pdig caught the racing thread and killed the process (after $calls installs)"
+	expect_eq "$PRC" 137 "race: pdig exits with the killed program's status"
+fi
+
 # an action computed at run time cannot be rewritten: refused
 sandbox_run reta ret-a
 expect_grep "$WORK/reta.stdout" '^install=EINVAL$' "a RET A filter is refused with EINVAL"

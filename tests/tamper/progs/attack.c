@@ -8,6 +8,8 @@
  *                                  and a decoy: the guard's race)
  *   attack openw|openr|trunc FILE  (open for writing with O_TRUNC, open
  *                                  read-only, truncate(2))
+ *   attack nodump                  (prctl(PR_SET_DUMPABLE, 0): its memory
+ *                                  unreadable to its tracer)
  * Then it opens /etc/hostname once, so the test can see that events made
  * after the attack still reach the consumer. */
 #include <errno.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -125,6 +128,8 @@ int main(int argc, char **argv)
 		report(op, open(argv[2], O_RDONLY));
 	} else if (!strcmp(op, "trunc")) {
 		report(op, truncate(argv[2], 0));
+	} else if (!strcmp(op, "nodump")) {
+		report(op, prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
 	} else {
 		return 2;
 	}

@@ -9,6 +9,10 @@
  *   sandbox notif-nolistener  USER_NOTIF for openat, no listener (ENOSYS)
  *   sandbox trap           TRAP for unshare; prints the SIGSYS's syscall
  *   sandbox ret-a          a filter returning its accumulator
+ *   sandbox race N         N installs of an ERRNO filter for unshare,
+ *                          each followed by an unshare ("call=I"), while
+ *                          a thread keeps writing the filter's original
+ *                          ERRNO back over pdig's rewrite
  * Then it opens /etc/hostname once (not covered by any filter above but
  * notif's), so the test can see that later events reach the consumer. */
 #include <errno.h>
@@ -88,6 +92,22 @@ static void *supervise(void *arg)
 	}
 }
 
+/* the race's filter, shared with the thread racing pdig's rewrite */
+static struct sock_filter race_filter[] = {
+	LOAD_NR,
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_unshare, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	ALLOW,
+};
+
+static void *restore_errno(void *arg)
+{
+	(void)arg;
+	for (;;)
+		__atomic_store_n(&race_filter[2].k, SECCOMP_RET_ERRNO | EPERM, __ATOMIC_RELAXED);
+	return NULL;
+}
+
 static volatile sig_atomic_t trapped_nr = -1;
 
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
@@ -139,6 +159,16 @@ int main(int argc, char **argv)
 		report("install", install_one(SYS_unshare, SECCOMP_RET_TRAP, 0));
 		long rc = syscall(SYS_unshare, CLONE_NEWUTS);
 		printf("trap=%d rc=%ld\n", (int)trapped_nr, rc);
+	} else if (!strcmp(op, "race") && argc > 2) {
+		pthread_t th;
+		pthread_create(&th, NULL, restore_errno, NULL);
+		for (int i = 0; i < atoi(argv[2]); i++) {
+			if (install(race_filter, sizeof race_filter / sizeof *race_filter, 0, 0) < 0)
+				break;
+			printf("call=%d\n", i);
+			fflush(stdout);
+			syscall(SYS_unshare, CLONE_NEWUTS);
+		}
 	} else if (!strcmp(op, "ret-a")) {
 		struct sock_filter f[] = {
 			BPF_STMT(BPF_LD | BPF_IMM, SECCOMP_RET_ALLOW),
@@ -148,8 +178,9 @@ int main(int argc, char **argv)
 	} else {
 		return 2;
 	}
-	int fd = open("/etc/hostname", O_RDONLY);
+	/* openat whatever the libc (musl's open makes the open syscall) */
+	long fd = syscall(SYS_openat, AT_FDCWD, "/etc/hostname", O_RDONLY);
 	if (fd >= 0)
-		close(fd);
+		close((int)fd);
 	return 0;
 }
