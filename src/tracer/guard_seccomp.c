@@ -20,7 +20,9 @@
  *   it is done in the program's own buffer (ptrace writes even a
  *   read-only page), which is put back as it was at the call's exit.
  * - USER_NOTIF without a listener makes the call fail with ENOSYS: the
- *   same as ERRNO(ENOSYS). A listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)
+ *   same as ERRNO(ENOSYS). (Marked actions tie, and the newest filter's
+ *   wins, where ERRNO outranked USER_NOTIF and TRACE: a call two filters
+ *   of the program deny may fail with the other's errno.) A listener (SECCOMP_FILTER_FLAG_NEW_LISTENER)
  *   would let the program run a traced call with no stop at all (a thread
  *   answering SECCOMP_USER_NOTIF_FLAG_CONTINUE): the install is refused
  *   with EBUSY, the kernel's answer when another supervisor already holds
@@ -29,6 +31,12 @@
  *   the SIGSYS delivery stop, from the siginfo (signals.c), the exit with
  *   the value the driver reads (the kernel's rollback leaves the syscall
  *   number in rax).
+ * - TRACE of the program's own: it is meant for a tracer of its own,
+ *   which it cannot have under pdig; with none the kernel fails the call
+ *   with ENOSYS, so it becomes ERRNO(ENOSYS) as above. Left as TRACE it
+ *   would tie with the marked ERRNO of an older filter and, being newer,
+ *   win: the call would run. A container's payload could so undo the
+ *   profile its runtime installed under pdig.
  * - KILL_THREAD, KILL_PROCESS: the call never runs and nothing of it
  *   reaches the driver either; the death is reported as any other.
  * - RET A (the action computed at run time) cannot be rewritten: such a
@@ -107,8 +115,8 @@ static uint32_t rewritten(uint32_t k)
 		return PDIG_SECCOMP_RET_TRACE | MARK | (data > MAX_ERRNO_KERNEL ? MAX_ERRNO_KERNEL : data);
 	if (action == RET_USER_NOTIF) /* no listener: the kernel answers ENOSYS */
 		return PDIG_SECCOMP_RET_TRACE | MARK | ENOSYS;
-	if (action == PDIG_SECCOMP_RET_TRACE && (data & MARK) == MARK)
-		return k & ~MARK; /* a TRACE of its own must not pass for pdig's mark */
+	if (action == PDIG_SECCOMP_RET_TRACE) /* its tracer can never be pdig: none */
+		return PDIG_SECCOMP_RET_TRACE | MARK | ENOSYS;
 	return k;
 }
 

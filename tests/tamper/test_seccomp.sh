@@ -85,6 +85,15 @@ if grep -q 'changed while it was being installed' "$WORK/race.stderr"; then
 	expect_eq "$PRC" 137 "race: pdig exits with the killed program's status"
 fi
 
+# a later filter of RET_TRACE must not undo an earlier ERRNO (a container's
+# payload undoing its runtime's profile): without pdig ERRNO outranks TRACE
+# (EPERM); under pdig the TRACE, meant for a tracer the program cannot
+# have, fails the call with ENOSYS as with no tracer. It never runs.
+sandbox_run undo undo
+expect_grep "$WORK/undo.stdout" '^undo=OK$' "undo: the TRACE filter is installed"
+expect_grep "$WORK/undo.stdout" '^uname=E(PERM|NOSYS)$' "undo: uname stays denied"
+expect_after undo sandbox
+
 # an action computed at run time cannot be rewritten: refused
 sandbox_run reta ret-a
 expect_grep "$WORK/reta.stdout" '^install=EINVAL$' "a RET A filter is refused with EINVAL"

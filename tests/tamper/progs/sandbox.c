@@ -9,6 +9,9 @@
  *   sandbox notif-nolistener  USER_NOTIF for openat, no listener (ENOSYS)
  *   sandbox trap           TRAP for unshare; prints the SIGSYS's syscall
  *   sandbox ret-a          a filter returning its accumulator
+ *   sandbox undo           ERRNO(EPERM) for uname, then a filter of
+ *                          RET_TRACE for it, as a container's payload
+ *                          would try to undo its runtime's profile
  *   sandbox race N         N installs of an ERRNO filter for unshare,
  *                          each followed by an unshare ("call=I"), while
  *                          a thread keeps writing the filter's original
@@ -32,6 +35,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -169,6 +173,11 @@ int main(int argc, char **argv)
 			fflush(stdout);
 			syscall(SYS_unshare, CLONE_NEWUTS);
 		}
+	} else if (!strcmp(op, "undo")) {
+		struct utsname u;
+		report("install", install_one(SYS_uname, SECCOMP_RET_ERRNO | EPERM, 0));
+		report("undo", install_one(SYS_uname, SECCOMP_RET_TRACE, 0));
+		report("uname", uname(&u));
 	} else if (!strcmp(op, "ret-a")) {
 		struct sock_filter f[] = {
 			BPF_STMT(BPF_LD | BPF_IMM, SECCOMP_RET_ALLOW),
