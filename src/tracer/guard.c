@@ -7,9 +7,15 @@
  *   again before pdig seizes it (a non-dumpable tracee's memory could not
  *   be read), and exec resets it anyway.
  * - Writing opens of pdig's own files are refused (guard_files.c).
+ * - A tracee may not make itself non-dumpable, which would blind pdig's
+ *   reads of its memory (dumpable_check). A filter of its own cannot
+ *   take its calls from pdig (guard_seccomp.c).
  * - A signal a tracee sends to pdig is refused at the syscall's entry: the
  *   call is skipped and fails with EPERM, as the kernel answers a process
  *   it may not signal. Its enter and exit events are made like any other.
+ *   A signal to a process group (or to all) runs, and pdig drops its own
+ *   copy (guard_group.c), so a script's `kill 0` works as without pdig;
+ *   only SIGKILL and SIGSTOP are refused where they would reach pdig.
  *
  * What stays open is listed in the README's "Tamper resistance". */
 #include <errno.h>
@@ -24,6 +30,7 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include "procfs/procfs.h"
 #include "tracer_internal.h"
 
 #ifndef SYS_pidfd_send_signal
@@ -53,6 +60,8 @@ bool guard_always_stops(uint64_t nr)
 	case SYS_rt_sigqueueinfo:
 	case SYS_rt_tgsigqueueinfo:
 	case SYS_pidfd_send_signal:
+	case SYS_seccomp: /* a filter of the program's own (guard_seccomp.c) */
+	case SYS_prctl:   /* PR_SET_SECCOMP */
 		return true;
 	case SYS_open:
 	case SYS_openat:
@@ -95,19 +104,36 @@ static bool pdig_thread(long tid)
  * whose default is to be ignored and which pdig does not handle. */
 static bool harmless_signal(long sig)
 {
-	return sig == 0 || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+	return sig == 0 || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH || sig == SIGCHLD;
+}
+
+/* The process group kill(2)'s pid argument names (0: the caller's), or 0
+ * for a single process or every process (-1). */
+static pid_t kill_group(pid_t caller, long pid)
+{
+	pid = (int)pid; /* the kernel reads an int */
+	if (pid > 0 || pid == -1)
+		return 0;
+	return pid == 0 ? getpgid(caller) : (pid_t)-pid;
+}
+
+/* With -S: does the group call reach the front, another process of pdig's
+ * that cannot take its copy out of the way (guard_group.c)? */
+static bool group_reaches_front(pid_t group, bool all)
+{
+	return tracer_process.front_pid > 0 && (all || group == getpgid(tracer_process.front_pid));
 }
 
 /* kill(2)'s pid argument: does it reach pdig? */
 static bool kill_reaches_pdig(pid_t caller, long pid)
 {
-	pid = (int)pid; /* the kernel reads an int */
+	pid = (int)pid;
 	if (pid > 0)
 		return pdig_pid(pid);
 	if (pid == -1)
-		return getpid() != 1; /* every process but the namespace's init */
-	pid_t group = pid == 0 ? getpgid(caller) : (pid_t)-pid;
-	return group == getpgrp() || (tracer_process.front_pid > 0 && group == getpgid(tracer_process.front_pid));
+		return getpid() != 1 || tracer_process.front_pid > 0; /* every process but the namespace's init */
+	pid_t group = kill_group(caller, pid);
+	return group == getpgrp() || group_reaches_front(group, false);
 }
 
 /* The process a pidfd of tid refers to (its fdinfo's Pid line), or 0. */
@@ -126,14 +152,38 @@ static pid_t pidfd_target(pid_t tid, long fd)
 	return pid > 0 ? (pid_t)pid : 0;
 }
 
-static int signal_check(pid_t tid, uint64_t nr, const uint64_t *a)
+/* The process of thread t (its table entry may not know it yet). */
+static pid_t process_of(struct tracer *tr, const struct thread *t)
 {
+	if (t->pid)
+		return t->pid;
+	int64_t pid = 0, ppid = 0;
+	procfs_ids(tr->procfs, t->tid, &pid, &ppid);
+	return pid > 0 ? (pid_t)pid : t->tid;
+}
+
+/* A group call of a catchable signal runs, as without pdig; pdig drops
+ * its own copy (guard_group.c). One pdig cannot survive (SIGKILL,
+ * SIGSTOP), one that reaches the -S front, or one the guard cannot take
+ * out of the way is refused where it reaches pdig. */
+static int group_check(struct tracer *tr, const struct thread *t, long sig, bool hits, bool front)
+{
+	if (!front && guard_group_begin(t->tid, process_of(tr, t), (int)sig))
+		return 0;
+	return hits ? EPERM : 0;
+}
+
+static int signal_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *a)
+{
+	pid_t tid = t->tid;
 	long sig;
-	bool hits;
+	bool hits, group = false, front = false;
 	switch (nr) {
 	case SYS_kill:
 		sig = (int)a[1];
 		hits = kill_reaches_pdig(tid, (long)a[0]);
+		group = (int)a[0] <= 0;
+		front = group && group_reaches_front(kill_group(tid, (long)a[0]), (int)a[0] == -1);
 		break;
 	case SYS_tkill:
 		sig = (int)a[1];
@@ -151,25 +201,60 @@ static int signal_check(pid_t tid, uint64_t nr, const uint64_t *a)
 	case SYS_pidfd_send_signal: {
 		sig = (int)a[1];
 		pid_t target = pidfd_target(tid, (long)a[0]);
-		hits = pdig_pid(target) ||
-		       (target > 0 && (a[3] & PIDFD_SIGNAL_PROCESS_GROUP_FLAG) && kill_reaches_pdig(tid, -getpgid(target)));
+		group = target > 0 && (a[3] & PIDFD_SIGNAL_PROCESS_GROUP_FLAG);
+		front = group && group_reaches_front(getpgid(target), false);
+		hits = pdig_pid(target) || (group && kill_reaches_pdig(tid, -getpgid(target)));
 		break;
 	}
 	default:
 		return 0;
 	}
-	/* a probe is harmless whoever it names; a group signal pdig ignores
-	 * too. Any other signal that would reach pdig is refused whole. */
-	return hits && !harmless_signal(sig) ? EPERM : 0;
+	/* a probe is harmless whoever it names, and so is a signal pdig
+	 * ignores; one aimed at pdig itself is refused whole */
+	if (harmless_signal(sig))
+		return 0;
+	if (group)
+		return group_check(tr, t, sig, hits, front);
+	return hits ? EPERM : 0;
+}
+
+/* prctl(PR_SET_DUMPABLE, 0): a process that is not dumpable cannot be
+ * read by its tracer without CAP_SYS_PTRACE (process_vm_readv and
+ * PTRACE_PEEKDATA alike), so every path and buffer in its later events
+ * would be empty. Without that capability pdig refuses the call with
+ * EPERM; with it, the call runs. */
+static int dumpable_check(const uint64_t *args)
+{
+	static int can_read = -1; /* pdig reads non-dumpable processes */
+	if (args[1] != 0)
+		return 0; /* 1 changes nothing for pdig; others fail with EINVAL */
+	if (can_read < 0)
+		can_read = tracer_has_cap(19 /* CAP_SYS_PTRACE */);
+	return can_read ? 0 : EPERM;
 }
 
 int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
 {
 	if (guard_file_call(nr))
 		return guard_file_check(tr, t, nr, args);
+	if (nr == SYS_prctl && (int)args[0] == PR_SET_DUMPABLE)
+		return dumpable_check(args);
+	if (nr == SYS_seccomp || nr == SYS_prctl)
+		return guard_seccomp_check(tr, t, nr, args);
 	if (guard_always_stops(nr))
-		return signal_check(t->tid, nr, args);
+		return signal_check(tr, t, nr, args);
 	return 0;
+}
+
+bool guard_follows(pid_t tid)
+{
+	return guard_group_follows(tid) || guard_seccomp_follows(tid);
+}
+
+void guard_call_over(pid_t tid, bool alive)
+{
+	guard_group_end(tid);
+	guard_seccomp_done(tid, alive);
 }
 
 int guard_refuse(pid_t tid, int err)

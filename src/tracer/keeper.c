@@ -229,6 +229,10 @@ static void resume_stop(pid_t tid, int status)
 		ptrace(PTRACE_LISTEN, tid, 0, 0);
 		return;
 	}
+	/* a call the program's own filter denies fails as it would without
+	 * pdig (guard_seccomp.c), not run */
+	if (event == PTRACE_EVENT_SECCOMP)
+		guard_seccomp_keep(tid);
 	/* a signal-delivery stop passes its signal; any other stop (seccomp,
 	 * fork, clone, exec, syscall exit, interrupt) none */
 	bool delivery = event == 0 && sig != (SIGTRAP | 0x80);

@@ -158,3 +158,19 @@ const struct tracee_mem *mem_reader_init(struct mem_reader *r, struct kept_strin
 	};
 	return &r->mem;
 }
+
+int mem_write(pid_t tid, uint64_t addr, const void *src, size_t len)
+{
+	struct iovec local = { (void *)src, len }, remote = { (void *)addr, len };
+	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	/* POKEDATA fallback, word by word (len must be a multiple of 8);
+	 * it also writes a read-only page, as a debugger sets a breakpoint */
+	for (size_t off = 0; off + 8 <= len; off += 8) {
+		long word;
+		memcpy(&word, (const char *)src + off, 8);
+		if (ptrace(PTRACE_POKEDATA, tid, (void *)(addr + off), (void *)word) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -150,6 +150,10 @@ void sig_on_delivery_stop(struct tracer *tr, struct thread *t, int sig, bool wan
 				t->restart_hidden = true;
 		} else {
 			sig_flush_exit(tr, t, want);
+			/* a call the program's own filter trapped: its exit first,
+			 * as the driver's sys_exit comes before the signal */
+			if (want && sig == SIGSYS)
+				guard_seccomp_trapped(tr, t);
 			if (want)
 				report_delivery(tr, t, sig, handled);
 		}
@@ -178,6 +182,7 @@ void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want)
 	struct user_regs_struct regs;
 	bool have_regs = ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0;
 	bool own = own_exit(t, have_regs ? &regs : NULL);
+	guard_call_over(t->tid, false); /* its call is over */
 	/* a syscall cut short: its exit, with what it returned */
 	if (t->state == TS_IN_SYSCALL && !t->silent && !(t->nr == SYS_exit || t->nr == SYS_exit_group)) {
 		if (t->exit_deferred)

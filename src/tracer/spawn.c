@@ -12,7 +12,7 @@
 #include "tracer/tracer.h"
 #include "tracer_internal.h"
 
-static bool has_cap_sys_admin(void)
+bool tracer_has_cap(int cap)
 {
 	FILE *f = fopen("/proc/self/status", "re");
 	if (!f)
@@ -23,7 +23,7 @@ static bool has_cap_sys_admin(void)
 		if (sscanf(line, "CapEff: %llx", &eff) == 1)
 			break;
 	fclose(f);
-	return eff & (1ull << 21);
+	return eff & (1ull << cap);
 }
 
 /* In the child: wait for the tracer, arm seccomp, exec. Never returns. */
@@ -59,7 +59,7 @@ static int spawn_with(struct tracer *tr, const char *path, char *const argv[], c
 		return 1;
 	}
 	if (pid == 0)
-		child_exec(path, argv, &o->set, has_cap_sys_admin());
+		child_exec(path, argv, &o->set, tracer_has_cap(21 /* CAP_SYS_ADMIN */));
 
 	int status;
 	if (waitpid(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status)) {

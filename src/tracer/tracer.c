@@ -189,6 +189,11 @@ static void emit_syscall(struct tracer *tr, int is_exit, const struct thread *t,
 	emit_syscall_in(tr, MEM_PLAIN, is_exit, t, nr, args, ret);
 }
 
+void core_emit_enter(struct tracer *tr, struct thread *t)
+{
+	emit_syscall_in(tr, MEM_ENTRY, 0, t, t->nr, t->args, 0);
+}
+
 void core_emit_exit(struct tracer *tr, struct thread *t, int64_t ret)
 {
 	emit_syscall_in(tr, MEM_EXIT, 1, t, t->nr, t->args, ret);
@@ -417,8 +422,25 @@ static bool watch_silently(const struct stop *s, struct thread *t, uint64_t nr)
 static bool refused(const struct stop *s, struct thread *t, uint64_t nr, const uint64_t *args)
 {
 	int err = guard_check(s->tr, t, nr, args);
-	if (!err || guard_refuse(t->tid, err) < 0)
+	bool shown = err || guard_seccomp_call(nr, args);
+	if (!err && guard_follows(t->tid) && !(traced(s->tr, nr) && s->want) && !(shown && s->want)) {
+		/* a group signal or a filter install let through: followed to
+		 * its exit, where the guard finishes it (guard_group.c,
+		 * guard_seccomp.c), with no events */
+		if (traced(s->tr, nr))
+			skip_syscall(s->tr, nr);
+		t->nr = nr;
+		memcpy(t->args, args, sizeof t->args);
+		t->silent = true;
+		t->state = TS_IN_SYSCALL;
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return true;
+	}
+	if (err && guard_refuse(t->tid, err) < 0)
 		return false;
+	if (!shown || (!err && !s->want))
+		return false;
+	/* refused, or a filter install: its events whatever -e says */
 	if (s->want) {
 		on_syscall_entry(s, t, nr, args);
 	} else {
@@ -443,6 +465,10 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
 	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
 		nr = compat_native_nr(info.arch, info.seccomp.nr, &tr->unrecorded_compat);
+	/* a call the program's own filter denies (guard_seccomp.c) */
+	if (info.op == PDIG_SYSCALL_INFO_SECCOMP &&
+	    guard_seccomp_denied(tr, t, info.seccomp.ret_data, nr, info.seccomp.args, s->want))
+		return;
 	if (nr >= PDIG_SYSCALL_MAX) {
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
@@ -534,6 +560,8 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		on_syscall_entry_stop(s, t, &info);
 		return;
 	}
+	if (info.op == PDIG_SYSCALL_INFO_EXIT)
+		guard_call_over(t->tid, true);
 	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->state == TS_IN_SYSCALL) {
 		/* one reader for procfs and the event: procfs looks at the
 		 * opens, the event at the rest */
@@ -740,6 +768,7 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 {
 	struct thread *t = threads_find(&tr->threads, tid);
 	mem_release(&tr->kept, tid);
+	guard_call_over(tid, false);
 	if (t) {
 		if (!t->creator_seen) {
 			/* a child whose creator's event may still come (or a

@@ -79,6 +79,8 @@ struct mem_reader {
 	struct tracee_mem mem;
 };
 
+/* Write len bytes (a multiple of 8) into tid's memory: 0, or -1. */
+int mem_write(pid_t tid, uint64_t addr, const void *src, size_t len);
 /* Points r at tid's memory; returns &r->mem. */
 const struct tracee_mem *mem_reader_init(struct mem_reader *r, struct kept_strings *kept, pid_t tid,
                                          enum mem_phase phase);
@@ -184,6 +186,8 @@ const struct pdig_schema *core_schema_next(const struct tracer *tr, const struct
 /* An event of len bytes in schema s built in tr->event_buf (0: it could
  * not be built). */
 void core_emit(struct tracer *tr, const struct pdig_schema *s, size_t len);
+/* t's syscall (t->nr, t->args) begins: its enter event. */
+void core_emit_enter(struct tracer *tr, struct thread *t);
 /* t's syscall ends with ret: its exit event, or (no sink wants it) a skip.
  * Either way the strings kept for it are let go. */
 void core_emit_exit(struct tracer *tr, struct thread *t, int64_t ret);
@@ -276,5 +280,40 @@ int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, con
 void guard_file_opened(struct tracer *tr, const struct thread *t, int64_t rval);
 /* In the spawned child before it is seized: its memory must stay readable. */
 void guard_child_dumpable(void);
+/* Is capability cap (its number) in pdig's effective set? (spawn.c) */
+bool tracer_has_cap(int cap);
+/* Does the guard wait for tid's syscall exit (guard_group.c, guard_seccomp.c)? */
+bool guard_follows(pid_t tid);
+/* tid's call is over: its exit stop (alive), its exit event or death. */
+void guard_call_over(pid_t tid, bool alive);
+/* guard_seccomp.c: a tracee's own seccomp filter. */
+/* seccomp(2) setting a mode, prctl(PR_SET_SECCOMP): always stopped and reported */
+bool guard_seccomp_call(uint64_t nr, const uint64_t *args);
+/* At the install's entry: the errno refusing it, or 0 (the filter may have
+ * been rewritten, to be put back at the exit). */
+int guard_seccomp_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args);
+bool guard_seccomp_follows(pid_t tid);
+void guard_seccomp_done(pid_t tid, bool alive);
+/* At a seccomp stop with ret data: a call the program's own filter denies
+ * (ERRNO) is failed as the kernel would and its exit reported; true if so
+ * (t was resumed). */
+bool guard_seccomp_denied(struct tracer *tr, struct thread *t, uint32_t data, uint64_t nr, const uint64_t *args,
+                          bool want);
+/* The keeper's part of it (no events): true if tid's call was failed. */
+bool guard_seccomp_keep(pid_t tid);
+/* At a SIGSYS delivery stop, events wanted: a call the program's filter
+ * trapped gets its exit event. */
+void guard_seccomp_trapped(struct tracer *tr, struct thread *t);
+/* guard_group.c: a group signal of tid's process (pid) runs; pdig blocks
+ * sig until the call is over (false: it cannot, the call is refused where
+ * it reaches pdig). */
+bool guard_group_begin(pid_t tid, pid_t pid, int sig);
+/* Is capability cap (its number) in pdig's effective set? (spawn.c) */
+bool tracer_has_cap(int cap);
+/* Does the guard wait for tid's syscall exit (a group signal in flight)? */
+bool guard_group_follows(pid_t tid);
+/* tid's call is over (its exit stop, exit event or death): pdig drops the
+ * copy its process sent pdig, and lets the signal in again. */
+void guard_group_end(pid_t tid);
 
 #endif

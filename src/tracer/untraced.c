@@ -25,21 +25,6 @@ static int set_arg0(pid_t tid, uint32_t arch, uint64_t value)
 	return (int)ptrace(PTRACE_POKEUSER, tid, (void *)reg, (void *)value);
 }
 
-static int write_mem(pid_t tid, uint64_t addr, const void *src, size_t len)
-{
-	struct iovec local = { (void *)src, len }, remote = { (void *)addr, len };
-	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
-		return 0;
-	/* POKEDATA fallback, word by word (len is a multiple of 8 here) */
-	for (size_t off = 0; off + 8 <= len; off += 8) {
-		long word;
-		memcpy(&word, (const char *)src + off, 8);
-		if (ptrace(PTRACE_POKEDATA, tid, (void *)(addr + off), (void *)word) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, uint64_t sp)
 {
 	/* Only the kernel's copy is cleaned: args keep the flags as the
@@ -69,11 +54,11 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
 	uint64_t copy = (sp - 128 - size) & ~15ull;
 	if (arch == PDIG_AUDIT_ARCH_I386 && copy > UINT32_MAX) {
 		/* int 0x80 from a 64-bit stack cannot point that high: clean it in place */
-		if (write_mem(t->tid, args[0], ca, size) < 0)
+		if (mem_write(t->tid, args[0], ca, size) < 0)
 			t->clone3_flags_ok = false;
 		return;
 	}
-	if (write_mem(t->tid, copy, ca, size) == 0 && set_arg0(t->tid, arch, copy) == 0)
+	if (mem_write(t->tid, copy, ca, size) == 0 && set_arg0(t->tid, arch, copy) == 0)
 		args[0] = copy;
 	else
 		t->clone3_flags_ok = false; /* the kernel reads the original */

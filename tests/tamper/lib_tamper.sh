@@ -5,17 +5,21 @@
 e2e_isolate "$@"
 AS_USER=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all)
 cp "$PDIG" "$WORK/pdig"
-cp "$HELPERS/attack" "$WORK/attack"
-chmod 755 "$WORK/pdig" "$WORK/attack"
+cp "$HELPERS/attack" "$HELPERS/sandbox" "$WORK/"
+chmod 755 "$WORK/pdig" "$WORK/attack" "$WORK/sandbox"
 F='*%proc.name|%evt.dir|%evt.type|%evt.res|%evt.args|%fd.name'
-# attack_run NAME ARGS...: the attacker under pdig, with a live consumer;
-# its report in $WORK/NAME.stdout, the consumer's output in $WORK/NAME.out.
-attack_run() {
-	local name=$1; shift
-	consume_run "$WORK/$name.out" "$F" -- timeout -k 2 10 "${AS_USER[@]}" "$WORK/pdig" ${PDIG_ARGS:-} "$WORK/attack" "$@" \
+# tamper_run PROG NAME ARGS...: helper PROG (attack, sandbox) under pdig,
+# with a live consumer; its report in $WORK/NAME.stdout, the consumer's
+# output in $WORK/NAME.out.
+tamper_run() {
+	local prog=$1 name=$2; shift 2
+	consume_run "$WORK/$name.out" "$F" -- timeout -k 2 10 "${AS_USER[@]}" "$WORK/pdig" ${PDIG_ARGS:-} "$WORK/$prog" "$@" \
 		>"$WORK/$name.stdout" 2>"$WORK/$name.stderr"
 }
-# the events made after the attack reached the consumer
+attack_run() { tamper_run attack "$@"; }
+# expect_after NAME [PROG]: the events made after the attack reached the
+# consumer (PROG's open of /etc/hostname; F with %evt.res or without)
 expect_after() {
-	expect_grep "$WORK/$1.out" '^attack\|<\|(open|openat)\|SUCCESS\|.*name=/etc/hostname' "$1: later events still reach the consumer"
+	expect_grep "$WORK/$1.out" "^${2:-attack}\|<\|(open|openat)\|(SUCCESS\||fd=[0-9]).*name=/etc/hostname" \
+		"$1: later events still reach the consumer"
 }

@@ -31,12 +31,14 @@ enum call {
 	C_OPENAT_WRITE,   /* openat(O_WRONLY) of a missing file: may change pdig's files */
 	C_OPENAT_TRUNC,   /* O_RDONLY | O_TRUNC: truncates as well */
 	C_KILL,           /* kill(0 = nobody, 0): may target pdig */
+	C_PRCTL,          /* prctl(PR_GET_DUMPABLE): may be PR_SET_SECCOMP */
+	C_SECCOMP,        /* seccomp(GET_ACTION_AVAIL): may install a filter */
 	C_CALLS
 };
 static const char *const names[C_CALLS] = { "getpid", "prlimit64 get", "prlimit64 set",
 	                                     "prlimit64 set (pointer 2^32)", "setrlimit", "openat",
 	                                     "chdir", "stat", "io_uring_setup", "openat for writing",
-	                                     "openat with O_TRUNC", "kill" };
+	                                     "openat with O_TRUNC", "kill", "prctl", "seccomp" };
 
 static long make_call(enum call c)
 {
@@ -58,6 +60,11 @@ static long make_call(enum call c)
 	case C_OPENAT_WRITE: return syscall(SYS_openat, -100, "/nonexistent/x", O_WRONLY);
 	case C_OPENAT_TRUNC: return syscall(SYS_openat, -100, "/nonexistent/x", O_RDONLY | O_TRUNC);
 	case C_KILL: return syscall(SYS_kill, getpid(), 0);
+	case C_PRCTL: return syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+	case C_SECCOMP: {
+		unsigned action = 0x7fff0000u; /* SECCOMP_RET_ALLOW */
+		return syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0, &action);
+	}
 	default: return -1;
 	}
 }
@@ -144,6 +151,10 @@ int main(void)
 	expect(&none, "none", C_OPENAT_WRITE, true);
 	expect(&none, "none", C_OPENAT_TRUNC, true);
 	expect(&none, "none", C_KILL, true);
+	/* and the calls that install a filter of the program's own
+	 * (guard_seccomp.c) */
+	expect(&none, "none", C_PRCTL, true);
+	expect(&none, "none", C_SECCOMP, true);
 
 	/* every syscall (-a): the filter still fits its jumps, and getpid,
 	 * reported by the driver as a generic event, stops too */

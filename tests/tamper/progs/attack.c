@@ -8,6 +8,8 @@
  *                                  and a decoy: the guard's race)
  *   attack openw|openr|trunc FILE  (open for writing with O_TRUNC, open
  *                                  read-only, truncate(2))
+ *   attack nodump                  (prctl(PR_SET_DUMPABLE, 0): its memory
+ *                                  unreadable to its tracer)
  * Then it opens /etc/hostname once, so the test can see that events made
  * after the attack still reach the consumer. */
 #include <errno.h>
@@ -19,37 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* musl has no strerrorname_np: the names the tests look for */
-static const char *errname(int e)
-{
-	static char other[16];
-	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case ESRCH: return "ESRCH";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	default:
-		snprintf(other, sizeof other, "E%d", e);
-		return other;
-	}
-}
-
-static void report(const char *what, long rc)
-{
-	if (rc >= 0)
-		printf("%s=OK\n", what);
-	else
-		printf("%s=%s\n", what, errname(errno));
-	fflush(stdout);
-}
+#include "report.h"
 
 static long poke_descs(size_t off, uint64_t v, size_t width)
 {
@@ -149,6 +128,8 @@ int main(int argc, char **argv)
 		report(op, open(argv[2], O_RDONLY));
 	} else if (!strcmp(op, "trunc")) {
 		report(op, truncate(argv[2], 0));
+	} else if (!strcmp(op, "nodump")) {
+		report(op, prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
 	} else {
 		return 2;
 	}

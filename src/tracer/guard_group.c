@@ -1,0 +1,116 @@
+/* Group signals from a tracee (kill(0, sig), kill(-pgid, sig), kill(-1,
+ * sig), pidfd_send_signal with PIDFD_SIGNAL_PROCESS_GROUP): they reach
+ * every process they name, as without pdig, but not pdig.
+ *
+ * A spawned program starts in pdig's process group, so a script's
+ * `trap 'kill 0' EXIT` signals pdig too. Refusing the call (EPERM) breaks
+ * the script; delivering the signal to the others only would mean pdig
+ * sending it in the caller's name. So the call runs, and pdig takes its
+ * own copy out of the way: at the call's entry stop pdig blocks the
+ * signal in itself, and at the call's exit (or the caller's death) it
+ * takes every pending instance of it with a zero-timeout sigtimedwait:
+ * one a tracee sent (si_pid names a process with such a call in flight)
+ * is dropped; any other (a terminal's ^C, kill(1) from outside, pdig's
+ * own timer) is queued again to pdig with its siginfo unchanged, then the
+ * signal is unblocked. pdig's dispositions stay as they are. This is done
+ * for every group call of a catchable signal, whether or not it looks
+ * like reaching pdig at the entry: the caller's group may change between
+ * the check and the call (setpgid from another thread).
+ *
+ * pdig is single-threaded, so its signal mask is the process's. */
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tracer_internal.h"
+
+#define IN_FLIGHT_MAX 64
+#define KEPT_MAX 8
+
+static struct {
+	pid_t tid, pid; /* the calling thread and its process */
+	int sig;
+} in_flight[IN_FLIGHT_MAX];
+static int n_in_flight;
+
+static int find(pid_t tid)
+{
+	for (int i = 0; i < n_in_flight; i++)
+		if (in_flight[i].tid == tid)
+			return i;
+	return -1;
+}
+
+static bool blocked_by_others(int sig)
+{
+	for (int i = 0; i < n_in_flight; i++)
+		if (in_flight[i].sig == sig)
+			return true;
+	return false;
+}
+
+/* Sent by a process (not the kernel) with a group call in flight? */
+static bool from_tracee(const siginfo_t *si)
+{
+	if (si->si_code > 0)
+		return false;
+	for (int i = 0; i < n_in_flight; i++)
+		if (in_flight[i].pid == si->si_pid)
+			return true;
+	return false;
+}
+
+/* false for a signal libc keeps for itself (musl refuses to add it) */
+static bool only(int sig, sigset_t *s)
+{
+	sigemptyset(s);
+	return sigaddset(s, sig) == 0;
+}
+
+bool guard_group_begin(pid_t tid, pid_t pid, int sig)
+{
+	if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	guard_group_end(tid); /* a stale one (its thread vanished in an exec) */
+	if (n_in_flight == IN_FLIGHT_MAX)
+		return false;
+	/* a signal libc keeps for itself (glibc's sigprocmask leaves it out)
+	 * cannot be blocked: refused instead where it reaches pdig */
+	sigset_t s, now;
+	if (!only(sig, &s) || sigprocmask(SIG_BLOCK, &s, NULL) < 0 ||
+	    sigprocmask(SIG_BLOCK, NULL, &now) < 0 || !sigismember(&now, sig))
+		return false;
+	in_flight[n_in_flight++] = (typeof(in_flight[0])){ tid, pid, sig };
+	return true;
+}
+
+bool guard_group_follows(pid_t tid)
+{
+	return n_in_flight && find(tid) >= 0;
+}
+
+void guard_group_end(pid_t tid)
+{
+	int i = n_in_flight ? find(tid) : -1;
+	if (i < 0)
+		return;
+	int sig = in_flight[i].sig;
+	sigset_t s;
+	only(sig, &s); /* it was blocked, so it can be named */
+	siginfo_t si, kept[KEPT_MAX];
+	int nkept = 0;
+	static const struct timespec now = { 0, 0 };
+	/* (standard signals are pending once at most; real-time ones queue) */
+	while (sigtimedwait(&s, &si, &now) == sig)
+		if (!from_tracee(&si) && nkept < KEPT_MAX)
+			kept[nkept++] = si;
+	in_flight[i] = in_flight[--n_in_flight];
+	/* queued to pdig itself, any si_code is allowed: the handler sees
+	 * the signal as it came */
+	for (int k = 0; k < nkept; k++)
+		syscall(SYS_rt_tgsigqueueinfo, getpid(), getpid(), sig, &kept[k]);
+	if (!blocked_by_others(sig))
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+}

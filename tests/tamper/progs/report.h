@@ -1,0 +1,37 @@
+/* How the tamper helpers report an attack's outcome: NAME=OK, or
+ * NAME=<errno name>, one line each, flushed at once. */
+#ifndef TAMPER_REPORT_H
+#define TAMPER_REPORT_H
+
+#include <errno.h>
+#include <stdio.h>
+
+/* musl has no strerrorname_np: the names the tests look for */
+static const char *errname(int e)
+{
+	static char other[16];
+	switch (e) {
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case ESRCH: return "ESRCH";
+	case ENOENT: return "ENOENT";
+	case EINVAL: return "EINVAL";
+	case EBUSY: return "EBUSY";
+	case ENOSYS: return "ENOSYS";
+	default:
+		snprintf(other, sizeof other, "E%d", e);
+		return other;
+	}
+}
+
+static void report(const char *what, long rc)
+{
+	if (rc >= 0)
+		printf("%s=OK\n", what);
+	else
+		printf("%s=%s\n", what, errname(errno));
+	fflush(stdout);
+}
+
+#endif
