@@ -15,6 +15,13 @@
 #ifndef ST_RDONLY
 #define ST_RDONLY 1
 #endif
+/* statfs's f_type of an overlay mount (linux/magic.h) */
+#define OVERLAYFS_MAGIC 0x794c7630
+
+static uint64_t ts_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
 
 /* The file behind /proc/<tid>/exe, not the path: the path names it in
  * pdig's mount view, which need not be the tracee's. */
@@ -29,7 +36,13 @@ static int read_facts(int64_t tid, struct exe_facts *f)
 	f->mode = st.st_mode;
 	f->uid = st.st_uid;
 	f->gid = st.st_gid;
-	f->rdonly = statfs(link, &sf) == 0 && (sf.f_flags & ST_RDONLY);
+	f->ino = st.st_ino;
+	f->ctime_ns = ts_ns(&st.st_ctim);
+	f->mtime_ns = ts_ns(&st.st_mtim);
+	f->unlinked = st.st_nlink == 0;
+	bool sf_ok = statfs(link, &sf) == 0;
+	f->rdonly = sf_ok && (sf.f_flags & ST_RDONLY);
+	f->overlay = sf_ok && (uint32_t)sf.f_type == OVERLAYFS_MAGIC;
 	ssize_t n = getxattr(link, "security.capability", NULL, 0);
 	/* unknown (a refused read) counts as present: the caller then reads
 	 * the credentials rather than guessing them */

@@ -40,9 +40,12 @@ struct thread_status {
 	 * thread's own (vtid); ns_count 1 = pdig's own namespace */
 	int32_t ns_tid[PIDNS_IDS_MAX];
 	uint8_t ns_count;
-	uint32_t uid, gid, fsuid, fsgid;
+	uint32_t ruid, uid, gid, fsuid, fsgid; /* uid, gid: effective */
 	uint32_t vm_swap_kb;
-	uint64_t cap_eff, cap_bnd, cap_amb;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	/* the process group in the thread's own PID namespace (NSpgid's
+	 * last column), -1 when status has no NSpgid */
+	int64_t vpgid;
 	gid_t groups[64]; /* enough to be useful; the writable check is conservative */
 	size_t ngroups;
 };
@@ -125,7 +128,8 @@ struct image {
 	struct mm_mark mm;
 	uint32_t fsuid, fsgid;
 	uint64_t cap_eff;
-	uint8_t exe_writable;
+	uint8_t exe_writable, exe_memfd, exe_layer;
+	uint64_t exe_ino, exe_ctime_ns, exe_mtime_ns;
 	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX];
 	char args[PROC_STR_MAX], env[PROC_STR_MAX];
 	size_t args_len, env_len;
@@ -142,6 +146,11 @@ struct exe_facts {
 	uid_t uid;
 	gid_t gid;
 	bool rdonly, file_caps;
+	/* the inode, as the driver's exe_ino params give it: number, and
+	 * ctime/mtime in ns since the epoch */
+	uint64_t ino, ctime_ns, mtime_ns;
+	bool unlinked; /* no name left (nlink 0): a memfd, a deleted file */
+	bool overlay;  /* on an overlay filesystem */
 };
 
 /* One kept exe_facts, keyed by mount view and path (procfs_exe.c). */

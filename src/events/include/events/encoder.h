@@ -71,12 +71,20 @@ struct proc_snapshot {
 	 * byte, like exe_writable: any value a reader stored is valid) */
 	uint8_t in_pidns;
 	uint32_t uid, gid;       /* effective */
+	int64_t vpgid;           /* the process group in the thread's own PID namespace */
+	uint64_t cap_inh, cap_prm, cap_eff; /* capability sets */
 	int32_t loginuid;        /* -1 when unset */
 	int32_t tty;             /* tty_nr */
 	uint64_t fdlimit;        /* RLIMIT_NOFILE soft */
 	uint64_t pgft_maj, pgft_min;
 	uint32_t vm_size_kb, vm_rss_kb, vm_swap_kb;
 	uint8_t exe_writable;
+	/* The executable's inode (0 = unknown) and its ctime/mtime in ns since
+	 * the epoch; exe_memfd: it has no name (a memfd, as fileless
+	 * programs run); exe_layer: where it lies in an overlay (EXE_LAYER_*;
+	 * bytes, like exe_writable: any value a reader stored is valid). */
+	uint64_t exe_ino, exe_ctime_ns, exe_mtime_ns;
+	uint8_t exe_memfd, exe_layer;
 	char comm[17];
 	char exe[PROC_STR_MAX];  /* argv[0] */
 	char exepath[PROC_STR_MAX]; /* /proc/pid/exe target */
@@ -89,6 +97,11 @@ struct proc_snapshot {
 	char cgroups[PROC_STR_MAX]; /* controller=path\0... */
 	size_t cgroups_len;
 };
+
+/* proc_snapshot.exe_layer: not on an overlay, or on one in a layer pdig
+ * could not tell, or in its upper (written in the container) or a lower
+ * (image) layer. */
+enum { EXE_NOT_OVERLAY, EXE_LAYER_UNKNOWN, EXE_LAYER_UPPER, EXE_LAYER_LOWER };
 
 /* Socket addresses of one of the tracee's fds, as the kernel reports them. */
 struct sock_names {
