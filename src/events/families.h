@@ -175,7 +175,7 @@
 	X(EV_SYSCALL_PTRACE_X, proc_ptrace_x) \
 	X(EV_SYSCALL_BPF_E, proc_bpf_e) \
 	X(EV_SYSCALL_BPF_X, proc_bpf_x) \
-	X(EV_SYSCALL_SECCOMP_E, proc_arg0_u64) \
+	X(EV_SYSCALL_SECCOMP_E, proc_seccomp_e) \
 	X(EV_SYSCALL_SECCOMP_X, proc_put_ret_only) \
 	X(EV_SYSCALL_USERFAULTFD_X, proc_userfaultfd_x)
 
@@ -209,6 +209,73 @@
 	X(EV_SYSCALL_SEMGET_X, misc_put_ret_only) \
 	X(EV_SYSCALL_SEMCTL_E, misc_semctl_e) \
 	X(EV_SYSCALL_SEMCTL_X, misc_put_ret_only)
+
+/* Exits that since libs 0.22 (schema 4.0.1) end with every param of their
+ * enter event, in the enter's order, after their 1.0.0 params: the
+ * enter's encoder writes that tail (encode.c). Generated from the 0.25.4
+ * table: the exits whose params past the 1.0.0 count are exactly their
+ * enter's (tests/events/test_exit_tails.c checks it stays so). */
+#define EXITS_WITH_ENTER_TAIL(X) \
+	X(EV_SYSCALL_CLOSE_X) \
+	X(EV_SYSCALL_READ_X) \
+	X(EV_SYSCALL_WRITE_X) \
+	X(EV_SOCKET_BIND_X) \
+	X(EV_SOCKET_CONNECT_X) \
+	X(EV_SOCKET_LISTEN_X) \
+	X(EV_SOCKET_SENDTO_X) \
+	X(EV_SOCKET_RECVFROM_X) \
+	X(EV_SOCKET_SHUTDOWN_X) \
+	X(EV_SOCKET_SOCKETPAIR_X) \
+	X(EV_SOCKET_SENDMSG_X) \
+	X(EV_SYSCALL_EVENTFD_X) \
+	X(EV_SYSCALL_FUTEX_X) \
+	X(EV_SYSCALL_FSTAT_X) \
+	X(EV_SYSCALL_EPOLLWAIT_X) \
+	X(EV_SYSCALL_LSEEK_X) \
+	X(EV_SYSCALL_LLSEEK_X) \
+	X(EV_SYSCALL_FCHDIR_X) \
+	X(EV_SYSCALL_PREAD_X) \
+	X(EV_SYSCALL_PWRITE_X) \
+	X(EV_SYSCALL_READV_X) \
+	X(EV_SYSCALL_WRITEV_X) \
+	X(EV_SYSCALL_PREADV_X) \
+	X(EV_SYSCALL_PWRITEV_X) \
+	X(EV_SYSCALL_SIGNALFD_X) \
+	X(EV_SYSCALL_KILL_X) \
+	X(EV_SYSCALL_TKILL_X) \
+	X(EV_SYSCALL_TGKILL_X) \
+	X(EV_SYSCALL_NANOSLEEP_X) \
+	X(EV_SYSCALL_TIMERFD_CREATE_X) \
+	X(EV_SYSCALL_INOTIFY_INIT_X) \
+	X(EV_SYSCALL_GETRLIMIT_X) \
+	X(EV_SYSCALL_SETRLIMIT_X) \
+	X(EV_SYSCALL_BRK_4_X) \
+	X(EV_SYSCALL_MMAP_X) \
+	X(EV_SYSCALL_MMAP2_X) \
+	X(EV_SYSCALL_MUNMAP_X) \
+	X(EV_SYSCALL_SPLICE_X) \
+	X(EV_SYSCALL_PTRACE_X) \
+	X(EV_SYSCALL_IOCTL_3_X) \
+	X(EV_SYSCALL_QUOTACTL_X) \
+	X(EV_SYSCALL_SETRESUID_X) \
+	X(EV_SYSCALL_SETRESGID_X) \
+	X(EV_SYSCALL_SETUID_X) \
+	X(EV_SYSCALL_SETGID_X) \
+	X(EV_SYSCALL_GETDENTS_X) \
+	X(EV_SYSCALL_GETDENTS64_X) \
+	X(EV_SYSCALL_SETNS_X) \
+	X(EV_SYSCALL_FLOCK_X) \
+	X(EV_SYSCALL_SEMOP_X) \
+	X(EV_SYSCALL_SEMCTL_X) \
+	X(EV_SYSCALL_MOUNT_X) \
+	X(EV_SYSCALL_SEMGET_X) \
+	X(EV_SYSCALL_ACCESS_X) \
+	X(EV_SYSCALL_MKDIR_2_X) \
+	X(EV_SYSCALL_UNSHARE_X) \
+	X(EV_SYSCALL_SETPGID_X) \
+	X(EV_SYSCALL_SECCOMP_X) \
+	X(EV_SYSCALL_MPROTECT_X) \
+	X(EV_SYSCALL_COPY_FILE_RANGE_X)
 
 #define ENC_DECLARE(ev, fn) void fn(struct evbuf *b, const struct enc_ctx *c);
 FILE_ENCODERS(ENC_DECLARE)

@@ -333,7 +333,12 @@ void proc_bpf_x(struct evbuf *b, const struct enc_ctx *c)
 	put_dyn64(b, fd ? NF_BPF_IDX_FD : NF_BPF_IDX_RES, (uint64_t)c->ret);
 }
 
-void proc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
+/* op; flags since 4.0.1 */
+void proc_seccomp_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u64(b, c->args[0]);
+	evb_u64(b, c->args[1]);
+}
 
 void proc_userfaultfd_x(struct evbuf *b, const struct enc_ctx *c)
 {

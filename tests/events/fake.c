@@ -216,6 +216,10 @@ static uint64_t le(const uint8_t *p, size_t n)
 	return v;
 }
 
+static const struct pdig_schema *parse_schema;
+
+void devent_schema(const struct pdig_schema *s) { parse_schema = s; }
+
 const char *devent_parse(const uint8_t *e, size_t n, struct devent *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -228,7 +232,8 @@ const char *devent_parse(const uint8_t *e, size_t n, struct devent *d)
 	d->nparams = (uint32_t)le(e + 22, 4);
 	if (d->len != n)
 		return "header len != event size";
-	const struct pdig_event *info = pdig_event_info(d->type);
+	const struct pdig_event *info =
+		parse_schema ? pdig_schema_event(parse_schema, d->type) : pdig_event_info(d->type);
 	if (!info)
 		return "type out of range";
 	if (d->nparams != info->nparams)
@@ -288,7 +293,9 @@ size_t t_encode(int is_exit, const struct enc_ctx *c, uint8_t *buf, size_t cap, 
 	memset(d, 0, sizeof(*d));
 	if (!n)
 		return 0;
+	devent_schema(c->schema);
 	const char *why = devent_parse(buf, n, d);
+	devent_schema(NULL);
 	if (why) {
 		CHECK_FAIL("t_encode: nr %" PRIu64 " %s: malformed event: %s",
 			c->nr, is_exit ? "exit" : "enter", why);

@@ -89,6 +89,9 @@ struct devent {
  * fixed-width types have their exact size, strings are >= 1 byte and
  * NUL-terminated with no earlier NUL, DYN has an index in range. */
 const char *devent_parse(const uint8_t *e, size_t n, struct devent *d);
+/* The schema devent_parse checks against (NULL = 1.0.0); t_encode uses the
+ * context's. */
+void devent_schema(const struct pdig_schema *s);
 
 /* Value accessors (little endian); 0 when the length does not match. */
 uint64_t dp_u64(const struct dparam *p);
