@@ -66,7 +66,7 @@
 	X(EV_SYSCALL_INOTIFY_INIT_E, fd_inotify_init_e) \
 	X(EV_SYSCALL_INOTIFY_INIT_X, fd_res_x) \
 	X(EV_SYSCALL_FCNTL_E, fd_fcntl_e) \
-	X(EV_SYSCALL_FCNTL_X, fd_res_x) \
+	X(EV_SYSCALL_FCNTL_X, fd_fcntl_x) \
 	X(EV_SYSCALL_READ_E, fd_size_e) \
 	X(EV_SYSCALL_READ_X, fd_read_x) \
 	X(EV_SYSCALL_WRITE_E, fd_size_e) \
@@ -103,7 +103,7 @@
 /* net.c */
 #define NET_ENCODERS(X) \
 	X(EV_SOCKET_SOCKET_E, net_socket_e) \
-	X(EV_SOCKET_SOCKET_X, net_put_ret_only) \
+	X(EV_SOCKET_SOCKET_X, net_socket_x) \
 	X(EV_SOCKET_BIND_E, net_put_fd_only) \
 	X(EV_SOCKET_BIND_X, net_bind_x) \
 	X(EV_SOCKET_CONNECT_E, net_connect_e) \

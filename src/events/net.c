@@ -90,6 +90,15 @@ void net_socket_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)c->args[2]);
 }
 
+/* fd; since 4.0.1 the enter's domain, type and proto, and (4.5.1) the
+ * fd's flags from type's SOCK_NONBLOCK and SOCK_CLOEXEC */
+void net_socket_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	net_socket_e(b, c);
+	evb_u32(b, flags_to_ppm(fd_flags_map, c->args[1] & (04000 | 02000000)));
+}
+
 void net_bind_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
@@ -287,6 +296,7 @@ struct mhdr {
 	uint64_t name;
 	uint32_t namelen;
 	uint64_t iov, iovlen;
+	uint64_t control, controllen;
 };
 
 /* The kernel's user_msghdr on x86-64, not libc's struct msghdr: musl
@@ -309,6 +319,8 @@ static int read_msghdr(const struct enc_ctx *c, uint64_t addr, struct mhdr *h)
 	h->namelen = mh.namelen;
 	h->iov = mh.iov;
 	h->iovlen = mh.iovlen;
+	h->control = mh.control;
+	h->controllen = mh.controllen;
 	return 0;
 }
 
@@ -360,15 +372,20 @@ void net_sendmsg_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_bytes(b, data, got);
 }
 
-void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
+/* The 1.0.0 params of recvmsg's exit; *h read, or -1. */
+static int recvmsg_base(struct evbuf *b, const struct enc_ctx *c, struct mhdr *h_out)
 {
 	struct mhdr h;
+	int ok = read_msghdr(c, c->args[1], &h);
+	if (ok < 0)
+		memset(&h, 0, sizeof h);
+	*h_out = h;
 	put_res(b, c);
-	if (read_msghdr(c, c->args[1], &h) < 0) {
+	if (ok < 0) {
 		evb_u32(b, 0);
 		evb_bytes(b, NULL, 0);
 		evb_bytes(b, NULL, 0);
-		return;
+		return ok;
 	}
 	/* size: the buffers' total, capped by a non-negative result (the
 	 * driver's unsigned compare never caps on error, as for readv) */
@@ -382,7 +399,7 @@ void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 		evb_u32(b, (uint32_t)size);
 		evb_bytes(b, NULL, 0);
 		evb_bytes(b, NULL, 0);
-		return;
+		return ok;
 	}
 	evb_u32(b, (uint32_t)size);
 	evb_bytes(b, data, got);
@@ -390,6 +407,29 @@ void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 		put_user_tuple(b, c, sarg(c, 0), h.name, (int32_t)h.namelen, true);
 	else
 		evb_bytes(b, NULL, 0);
+	return 0;
+}
+
+/* recvmsg exit; since 4.0.1 also the control data the kernel wrote
+ * (msg_controllen is its length after the call) and the fd */
+void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	struct mhdr h;
+	recvmsg_base(b, c, &h);
+	if (!evb_keeps(b, 4))
+		return;
+	/* h was read at the exit: msg_controllen is what the kernel wrote */
+	uint64_t len = c->ret >= 0 && h.control ? h.controllen : 0;
+	if (len > c->snaplen)
+		len = c->snaplen;
+	if (len > EVB_MAX_ARG)
+		len = EVB_MAX_ARG;
+	uint8_t *d = len ? evb_reserve(b, (size_t)len) : NULL;
+	if (d)
+		evb_commit(b, ub_read(c->mem, h.control, d, (size_t)len));
+	else
+		evb_bytes(b, NULL, 0);
+	put_fd_arg(b, c, 0);
 }
 
 void net_accept4_e(struct evbuf *b, const struct enc_ctx *c)

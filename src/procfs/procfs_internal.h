@@ -186,6 +186,9 @@ struct procfs {
 	/* the snapshot proc() returns, valid until its next call, and the
 	 * buffers its text is read into (procfs_snap.c) */
 	struct proc_snapshot snap;
+	/* when pdig's PID namespace's init started (ns since boot), read
+	 * once: 0 = not read yet, UINT64_MAX = unreadable */
+	uint64_t init_start_ns;
 	char scratch[2 * PROC_STR_MAX];
 	char env_scratch[PROC_STR_MAX];
 };

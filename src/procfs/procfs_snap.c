@@ -212,6 +212,26 @@ static void read_image(struct procfs *pf, struct tentry *e, struct proc_snapshot
 		exe_identity(s, f);
 }
 
+/* When the init of pdig's PID namespace (its /proc/1) started, in ns since
+ * boot: stat's starttime, in clock ticks. It lives as long as the
+ * namespace, so it is read once. 0 when unreadable. */
+static uint64_t init_start_ns(struct procfs *pf)
+{
+	if (!pf->init_start_ns) {
+		char buf[1024];
+		ssize_t n = pf_read("/proc/1/stat", buf, sizeof buf - 1);
+		const char *f = NULL;
+		if (n > 0) {
+			buf[n] = '\0';
+			f = procfs_stat_field(buf, (size_t)n, 22);
+		}
+		long hz = sysconf(_SC_CLK_TCK);
+		unsigned long long ticks = f ? strtoull(f, NULL, 10) : 0;
+		pf->init_start_ns = ticks && hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : UINT64_MAX;
+	}
+	return pf->init_start_ns == UINT64_MAX ? 0 : pf->init_start_ns;
+}
+
 /* loginuid and cgroups: a fork child's are its parent's, exec keeps them. */
 static uint64_t lineage(struct procfs *pf, struct tentry *e, struct proc_snapshot *s, uint64_t now)
 {
@@ -285,6 +305,8 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	s->vtid = su->vtid;
 	s->vpid = su->vpid;
 	s->in_pidns = su->ns_count > 1 || tc_kids_elsewhere(pf, e);
+	/* the init of a nested namespace is not looked for: unknown */
+	s->pidns_init_start_ns = su->ns_count <= 1 ? init_start_ns(pf) : 0;
 	s->uid = su->uid;
 	s->gid = su->gid;
 	s->cap_inh = su->cap_inh;

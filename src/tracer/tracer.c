@@ -167,13 +167,19 @@ static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, i
 	c.snaplen = tr->out.snaplen(tr->out.ctx);
 	c.mem = mem;
 	c.st = &tr->st;
+	bool built = false;
 	EACH_SCHEMA(tr, s) {
 		/* a schema whose drivers send no such enter: nothing to build */
 		if (!is_exit && !encode_enter_sent(s, nr))
 			continue;
 		c.schema = s;
+		built = true;
 		emit(tr, s, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
 	}
+	/* events wanted, but no enter built: its exit may still need what
+	 * only the entry can read */
+	if (!is_exit && !built && tr->schemas)
+		encode_keep_entry_strings(&c);
 }
 
 static void emit_syscall_in(struct tracer *tr, enum mem_phase phase, int is_exit, const struct thread *t,

@@ -85,6 +85,9 @@ struct proc_snapshot {
 	 * bytes, like exe_writable: any value a reader stored is valid). */
 	uint64_t exe_ino, exe_ctime_ns, exe_mtime_ns;
 	uint8_t exe_memfd, exe_layer;
+	/* when the thread's PID namespace's init started (ns of CLOCK_BOOTTIME,
+	 * as the driver's task start_time), 0 if unknown */
+	uint64_t pidns_init_start_ns;
 	char comm[17];
 	char exe[PROC_STR_MAX];  /* argv[0] */
 	char exepath[PROC_STR_MAX]; /* /proc/pid/exe target */
@@ -154,6 +157,11 @@ size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t ca
 /* Does schema s have an enter event for syscall nr that its drivers send?
  * (Since libs 0.22 most syscalls have only their exit.) */
 bool encode_enter_sent(const struct pdig_schema *s, uint64_t nr);
+
+/* At a syscall's entry when no schema in use sends its enter event: reads
+ * (so the reader keeps) the strings the exit needs and cannot read then
+ * (execve's path: a successful exec drops the caller's memory). */
+void encode_keep_entry_strings(const struct enc_ctx *c);
 
 /* The event id an exit is reported as: the schema's, except where pdig
  * follows later drivers to spare the consumer (process.c). */
