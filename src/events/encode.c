@@ -20,6 +20,8 @@ static const enc_fn encoders[ENC_IDS] = {
 /* Exits whose params end with their enter's (families.h). */
 #define TAIL_SLOT(ev) [ev] = true,
 static const bool enter_tail[ENC_IDS] = { EXITS_WITH_ENTER_TAIL(TAIL_SLOT) };
+#define TAIL_IN_1_0_0(ev) _Static_assert((ev) < PDIG_EVENT_MAX, #ev " is not a 1.0.0 event");
+EXITS_WITH_ENTER_TAIL(TAIL_IN_1_0_0)
 
 /* Writes an exit's enter tail: its 1.0.0 params first (padded if the exit
  * encoder wrote fewer), then the enter encoder's, read from the same
@@ -28,9 +30,12 @@ static const bool enter_tail[ENC_IDS] = { EXITS_WITH_ENTER_TAIL(TAIL_SLOT) };
  * no read. */
 static void put_enter_tail(struct evbuf *b, const struct enc_ctx *c, uint16_t type)
 {
+	if (!enter_tail[type] || !encoders[type - 1])
+		return;
+	/* every listed exit exists in 1.0.0 (checked above) */
 	uint32_t base = pdig_events[type].nparams;
 	/* an exit encoder that wrote past its 1.0.0 params owns the rest */
-	if (!enter_tail[type] || !encoders[type - 1] || !evb_keeps(b, base) || b->idx > base)
+	if (!evb_keeps(b, base) || b->idx > base)
 		return;
 	while (b->idx < base && !b->overflow)
 		evb_empty(b);
