@@ -287,3 +287,113 @@ void fd_flock_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_s64(b, (int64_t)c->args[0]);
 	evb_u32(b, flags_to_ppm(flock_flags_map, c->args[1]));
 }
+
+/* ---- exits new in schema 4.0.1 (their enters are not sent) ---- */
+
+/* dup (DUP_1), dup2, dup3: res, oldfd[, newfd[, flags]] */
+void fd_dup_1_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int32_t)c->args[0]);
+}
+
+void fd_dup2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	fd_dup_1_x(b, c);
+	evb_s64(b, (int32_t)c->args[1]);
+}
+
+void fd_dup3_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	fd_dup2_x(b, c);
+	evb_u32(b, flags_to_ppm(fd_flags_map, c->args[2]));
+}
+
+/* pipe2: pipe's params, then its flags */
+void fd_pipe2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	fd_pipe_x(b, c);
+	evb_u32(b, flags_to_ppm(fd_flags_map, c->args[1]));
+}
+
+/* inotify_init1(flags), eventfd2(initval, flags), signalfd4(fd, mask,
+ * size, flags): the new fd, then the flags, then the other arguments in
+ * the table's order (signalfd's mask stays 0, as the 1.0.0 enter has it) */
+void fd_inotify_init1_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_u16(b, (uint16_t)flags_to_ppm(fd_flags_map, c->args[0]));
+}
+
+void fd_eventfd2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_u16(b, (uint16_t)flags_to_ppm(fd_flags_map, c->args[1]));
+	evb_u64(b, c->args[0]);
+}
+
+void fd_signalfd4_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_u16(b, (uint16_t)flags_to_ppm(fd_flags_map, c->args[3]));
+	evb_s64(b, (int32_t)c->args[0]);
+	evb_u32(b, 0);
+}
+
+/* epoll_create(size), epoll_create1(flags): EPOLL_CLOEXEC is the table's 1 */
+void fd_epoll_create_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s32(b, (int32_t)c->args[0]);
+}
+
+void fd_epoll_create1_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_u32(b, (c->args[0] & 02000000) ? 1 : 0);
+}
+
+/* memfd_create(name, flags): fd, name, flags (MFD_CLOEXEC, ALLOW_SEALING
+ * and HUGETLB are the table's 1, 2, 4) */
+void fd_memfd_create_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	ub_put_str_or(b, c->mem, c->args[0], 256, "");
+	evb_u32(b, (uint32_t)c->args[1] & 7);
+}
+
+/* pidfd_open(pid, flags): PIDFD_NONBLOCK (O_NONBLOCK) is the table's 1 */
+void fd_pidfd_open_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int32_t)c->args[0]);
+	evb_u32(b, (c->args[1] & 04000) ? 1 : 0);
+}
+
+/* pidfd_getfd(pidfd, targetfd, flags) */
+void fd_pidfd_getfd_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int32_t)c->args[0]);
+	evb_s64(b, (int32_t)c->args[1]);
+	evb_u32(b, (uint32_t)c->args[2]);
+}
+
+/* close_range(first, last, flags): CLOSE_RANGE_UNSHARE and _CLOEXEC keep
+ * their values in the table */
+void fd_close_range_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_u32(b, (uint32_t)c->args[0]);
+	evb_u32(b, (uint32_t)c->args[1]);
+	evb_u32(b, (uint32_t)c->args[2] & 6);
+}
+
+/* process_vm_readv/writev(pid, local_iov, liovcnt, ...): res, pid, the
+ * local buffers' bytes moved (the iovecs sit where readv's do) */
+void fd_process_vm_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int32_t)c->args[0]);
+	put_iov_data(b, c, c->ret > 0 ? (uint64_t)c->ret : 0);
+}

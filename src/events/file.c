@@ -404,3 +404,88 @@ void file_quotactl_x(struct evbuf *b, const struct enc_ctx *c)
 	else
 		evb_u8(b, PPM_QFMT_NOT_USED);
 }
+
+/* ---- exits new in schema 4.0.1 (their enters are not sent) ---- */
+
+/* chown, lchown: res, path, uid, gid (the ids as passed) */
+void file_chown_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	file_res_path0_x(b, c);
+	evb_u32(b, (uint32_t)c->args[1]);
+	evb_u32(b, (uint32_t)c->args[2]);
+}
+
+void file_fchown_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int32_t)c->args[0]);
+	evb_u32(b, (uint32_t)c->args[1]);
+	evb_u32(b, (uint32_t)c->args[2]);
+}
+
+/* fchownat's AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH, as the driver's table
+ * numbers them */
+static uint32_t fchownat_flags(uint64_t native)
+{
+	return ((native & 0x100) ? 0x400u : 0) | ((native & 0x1000) ? 0x1000u : 0);
+}
+
+void file_fchownat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, (uint32_t)c->args[2]);
+	evb_u32(b, (uint32_t)c->args[3]);
+	evb_u32(b, fchownat_flags(c->args[4]));
+}
+
+/* mknod: res, path, mode (its S_IF* and permission bits are the driver's
+ * mknod_mode values), dev as passed */
+void file_mknod_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	file_res_path0_x(b, c);
+	evb_u32(b, (uint32_t)c->args[1]);
+	evb_u32(b, (uint32_t)c->args[2]);
+}
+
+void file_mknodat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, (uint32_t)c->args[2]);
+	evb_u32(b, (uint32_t)c->args[3]);
+}
+
+/* newfstatat: res, dirfd, path, flags (AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT
+ * and AT_EMPTY_PATH keep their native values in the driver's table) */
+void file_newfstatat_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	put_dirfd(b, c->args[0]);
+	put_path(b, c, c->args[1], BAD_EMPTY);
+	evb_u32(b, (uint32_t)c->args[3] & (0x100 | 0x800 | 0x1000));
+}
+
+/* umount2: res, name, flags (MNT_FORCE, MNT_DETACH, MNT_EXPIRE and
+ * UMOUNT_NOFOLLOW are the driver's values) */
+void file_umount2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	file_res_path0_x(b, c);
+	evb_u32(b, (uint32_t)c->args[1] & 0xf);
+}
+
+/* open_by_handle_at: fd, mountfd, flags, the opened file's path (the
+ * handle names no path: the kernel's name for the new fd), dev, ino */
+void file_open_by_handle_at_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	evb_s64(b, (int32_t)c->args[0]);
+	evb_u32(b, flags_to_ppm(open_flags_map, c->args[2]));
+	char path[PATH_CAP];
+	ssize_t n = c->ret >= 0 && c->st && c->st->fd_path ? c->st->fd_path(c->st->ctx, c->pid, c->ret, path, sizeof path)
+	                                                   : -1;
+	evb_strn(b, path, n > 0 ? (size_t)n : 0);
+	put_dev_ino(b, c);
+}

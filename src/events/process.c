@@ -438,3 +438,94 @@ void proc_userfaultfd_x(struct evbuf *b, const struct enc_ctx *c)
 	put_res(b, c);
 	evb_u32(b, (uint32_t)c->args[0]); /* raw, as the driver's autofill */
 }
+
+/* ---- exits new in schema 4.0.1 (their enters are not sent) ---- */
+
+/* setreuid/setregid: res and the two ids as passed */
+void proc_setre_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	evb_u32(b, (uint32_t)c->args[0]);
+	evb_u32(b, (uint32_t)c->args[1]);
+}
+
+/* capset(hdr, data): res, then the sets asked for (data is two
+ * {effective, permitted, inheritable} u32 triples for the 64-bit sets of
+ * versions 2 and 3): what the thread has after a successful call. Version
+ * 1 has one triple; the high halves are then 0. */
+void proc_capset_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint32_t hdr[2] = { 0, 0 }, d[6] = { 0 };
+	put_res(b, c);
+	if (mem_read_exact(c->mem, c->args[0], hdr, sizeof hdr) == 0) {
+		size_t n = hdr[0] == 0x19980330 /* _LINUX_CAPABILITY_VERSION_1 */ ? 3 : 6;
+		if (mem_read_exact(c->mem, c->args[1], d, n * 4) != 0)
+			memset(d, 0, sizeof d);
+	}
+	evb_u64(b, d[2] | (uint64_t)d[5] << 32);
+	evb_u64(b, d[1] | (uint64_t)d[4] << 32);
+	evb_u64(b, d[0] | (uint64_t)d[3] << 32);
+}
+
+/* prctl(option, arg2, ...): res, option, arg2 as a string for the name
+ * options (PR_SET_NAME 15, PR_GET_NAME 16: the kernel wrote the name at
+ * arg2 for GET), as the int at arg2 for PR_GET_CHILD_SUBREAPER (37), else
+ * arg2 itself. The options keep their values in the table. */
+void proc_prctl_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	uint32_t opt = (uint32_t)c->args[0];
+	put_res(b, c);
+	evb_u32(b, opt);
+	if (opt == 15 || opt == 16) {
+		ub_put_str_or(b, c->mem, c->args[1], 16, "");
+		evb_s64(b, 0);
+		return;
+	}
+	evb_strn(b, "", 0);
+	int32_t v = 0;
+	if (opt == 37)
+		evb_s64(b, mem_read_exact(c->mem, c->args[1], &v, 4) == 0 ? v : 0);
+	else
+		evb_s64(b, (int64_t)c->args[1]);
+}
+
+/* bpf since 4.0.1 (BPF_2): the result (a new fd for the commands that make
+ * one), the command (bpf_commands keeps the native numbers) */
+void proc_bpf_2_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	evb_u32(b, (uint32_t)c->args[0]);
+}
+
+/* init_module(image, len, uargs), finit_module(fd, uargs, flags),
+ * delete_module(name, flags) */
+void proc_init_module_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	uint64_t len = c->args[1] < c->snaplen ? c->args[1] : c->snaplen;
+	if (len > EVB_MAX_ARG)
+		len = EVB_MAX_ARG;
+	uint8_t *d = len ? evb_reserve(b, (size_t)len) : NULL;
+	if (d)
+		evb_commit(b, ub_read(c->mem, c->args[0], d, (size_t)len));
+	else
+		evb_bytes(b, NULL, 0);
+	evb_u64(b, c->args[1]);
+	ub_put_str_or(b, c->mem, c->args[2], PATH_MAX_STR, "");
+}
+
+void proc_finit_module_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	evb_s64(b, (int32_t)c->args[0]);
+	ub_put_str_or(b, c->mem, c->args[1], PATH_MAX_STR, "");
+	evb_u32(b, (uint32_t)c->args[2] & 7);
+}
+
+void proc_delete_module_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	ub_put_str_or(b, c->mem, c->args[0], 64, "");
+	/* O_TRUNC and O_NONBLOCK are the table's 1 and 2 */
+	evb_u32(b, ((c->args[1] & 01000) ? 1u : 0) | ((c->args[1] & 04000) ? 2u : 0));
+}

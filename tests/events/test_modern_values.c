@@ -257,6 +257,122 @@ static void test_fd_net_misc(void)
 	CHECK_EQ_INT(d.nparams, 4);
 }
 
+/* Exits that exist since 4.0.1 only: dup*, pipe2, accept4, memfd_create,
+ * prctl, capset, chown family, newfstatat, ... */
+static void test_new_exits(void)
+{
+	setup();
+	/* dup2(3, 10) = 10, dup3(3, 11, O_CLOEXEC) = 11, dup(3) = 12 */
+	fake_ctx(&c, &fm, &fs, 33, 3, 10, 0, 0, 0, 0);
+	c.ret = 10;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_DUP2_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 10);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 3);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), 10);
+	fake_ctx(&c, &fm, &fs, 292, 3, 11, 02000000, 0, 0, 0);
+	c.ret = 11;
+	encode_in(s40, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_DUP3_X);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), 11);
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 1u << 12);
+	fake_ctx(&c, &fm, &fs, 32, 3, 0, 0, 0, 0, 0);
+	c.ret = 12;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_DUP_1_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 12);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 3);
+	/* in 1.0.0 they stay the old DUP_X */
+	encode_in(s1, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_DUP_X);
+	/* pipe2(fds, O_NONBLOCK|O_CLOEXEC) */
+	int32_t fds[2] = { 5, 6 };
+	fake_mem_map(&fm, 0x9000, fds, sizeof fds);
+	fake_state_fd(&fs, T_PID, 5, 0xc, 777);
+	fake_ctx(&c, &fm, &fs, 293, 0x9000, 04000 | 02000000, 0, 0, 0, 0);
+	c.ret = 0;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_PIPE2_X);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), 6);
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 777);
+	CHECK_EQ_INT(dp_u32(&d.p[4]), (1u << 6) | (1u << 12));
+	/* eventfd2(5, EFD_CLOEXEC), signalfd4(-1, mask, 8, SFD_NONBLOCK), inotify_init1(IN_CLOEXEC) */
+	fake_ctx(&c, &fm, &fs, 290, 5, 02000000, 0, 0, 0, 0);
+	c.ret = 7;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(dp_u16(&d.p[1]), 1u << 12);
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 5);
+	fake_ctx(&c, &fm, &fs, 289, (uint64_t)-1, 0, 8, 04000, 0, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_INT(dp_u16(&d.p[1]), 1u << 6);
+	CHECK_EQ_INT(dp_s64(&d.p[2]), -1);
+	fake_ctx(&c, &fm, &fs, 294, 02000000, 0, 0, 0, 0, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_INT(dp_u16(&d.p[1]), 1u << 12);
+	/* memfd_create("x", MFD_CLOEXEC) = 4 */
+	fake_mem_str(&fm, 0xa000, "fileless");
+	fake_ctx(&c, &fm, &fs, 319, 0xa000, 1, 0, 0, 0, 0);
+	c.ret = 4;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_MEMFD_CREATE_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 4);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "fileless");
+	CHECK_EQ_INT(dp_u32(&d.p[2]), 1);
+	/* prctl(PR_SET_NAME, "newname") */
+	fake_mem_str(&fm, 0xb000, "newname");
+	fake_ctx(&c, &fm, &fs, 157, 15, 0xb000, 0, 0, 0, 0);
+	c.ret = 0;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_PRCTL_X);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 15);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "newname");
+	/* prctl(PR_SET_CHILD_SUBREAPER, 1) */
+	fake_ctx(&c, &fm, &fs, 157, 36, 1, 0, 0, 0, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "");
+	CHECK_EQ_INT(dp_s64(&d.p[3]), 1);
+	/* capset(v3 header, two triples) */
+	uint32_t hdr[2] = { 0x20080522, 0 }, data[6] = { 0x10, 0x30, 0x1, 0x2, 0x3, 0x4 };
+	fake_mem_map(&fm, 0xc000, hdr, sizeof hdr);
+	fake_mem_map(&fm, 0xc100, data, sizeof data);
+	fake_ctx(&c, &fm, &fs, 126, 0xc000, 0xc100, 0, 0, 0, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_CAPSET_X);
+	CHECK_EQ_INT(dp_u64(&d.p[1]), 0x1 | (uint64_t)0x4 << 32);  /* inheritable */
+	CHECK_EQ_INT(dp_u64(&d.p[2]), 0x30 | (uint64_t)0x3 << 32); /* permitted */
+	CHECK_EQ_INT(dp_u64(&d.p[3]), 0x10 | (uint64_t)0x2 << 32); /* effective */
+	/* fchownat(AT_FDCWD, "/etc/passwd", 1, 2, AT_SYMLINK_NOFOLLOW) */
+	fake_mem_str(&fm, 0xd000, "/etc/passwd");
+	fake_ctx(&c, &fm, &fs, 260, (uint64_t)-100, 0xd000, 1, 2, 0x100, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_FCHOWNAT_X);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), -100);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/etc/passwd");
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 1);
+	CHECK_EQ_INT(dp_u32(&d.p[4]), 2);
+	CHECK_EQ_INT(dp_u32(&d.p[5]), 0x400);
+	/* newfstatat(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW) */
+	fake_ctx(&c, &fm, &fs, 262, (uint64_t)-100, 0xd000, 0, 0x100, 0, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_NEWFSTATAT_X);
+	CHECK_EQ_STR(dp_str(&d.p[2]), "/etc/passwd");
+	CHECK_EQ_INT(dp_u32(&d.p[3]), 0x100);
+	/* setreuid(1, 2) */
+	fake_ctx(&c, &fm, &fs, 113, 1, 2, 0, 0, 0, 0);
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_SETREUID_X);
+	CHECK_EQ_INT(dp_u32(&d.p[1]), 1);
+	CHECK_EQ_INT(dp_u32(&d.p[2]), 2);
+	/* accept4(3, NULL, NULL, SOCK_CLOEXEC): the flags as passed */
+	fake_ctx(&c, &fm, &fs, 288, 3, 0, 0, 02000000, 0, 0);
+	c.ret = -11;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SOCKET_ACCEPT4_6_X);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -11);
+	CHECK_EQ_INT((int32_t)dp_u32(&d.p[5]), 02000000);
+}
+
 int main(void)
 {
 	s1 = pdig_schema_get(SCHEMA_1_0_0);
@@ -268,6 +384,7 @@ int main(void)
 	test_clone();
 	test_open_ino();
 	test_fd_net_misc();
+	test_new_exits();
 	fake_mem_free(&fm);
 	return check_done("test_modern_values");
 }

@@ -125,6 +125,9 @@ struct tracee_state {
 	int (*fd_stat)(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uint64_t *ino);
 	/* An opaque identity for socket fd (its inode), 0 if unknown. */
 	uint64_t (*sock_id)(void *ctx, int64_t pid, int64_t fd);
+	/* Optional (NULL = unknown): the kernel's name for fd (its /proc
+	 * link), NUL-terminated in cap; its length, or -1. */
+	ssize_t (*fd_path)(void *ctx, int64_t pid, int64_t fd, char *buf, size_t cap);
 };
 
 /* One syscall as the tracer saw it. */
