@@ -151,7 +151,9 @@
 	X(EV_SOCKET_ACCEPT_5_X, net_accept_x) \
 	X(EV_SOCKET_ACCEPT4_5_E, net_accept4_e) \
 	X(EV_SOCKET_ACCEPT4_5_X, net_accept_x) \
-	X(EV_SOCKET_ACCEPT4_6_X, net_accept4_6_x) /* new in 4.0.1 */
+	X(EV_SOCKET_ACCEPT4_6_X, net_accept4_6_x) /* new in 4.0.1 */ \
+	X(EV_SOCKET_SENDMMSG_X, net_sendmmsg_x) /* no params before 4.0.1 */ \
+	X(EV_SOCKET_RECVMMSG_X, net_recvmmsg_x)
 
 /* process.c */
 #define PROCESS_ENCODERS(X) \

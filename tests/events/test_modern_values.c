@@ -371,6 +371,38 @@ static void test_new_exits(void)
 	CHECK_EQ_INT(d.type, EV_SOCKET_ACCEPT4_6_X);
 	CHECK_EQ_INT(dp_s64(&d.p[0]), -11);
 	CHECK_EQ_INT((int32_t)dp_u32(&d.p[5]), 02000000);
+
+	/* sendmmsg(5, msgs, 2, 0) = 2: the first message, 4 of its 6 bytes sent */
+	static uint8_t payload[6] = "abcdef";
+	uint64_t iov[2] = { 0xe000, sizeof payload };
+	fake_mem_map(&fm, 0xe000, payload, sizeof payload);
+	fake_mem_map(&fm, 0xe100, iov, sizeof iov);
+	uint8_t mm[64] = { 0 };
+	uint64_t iovp = 0xe100, iovlen = 1;
+	uint32_t sent = 4;
+	memcpy(mm + 16, &iovp, 8);
+	memcpy(mm + 24, &iovlen, 8);
+	memcpy(mm + 56, &sent, 4);
+	fake_mem_map(&fm, 0xe200, mm, sizeof mm);
+	fake_ctx(&c, &fm, &fs, 307, 5, 0xe200, 2, 0, 0, 0);
+	c.ret = 2;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SOCKET_SENDMMSG_X);
+	CHECK_EQ_INT(d.nparams, 5);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 4);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
+	CHECK_EQ_INT(dp_u32(&d.p[2]), 6);
+	CHECK(d.p[3].len == 4 && !memcmp(d.p[3].val, "abcd", 4));
+	encode_in(s1, 1);
+	CHECK_EQ_INT(d.nparams, 0);
+	/* recvmmsg failing: its error and the fd */
+	fake_ctx(&c, &fm, &fs, 299, 5, 0xe200, 2, 0, 0, 0);
+	c.ret = -11;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SOCKET_RECVMMSG_X);
+	CHECK_EQ_INT(d.nparams, 6);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -11);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
 }
 
 int main(void)
