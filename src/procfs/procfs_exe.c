@@ -4,6 +4,7 @@
  * PROCFS_TTL_NS: a shell or build running the same programs over and over
  * stats each once. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -25,7 +26,7 @@ static uint64_t ts_ns(const struct timespec *t)
 
 /* The file behind /proc/<tid>/exe, not the path: the path names it in
  * pdig's mount view, which need not be the tracee's. */
-static int read_facts(int64_t tid, struct exe_facts *f)
+static int read_facts(int64_t tid, const char *path, struct exe_facts *f)
 {
 	char link[64];
 	struct stat st;
@@ -43,6 +44,12 @@ static int read_facts(int64_t tid, struct exe_facts *f)
 	bool sf_ok = statfs(link, &sf) == 0;
 	f->rdonly = sf_ok && (sf.f_flags & ST_RDONLY);
 	f->overlay = sf_ok && (uint32_t)sf.f_type == OVERLAYFS_MAGIC;
+	if (f->overlay) {
+		/* the file's mount, to find the overlay's upper layer */
+		struct pdig_statx sx;
+		bool id = procfs_statx(AT_FDCWD, link, 0, &sx) == 0 && (sx.mask & PDIG_STATX_MNT_ID);
+		f->layer = id ? procfs_overlay_layer(tid, sx.mnt_id, path) : EXE_LAYER_UNKNOWN;
+	}
 	ssize_t n = getxattr(link, "security.capability", NULL, 0);
 	/* unknown (a refused read) counts as present: the caller then reads
 	 * the credentials rather than guessing them */
@@ -65,7 +72,7 @@ int procfs_exe_facts(struct procfs *pf, int64_t tid, uint64_t mnt_id, const char
 		if (cache[i].used < cache[victim].used)
 			victim = i;
 	}
-	if (read_facts(tid, out))
+	if (read_facts(tid, path, out))
 		return -1;
 	if (mnt_id && strlen(path) < sizeof cache[victim].path) {
 		cache[victim].mnt_id = mnt_id;

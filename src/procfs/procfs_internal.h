@@ -151,6 +151,7 @@ struct exe_facts {
 	uint64_t ino, ctime_ns, mtime_ns;
 	bool unlinked; /* no name left (nlink 0): a memfd, a deleted file */
 	bool overlay;  /* on an overlay filesystem */
+	uint8_t layer; /* then which layer (EXE_LAYER_*) */
 };
 
 /* One kept exe_facts, keyed by mount view and path (procfs_exe.c). */
@@ -225,6 +226,12 @@ int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out)
  * major/minor come in as the file's st_dev and go out as the mount's
  * device; -1 (left as they were) when mountinfo does not list the mount. */
 int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor);
+/* Hands each line of pid's mountinfo (no newline, not terminated) to fn
+ * until fn returns 0; that 0, or -1 when no line did. */
+int procfs_scan_mountinfo(int64_t pid, int (*fn)(const char *line, size_t len, void *arg), void *arg);
+/* The overlay layer (EXE_LAYER_*) of the file at path (as pid sees it) on
+ * the overlay mount mnt_id (procfs_overlay.c). */
+uint8_t procfs_overlay_layer(int64_t pid, uint64_t mnt_id, const char *path);
 
 /* Cached values are used this long at most (ns); see procfs_snap.c. */
 #define PROCFS_TTL_NS 100000000ull

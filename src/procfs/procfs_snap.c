@@ -187,7 +187,7 @@ static void exe_identity(struct proc_snapshot *s, const struct exe_facts *f)
 	/* memfd_create names the file "memfd:NAME", and /proc shows an
 	 * unlinked one with " (deleted)" */
 	s->exe_memfd = f->unlinked && !strncmp(s->exepath, "/memfd:", 7);
-	s->exe_layer = f->overlay ? EXE_LAYER_UNKNOWN : EXE_NOT_OVERLAY;
+	s->exe_layer = f->overlay ? f->layer : EXE_NOT_OVERLAY;
 }
 
 /* The image fields, read in full. f: the exe's facts, if known. */
