@@ -88,19 +88,26 @@ static void put_exec_path(struct evbuf *b, const struct enc_ctx *c, uint64_t add
 /* The kernel's name for the program an exec was asked for (bprm's
  * filename): execve's path; execveat's when absolute or relative to the
  * cwd, else /dev/fd/N (AT_EMPTY_PATH: fexecve) or /dev/fd/N/PATH. After a
- * successful exec the caller's memory is gone: the path comes back from
- * what the entry read (encode_keep_entry_strings). */
+ * successful exec the caller's memory is gone (what lies at the address
+ * now is the new program's): the path can only be what the entry kept
+ * (encode_keep_entry_strings), else it is "<NA>". */
 static void put_exec_filename(struct evbuf *b, const struct enc_ctx *c)
 {
-	if (c->nr != SYS_execveat) {
-		put_exec_path(b, c, c->args[0]);
+	char path[PATH_MAX_STR], name[PATH_MAX_STR + 32];
+	bool at = c->nr == SYS_execveat;
+	uint64_t addr = c->args[at ? 1 : 0];
+	ssize_t n = -1;
+	if (addr && c->ret < 0)
+		n = mem_read_str(c->mem, addr, path, sizeof path);
+	else if (addr && c->mem->recall_str)
+		n = c->mem->recall_str(c->mem->ctx, addr, path, sizeof path);
+	if (n < 0) {
+		evb_str(b, addr ? "<NA>" : NULL);
 		return;
 	}
-	char path[PATH_MAX_STR], name[PATH_MAX_STR + 32];
 	int dirfd = (int)c->args[0];
-	ssize_t n = c->args[1] ? mem_read_str(c->mem, c->args[1], path, sizeof path) : -1;
-	if (n < 0) {
-		evb_str(b, c->args[1] ? "<NA>" : NULL);
+	if (!at) {
+		evb_strn(b, path, (size_t)n);
 		return;
 	}
 	if (path[0] == '/' || dirfd == -100 /* AT_FDCWD */) {

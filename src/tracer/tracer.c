@@ -660,15 +660,17 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 	} else {
 		t = threads_find(&tr->threads, tid);
 	}
+	/* the exit names the program by the path the entry kept (modern
+	 * schemas' filename): the caller's memory is gone */
+	if (t && t->state == TS_IN_SYSCALL && s->want)
+		emit_syscall_in(tr, MEM_EXIT, 1, t, t->nr, t->args, 0);
+	else if (t && t->state == TS_IN_SYSCALL)
+		skipped(tr, 1);
 	mem_release(&tr->kept, tid); /* the old image's strings must not meet the new one */
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (t->state == TS_IN_SYSCALL && s->want)
-		emit_syscall(tr, 1, t, t->nr, t->args, 0);
-	else if (t->state == TS_IN_SYSCALL)
-		skipped(tr, 1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }

@@ -45,12 +45,34 @@ static void fm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *
 	}
 }
 
+static ssize_t fm_recall(void *ctx, uint64_t addr, char *dst, size_t cap)
+{
+	struct fake_mem *m = ctx;
+	for (int i = 0; i < m->nkept; i++) {
+		size_t n = strlen(m->kept[i].s);
+		if (m->kept[i].addr == addr && n < cap) {
+			memcpy(dst, m->kept[i].s, n + 1);
+			return (ssize_t)n;
+		}
+	}
+	return -1;
+}
+
+void fake_mem_keep(struct fake_mem *m, uint64_t addr, const char *s)
+{
+	if (m->nkept >= (int)(sizeof m->kept / sizeof m->kept[0]) || strlen(s) >= sizeof m->kept[0].s)
+		abort();
+	m->kept[m->nkept].addr = addr;
+	strcpy(m->kept[m->nkept++].s, s);
+}
+
 void fake_mem_init(struct fake_mem *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->mem.ctx = m;
 	m->mem.read = fm_read;
 	m->mem.readv = fm_readv;
+	m->mem.recall_str = fm_recall;
 }
 
 void fake_mem_free(struct fake_mem *m)

@@ -48,7 +48,10 @@ static void encode_in(const struct pdig_schema *s, int is_exit)
 static void test_execve(void)
 {
 	setup();
-	fake_mem_str(&fm, 0x1000, "/usr/bin/x");
+	/* after the exec only what the entry kept names the program: the
+	 * address now holds the new image's bytes */
+	fake_mem_str(&fm, 0x1000, "new image bytes");
+	fake_mem_keep(&fm, 0x1000, "/usr/bin/x");
 	fake_ctx(&c, &fm, &fs, 59, 0x1000, 0, 0, 0, 0, 0);
 	c.ret = 0;
 	encode_in(s45, 1);
@@ -94,10 +97,15 @@ static void test_execve(void)
 	CHECK_EQ_INT(dp_u32(&d.p[26]), UINT32_MAX);
 	CHECK_EQ_INT(dp_u32(&d.p[29]), UINT32_MAX);
 	CHECK_EQ_STR(dp_str(&d.p[30]), "/usr/bin/x");
-	/* the path unreadable (the exec dropped the memory, nothing kept) */
-	c.args[0] = 0xbad000;
+	/* nothing kept: not the new image's bytes, "<NA>" */
+	fake_mem_str(&fm, 0x2000, "new image bytes");
+	c.args[0] = 0x2000;
 	encode_in(s45, 1);
 	CHECK_EQ_STR(dp_str(&d.p[30]), "<NA>");
+	/* a failed exec: the caller's memory is still there */
+	c.ret = -2;
+	encode_in(s45, 1);
+	CHECK_EQ_STR(dp_str(&d.p[30]), "new image bytes");
 }
 
 /* A successful execveat is reported as an execve exit, with the name the
@@ -105,9 +113,9 @@ static void test_execve(void)
 static void test_execveat_filename(void)
 {
 	setup();
-	fake_mem_str(&fm, 0x1000, "");
-	fake_mem_str(&fm, 0x2000, "rel/prog");
-	fake_mem_str(&fm, 0x3000, "/abs/prog");
+	fake_mem_keep(&fm, 0x1000, "");
+	fake_mem_keep(&fm, 0x2000, "rel/prog");
+	fake_mem_keep(&fm, 0x3000, "/abs/prog");
 	static const struct {
 		int64_t dirfd;
 		uint64_t path;
