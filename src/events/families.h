@@ -49,15 +49,6 @@
 	X(EV_SYSCALL_ACCESS_X, file_res_path0_x) \
 	X(EV_SYSCALL_QUOTACTL_E, file_quotactl_e) \
 	X(EV_SYSCALL_QUOTACTL_X, file_quotactl_x) \
-	X(EV_SYSCALL_CHOWN_X, file_chown_x) /* new in 4.0.1, as below */ \
-	X(EV_SYSCALL_LCHOWN_X, file_chown_x) \
-	X(EV_SYSCALL_FCHOWN_X, file_fchown_x) \
-	X(EV_SYSCALL_FCHOWNAT_X, file_fchownat_x) \
-	X(EV_SYSCALL_MKNOD_X, file_mknod_x) \
-	X(EV_SYSCALL_MKNODAT_X, file_mknodat_x) \
-	X(EV_SYSCALL_NEWFSTATAT_X, file_newfstatat_x) \
-	X(EV_SYSCALL_UMOUNT2_X, file_umount2_x) \
-	X(EV_SYSCALL_OPEN_BY_HANDLE_AT_X, file_open_by_handle_at_x)
 
 /* fd.c */
 #define FD_ENCODERS(X) \
@@ -108,21 +99,6 @@
 	X(EV_SYSCALL_FLOCK_X, fd_res_x) \
 	X(EV_SYSCALL_FSTAT_E, fd_arg0) \
 	X(EV_SYSCALL_FSTAT_X, fd_res_x) \
-	X(EV_SYSCALL_DUP_1_X, fd_dup_1_x) /* new in 4.0.1, as below */ \
-	X(EV_SYSCALL_DUP2_X, fd_dup2_x) \
-	X(EV_SYSCALL_DUP3_X, fd_dup3_x) \
-	X(EV_SYSCALL_PIPE2_X, fd_pipe2_x) \
-	X(EV_SYSCALL_INOTIFY_INIT1_X, fd_inotify_init1_x) \
-	X(EV_SYSCALL_EVENTFD2_X, fd_eventfd2_x) \
-	X(EV_SYSCALL_SIGNALFD4_X, fd_signalfd4_x) \
-	X(EV_SYSCALL_EPOLL_CREATE_X, fd_epoll_create_x) \
-	X(EV_SYSCALL_EPOLL_CREATE1_X, fd_epoll_create1_x) \
-	X(EV_SYSCALL_MEMFD_CREATE_X, fd_memfd_create_x) \
-	X(EV_SYSCALL_PIDFD_OPEN_X, fd_pidfd_open_x) \
-	X(EV_SYSCALL_PIDFD_GETFD_X, fd_pidfd_getfd_x) \
-	X(EV_SYSCALL_CLOSE_RANGE_X, fd_close_range_x) \
-	X(EV_SYSCALL_PROCESS_VM_READV_X, fd_process_vm_x) \
-	X(EV_SYSCALL_PROCESS_VM_WRITEV_X, fd_process_vm_x)
 
 /* net.c */
 #define NET_ENCODERS(X) \
@@ -151,7 +127,6 @@
 	X(EV_SOCKET_ACCEPT_5_X, net_accept_x) \
 	X(EV_SOCKET_ACCEPT4_5_E, net_accept4_e) \
 	X(EV_SOCKET_ACCEPT4_5_X, net_accept_x) \
-	X(EV_SOCKET_ACCEPT4_6_X, net_accept4_6_x) /* new in 4.0.1 */ \
 	X(EV_SOCKET_SENDMMSG_X, net_sendmmsg_x) /* no params before 4.0.1 */ \
 	X(EV_SOCKET_RECVMMSG_X, net_recvmmsg_x)
 
@@ -205,14 +180,6 @@
 	X(EV_SYSCALL_SECCOMP_E, proc_seccomp_e) \
 	X(EV_SYSCALL_SECCOMP_X, proc_put_ret_only) \
 	X(EV_SYSCALL_USERFAULTFD_X, proc_userfaultfd_x) \
-	X(EV_SYSCALL_SETREUID_X, proc_setre_x) /* new in 4.0.1, as below */ \
-	X(EV_SYSCALL_SETREGID_X, proc_setre_x) \
-	X(EV_SYSCALL_CAPSET_X, proc_capset_x) \
-	X(EV_SYSCALL_PRCTL_X, proc_prctl_x) \
-	X(EV_SYSCALL_BPF_2_X, proc_bpf_2_x) \
-	X(EV_SYSCALL_INIT_MODULE_X, proc_init_module_x) \
-	X(EV_SYSCALL_FINIT_MODULE_X, proc_finit_module_x) \
-	X(EV_SYSCALL_DELETE_MODULE_X, proc_delete_module_x)
 
 /* misc.c */
 #define MISC_ENCODERS(X) \
@@ -244,11 +211,6 @@
 	X(EV_SYSCALL_SEMGET_X, misc_put_ret_only) \
 	X(EV_SYSCALL_SEMCTL_E, misc_semctl_e) \
 	X(EV_SYSCALL_SEMCTL_X, misc_put_ret_only) \
-	X(EV_SYSCALL_MLOCK_X, misc_mlock_x) /* new in 4.0.1, as below */ \
-	X(EV_SYSCALL_MUNLOCK_X, misc_mlock_x) \
-	X(EV_SYSCALL_MLOCK2_X, misc_mlock2_x) \
-	X(EV_SYSCALL_MLOCKALL_X, misc_mlockall_x) \
-	X(EV_SYSCALL_MUNLOCKALL_X, misc_put_ret_only)
 
 /* Exits that since libs 0.22 (schema 4.0.1) end with every param of their
  * enter event, in the enter's order, after their 1.0.0 params: the
@@ -317,12 +279,59 @@
 	X(EV_SYSCALL_MPROTECT_X) \
 	X(EV_SYSCALL_COPY_FILE_RANGE_X)
 
+/* modern.c: events of the libs 0.22+ schemas only (exits) */
+#define MODERN_ENCODERS(X) \
+	X(EV_SYSCALL_OPEN_BY_HANDLE_AT_X, modern_open_by_handle_at_x) \
+	X(EV_SYSCALL_IO_URING_SETUP_X, modern_io_uring_setup_x) \
+	X(EV_SYSCALL_IO_URING_ENTER_X, modern_io_uring_enter_x) \
+	X(EV_SYSCALL_IO_URING_REGISTER_X, modern_io_uring_register_x) \
+	X(EV_SYSCALL_MLOCK_X, modern_mlock_x) \
+	X(EV_SYSCALL_MUNLOCK_X, modern_mlock_x) \
+	X(EV_SYSCALL_MLOCK2_X, modern_mlock_x) \
+	X(EV_SYSCALL_MLOCKALL_X, modern_mlockall_x) \
+	X(EV_SYSCALL_MUNLOCKALL_X, modern_mlockall_x) \
+	X(EV_SYSCALL_CAPSET_X, modern_capset_x) \
+	X(EV_SYSCALL_DUP2_X, modern_dup_x) \
+	X(EV_SYSCALL_DUP3_X, modern_dup_x) \
+	X(EV_SYSCALL_DUP_1_X, modern_dup_x) \
+	X(EV_SYSCALL_BPF_2_X, modern_bpf_x) \
+	X(EV_SYSCALL_FSCONFIG_X, modern_fsconfig_x) \
+	X(EV_SYSCALL_EPOLL_CREATE_X, modern_epoll_create_x) \
+	X(EV_SYSCALL_EPOLL_CREATE1_X, modern_epoll_create1_x) \
+	X(EV_SYSCALL_CHOWN_X, modern_chown_x) \
+	X(EV_SYSCALL_LCHOWN_X, modern_chown_x) \
+	X(EV_SYSCALL_FCHOWN_X, modern_fchown_x) \
+	X(EV_SYSCALL_FCHOWNAT_X, modern_fchownat_x) \
+	X(EV_SOCKET_ACCEPT4_6_X, modern_accept4_x) \
+	X(EV_SYSCALL_UMOUNT2_X, modern_umount2_x) \
+	X(EV_SYSCALL_PIPE2_X, modern_pipe2_x) \
+	X(EV_SYSCALL_INOTIFY_INIT1_X, modern_flags16_x) \
+	X(EV_SYSCALL_EVENTFD2_X, modern_eventfd2_x) \
+	X(EV_SYSCALL_SIGNALFD4_X, modern_signalfd4_x) \
+	X(EV_SYSCALL_PRCTL_X, modern_prctl_x) \
+	X(EV_SYSCALL_MEMFD_CREATE_X, modern_memfd_create_x) \
+	X(EV_SYSCALL_PIDFD_GETFD_X, modern_pidfd_getfd_x) \
+	X(EV_SYSCALL_PIDFD_OPEN_X, modern_pidfd_open_x) \
+	X(EV_SYSCALL_INIT_MODULE_X, modern_init_module_x) \
+	X(EV_SYSCALL_FINIT_MODULE_X, modern_finit_module_x) \
+	X(EV_SYSCALL_MKNOD_X, modern_mknod_x) \
+	X(EV_SYSCALL_MKNODAT_X, modern_mknodat_x) \
+	X(EV_SYSCALL_NEWFSTATAT_X, modern_newfstatat_x) \
+	X(EV_SYSCALL_PROCESS_VM_READV_X, modern_process_vm_x) \
+	X(EV_SYSCALL_PROCESS_VM_WRITEV_X, modern_process_vm_x) \
+	X(EV_SYSCALL_DELETE_MODULE_X, modern_delete_module_x) \
+	X(EV_SYSCALL_SETREUID_X, modern_setreid_x) \
+	X(EV_SYSCALL_SETREGID_X, modern_setreid_x) \
+	X(EV_SYSCALL_CLOSE_RANGE_X, modern_close_range_x) \
+	X(EV_SYSCALL_KEYCTL_X, modern_keyctl_x)
+
 #define ENC_DECLARE(ev, fn) void fn(struct evbuf *b, const struct enc_ctx *c);
 FILE_ENCODERS(ENC_DECLARE)
 FD_ENCODERS(ENC_DECLARE)
 NET_ENCODERS(ENC_DECLARE)
 PROCESS_ENCODERS(ENC_DECLARE)
 MISC_ENCODERS(ENC_DECLARE)
+MODERN_ENCODERS(ENC_DECLARE)
 #undef ENC_DECLARE
 
 /* One { event, fn } pair of a family list, for code that walks a family

@@ -208,26 +208,3 @@ void misc_semctl_e(struct evbuf *b, const struct enc_ctx *c)
 	/* the optional value is meaningful only for SETVAL (16) */
 	evb_s32(b, (int32_t)c->args[2] == 16 ? (int32_t)c->args[3] : 0);
 }
-
-/* ---- exits new in schema 4.0.1 (their enters are not sent) ---- */
-
-/* mlock, munlock: res, addr, len; mlock2 adds flags (MLOCK_ONFAULT is the
- * table's 1), mlockall has flags only (MCL_* keep their values) */
-void misc_mlock_x(struct evbuf *b, const struct enc_ctx *c)
-{
-	put_res(b, c);
-	evb_u64(b, c->args[0]);
-	evb_u64(b, c->args[1]);
-}
-
-void misc_mlock2_x(struct evbuf *b, const struct enc_ctx *c)
-{
-	misc_mlock_x(b, c);
-	evb_u32(b, (uint32_t)c->args[2] & 1);
-}
-
-void misc_mlockall_x(struct evbuf *b, const struct enc_ctx *c)
-{
-	put_res(b, c);
-	evb_u32(b, (uint32_t)c->args[0] & 7);
-}

@@ -493,11 +493,3 @@ void net_accept_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, 0);
 	evb_u32(b, 0);
 }
-
-/* accept4 since 4.0.1 (ACCEPT4_6): accept's params, then the flags as
- * passed */
-void net_accept4_6_x(struct evbuf *b, const struct enc_ctx *c)
-{
-	net_accept_x(b, c);
-	evb_s32(b, (int32_t)c->args[3]);
-}
