@@ -79,6 +79,26 @@ static void one(const struct enc_ctx *c, int is_exit)
 		}
 }
 
+/* rounds random calls of syscall nr in schema s (NULL: 1.0.0), half of
+ * them against mapped memory; the enter too where s's drivers send it */
+static void fuzz_syscall(uint64_t nr, const struct pdig_schema *s, int rounds, struct fake_mem *mapped,
+			 struct fake_mem *unmapped, struct fake_state *fs)
+{
+	devent_schema(s);
+	for (int it = 0; it < rounds; it++) {
+		struct enc_ctx c;
+		struct fake_mem *m = it % 2 ? mapped : unmapped;
+		fake_ctx(&c, m, fs, nr, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
+		c.ret = it % 3 ? (int64_t)rnd_arg() : -(int64_t)(rnd() % 140);
+		c.snaplen = rnd() % 3 ? (uint32_t)(rnd() % 256) : (uint32_t)rnd();
+		c.schema = s;
+		if (!s || encode_enter_sent(s, nr))
+			one(&c, 0);
+		one(&c, 1);
+	}
+	devent_schema(NULL);
+}
+
 int main(void)
 {
 	struct fake_mem unmapped, mapped;
@@ -99,15 +119,7 @@ int main(void)
 		if (!sc || !(registered(sc->enter) || registered(sc->exit)))
 			continue;
 		syscalls++;
-		for (int it = 0; it < 300; it++) {
-			struct enc_ctx c;
-			struct fake_mem *m = it % 2 ? &mapped : &unmapped;
-			fake_ctx(&c, m, &fs, nr, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
-			c.ret = it % 3 ? (int64_t)rnd_arg() : -(int64_t)(rnd() % 140);
-			c.snaplen = rnd() % 3 ? (uint32_t)(rnd() % 256) : (uint32_t)rnd();
-			one(&c, 0);
-			one(&c, 1);
-		}
+		fuzz_syscall(nr, NULL, 300, &mapped, &unmapped, &fs);
 	}
 	/* the 58 native syscalls of the two families (open ... openat2,
 	 * quotactl, read ... copy_file_range) */
@@ -126,19 +138,7 @@ int main(void)
 			    !(registered(sc->enter) || registered(sc->exit) || in_family(modern_encoders, sc->exit)))
 				continue;
 			modern++;
-			for (int it = 0; it < 100; it++) {
-				struct enc_ctx c;
-				struct fake_mem *m = it % 2 ? &mapped : &unmapped;
-				fake_ctx(&c, m, &fs, nr, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
-				c.ret = it % 3 ? (int64_t)rnd_arg() : -(int64_t)(rnd() % 140);
-				c.snaplen = rnd() % 3 ? (uint32_t)(rnd() % 256) : (uint32_t)rnd();
-				c.schema = s;
-				devent_schema(s);
-				if (encode_enter_sent(s, nr))
-					one(&c, 0);
-				one(&c, 1);
-				devent_schema(NULL);
-			}
+			fuzz_syscall(nr, s, 100, &mapped, &unmapped, &fs);
 		}
 	}
 	CHECK_MSG(modern > 3 * 58, "%d (schema, syscall) pairs fuzzed in the modern schemas", modern);
