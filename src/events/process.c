@@ -128,12 +128,15 @@ void encode_keep_entry_strings(const struct enc_ctx *c)
 		mem_read_str(c->mem, c->args[1], path, sizeof path);
 }
 
-/* The driver's execve flags (the execve_flags table). */
-static uint32_t exe_flags(const struct proc_snapshot *p)
+/* The driver's execve flags (the execve_flags table): 1.0.0's has only
+ * EXE_WRITABLE, later ones the memfd and overlay flags too. */
+static uint32_t exe_flags(const struct evbuf *b, const struct proc_snapshot *p)
 {
 	if (!p)
 		return 0;
 	uint32_t fl = p->exe_writable ? NF_EXE_WRITABLE : 0;
+	if (b->schema->id == SCHEMA_1_0_0)
+		return fl;
 	if (p->exe_memfd)
 		fl |= NF_EXE_FROM_MEMFD;
 	if (p->exe_layer == EXE_LAYER_UPPER)
@@ -191,7 +194,7 @@ static void exec_exit(struct evbuf *b, const struct enc_ctx *c, uint64_t argv, u
 	 * driver's vpgid; 1.0.0 named it pgid) */
 	evb_s64(b, p ? p->vpgid : 0);
 	evb_s32(b, p ? p->loginuid : -1);
-	evb_u32(b, exe_flags(p));
+	evb_u32(b, exe_flags(b, p));
 	if (evb_keeps(b, 20))
 		put_exec_creds(b, c, p);
 }
