@@ -315,6 +315,11 @@ static void state_setup(struct fstate *s, struct reader *r)
 		p->pgft_maj = r64(r); p->pgft_min = r64(r);
 		p->vm_size_kb = r32(r); p->vm_rss_kb = r32(r); p->vm_swap_kb = r32(r);
 		p->exe_writable = r8(r);
+		p->vpgid = (int64_t)r64(r);
+		p->cap_inh = r64(r); p->cap_prm = r64(r); p->cap_eff = r64(r);
+		p->exe_ino = r64(r); p->exe_ctime_ns = r64(r); p->exe_mtime_ns = r64(r);
+		p->exe_memfd = r8(r); p->exe_layer = r8(r);
+		p->pidns_init_start_ns = r64(r);
 	} else {
 		p->tid = p->pid = p->ptid = p->pgid = p->sid = p->vtid = p->vpid = 1234;
 		p->loginuid = -1;

@@ -18,6 +18,31 @@ static const enc_fn encoders[ENC_IDS] = {
 	MODERN_ENCODERS(ENC_SLOT)
 };
 
+/* Exits whose params end with their enter's (families.h). */
+#define TAIL_SLOT(ev) [ev] = true,
+static const bool enter_tail[ENC_IDS] = { EXITS_WITH_ENTER_TAIL(TAIL_SLOT) };
+#define TAIL_IN_1_0_0(ev) _Static_assert((ev) < PDIG_EVENT_MAX, #ev " is not a 1.0.0 event");
+EXITS_WITH_ENTER_TAIL(TAIL_IN_1_0_0)
+
+/* Writes an exit's enter tail: its 1.0.0 params first (padded if the exit
+ * encoder wrote fewer), then the enter encoder's, read from the same
+ * syscall (its arguments and the memory they point to, which the call
+ * took as input). Nothing when the schema has no tail, so 1.0.0 pays for
+ * no read. */
+static void put_enter_tail(struct evbuf *b, const struct enc_ctx *c, uint16_t type)
+{
+	if (!enter_tail[type] || !encoders[type - 1])
+		return;
+	/* every listed exit exists in 1.0.0 (checked above) */
+	uint32_t base = pdig_events[type].nparams;
+	/* an exit encoder that wrote past its 1.0.0 params owns the rest */
+	if (!evb_keeps(b, base) || b->idx > base)
+		return;
+	while (b->idx < base && !b->overflow)
+		evb_empty(b);
+	encoders[type - 1](b, c);
+}
+
 /* The generic event names the syscall by the consumer's code (ID, from the
  * schema's routing table: 0 for a number it has no entry for) and its
  * native number (nativeID): 1.0.0 has nativeID at the enter only, later
@@ -64,6 +89,8 @@ size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t ca
 		enc_generic(&b, c);
 	else if (type < ENC_IDS && encoders[type])
 		encoders[type](&b, c);
+	if (is_exit && type < ENC_IDS)
+		put_enter_tail(&b, c, type);
 	return evb_finish(&b);
 }
 

@@ -48,7 +48,7 @@
 	X(EV_SYSCALL_ACCESS_E, file_access_e) \
 	X(EV_SYSCALL_ACCESS_X, file_res_path0_x) \
 	X(EV_SYSCALL_QUOTACTL_E, file_quotactl_e) \
-	X(EV_SYSCALL_QUOTACTL_X, file_quotactl_x)
+	X(EV_SYSCALL_QUOTACTL_X, file_quotactl_x) \
 
 /* fd.c */
 #define FD_ENCODERS(X) \
@@ -66,7 +66,7 @@
 	X(EV_SYSCALL_INOTIFY_INIT_E, fd_inotify_init_e) \
 	X(EV_SYSCALL_INOTIFY_INIT_X, fd_res_x) \
 	X(EV_SYSCALL_FCNTL_E, fd_fcntl_e) \
-	X(EV_SYSCALL_FCNTL_X, fd_res_x) \
+	X(EV_SYSCALL_FCNTL_X, fd_fcntl_x) \
 	X(EV_SYSCALL_READ_E, fd_size_e) \
 	X(EV_SYSCALL_READ_X, fd_read_x) \
 	X(EV_SYSCALL_WRITE_E, fd_size_e) \
@@ -98,12 +98,12 @@
 	X(EV_SYSCALL_FLOCK_E, fd_flock_e) \
 	X(EV_SYSCALL_FLOCK_X, fd_res_x) \
 	X(EV_SYSCALL_FSTAT_E, fd_arg0) \
-	X(EV_SYSCALL_FSTAT_X, fd_res_x)
+	X(EV_SYSCALL_FSTAT_X, fd_res_x) \
 
 /* net.c */
 #define NET_ENCODERS(X) \
 	X(EV_SOCKET_SOCKET_E, net_socket_e) \
-	X(EV_SOCKET_SOCKET_X, net_put_ret_only) \
+	X(EV_SOCKET_SOCKET_X, net_socket_x) \
 	X(EV_SOCKET_BIND_E, net_put_fd_only) \
 	X(EV_SOCKET_BIND_X, net_bind_x) \
 	X(EV_SOCKET_CONNECT_E, net_connect_e) \
@@ -126,7 +126,9 @@
 	X(EV_SOCKET_RECVMSG_X, net_recvmsg_x) \
 	X(EV_SOCKET_ACCEPT_5_X, net_accept_x) \
 	X(EV_SOCKET_ACCEPT4_5_E, net_accept4_e) \
-	X(EV_SOCKET_ACCEPT4_5_X, net_accept_x)
+	X(EV_SOCKET_ACCEPT4_5_X, net_accept_x) \
+	X(EV_SOCKET_SENDMMSG_X, net_sendmmsg_x) /* no params before 4.0.1 */ \
+	X(EV_SOCKET_RECVMMSG_X, net_recvmmsg_x)
 
 /* process.c */
 #define PROCESS_ENCODERS(X) \
@@ -175,9 +177,9 @@
 	X(EV_SYSCALL_PTRACE_X, proc_ptrace_x) \
 	X(EV_SYSCALL_BPF_E, proc_bpf_e) \
 	X(EV_SYSCALL_BPF_X, proc_bpf_x) \
-	X(EV_SYSCALL_SECCOMP_E, proc_arg0_u64) \
+	X(EV_SYSCALL_SECCOMP_E, proc_seccomp_e) \
 	X(EV_SYSCALL_SECCOMP_X, proc_put_ret_only) \
-	X(EV_SYSCALL_USERFAULTFD_X, proc_userfaultfd_x)
+	X(EV_SYSCALL_USERFAULTFD_X, proc_userfaultfd_x) \
 
 /* misc.c */
 #define MISC_ENCODERS(X) \
@@ -208,7 +210,74 @@
 	X(EV_SYSCALL_SEMGET_E, misc_semget_e) \
 	X(EV_SYSCALL_SEMGET_X, misc_put_ret_only) \
 	X(EV_SYSCALL_SEMCTL_E, misc_semctl_e) \
-	X(EV_SYSCALL_SEMCTL_X, misc_put_ret_only)
+	X(EV_SYSCALL_SEMCTL_X, misc_put_ret_only) \
+
+/* Exits that since libs 0.22 (schema 4.0.1) end with every param of their
+ * enter event, in the enter's order, after their 1.0.0 params: the
+ * enter's encoder writes that tail (encode.c). Generated from the 0.25.4
+ * table: the exits whose params past the 1.0.0 count are exactly their
+ * enter's (tests/events/test_exit_tails.c checks it stays so). */
+#define EXITS_WITH_ENTER_TAIL(X) \
+	X(EV_SYSCALL_CLOSE_X) \
+	X(EV_SYSCALL_READ_X) \
+	X(EV_SYSCALL_WRITE_X) \
+	X(EV_SOCKET_BIND_X) \
+	X(EV_SOCKET_CONNECT_X) \
+	X(EV_SOCKET_LISTEN_X) \
+	X(EV_SOCKET_SENDTO_X) \
+	X(EV_SOCKET_RECVFROM_X) \
+	X(EV_SOCKET_SHUTDOWN_X) \
+	X(EV_SOCKET_SOCKETPAIR_X) \
+	X(EV_SOCKET_SENDMSG_X) \
+	X(EV_SYSCALL_EVENTFD_X) \
+	X(EV_SYSCALL_FUTEX_X) \
+	X(EV_SYSCALL_FSTAT_X) \
+	X(EV_SYSCALL_EPOLLWAIT_X) \
+	X(EV_SYSCALL_LSEEK_X) \
+	X(EV_SYSCALL_LLSEEK_X) \
+	X(EV_SYSCALL_FCHDIR_X) \
+	X(EV_SYSCALL_PREAD_X) \
+	X(EV_SYSCALL_PWRITE_X) \
+	X(EV_SYSCALL_READV_X) \
+	X(EV_SYSCALL_WRITEV_X) \
+	X(EV_SYSCALL_PREADV_X) \
+	X(EV_SYSCALL_PWRITEV_X) \
+	X(EV_SYSCALL_SIGNALFD_X) \
+	X(EV_SYSCALL_KILL_X) \
+	X(EV_SYSCALL_TKILL_X) \
+	X(EV_SYSCALL_TGKILL_X) \
+	X(EV_SYSCALL_NANOSLEEP_X) \
+	X(EV_SYSCALL_TIMERFD_CREATE_X) \
+	X(EV_SYSCALL_INOTIFY_INIT_X) \
+	X(EV_SYSCALL_GETRLIMIT_X) \
+	X(EV_SYSCALL_SETRLIMIT_X) \
+	X(EV_SYSCALL_BRK_4_X) \
+	X(EV_SYSCALL_MMAP_X) \
+	X(EV_SYSCALL_MMAP2_X) \
+	X(EV_SYSCALL_MUNMAP_X) \
+	X(EV_SYSCALL_SPLICE_X) \
+	X(EV_SYSCALL_PTRACE_X) \
+	X(EV_SYSCALL_IOCTL_3_X) \
+	X(EV_SYSCALL_QUOTACTL_X) \
+	X(EV_SYSCALL_SETRESUID_X) \
+	X(EV_SYSCALL_SETRESGID_X) \
+	X(EV_SYSCALL_SETUID_X) \
+	X(EV_SYSCALL_SETGID_X) \
+	X(EV_SYSCALL_GETDENTS_X) \
+	X(EV_SYSCALL_GETDENTS64_X) \
+	X(EV_SYSCALL_SETNS_X) \
+	X(EV_SYSCALL_FLOCK_X) \
+	X(EV_SYSCALL_SEMOP_X) \
+	X(EV_SYSCALL_SEMCTL_X) \
+	X(EV_SYSCALL_MOUNT_X) \
+	X(EV_SYSCALL_SEMGET_X) \
+	X(EV_SYSCALL_ACCESS_X) \
+	X(EV_SYSCALL_MKDIR_2_X) \
+	X(EV_SYSCALL_UNSHARE_X) \
+	X(EV_SYSCALL_SETPGID_X) \
+	X(EV_SYSCALL_SECCOMP_X) \
+	X(EV_SYSCALL_MPROTECT_X) \
+	X(EV_SYSCALL_COPY_FILE_RANGE_X)
 
 /* modern.c: events of the libs 0.22+ schemas only (exits) */
 #define MODERN_ENCODERS(X) \

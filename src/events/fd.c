@@ -145,6 +145,14 @@ void fd_fcntl_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u8(b, (uint8_t)flags_to_ppm(fcntl_cmd_map, c->args[1]));
 }
 
+/* res; since 4.0.1 the enter's fd and cmd, and (4.5.1) the argument */
+void fd_fcntl_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_s64(b, c->ret);
+	fd_fcntl_e(b, c);
+	evb_u64(b, c->args[2]);
+}
+
 /* ---- read / write ---- */
 
 /* fd, size (read, write) */
@@ -230,10 +238,15 @@ void fd_sendfile_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u64(b, c->args[3]);
 }
 
+/* res, offset; since 4.0.1 out_fd, in_fd and size (not the enter's
+ * offset: the exit's is the one after the copy) */
 void fd_sendfile_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_s64(b, c->ret);
 	evb_u64(b, sendfile_offset(c));
+	evb_s64(b, (int64_t)c->args[0]);
+	evb_s64(b, (int64_t)c->args[1]);
+	evb_u64(b, c->args[3]);
 }
 
 void fd_lseek_e(struct evbuf *b, const struct enc_ctx *c)

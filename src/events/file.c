@@ -38,16 +38,30 @@ static void put_dirfd(struct evbuf *b, uint64_t v)
 	evb_s64(b, (int32_t)v == PPM_AT_FDCWD ? PPM_AT_FDCWD : (int64_t)v);
 }
 
-/* "dev" of an opened fd: 0 when the open failed or the state is unknown. */
-static uint32_t fd_dev(const struct enc_ctx *c, int64_t fd)
+/* "dev" and "ino" of an opened fd (one stat): 0 when the open failed or
+ * the state is unknown. */
+struct dev_ino {
+	uint32_t dev;
+	uint64_t ino;
+};
+
+static struct dev_ino fd_dev_ino(const struct enc_ctx *c, int64_t fd)
 {
 	uint64_t dev = 0, ino = 0;
 	if (fd < 0 || !c->st || !c->st->fd_stat ||
 	    c->st->fd_stat(c->st->ctx, c->pid, fd, &dev, &ino) != 0)
-		return 0;
+		return (struct dev_ino){ 0, 0 };
 	/* For any kernel device (12-bit major, 20-bit minor) the low 32 bits
 	 * of a stat(2) dev_t are exactly the driver's new_encode_dev(). */
-	return (uint32_t)dev;
+	return (struct dev_ino){ (uint32_t)dev, ino };
+}
+
+/* dev, then ino (4.0.1+; the buffer drops it for 1.0.0) */
+static void put_dev_ino(struct evbuf *b, const struct enc_ctx *c)
+{
+	struct dev_ino di = fd_dev_ino(c, c->ret);
+	evb_u32(b, di.dev);
+	evb_u64(b, di.ino);
 }
 
 /* ---- open family ---- */
@@ -65,7 +79,7 @@ void file_open_x(struct evbuf *b, const struct enc_ctx *c)
 	put_path(b, c, c->args[0], BAD_EMPTY);
 	evb_u32(b, flags_to_ppm(open_flags_map, c->args[1]));
 	evb_u32(b, open_mode_to_ppm(c->args[1], c->args[2]));
-	evb_u32(b, fd_dev(c, c->ret));
+	put_dev_ino(b, c);
 }
 
 #define NATIVE_O_CREAT 0100
@@ -81,7 +95,10 @@ void file_creat_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_s64(b, c->ret);
 	put_path(b, c, c->args[0], BAD_EMPTY);
 	evb_u32(b, open_mode_to_ppm(NATIVE_O_CREAT, c->args[1]));
-	evb_u32(b, fd_dev(c, c->ret));
+	put_dev_ino(b, c);
+	/* creat_flags (4.0.1+): the overlay layer of the new file, which pdig
+	 * cannot see: none */
+	evb_u16(b, 0);
 }
 
 void file_openat_e(struct evbuf *b, const struct enc_ctx *c)
@@ -99,7 +116,7 @@ void file_openat_x(struct evbuf *b, const struct enc_ctx *c)
 	put_path(b, c, c->args[1], BAD_EMPTY);
 	evb_u32(b, flags_to_ppm(open_flags_map, c->args[2]));
 	evb_u32(b, open_mode_to_ppm(c->args[2], c->args[3]));
-	evb_u32(b, fd_dev(c, c->ret));
+	put_dev_ino(b, c);
 }
 
 /* struct open_how (linux/openat2.h): u64 flags, mode, resolve. Only the
@@ -145,6 +162,9 @@ void file_openat2_x(struct evbuf *b, const struct enc_ctx *c)
 	put_dirfd(b, c->args[0]);
 	put_path(b, c, c->args[1], BAD_EMPTY);
 	put_how(b, c);
+	/* dev and ino since 4.0.1: a stat only when the schema has them */
+	if (evb_keeps(b, 6))
+		put_dev_ino(b, c);
 }
 
 /* ---- res + path(s) exits ---- */

@@ -184,3 +184,10 @@ const struct flag_map quotactl_fmt_map[] = {
 	FM_IS(4, 1 << 3),
 	FM_END,
 };
+
+const struct flag_map fd_flags_map[] = {
+	FM_ANY(04000, 1 << 6),     /* O_NONBLOCK */
+	FM_ANY(040000, 1 << 9),    /* O_DIRECT (pipe2's packet mode) */
+	FM_ANY(02000000, 1 << 12), /* O_CLOEXEC */
+	FM_END,
+};

@@ -123,21 +123,35 @@ void misc_poll_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_s64(b, iarg(c, 2));
 }
 
-void misc_poll_x(struct evbuf *b, const struct enc_ctx *c)
-{
-	put_res(b, c);
-	put_pollfds(b, c, true);
-}
-
-void misc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
+/* ppoll's timeout and sigmask */
+static void put_ppoll_tail(struct evbuf *b, const struct enc_ctx *c)
 {
 	uint64_t mask = 0;
-	put_pollfds(b, c, false);
 	/* no timeout (NULL): the driver writes all ones, "forever" */
 	evb_u64(b, c->args[2] ? read_timespec(c, c->args[2]) : UINT64_MAX);
 	if (!c->args[3] || mem_read_exact(c->mem, c->args[3], &mask, 8) < 0)
 		mask = 0;
 	evb_u32(b, (uint32_t)mask);
+}
+
+void misc_ppoll_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_pollfds(b, c, false);
+	put_ppoll_tail(b, c);
+}
+
+/* poll/ppoll exit; since 4.0.1 the enter's timeout (ppoll: and sigmask),
+ * which ppoll_e writes after its fds */
+void misc_poll_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	put_pollfds(b, c, true);
+	if (!evb_keeps(b, 2))
+		return;
+	if (b->type == EV_SYSCALL_PPOLL_X)
+		put_ppoll_tail(b, c);
+	else
+		evb_s64(b, iarg(c, 2));
 }
 
 void misc_epoll_wait_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, iarg(c, 2)); }

@@ -14,14 +14,6 @@
 static void put_res(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, c->ret); }
 static void put_fd(struct evbuf *b, const struct enc_ctx *c, int i) { evb_s64(b, (int32_t)c->args[i]); }
 
-/* O_CLOEXEC / O_NONBLOCK / O_DIRECT on fd-creating calls (dup3, pipe2,
- * eventfd2, signalfd4, inotify_init1): as the driver's file flags. */
-static const struct flag_map fd_create_flags_map[] = {
-	FM_ANY(02000000, 1 << 12), /* O_CLOEXEC */
-	FM_ANY(04000, 1 << 6),     /* O_NONBLOCK */
-	FM_ANY(040000, 1 << 9),    /* O_DIRECT (pipe2) */
-	FM_END,
-};
 
 static const struct flag_map io_uring_setup_map[] = {
 	FM_ANY(0x01, 0x01), /* IORING_SETUP_IOPOLL */
@@ -46,7 +38,7 @@ static const struct flag_map delete_module_flags_map[] = {
 	FM_END,
 };
 
-static uint32_t fd_flags(uint64_t native) { return flags_to_ppm(fd_create_flags_map, native); }
+static uint32_t fd_flags(uint64_t native) { return flags_to_ppm(fd_flags_map, native); }
 
 /* The first 64 bits of a sigset the tracee passed (0 if unreadable). */
 static uint32_t sigset_word(const struct enc_ctx *c, uint64_t addr)
@@ -399,9 +391,11 @@ void modern_open_by_handle_at_x(struct evbuf *b, const struct enc_ctx *c)
 	put_res(b, c);
 	put_fd(b, c, 0);
 	evb_u32(b, flags_to_ppm(open_flags_map, c->args[2]));
-	/* path: what the handle resolved to is not known without reading
-	 * the new fd's link; left empty */
-	evb_strn(b, "", 0);
+	/* path: the handle names none; the kernel's name for the new fd */
+	char path[STR_MAX];
+	ssize_t n = c->ret >= 0 && c->st && c->st->fd_path ? c->st->fd_path(c->st->ctx, c->pid, c->ret, path, sizeof path)
+	                                                   : -1;
+	evb_strn(b, path, n > 0 ? (size_t)n : 0);
 	if (c->ret < 0 || !c->st || !c->st->fd_stat || c->st->fd_stat(c->st->ctx, c->pid, c->ret, &dev, &ino) != 0)
 		dev = ino = 0;
 	evb_u32(b, (uint32_t)dev);

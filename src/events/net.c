@@ -90,6 +90,15 @@ void net_socket_e(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, (uint32_t)c->args[2]);
 }
 
+/* fd; since 4.0.1 the enter's domain, type and proto, and (4.5.1) the
+ * fd's flags from type's SOCK_NONBLOCK and SOCK_CLOEXEC */
+void net_socket_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	put_res(b, c);
+	net_socket_e(b, c);
+	evb_u32(b, flags_to_ppm(fd_flags_map, c->args[1] & (04000 | 02000000)));
+}
+
 void net_bind_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
@@ -287,6 +296,7 @@ struct mhdr {
 	uint64_t name;
 	uint32_t namelen;
 	uint64_t iov, iovlen;
+	uint64_t control, controllen;
 };
 
 /* The kernel's user_msghdr on x86-64, not libc's struct msghdr: musl
@@ -309,6 +319,8 @@ static int read_msghdr(const struct enc_ctx *c, uint64_t addr, struct mhdr *h)
 	h->namelen = mh.namelen;
 	h->iov = mh.iov;
 	h->iovlen = mh.iovlen;
+	h->control = mh.control;
+	h->controllen = mh.controllen;
 	return 0;
 }
 
@@ -360,15 +372,20 @@ void net_sendmsg_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_bytes(b, data, got);
 }
 
-void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
+/* The 1.0.0 params of recvmsg's exit; *h read, or -1. */
+static int recvmsg_base(struct evbuf *b, const struct enc_ctx *c, struct mhdr *h_out)
 {
 	struct mhdr h;
+	int ok = read_msghdr(c, c->args[1], &h);
+	if (ok < 0)
+		memset(&h, 0, sizeof h);
+	*h_out = h;
 	put_res(b, c);
-	if (read_msghdr(c, c->args[1], &h) < 0) {
+	if (ok < 0) {
 		evb_u32(b, 0);
 		evb_bytes(b, NULL, 0);
 		evb_bytes(b, NULL, 0);
-		return;
+		return ok;
 	}
 	/* size: the buffers' total, capped by a non-negative result (the
 	 * driver's unsigned compare never caps on error, as for readv) */
@@ -382,7 +399,7 @@ void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 		evb_u32(b, (uint32_t)size);
 		evb_bytes(b, NULL, 0);
 		evb_bytes(b, NULL, 0);
-		return;
+		return ok;
 	}
 	evb_u32(b, (uint32_t)size);
 	evb_bytes(b, data, got);
@@ -390,7 +407,71 @@ void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
 		put_user_tuple(b, c, sarg(c, 0), h.name, (int32_t)h.namelen, true);
 	else
 		evb_bytes(b, NULL, 0);
+	return 0;
 }
+
+/* recvmsg exit; since 4.0.1 also the control data the kernel wrote
+ * (msg_controllen is its length after the call) and the fd */
+/* The control data a receive got (h read at the exit: msg_controllen is
+ * what the kernel wrote), at most snaplen bytes. */
+static void put_msg_control(struct evbuf *b, const struct enc_ctx *c, const struct mhdr *h)
+{
+	uint64_t len = c->ret >= 0 && h->control ? h->controllen : 0;
+	if (len > c->snaplen)
+		len = c->snaplen;
+	if (len > EVB_MAX_ARG)
+		len = EVB_MAX_ARG;
+	uint8_t *d = len ? evb_reserve(b, (size_t)len) : NULL;
+	if (d)
+		evb_commit(b, ub_read(c->mem, h->control, d, (size_t)len));
+	else
+		evb_bytes(b, NULL, 0);
+}
+
+void net_recvmsg_x(struct evbuf *b, const struct enc_ctx *c)
+{
+	struct mhdr h;
+	recvmsg_base(b, c, &h);
+	if (!evb_keeps(b, 4))
+		return;
+	put_msg_control(b, c, &h);
+	put_fd_arg(b, c, 0);
+}
+
+/* sendmmsg/recvmmsg exits (params since 4.0.1): the driver sends one exit
+ * per message, pdig one per call, for the first message: res is its
+ * msg_len (a struct mmsghdr is a msghdr, then msg_len at byte 56), then
+ * fd, the buffers' size, the data moved, the tuple (the address given, or
+ * the socket's peer) and, for recvmmsg, the control data. A failed call:
+ * its error and the fd. */
+static void mmsg_exit(struct evbuf *b, const struct enc_ctx *c, bool recv)
+{
+	struct mhdr h;
+	uint32_t len = 0;
+	if (!evb_keeps(b, 0)) /* 1.0.0: no params, nothing to read */
+		return;
+	bool ok = c->ret > 0 && read_msghdr(c, c->args[1], &h) == 0 &&
+	          mem_read_exact(c->mem, c->args[1] + 56, &len, 4) == 0;
+	evb_s64(b, ok ? (int64_t)len : c->ret);
+	put_fd_arg(b, c, 0);
+	if (!ok)
+		return;
+	int64_t total = ub_iov_total(c->mem, h.iov, h.iovlen);
+	evb_u32(b, total > 0 ? (uint32_t)total : 0);
+	uint8_t data[MSG_DATA_MAX];
+	size_t got = 0;
+	msg_data(c, &h, len, data, &got);
+	evb_bytes(b, data, got);
+	if (h.name && h.namelen)
+		put_user_tuple(b, c, sarg(c, 0), h.name, (int32_t)h.namelen, recv);
+	else
+		put_tuple(b, c, sarg(c, 0), NULL, 0, recv);
+	if (recv)
+		put_msg_control(b, c, &h);
+}
+
+void net_sendmmsg_x(struct evbuf *b, const struct enc_ctx *c) { mmsg_exit(b, c, false); }
+void net_recvmmsg_x(struct evbuf *b, const struct enc_ctx *c) { mmsg_exit(b, c, true); }
 
 void net_accept4_e(struct evbuf *b, const struct enc_ctx *c)
 {

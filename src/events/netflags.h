@@ -27,6 +27,9 @@ extern const struct flag_map semctl_cmd_map[];     /* IPC_STAT... -> PPM_* */
 enum {
 	NF_CL_CHILD_IN_PIDNS = 1u << 29,
 	NF_EXE_WRITABLE = 1u << 0,
+	NF_EXE_UPPER_LAYER = 1u << 1,
+	NF_EXE_FROM_MEMFD = 1u << 2,
+	NF_EXE_LOWER_LAYER = 1u << 3,
 	NF_RLIMIT_UNKNOWN = 255,
 	NF_PTRACE_PEEKTEXT = 2, NF_PTRACE_PEEKDATA = 3, NF_PTRACE_PEEKUSR = 4,
 	NF_PTRACE_CONT = 8, NF_PTRACE_SINGLESTEP = 10, NF_PTRACE_DETACH = 12,

@@ -1,7 +1,9 @@
 /* process family encoders: execve/clone exits (the driver's
  * f_proc_startupdate, fed from a /proc snapshot of the thread), credentials,
  * namespaces, signals, limits, ptrace, bpf, seccomp. */
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "events/encoder.h"
 #include "families.h"
@@ -76,6 +78,99 @@ static void put_snap_exe_args(struct evbuf *b, const struct proc_snapshot *p)
 	evb_bytes(b, p->args, clampz(p->args_len, sizeof(p->args)));
 }
 
+/* The program's path: "(NULL)" for a NULL pointer, and "<NA>" (the
+ * driver's word for it) when the memory cannot be read. */
+static void put_exec_path(struct evbuf *b, const struct enc_ctx *c, uint64_t addr)
+{
+	ub_put_str_or(b, c->mem, addr, PATH_MAX_STR, "<NA>");
+}
+
+/* The kernel's name for the program an exec was asked for (bprm's
+ * filename): execve's path; execveat's when absolute or relative to the
+ * cwd, else /dev/fd/N (AT_EMPTY_PATH: fexecve) or /dev/fd/N/PATH. After a
+ * successful exec the caller's memory is gone (what lies at the address
+ * now is the new program's): the path can only be what the entry kept
+ * (encode_keep_entry_strings), else it is "<NA>". */
+static void put_exec_filename(struct evbuf *b, const struct enc_ctx *c)
+{
+	char path[PATH_MAX_STR], name[PATH_MAX_STR + 32];
+	bool at = c->nr == SYS_execveat;
+	uint64_t addr = c->args[at ? 1 : 0];
+	ssize_t n = -1;
+	if (addr && c->ret < 0)
+		n = mem_read_str(c->mem, addr, path, sizeof path);
+	else if (addr && c->mem->recall_str)
+		n = c->mem->recall_str(c->mem->ctx, addr, path, sizeof path);
+	if (n < 0) {
+		evb_str(b, addr ? "<NA>" : NULL);
+		return;
+	}
+	int dirfd = (int)c->args[0];
+	if (!at) {
+		evb_strn(b, path, (size_t)n);
+		return;
+	}
+	if (path[0] == '/' || dirfd == -100 /* AT_FDCWD */) {
+		evb_strn(b, path, (size_t)n);
+		return;
+	}
+	int len = n ? snprintf(name, sizeof name, "/dev/fd/%d/%s", dirfd, path)
+	            : snprintf(name, sizeof name, "/dev/fd/%d", dirfd);
+	evb_strn(b, name, len < (int)sizeof name ? (size_t)len : sizeof name - 1);
+}
+
+void encode_keep_entry_strings(const struct enc_ctx *c)
+{
+	char path[PATH_MAX_STR];
+	if (c->nr == SYS_execve)
+		mem_read_str(c->mem, c->args[0], path, sizeof path);
+	else if (c->nr == SYS_execveat)
+		mem_read_str(c->mem, c->args[1], path, sizeof path);
+}
+
+/* The driver's execve flags (the execve_flags table): 1.0.0's has only
+ * EXE_WRITABLE, later ones the memfd and overlay flags too. */
+static uint32_t exe_flags(const struct evbuf *b, const struct proc_snapshot *p)
+{
+	if (!p)
+		return 0;
+	uint32_t fl = p->exe_writable ? NF_EXE_WRITABLE : 0;
+	if (b->schema->id == SCHEMA_1_0_0)
+		return fl;
+	if (p->exe_memfd)
+		fl |= NF_EXE_FROM_MEMFD;
+	if (p->exe_layer == EXE_LAYER_UPPER)
+		fl |= NF_EXE_UPPER_LAYER;
+	else if (p->exe_layer == EXE_LAYER_LOWER)
+		fl |= NF_EXE_LOWER_LAYER;
+	return fl;
+}
+
+/* The params 4.0.1 added to the exec exits (the thread after the call:
+ * the new program's, or the caller's when the exec failed), then
+ * (4.1.0, execve only) the path the program was asked for. Unknown ids
+ * are -1, as the clone exit has them. */
+static void put_exec_creds(struct evbuf *b, const struct enc_ctx *c, const struct proc_snapshot *p)
+{
+	evb_u64(b, p ? p->cap_inh : 0);
+	evb_u64(b, p ? p->cap_prm : 0);
+	evb_u64(b, p ? p->cap_eff : 0);
+	evb_u64(b, p ? p->exe_ino : 0);
+	evb_u64(b, p ? p->exe_ctime_ns : 0);
+	evb_u64(b, p ? p->exe_mtime_ns : 0);
+	evb_u32(b, p ? p->uid : UINT32_MAX);
+	/* the path the kernel resolved for the running program: /proc's
+	 * exe link, as the driver's d_path of the exe file */
+	if (p)
+		evb_strn(b, p->exepath, strnlen(p->exepath, sizeof p->exepath));
+	else
+		evb_empty(b);
+	evb_s64(b, p ? p->pgid : 0);
+	evb_u32(b, p ? p->gid : UINT32_MAX);
+	if (b->type == EV_SYSCALL_EXECVE_19_X && evb_keeps(b, 30))
+		put_exec_filename(b, c);
+}
+
 /* execve/execveat exit; argv/envp are the syscall's pointer arrays, used
  * when the call failed and the process image is still the caller's. */
 static void exec_exit(struct evbuf *b, const struct enc_ctx *c, uint64_t argv, uint64_t envp)
@@ -95,17 +190,15 @@ static void exec_exit(struct evbuf *b, const struct enc_ctx *c, uint64_t argv, u
 	else
 		evb_empty(b);
 	evb_s32(b, p ? p->tty : 0);
-	evb_s64(b, p ? p->pgid : 0);
+	/* the process group as the thread's own namespace numbers it (the
+	 * driver's vpgid; 1.0.0 named it pgid) */
+	evb_s64(b, p ? p->vpgid : 0);
 	evb_s32(b, p ? p->loginuid : -1);
-	evb_u32(b, p && p->exe_writable ? NF_EXE_WRITABLE : 0);
+	evb_u32(b, exe_flags(b, p));
+	if (evb_keeps(b, 20))
+		put_exec_creds(b, c, p);
 }
 
-/* The program's path: "(NULL)" for a NULL pointer, and "<NA>" (the
- * driver's word for it) when the memory cannot be read. */
-static void put_exec_path(struct evbuf *b, const struct enc_ctx *c, uint64_t addr)
-{
-	ub_put_str_or(b, c->mem, addr, PATH_MAX_STR, "<NA>");
-}
 
 void proc_execve_e(struct evbuf *b, const struct enc_ctx *c)
 {
@@ -137,6 +230,13 @@ void proc_execveat_x(struct evbuf *b, const struct enc_ctx *c)
 uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c)
 {
 	return type == EV_SYSCALL_EXECVEAT_X && c->ret >= 0 ? EV_SYSCALL_EXECVE_19_X : type;
+}
+
+/* pidns_init_start_ts (4.0.1+): for the child only, when its namespace's
+ * init's start is known */
+static void put_pidns_start(struct evbuf *b, const struct enc_ctx *c, const struct proc_snapshot *p)
+{
+	evb_u64(b, c->ret == 0 && p ? p->pidns_init_start_ns : 0);
 }
 
 /* Native clone flags of this clone-family call. */
@@ -178,6 +278,7 @@ void proc_clone_x(struct evbuf *b, const struct enc_ctx *c)
 	evb_u32(b, p ? p->gid : UINT32_MAX);
 	evb_s64(b, p ? (p->vtid ? p->vtid : p->tid) : c->tid);
 	evb_s64(b, p ? (p->vpid ? p->vpid : p->pid) : c->pid);
+	put_pidns_start(b, c, p);
 }
 
 /* ---- credentials and sessions ---- */
@@ -274,6 +375,8 @@ void proc_prlimit_x(struct evbuf *b, const struct enc_ctx *c)
 	put_res(b, c);
 	put_rlimit(b, c, c->args[2], c->ret >= 0);
 	put_rlimit(b, c, c->args[3], true);
+	/* since 4.0.1 the enter's pid and resource */
+	proc_prlimit_e(b, c);
 }
 
 /* ---- ptrace, bpf, seccomp, userfaultfd ---- */
@@ -333,7 +436,12 @@ void proc_bpf_x(struct evbuf *b, const struct enc_ctx *c)
 	put_dyn64(b, fd ? NF_BPF_IDX_FD : NF_BPF_IDX_RES, (uint64_t)c->ret);
 }
 
-void proc_arg0_u64(struct evbuf *b, const struct enc_ctx *c) { evb_u64(b, c->args[0]); }
+/* op; flags since 4.0.1 */
+void proc_seccomp_e(struct evbuf *b, const struct enc_ctx *c)
+{
+	evb_u64(b, c->args[0]);
+	evb_u64(b, c->args[1]);
+}
 
 void proc_userfaultfd_x(struct evbuf *b, const struct enc_ctx *c)
 {

@@ -125,6 +125,16 @@ static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uin
 	return 0;
 }
 
+static ssize_t procfs_fd_path(void *ctx, int64_t pid, int64_t fd, char *buf, size_t cap)
+{
+	char what[32], path[64];
+	(void)ctx;
+	if (fd < 0 || fd > INT32_MAX || cap < 2)
+		return -1;
+	snprintf(what, sizeof(what), "fd/%" PRId64, fd);
+	return pf_path(path, sizeof(path), pid, what) ? -1 : pf_readlink(path, buf, cap);
+}
+
 /* in procfs_sock.c */
 int procfs_sock(void *ctx, int64_t pid, int64_t fd, struct sock_names *out);
 uint64_t procfs_sock_id(void *ctx, int64_t pid, int64_t fd);
@@ -136,6 +146,7 @@ void procfs_state_bind(struct tracee_state *st, struct procfs *pf)
 	st->sock = procfs_sock;
 	st->fd_stat = procfs_fd_stat;
 	st->sock_id = procfs_sock_id;
+	st->fd_path = procfs_fd_path;
 }
 
 /* The process's instance (procfs.h says who reads through it). Until the

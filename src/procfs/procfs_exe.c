@@ -4,6 +4,7 @@
  * PROCFS_TTL_NS: a shell or build running the same programs over and over
  * stats each once. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -15,10 +16,17 @@
 #ifndef ST_RDONLY
 #define ST_RDONLY 1
 #endif
+/* statfs's f_type of an overlay mount (linux/magic.h) */
+#define OVERLAYFS_MAGIC 0x794c7630
+
+static uint64_t ts_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
 
 /* The file behind /proc/<tid>/exe, not the path: the path names it in
  * pdig's mount view, which need not be the tracee's. */
-static int read_facts(int64_t tid, struct exe_facts *f)
+static int read_facts(int64_t tid, const char *path, struct exe_facts *f)
 {
 	char link[64];
 	struct stat st;
@@ -29,7 +37,19 @@ static int read_facts(int64_t tid, struct exe_facts *f)
 	f->mode = st.st_mode;
 	f->uid = st.st_uid;
 	f->gid = st.st_gid;
-	f->rdonly = statfs(link, &sf) == 0 && (sf.f_flags & ST_RDONLY);
+	f->ino = st.st_ino;
+	f->ctime_ns = ts_ns(&st.st_ctim);
+	f->mtime_ns = ts_ns(&st.st_mtim);
+	f->unlinked = st.st_nlink == 0;
+	bool sf_ok = statfs(link, &sf) == 0;
+	f->rdonly = sf_ok && (sf.f_flags & ST_RDONLY);
+	f->overlay = sf_ok && (uint32_t)sf.f_type == OVERLAYFS_MAGIC;
+	if (f->overlay) {
+		/* the file's mount, to find the overlay's upper layer */
+		struct pdig_statx sx;
+		bool id = procfs_statx(AT_FDCWD, link, 0, &sx) == 0 && (sx.mask & PDIG_STATX_MNT_ID);
+		f->layer = id ? procfs_overlay_layer(tid, sx.mnt_id, path) : EXE_LAYER_UNKNOWN;
+	}
 	ssize_t n = getxattr(link, "security.capability", NULL, 0);
 	/* unknown (a refused read) counts as present: the caller then reads
 	 * the credentials rather than guessing them */
@@ -52,7 +72,7 @@ int procfs_exe_facts(struct procfs *pf, int64_t tid, uint64_t mnt_id, const char
 		if (cache[i].used < cache[victim].used)
 			victim = i;
 	}
-	if (read_facts(tid, out))
+	if (read_facts(tid, path, out))
 		return -1;
 	if (mnt_id && strlen(path) < sizeof cache[victim].path) {
 		cache[victim].mnt_id = mnt_id;

@@ -1,6 +1,6 @@
 /* Per-process fields of the snapshots that few syscalls change, kept for a
  * few recently seen processes, in two parts:
- * - the image (exe, args, env, exe path, writable flag): changed by exec
+ * - the image (exe, args, env, exe path, the exe's inode and flags): changed by exec
  *   only; shared with the process's threads and with its fork children
  *   until they exec (same argv/envp addresses prove the same image);
  * - the lineage (loginuid, cgroups): kept across exec and copied at fork,
@@ -44,6 +44,11 @@ bool image_exec_get(struct procfs *pf, struct proc_snapshot *s, const struct mm_
 	s->args_len = h->args_len;
 	s->env_len = h->env_len;
 	s->exe_writable = h->exe_writable;
+	s->exe_memfd = h->exe_memfd;
+	s->exe_layer = h->exe_layer;
+	s->exe_ino = h->exe_ino;
+	s->exe_ctime_ns = h->exe_ctime_ns;
+	s->exe_mtime_ns = h->exe_mtime_ns;
 	return true;
 }
 
@@ -101,6 +106,11 @@ void image_put(struct procfs *pf, const struct proc_snapshot *s, const struct mm
 	h->fsgid = x->fsgid;
 	h->cap_eff = x->cap_eff;
 	h->exe_writable = s->exe_writable;
+	h->exe_memfd = s->exe_memfd;
+	h->exe_layer = s->exe_layer;
+	h->exe_ino = s->exe_ino;
+	h->exe_ctime_ns = s->exe_ctime_ns;
+	h->exe_mtime_ns = s->exe_mtime_ns;
 	copy_cstr(h->exe, s->exe, sizeof h->exe);
 	copy_cstr(h->exepath, s->exepath, sizeof h->exepath);
 	memcpy(h->args, s->args, s->args_len);

@@ -40,9 +40,12 @@ struct thread_status {
 	 * thread's own (vtid); ns_count 1 = pdig's own namespace */
 	int32_t ns_tid[PIDNS_IDS_MAX];
 	uint8_t ns_count;
-	uint32_t uid, gid, fsuid, fsgid;
+	uint32_t ruid, uid, gid, fsuid, fsgid; /* uid, gid: effective */
 	uint32_t vm_swap_kb;
-	uint64_t cap_eff, cap_bnd, cap_amb;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
+	/* the process group in the thread's own PID namespace (NSpgid's
+	 * last column), -1 when status has no NSpgid */
+	int64_t vpgid;
 	gid_t groups[64]; /* enough to be useful; the writable check is conservative */
 	size_t ngroups;
 };
@@ -125,7 +128,8 @@ struct image {
 	struct mm_mark mm;
 	uint32_t fsuid, fsgid;
 	uint64_t cap_eff;
-	uint8_t exe_writable;
+	uint8_t exe_writable, exe_memfd, exe_layer;
+	uint64_t exe_ino, exe_ctime_ns, exe_mtime_ns;
 	char exe[PROC_STR_MAX], exepath[PROC_STR_MAX];
 	char args[PROC_STR_MAX], env[PROC_STR_MAX];
 	size_t args_len, env_len;
@@ -142,6 +146,12 @@ struct exe_facts {
 	uid_t uid;
 	gid_t gid;
 	bool rdonly, file_caps;
+	/* the inode, as the driver's exe_ino params give it: number, and
+	 * ctime/mtime in ns since the epoch */
+	uint64_t ino, ctime_ns, mtime_ns;
+	bool unlinked; /* no name left (nlink 0): a memfd, a deleted file */
+	bool overlay;  /* on an overlay filesystem */
+	uint8_t layer; /* then which layer (EXE_LAYER_*) */
 };
 
 /* One kept exe_facts, keyed by mount view and path (procfs_exe.c). */
@@ -177,6 +187,9 @@ struct procfs {
 	/* the snapshot proc() returns, valid until its next call, and the
 	 * buffers its text is read into (procfs_snap.c) */
 	struct proc_snapshot snap;
+	/* when pdig's PID namespace's init started (ns since boot), read
+	 * once: 0 = not read yet, UINT64_MAX = unreadable */
+	uint64_t init_start_ns;
 	char scratch[2 * PROC_STR_MAX];
 	char env_scratch[PROC_STR_MAX];
 };
@@ -213,6 +226,12 @@ int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out)
  * major/minor come in as the file's st_dev and go out as the mount's
  * device; -1 (left as they were) when mountinfo does not list the mount. */
 int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor);
+/* Hands each line of pid's mountinfo (no newline, not terminated) to fn
+ * until fn returns 0; that 0, or -1 when no line did. */
+int procfs_scan_mountinfo(int64_t pid, int (*fn)(const char *line, size_t len, void *arg), void *arg);
+/* The overlay layer (EXE_LAYER_*) of the file at path (as pid sees it) on
+ * the overlay mount mnt_id (procfs_overlay.c). */
+uint8_t procfs_overlay_layer(int64_t pid, uint64_t mnt_id, const char *path);
 
 /* Cached values are used this long at most (ns); see procfs_snap.c. */
 #define PROCFS_TTL_NS 100000000ull

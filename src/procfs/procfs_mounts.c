@@ -51,41 +51,9 @@ int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out)
 	return (int)syscall(SYS_statx, dirfd, path, flags, PDIG_STATX_INO | PDIG_STATX_MNT_ID, out);
 }
 
-/* "ID PARENT MAJOR:MINOR ..." per line; 0 and the device when id is found. */
-static int find_in_mountinfo(const char *text, size_t len, uint64_t id, uint32_t *major, uint32_t *minor)
-{
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		uint64_t v[4] = { 0 };
-		int field = 0;
-		bool digits = false;
-		for (const char *q = p; q < eol && field < 4; q++) {
-			char ch = *q;
-			if (ch >= '0' && ch <= '9') {
-				if (v[field] > (UINT64_MAX - 9) / 10)
-					break;
-				v[field] = v[field] * 10 + (uint64_t)(ch - '0');
-				digits = true;
-			} else if (digits && ((field < 2 && ch == ' ') || (field == 2 && ch == ':') || (field == 3 && ch == ' '))) {
-				field++;
-				digits = false;
-			} else {
-				break;
-			}
-		}
-		if (field == 4 && v[0] == id && v[2] <= UINT32_MAX && v[3] <= UINT32_MAX) {
-			*major = (uint32_t)v[2];
-			*minor = (uint32_t)v[3];
-			return 0;
-		}
-		p = eol + 1;
-	}
-	return -1;
-}
-
-static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *minor)
+/* Hands each line of pid's mountinfo (without its newline, not
+ * terminated) to fn until fn returns 0; that 0, or -1 when no line did. */
+int procfs_scan_mountinfo(int64_t pid, int (*fn)(const char *line, size_t len, void *arg), void *arg)
 {
 	char path[64];
 	if (pf_path(path, sizeof path, pid, "mountinfo"))
@@ -94,30 +62,78 @@ static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *m
 	if (fd < 0)
 		return -1;
 	/* lines one chunk at a time: a container host may list thousands;
-	 * static with the cache it fills (see above) */
+	 * static like the caches its callers fill (see above) */
 	static char buf[65536];
 	size_t have = 0;
 	int found = -1;
-	for (;;) {
+	bool eof = false;
+	while (found && !eof) {
 		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
-		have += (size_t)n;
+		eof = n <= 0;
+		if (n > 0)
+			have += (size_t)n;
+		/* whole lines, or at the end whatever is left; a line longer
+		 * than the buffer is taken as it is */
 		char *last = memrchr(buf, '\n', have);
-		size_t whole = last ? (size_t)(last - buf) + 1 : (have == sizeof buf - 1 ? have : 0);
-		if (whole && find_in_mountinfo(buf, whole, id, major, minor) == 0) {
-			found = 0;
-			break;
+		size_t whole = last ? (size_t)(last - buf) + 1 : (eof || have == sizeof buf - 1 ? have : 0);
+		for (size_t at = 0; at < whole && found;) {
+			const char *nl = memchr(buf + at, '\n', whole - at);
+			size_t len = nl ? (size_t)(nl - (buf + at)) : whole - at;
+			found = fn(buf + at, len, arg) == 0 ? 0 : -1;
+			at += len + 1;
 		}
 		memmove(buf, buf + whole, have - whole);
 		have -= whole;
 	}
-	if (found && have && find_in_mountinfo(buf, have, id, major, minor) == 0)
-		found = 0;
 	close(fd);
 	return found;
+}
+
+struct dev_query {
+	uint64_t id;
+	uint32_t major, minor;
+};
+
+/* "ID PARENT MAJOR:MINOR ..."; 0 and the device when the id is q's. */
+static int mount_dev_line(const char *line, size_t len, void *arg)
+{
+	struct dev_query *q = arg;
+	const char *eol = line + len;
+	uint64_t v[4] = { 0 };
+	int field = 0;
+	bool digits = false;
+	for (const char *at = line; at < eol && field < 4; at++) {
+		char ch = *at;
+		if (ch >= '0' && ch <= '9') {
+			if (v[field] > (UINT64_MAX - 9) / 10)
+				break;
+			v[field] = v[field] * 10 + (uint64_t)(ch - '0');
+			digits = true;
+		} else if (digits && ((field < 2 && ch == ' ') || (field == 2 && ch == ':') || (field == 3 && ch == ' '))) {
+			field++;
+			digits = false;
+		} else {
+			break;
+		}
+	}
+	if (field == 4 && v[0] == q->id && v[2] <= UINT32_MAX && v[3] <= UINT32_MAX) {
+		q->major = (uint32_t)v[2];
+		q->minor = (uint32_t)v[3];
+		return 0;
+	}
+	return -1;
+}
+
+static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *minor)
+{
+	struct dev_query q = { .id = id };
+	if (procfs_scan_mountinfo(pid, mount_dev_line, &q))
+		return -1;
+	*major = q.major;
+	*minor = q.minor;
+	return 0;
 }
 
 int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor)

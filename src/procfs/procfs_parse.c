@@ -125,6 +125,7 @@ static void status_line(char *line, char *v, struct thread_status *s, bool *have
 	} else if (!strcmp(line, "PPid")) {
 		s->ppid = strtoll(v, NULL, 10);
 	} else if (!strcmp(line, "Uid")) {
+		s->ruid = (uint32_t)nth_num(v, 0);
 		s->uid = (uint32_t)nth_num(v, 1);
 		s->fsuid = (uint32_t)nth_num(v, 3);
 	} else if (!strcmp(line, "Gid")) {
@@ -147,6 +148,12 @@ static void status_line(char *line, char *v, struct thread_status *s, bool *have
 		ns_ids(v, s);
 	} else if (!strcmp(line, "NStgid")) {
 		s->vpid = last_num(v);
+	} else if (!strcmp(line, "NSpgid")) {
+		s->vpgid = last_num(v);
+	} else if (!strcmp(line, "CapInh")) {
+		s->cap_inh = strtoull(v, NULL, 16);
+	} else if (!strcmp(line, "CapPrm")) {
+		s->cap_prm = strtoull(v, NULL, 16);
 	} else if (!strcmp(line, "CapEff")) {
 		s->cap_eff = strtoull(v, NULL, 16);
 	} else if (!strcmp(line, "CapBnd")) {
@@ -159,7 +166,7 @@ static void status_line(char *line, char *v, struct thread_status *s, bool *have
 void procfs_parse_status(char *buf, size_t n, struct thread_status *out, bool *have_tgid)
 {
 	memset(out, 0, sizeof *out);
-	out->vtid = out->vpid = -1;
+	out->vtid = out->vpid = out->vpgid = -1;
 	*have_tgid = false;
 	char *p = buf, *end = buf + n;
 	while (p < end) {

@@ -150,9 +150,12 @@ void snap_forget_exec(struct procfs *pf, int64_t tid)
 
 /* The credentials after an exec, without reading status when the program
  * cannot have changed them: no set-id bit, no file capabilities. The ids
- * stay; the fs ids follow the effective ones; the capabilities become the
- * bounding set for root, the ambient set for anyone else (they only feed
- * the writable flag). Fills s->exepath and *f on the way: returns 1 when
+ * stay; the fs ids follow the effective ones; the capabilities follow the
+ * kernel's exec rules for a file without capabilities: permitted is the
+ * bounding and inheritable sets for root (real or effective) plus the
+ * ambient set, effective is permitted for an effective root and the
+ * ambient set for anyone else; inheritable and ambient stay. Fills
+ * s->exepath and *f on the way: returns 1 when
  * the credentials are known, 0 when they must be read, -1 when the exe could
  * not be looked at either. */
 static int exec_creds(struct procfs *pf, struct tentry *e, struct proc_snapshot *s, struct exe_facts *f)
@@ -167,10 +170,24 @@ static int exec_creds(struct procfs *pf, struct tentry *e, struct proc_snapshot 
 	struct thread_status *su = &e->su;
 	su->fsuid = su->uid;
 	su->fsgid = su->gid;
-	su->cap_eff = su->uid == 0 ? su->cap_bnd : su->cap_amb;
+	bool root = su->uid == 0 || su->ruid == 0;
+	su->cap_prm = (root ? su->cap_bnd | su->cap_inh : 0) | su->cap_amb;
+	su->cap_eff = su->uid == 0 ? su->cap_prm : su->cap_amb;
 	su->vm_swap_kb = 0; /* a new mm */
 	e->status_ok = true;
 	return 1;
+}
+
+/* The exe's inode, times and kind, as the driver's execve exit gives them. */
+static void exe_identity(struct proc_snapshot *s, const struct exe_facts *f)
+{
+	s->exe_ino = f->ino;
+	s->exe_ctime_ns = f->ctime_ns;
+	s->exe_mtime_ns = f->mtime_ns;
+	/* memfd_create names the file "memfd:NAME", and /proc shows an
+	 * unlinked one with " (deleted)" */
+	s->exe_memfd = f->unlinked && !strncmp(s->exepath, "/memfd:", 7);
+	s->exe_layer = f->overlay ? f->layer : EXE_NOT_OVERLAY;
 }
 
 /* The image fields, read in full. f: the exe's facts, if known. */
@@ -191,6 +208,28 @@ static void read_image(struct procfs *pf, struct tentry *e, struct proc_snapshot
 	    procfs_exe_facts(pf, tid, tc_mnt_id(pf, e), s->exepath, &facts) == 0)
 		f = &facts;
 	s->exe_writable = f ? procfs_exe_writable(f, x) : 0;
+	if (f)
+		exe_identity(s, f);
+}
+
+/* When the init of pdig's PID namespace (its /proc/1) started, in ns since
+ * boot: stat's starttime, in clock ticks. It lives as long as the
+ * namespace, so it is read once. 0 when unreadable. */
+static uint64_t init_start_ns(struct procfs *pf)
+{
+	if (!pf->init_start_ns) {
+		char buf[1024];
+		ssize_t n = pf_read("/proc/1/stat", buf, sizeof buf - 1);
+		const char *f = NULL;
+		if (n > 0) {
+			buf[n] = '\0';
+			f = procfs_stat_field(buf, (size_t)n, 22);
+		}
+		long hz = sysconf(_SC_CLK_TCK);
+		unsigned long long ticks = f ? strtoull(f, NULL, 10) : 0;
+		pf->init_start_ns = ticks && hz > 0 ? ticks * (1000000000ull / (uint64_t)hz) : UINT64_MAX;
+	}
+	return pf->init_start_ns == UINT64_MAX ? 0 : pf->init_start_ns;
 }
 
 /* loginuid and cgroups: a fork child's are its parent's, exec keeps them. */
@@ -266,8 +305,16 @@ const struct proc_snapshot *procfs_proc(void *ctx, int64_t tid)
 	s->vtid = su->vtid;
 	s->vpid = su->vpid;
 	s->in_pidns = su->ns_count > 1 || tc_kids_elsewhere(pf, e);
+	/* the init of a nested namespace is not looked for: unknown */
+	s->pidns_init_start_ns = su->ns_count <= 1 ? init_start_ns(pf) : 0;
 	s->uid = su->uid;
 	s->gid = su->gid;
+	s->cap_inh = su->cap_inh;
+	s->cap_prm = su->cap_prm;
+	s->cap_eff = su->cap_eff;
+	/* NSpgid: the group id in the thread's own namespace; in pdig's,
+	 * stat's pgrp is that already, and fresh */
+	s->vpgid = su->ns_count > 1 && su->vpgid >= 0 ? su->vpgid : st->pgid;
 	s->vm_swap_kb = su->vm_swap_kb;
 	copy_cstr(s->cwd, tc_fs_link(pf, e, FS_CWD, now), sizeof s->cwd);
 	/* exec keeps the root: cached like the cwd */

@@ -167,13 +167,19 @@ static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, i
 	c.snaplen = tr->out.snaplen(tr->out.ctx);
 	c.mem = mem;
 	c.st = &tr->st;
+	bool built = false;
 	EACH_SCHEMA(tr, s) {
 		/* a schema whose drivers send no such enter: nothing to build */
 		if (!is_exit && !encode_enter_sent(s, nr))
 			continue;
 		c.schema = s;
+		built = true;
 		emit(tr, s, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
 	}
+	/* events wanted, but no enter built: its exit may still need what
+	 * only the entry can read */
+	if (!is_exit && !built && tr->schemas)
+		encode_keep_entry_strings(&c);
 }
 
 static void emit_syscall_in(struct tracer *tr, enum mem_phase phase, int is_exit, const struct thread *t,
@@ -682,15 +688,17 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 	} else {
 		t = threads_find(&tr->threads, tid);
 	}
+	/* the exit names the program by the path the entry kept (modern
+	 * schemas' filename): the caller's memory is gone */
+	if (t && t->state == TS_IN_SYSCALL && s->want)
+		emit_syscall_in(tr, MEM_EXIT, 1, t, t->nr, t->args, 0);
+	else if (t && t->state == TS_IN_SYSCALL)
+		skipped(tr, 1);
 	mem_release(&tr->kept, tid); /* the old image's strings must not meet the new one */
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (t->state == TS_IN_SYSCALL && s->want)
-		emit_syscall(tr, 1, t, t->nr, t->args, 0);
-	else if (t->state == TS_IN_SYSCALL)
-		skipped(tr, 1);
 	t->state = TS_RUNNING;
 	run_on(t);
 }

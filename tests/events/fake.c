@@ -45,12 +45,34 @@ static void fm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *
 	}
 }
 
+static ssize_t fm_recall(void *ctx, uint64_t addr, char *dst, size_t cap)
+{
+	struct fake_mem *m = ctx;
+	for (int i = 0; i < m->nkept; i++) {
+		size_t n = strlen(m->kept[i].s);
+		if (m->kept[i].addr == addr && n < cap) {
+			memcpy(dst, m->kept[i].s, n + 1);
+			return (ssize_t)n;
+		}
+	}
+	return -1;
+}
+
+void fake_mem_keep(struct fake_mem *m, uint64_t addr, const char *s)
+{
+	if (m->nkept >= (int)(sizeof m->kept / sizeof m->kept[0]) || strlen(s) >= sizeof m->kept[0].s)
+		abort();
+	m->kept[m->nkept].addr = addr;
+	strcpy(m->kept[m->nkept++].s, s);
+}
+
 void fake_mem_init(struct fake_mem *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->mem.ctx = m;
 	m->mem.read = fm_read;
 	m->mem.readv = fm_readv;
+	m->mem.recall_str = fm_recall;
 }
 
 void fake_mem_free(struct fake_mem *m)
@@ -216,6 +238,10 @@ static uint64_t le(const uint8_t *p, size_t n)
 	return v;
 }
 
+static const struct pdig_schema *parse_schema;
+
+void devent_schema(const struct pdig_schema *s) { parse_schema = s; }
+
 const char *devent_parse(const uint8_t *e, size_t n, struct devent *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -228,7 +254,8 @@ const char *devent_parse(const uint8_t *e, size_t n, struct devent *d)
 	d->nparams = (uint32_t)le(e + 22, 4);
 	if (d->len != n)
 		return "header len != event size";
-	const struct pdig_event *info = pdig_event_info(d->type);
+	const struct pdig_event *info =
+		parse_schema ? pdig_schema_event(parse_schema, d->type) : pdig_event_info(d->type);
 	if (!info)
 		return "type out of range";
 	if (d->nparams != info->nparams)
@@ -288,7 +315,9 @@ size_t t_encode(int is_exit, const struct enc_ctx *c, uint8_t *buf, size_t cap, 
 	memset(d, 0, sizeof(*d));
 	if (!n)
 		return 0;
+	devent_schema(c->schema);
 	const char *why = devent_parse(buf, n, d);
+	devent_schema(NULL);
 	if (why) {
 		CHECK_FAIL("t_encode: nr %" PRIu64 " %s: malformed event: %s",
 			c->nr, is_exit ? "exit" : "enter", why);

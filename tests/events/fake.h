@@ -29,6 +29,10 @@ struct fake_mem {
 	unsigned reads;            /* read() calls, to spot unbounded loops */
 	unsigned readvs;           /* readv() calls (batched reads) */
 	unsigned readv_areas;      /* areas asked for by them */
+	/* strings a tracer kept at the syscall's entry (fake_mem_keep), which
+	 * recall_str hands back */
+	struct { uint64_t addr; char s[256]; } kept[4];
+	int nkept;
 };
 void fake_mem_init(struct fake_mem *m);
 void fake_mem_free(struct fake_mem *m);
@@ -36,6 +40,8 @@ void fake_mem_free(struct fake_mem *m);
  * A read starting in a region returns at most the bytes up to its end;
  * a read starting outside every region returns -1. */
 uint64_t fake_mem_map(struct fake_mem *m, uint64_t addr, const void *data, size_t len);
+/* As if the tracer had kept s, read at addr at the syscall's entry. */
+void fake_mem_keep(struct fake_mem *m, uint64_t addr, const char *s);
 /* Maps s including its NUL. */
 uint64_t fake_mem_str(struct fake_mem *m, uint64_t addr, const char *s);
 
@@ -89,6 +95,9 @@ struct devent {
  * fixed-width types have their exact size, strings are >= 1 byte and
  * NUL-terminated with no earlier NUL, DYN has an index in range. */
 const char *devent_parse(const uint8_t *e, size_t n, struct devent *d);
+/* The schema devent_parse checks against (NULL = 1.0.0); t_encode uses the
+ * context's. */
+void devent_schema(const struct pdig_schema *s);
 
 /* Value accessors (little endian); 0 when the length does not match. */
 uint64_t dp_u64(const struct dparam *p);

@@ -10,6 +10,7 @@
 
 static const struct enc_def file_encoders[] = { FILE_ENCODERS(ENC_DEF) { 0, NULL } };
 static const struct enc_def fd_encoders[] = { FD_ENCODERS(ENC_DEF) { 0, NULL } };
+static const struct enc_def modern_encoders[] = { MODERN_ENCODERS(ENC_DEF) { 0, NULL } };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
@@ -39,14 +40,17 @@ static uint64_t rnd_arg(void)
 	}
 }
 
+static int in_family(const struct enc_def *fam, uint16_t ev)
+{
+	for (const struct enc_def *e = fam; e->fn; e++)
+		if (e->event == ev)
+			return 1;
+	return 0;
+}
+
 static int registered(uint16_t ev)
 {
-	const struct enc_def *fams[] = { file_encoders, fd_encoders };
-	for (int f = 0; f < 2; f++)
-		for (const struct enc_def *e = fams[f]; e->fn; e++)
-			if (e->event == ev)
-				return 1;
-	return 0;
+	return in_family(file_encoders, ev) || in_family(fd_encoders, ev);
 }
 
 static uint8_t buf[200 * 1024];
@@ -75,6 +79,26 @@ static void one(const struct enc_ctx *c, int is_exit)
 		}
 }
 
+/* rounds random calls of syscall nr in schema s (NULL: 1.0.0), half of
+ * them against mapped memory; the enter too where s's drivers send it */
+static void fuzz_syscall(uint64_t nr, const struct pdig_schema *s, int rounds, struct fake_mem *mapped,
+			 struct fake_mem *unmapped, struct fake_state *fs)
+{
+	devent_schema(s);
+	for (int it = 0; it < rounds; it++) {
+		struct enc_ctx c;
+		struct fake_mem *m = it % 2 ? mapped : unmapped;
+		fake_ctx(&c, m, fs, nr, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
+		c.ret = it % 3 ? (int64_t)rnd_arg() : -(int64_t)(rnd() % 140);
+		c.snaplen = rnd() % 3 ? (uint32_t)(rnd() % 256) : (uint32_t)rnd();
+		c.schema = s;
+		if (!s || encode_enter_sent(s, nr))
+			one(&c, 0);
+		one(&c, 1);
+	}
+	devent_schema(NULL);
+}
+
 int main(void)
 {
 	struct fake_mem unmapped, mapped;
@@ -95,20 +119,29 @@ int main(void)
 		if (!sc || !(registered(sc->enter) || registered(sc->exit)))
 			continue;
 		syscalls++;
-		for (int it = 0; it < 300; it++) {
-			struct enc_ctx c;
-			struct fake_mem *m = it % 2 ? &mapped : &unmapped;
-			fake_ctx(&c, m, &fs, nr, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
-			c.ret = it % 3 ? (int64_t)rnd_arg() : -(int64_t)(rnd() % 140);
-			c.snaplen = rnd() % 3 ? (uint32_t)(rnd() % 256) : (uint32_t)rnd();
-			one(&c, 0);
-			one(&c, 1);
-		}
+		fuzz_syscall(nr, NULL, 300, &mapped, &unmapped, &fs);
 	}
 	/* the 58 native syscalls of the two families (open ... openat2,
 	 * quotactl, read ... copy_file_range) */
 	CHECK_EQ_INT(syscalls, 58);
 	printf("fuzzed %d syscalls\n", syscalls);
+
+	/* the same in the modern schemas, with their routing (dup2, pipe2,
+	 * chown ... have their own events there) and no enter where their
+	 * drivers send none */
+	int modern = 0;
+	for (int id = SCHEMA_4_0_1; id < SCHEMA_COUNT; id++) {
+		const struct pdig_schema *s = pdig_schema_get((enum pdig_schema_id)id);
+		for (uint64_t nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
+			const struct pdig_syscall *sc = pdig_schema_syscall(s, nr);
+			if (!sc || !pdig_syscall_reported(nr) ||
+			    !(registered(sc->enter) || registered(sc->exit) || in_family(modern_encoders, sc->exit)))
+				continue;
+			modern++;
+			fuzz_syscall(nr, s, 100, &mapped, &unmapped, &fs);
+		}
+	}
+	CHECK_MSG(modern > 3 * 58, "%d (schema, syscall) pairs fuzzed in the modern schemas", modern);
 	fake_mem_free(&mapped);
 	return check_done("test_file_fuzz");
 }

@@ -18,7 +18,7 @@ static void setup(void)
 	fake_state_init(&fs);
 	struct proc_snapshot *p = &fs.proc;
 	fs.has_proc = 1;
-	p->tid = T_TID; p->pid = T_PID; p->ptid = 1; p->pgid = 1200; p->sid = 1;
+	p->tid = T_TID; p->pid = T_PID; p->ptid = 1; p->pgid = 1200; p->vpgid = 1200; p->sid = 1;
 	p->vtid = T_TID; p->vpid = T_PID;
 	p->uid = 1000; p->gid = 1001; p->loginuid = -1; p->tty = 34816;
 	p->fdlimit = 1024; p->pgft_maj = 3; p->pgft_min = 456;

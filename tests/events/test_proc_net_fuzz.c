@@ -1,7 +1,8 @@
 /* Every encoder of the net, process and misc families, run with random
  * registers and return values against (a) memory where nothing is mapped
  * and (b) memory full of random bytes, plus a garbage proc snapshot: each
- * event must be well formed with exactly the schema's nparams. */
+ * event must be well formed with exactly the schema's nparams, in every
+ * schema that has the event. */
 #include <stdlib.h>
 
 #include "events/families.h"
@@ -31,30 +32,45 @@ static uint64_t rnd_arg(void)
 	}
 }
 
+static void run_one(const struct enc_def *e, const struct pdig_schema *s, const char *name, struct fake_mem *fm,
+		    struct fake_state *fs);
+
 static void run_family(const struct enc_def *defs, const char *name, struct fake_mem *fm,
 		       struct fake_state *fs)
 {
-	for (const struct enc_def *e = defs; e->fn; e++) {
+	for (const struct enc_def *e = defs; e->fn; e++)
+		for (int id = 0; id < SCHEMA_COUNT; id++) {
+			const struct pdig_schema *s = pdig_schema_get((enum pdig_schema_id)id);
+			if (pdig_schema_event(s, e->event))
+				run_one(e, s, name, fm, fs);
+		}
+}
+
+static void run_one(const struct enc_def *e, const struct pdig_schema *s, const char *name, struct fake_mem *fm,
+		    struct fake_state *fs)
+{
+	{
+		devent_schema(s);
 		for (int it = 0; it < 300; it++) {
 			struct enc_ctx c;
 			fake_ctx(&c, fm, fs, 0, rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg(), rnd_arg());
 			c.ret = rand() % 3 ? (int64_t)(rand() % 100) - 20 : (int64_t)rnd64();
 			c.snaplen = (uint32_t)(rand() % 3 ? 80 : 70000);
 			struct evbuf b;
-			evb_begin(&b, buf, sizeof(buf), e->event, c.ts, (uint64_t)c.tid);
+			evb_begin_in(&b, s, buf, sizeof(buf), e->event, c.ts, (uint64_t)c.tid);
 			e->fn(&b, &c);
 			size_t n = evb_finish(&b);
 			struct devent d;
 			const char *why = n ? devent_parse(buf, n, &d) : "not encoded";
 			if (why) {
-				CHECK_FAIL("%s: event %u: %s", name, e->event, why);
+				CHECK_FAIL("%s: event %u (schema %s): %s", name, e->event, s->version, why);
 				break;
 			}
-			CHECK_EQ_INT(d.nparams, pdig_events[e->event].nparams);
+			CHECK_EQ_INT(d.nparams, pdig_schema_event(s, e->event)->nparams);
 			/* too small a buffer: no event, nothing written past cap */
 			size_t cap = (size_t)rand() % n;
 			memset(buf, 0xa5, n + 16);
-			evb_begin(&b, buf, cap, e->event, c.ts, (uint64_t)c.tid);
+			evb_begin_in(&b, s, buf, cap, e->event, c.ts, (uint64_t)c.tid);
 			e->fn(&b, &c);
 			CHECK_EQ_INT(evb_finish(&b), 0);
 			for (size_t i = cap; i < n + 16; i++)
@@ -63,6 +79,7 @@ static void run_family(const struct enc_def *defs, const char *name, struct fake
 					break;
 				}
 		}
+		devent_schema(NULL);
 	}
 }
 

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -93,6 +94,41 @@ static int has_cgroup(const struct proc_snapshot *s, const char *entry)
 	return 0;
 }
 
+/* The exe's inode and times are the file's; no memfd, no overlay here. */
+static void check_exe_identity(const struct proc_snapshot *s, const char *exe, pid_t pid)
+{
+	struct stat sb;
+	CHECK(stat(exe, &sb) == 0);
+	CHECK_EQ_INT(s->exe_ino, sb.st_ino);
+	CHECK_EQ_INT(s->exe_ctime_ns, (uint64_t)sb.st_ctim.tv_sec * 1000000000u + (uint64_t)sb.st_ctim.tv_nsec);
+	CHECK_EQ_INT(s->exe_mtime_ns, (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec);
+	CHECK(s->exe_ctime_ns > 1000000000000000000ull); /* after 2001, in ns */
+	CHECK_EQ_INT(s->exe_memfd, 0);
+	(void)pid;
+}
+
+/* The capability sets are status's CapInh/CapPrm/CapEff of the process. */
+static void check_caps(const struct proc_snapshot *s, pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	static const char *const names[3] = { "CapInh:", "CapPrm:", "CapEff:" };
+	const uint64_t got[3] = { s->cap_inh, s->cap_prm, s->cap_eff };
+	for (int i = 0; i < 3; i++) {
+		const char *at = strstr(buf, names[i]);
+		CHECK(at != NULL);
+		if (at)
+			CHECK_EQ_INT(got[i], strtoull(at + 7, NULL, 16));
+	}
+}
+
 static void test_snapshot(void)
 {
 	char *argv[] = {"procfs-helper-argv0", "one", "two words", "", "last", NULL};
@@ -138,6 +174,9 @@ static void test_snapshot(void)
 				      : read_num_file("/proc/self/loginuid"));
 	/* the child runs with our creds, so access() is the truth */
 	CHECK_EQ_INT(s->exe_writable, access(real_helper, W_OK) == 0);
+	check_exe_identity(s, real_helper, pid);
+	CHECK_EQ_INT(s->vpgid, pid);
+	check_caps(s, pid);
 	CHECK(s->pgft_min >= (uint64_t)minflt && s->pgft_min > 0);
 	CHECK(s->pgft_maj >= (uint64_t)majflt);
 
@@ -364,6 +403,49 @@ static void test_pidns(void)
 }
 
 /* Root only: nobody running root's /bin/sleep cannot write it. */
+/* A program run from a memfd (fileless: memfd_create + fexecve) is
+ * flagged so, with the memfd's inode; its caps after the exec follow the
+ * kernel's rules, which the snapshot derives without reading status. */
+static void test_memfd_exec(void)
+{
+	int src = open(helper, O_RDONLY | O_CLOEXEC);
+	int mfd = (int)syscall(SYS_memfd_create, "pdig-fileless", 0);
+	CHECK(src >= 0 && mfd >= 0);
+	char buf[65536];
+	ssize_t n;
+	while (src >= 0 && mfd >= 0 && (n = read(src, buf, sizeof buf)) > 0)
+		CHECK(write(mfd, buf, (size_t)n) == n);
+	struct stat sb;
+	CHECK(fstat(mfd, &sb) == 0);
+	int p[2];
+	CHECK(pipe(p) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		char *argv[] = { "fileless", NULL }, *envp[] = { NULL };
+		syscall(SYS_execveat, mfd, "", argv, envp, AT_EMPTY_PATH);
+		_exit(127);
+	}
+	close(p[1]);
+	long minflt, majflt;
+	CHECK(read_ready(p[0], &minflt, &majflt) == 0);
+	procfs_on_exec(pf, pid, pid);
+	const struct proc_snapshot *s = st.proc(st.ctx, pid);
+	CHECK(s != NULL);
+	if (s) {
+		CHECK(!strncmp(s->exepath, "/memfd:pdig-fileless", 20));
+		CHECK_EQ_INT(s->exe_memfd, 1);
+		CHECK_EQ_INT(s->exe_ino, sb.st_ino);
+		CHECK_EQ_INT(s->exe_layer, EXE_NOT_OVERLAY);
+		check_caps(s, pid);
+	}
+	kill(pid, SIGKILL);
+	reap(pid);
+	close(p[0]);
+	close(src);
+	close(mfd);
+}
+
 static void test_not_writable(void)
 {
 	struct stat sb;
@@ -396,6 +478,10 @@ static void test_not_writable(void)
 		CHECK_EQ_INT(s->args_len, 3);
 		CHECK(!memcmp(s->args, "20", 3));
 		CHECK_EQ_INT(s->exe_writable, 0);
+		/* root's capabilities are gone with the uid */
+		CHECK_EQ_INT(s->cap_prm, 0);
+		CHECK_EQ_INT(s->cap_eff, 0);
+		check_caps(s, pid);
 	}
 	reap(pid);
 }
@@ -871,6 +957,7 @@ int main(int argc, char **argv)
 	test_missing();
 	test_pidns();
 	test_not_writable();
+	test_memfd_exec();
 	test_tcp();
 	test_unix();
 	test_fd_stat();

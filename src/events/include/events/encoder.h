@@ -71,12 +71,23 @@ struct proc_snapshot {
 	 * byte, like exe_writable: any value a reader stored is valid) */
 	uint8_t in_pidns;
 	uint32_t uid, gid;       /* effective */
+	int64_t vpgid;           /* the process group in the thread's own PID namespace */
+	uint64_t cap_inh, cap_prm, cap_eff; /* capability sets */
 	int32_t loginuid;        /* -1 when unset */
 	int32_t tty;             /* tty_nr */
 	uint64_t fdlimit;        /* RLIMIT_NOFILE soft */
 	uint64_t pgft_maj, pgft_min;
 	uint32_t vm_size_kb, vm_rss_kb, vm_swap_kb;
 	uint8_t exe_writable;
+	/* The executable's inode (0 = unknown) and its ctime/mtime in ns since
+	 * the epoch; exe_memfd: it has no name (a memfd, as fileless
+	 * programs run); exe_layer: where it lies in an overlay (EXE_LAYER_*;
+	 * bytes, like exe_writable: any value a reader stored is valid). */
+	uint64_t exe_ino, exe_ctime_ns, exe_mtime_ns;
+	uint8_t exe_memfd, exe_layer;
+	/* when the thread's PID namespace's init started (ns of CLOCK_BOOTTIME,
+	 * as the driver's task start_time), 0 if unknown */
+	uint64_t pidns_init_start_ns;
 	char comm[17];
 	char exe[PROC_STR_MAX];  /* argv[0] */
 	char exepath[PROC_STR_MAX]; /* /proc/pid/exe target */
@@ -89,6 +100,11 @@ struct proc_snapshot {
 	char cgroups[PROC_STR_MAX]; /* controller=path\0... */
 	size_t cgroups_len;
 };
+
+/* proc_snapshot.exe_layer: not on an overlay, or on one in a layer pdig
+ * could not tell, or in its upper (written in the container) or a lower
+ * (image) layer. */
+enum { EXE_NOT_OVERLAY, EXE_LAYER_UNKNOWN, EXE_LAYER_UPPER, EXE_LAYER_LOWER };
 
 /* Socket addresses of one of the tracee's fds, as the kernel reports them. */
 struct sock_names {
@@ -109,6 +125,9 @@ struct tracee_state {
 	int (*fd_stat)(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uint64_t *ino);
 	/* An opaque identity for socket fd (its inode), 0 if unknown. */
 	uint64_t (*sock_id)(void *ctx, int64_t pid, int64_t fd);
+	/* Optional (NULL = unknown): the kernel's name for fd (its /proc
+	 * link), NUL-terminated in cap; its length, or -1. */
+	ssize_t (*fd_path)(void *ctx, int64_t pid, int64_t fd, char *buf, size_t cap);
 };
 
 /* One syscall as the tracer saw it. */
@@ -141,6 +160,11 @@ size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t ca
 /* Does schema s have an enter event for syscall nr that its drivers send?
  * (Since libs 0.22 most syscalls have only their exit.) */
 bool encode_enter_sent(const struct pdig_schema *s, uint64_t nr);
+
+/* At a syscall's entry when no schema in use sends its enter event: reads
+ * (so the reader keeps) the strings the exit needs and cannot read then
+ * (execve's path: a successful exec drops the caller's memory). */
+void encode_keep_entry_strings(const struct enc_ctx *c);
 
 /* The event id an exit is reported as: the schema's, except where pdig
  * follows later drivers to spare the consumer (process.c). */

@@ -46,6 +46,11 @@ extern const struct flag_map quotactl_cmd_map[];   /* PPM_Q_* from cmd >> 8 (unk
 extern const struct flag_map quotactl_type_map[];  /* PPM_USRQUOTA, PPM_GRPQUOTA from cmd & 0xff */
 extern const struct flag_map quotactl_fmt_map[];   /* PPM_QFMT_* (unknown -> NOT_USED) */
 
+/* PPM_O_NONBLOCK/CLOEXEC/DIRECT from the flags of the calls that make an
+ * fd (socket's type, pipe2, eventfd2, signalfd4, inotify_init1, dup3):
+ * their NONBLOCK and CLOEXEC bits are O_NONBLOCK and O_CLOEXEC. */
+extern const struct flag_map fd_flags_map[];
+
 /* open()'s mode param: converted only when the flags create a file. */
 uint32_t open_mode_to_ppm(uint64_t flags, uint64_t mode);
 
