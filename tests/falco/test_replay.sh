@@ -42,7 +42,7 @@ s.bind(("127.0.0.1", 47913)); s.listen(); s.settimeout(20); c, _ = s.accept()' &
 	expect_grep "$out" "WRITE_ETC file=/etc/pdig-falco-test" "$version: the write below /etc"
 	expect_no_grep "$out" "WRITE_ETC file=$WORK" "$version: no write alert outside /etc"
 	expect_grep "$out" "OUTBOUND tuple=127.0.0.1:[0-9]*->127.0.0.1:47913 proc=bash sip=127.0.0.1 sport=47913" "$version: the outbound connect"
-	expect_grep "$out" "FILELESS proc=.* pname=memfd_exec" "$version: the fileless exec"
+	expect_grep "$out" "FILELESS proc=memfd:payload exe=/bin/cat exepath=/memfd:payload pname=bash" "$version: the fileless exec (the program that fexecve()d becomes it, so the parent is the shell)"
 	expect_eq "$(grep -c FILELESS "$out")" 1 "$version: one fileless alert (not /bin/true)"
 	expect_grep "$out" "TREE proc=cat pname=sh aname2=bash" "$version: the tree"
 	expect_grep "$out" "SHELL_SPAWN proc=sh pname=bash" "$version: a shell spawned by a shell"
