@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "procfs/procfs_desc.h"
+#include "ring/ring.h"
 #include "schema/schema.h"
 #include "schema/trace_filter.h"
 #include "sinks/scapfile.h"
@@ -121,6 +122,14 @@ static void out_emit(void *ctx, const uint8_t *ev, size_t len) { (void)ctx; sink
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
 
+/* The ring sink found a consumer's ring: the tracees may not write it, and
+ * a missing udig consumer is no longer worth a warning. */
+static void ring_attached(const char *path)
+{
+	guard_protect_path(path);
+	udig_sink_quiet();
+}
+
 int main(int argc, char **argv)
 {
 	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
@@ -231,6 +240,12 @@ int main(int argc, char **argv)
 
 	if (attach_pid && inject)
 		tracer_split(attach_pid); /* the front waits there and exits */
+	/* the pdig ring (the Falco plugin); $PDIG_RING_DIR moves it */
+	struct sink *ring = ring_sink_open(getenv(RING_DIR_ENV), ring_attached, err, sizeof err);
+	if (ring)
+		sinks_add(ring);
+	else
+		fprintf(stderr, "pdig: pdig ring unavailable: %s\n", err);
 	struct sink *udig = udig_sink_open(err, sizeof err);
 	/* pdig's files: no tracee may open them for writing (guard_files.c) */
 	if (udig) {
