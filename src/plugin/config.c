@@ -11,7 +11,7 @@
 const char plugin_config_schema[] =
 	"{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"type\":\"object\","
 	"\"additionalProperties\":false,\"properties\":{"
-	"\"schema\":{\"type\":\"string\",\"description\":\"event schema of the host: auto "
+	"\"schema\":{\"type\":[\"string\",\"number\"],\"description\":\"event schema of the host: auto "
 	"(default, read from the host), or a version such as 4.5.1 or a libs release such as 0.25\"},"
 	"\"ring_dir\":{\"type\":\"string\",\"description\":\"directory of the ring file pdig-ring "
 	"(default $PDIG_RING_DIR, else /dev/shm)\"},"
@@ -91,8 +91,20 @@ static int read_member(struct reader *r, struct plugin_config *c)
 	if (*r->p++ != ':')
 		return bad(r, "expected ':'");
 	skip_ws(r);
-	if (!strcmp(key, "schema"))
+	if (!strcmp(key, "schema")) {
+		/* Falco turns a YAML value that looks like a number into a JSON
+		 * number even when it was quoted: 0.25 is taken as "0.25". */
+		if (*r->p >= '0' && *r->p <= '9') {
+			size_t n = strspn(r->p, "0123456789.");
+			if (n >= sizeof c->schema)
+				return bad(r, "a schema version is too long");
+			memcpy(c->schema, r->p, n);
+			c->schema[n] = 0;
+			r->p += n;
+			return 0;
+		}
 		return read_string(r, c->schema, sizeof c->schema);
+	}
 	if (!strcmp(key, "ring_dir"))
 		return read_string(r, c->ring_dir, sizeof c->ring_dir);
 	if (!strcmp(key, "ring_size_mb")) {

@@ -27,8 +27,11 @@ start_falco() {
 	local bin v=$1 out=$2 init=$3 params=${4:-}
 	shift 4 2>/dev/null || shift $#
 	bin=$(falco_bin "$v") || exit 77
-	printf 'stdout_output:\n  enabled: true\n' >"$WORK/falco.yaml"
-	"$bin" -c "$WORK/falco.yaml" -o engine.kind=nodriver -o log_level=info -o log_stderr=true \
+	# a config file of its own: Falco restarts when its config changes
+	local conf
+	conf=$(mktemp "$WORK/falco-XXXXXX.yaml")
+	printf 'stdout_output:\n  enabled: true\n' >"$conf"
+	"$bin" -c "$conf" -o watch_config_files=false -o engine.kind=nodriver -o log_level=info -o log_stderr=true \
 		-o "plugins[0].name=pdig" -o "plugins[0].library_path=$PLUGIN" \
 		-o "plugins[0].init_config=$init" -o "plugins[0].open_params=$params" \
 		-o "load_plugins[0]=pdig" -r "$RULES" "$@" >"$out" 2>&1 &

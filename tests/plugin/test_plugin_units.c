@@ -21,8 +21,11 @@ static void config(void)
 	CHECK_EQ_STR(c.ring_dir, "/x/y");
 	CHECK_EQ_INT(c.ring_size, 16u << 20);
 	CHECK_EQ_INT(c.snaplen, 200);
+	/* what Falco makes of `schema: "0.25"` in falco.yaml */
+	CHECK_EQ_INT(plugin_config_parse("{\"schema\":0.25}", &c, err, sizeof err), 0);
+	CHECK_EQ_STR(c.schema, "0.25");
 	static const char *const bad[] = {
-		"schema", "{", "{\"schema\"}", "{\"schema\":1}", "{\"bogus\":\"x\"}",
+		"schema", "{", "{\"schema\"}", "{\"schema\":true}", "{\"bogus\":\"x\"}",
 		"{\"ring_size_mb\":0}", "{\"ring_size_mb\":99999999999999999999}",
 		"{\"snaplen\":-1}", "{\"schema\":\"a\\u0041\"}", "{\"schema\":\"x\"} trailing",
 		"{\"schema\":\"0123456789012345678901234567890123456789\"}", "{\"a\":\"b\",}",
