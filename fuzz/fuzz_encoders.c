@@ -771,7 +771,7 @@ static void one_procexit(struct reader *r)
 	int status = (int)r32(r);
 	int64_t tid = (int64_t)r64(r);
 	uint64_t ts = r64(r);
-	size_t n = encode_procexit(ts, tid, status, ev_buf, BIG_CAP);
+	size_t n = encode_procexit(NULL, ts, tid, status, ev_buf, BIG_CAP);
 	if (!n)
 		DIE("procexit produced nothing");
 	int bad;
@@ -782,7 +782,7 @@ static void one_procexit(struct reader *r)
 	uint8_t *x = malloc(small ? small : 1);
 	if (!x)
 		abort();
-	if (small < n && encode_procexit(ts, tid, status, x, small))
+	if (small < n && encode_procexit(NULL, ts, tid, status, x, small))
 		DIE("procexit came out of a %u-byte buffer", small);
 	free(x);
 	format_all(r, ev_buf, n);

@@ -37,6 +37,9 @@ static void usage(FILE *f)
 		"  -w FILE   also write the events to a capture file that `sysdig -r` reads\n"
 		"  -C MB     with -w, start a new file every MB megabytes (10^6 bytes):\n"
 		"            FILE0, FILE1, ... each readable on its own\n"
+		"  --schema VER  with -w, the event schema of the file: 1.0.0 (default,\n"
+		"            sysdig 0.29), or the reader's libs or Falco: 0.22 / falco-0.42,\n"
+		"            0.23 / falco-0.43 / sysdig-0.41, 0.25 / falco-0.44\n"
 		"  -e trace=LIST  trace exactly these syscalls (strace syntax): names,\n"
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
 		"            all (as -a), none; '!LIST' for all but LIST; '?NAME' skips\n"
@@ -116,9 +119,13 @@ static void report_sink(void *arg, const struct sink *s)
 
 /* The tracer's output is the set of sinks: main is the one place that
  * knows both. */
-static bool out_wanted(void *ctx) { (void)ctx; return sinks_want(); }
+static uint32_t out_wanted(void *ctx) { (void)ctx; return sinks_wanted(); }
 static uint32_t out_snaplen(void *ctx) { (void)ctx; return sinks_snaplen(); }
-static void out_emit(void *ctx, const uint8_t *ev, size_t len) { (void)ctx; sinks_emit(ev, len); }
+static void out_emit(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, size_t len)
+{
+	(void)ctx;
+	sinks_emit(schema, ev, len);
+}
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
 
@@ -139,12 +146,14 @@ int main(int argc, char **argv)
 	/* -w/-C/-e: capture files and the trace filter */
 	const char *scap_path = NULL;
 	uint64_t rotate_bytes = 0;
+	int scap_schema = SCHEMA_1_0_0; /* --schema: the -w file's */
 	const char *trace_exprs[64];
 	int ntrace = 0;
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
 		{ "no-follow-cpu", no_argument, 0, 'F' },
+		{ "schema", required_argument, 0, 'Z' },
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
@@ -191,6 +200,14 @@ int main(int argc, char **argv)
 		}
 		case 'S': inject = true; break;
 		case 'F': no_follow_cpu = true; break;
+		case 'Z':
+			scap_schema = pdig_schema_parse(optarg);
+			if (scap_schema < 0) {
+				fprintf(stderr, "pdig: --schema: unknown event schema '%s' (known: %s)\n", optarg,
+				        pdig_schema_names());
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -220,6 +237,10 @@ int main(int argc, char **argv)
 
 	if (rotate_bytes && !scap_path) {
 		fprintf(stderr, "pdig: -C needs -w FILE\n");
+		return 2;
+	}
+	if (scap_schema != SCHEMA_1_0_0 && !scap_path) {
+		fprintf(stderr, "pdig: --schema needs -w FILE\n");
 		return 2;
 	}
 	struct tracer_opts o;
@@ -272,6 +293,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pdig: -w: %s\n", err);
 			return 2;
 		}
+		scap_sink_set_schema(scap, (enum pdig_schema_id)scap_schema);
 		sinks_add(scap);
 		guard_protect_path(scap_sink_current_path(scap));
 		udig_sink_quiet();

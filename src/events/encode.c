@@ -6,7 +6,10 @@
 
 /* Event id -> encoder; NULL: the event is written without params. */
 #define ENC_SLOT(ev, fn) [ev] = fn,
-static const enc_fn encoders[PDIG_EVENT_MAX] = {
+/* Sized for the newest schema's ids: an id an older schema lacks is never
+ * begun in it (evb_begin_in marks it bad). */
+#define ENC_IDS (EV_SYSCALL_KEYCTL_X + 1)
+static const enc_fn encoders[ENC_IDS] = {
 	FILE_ENCODERS(ENC_SLOT)
 	FD_ENCODERS(ENC_SLOT)
 	NET_ENCODERS(ENC_SLOT)
@@ -15,40 +18,66 @@ static const enc_fn encoders[PDIG_EVENT_MAX] = {
 };
 
 /* The generic event names the syscall by the consumer's code (ID, from the
- * routing table: 0 for a number it has no entry for) and, at the enter
- * only, its native number (nativeID), as the driver's generic filler. */
-static void enc_generic(struct evbuf *b, const struct enc_ctx *c, int is_exit)
+ * schema's routing table: 0 for a number it has no entry for) and its
+ * native number (nativeID): 1.0.0 has nativeID at the enter only, later
+ * schemas at the exit too (the buffer drops what a schema lacks). */
+static void enc_generic(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_u16(b, pdig_syscalls[c->nr].ppm_sc);
-	if (!is_exit)
-		evb_u16(b, (uint16_t)c->nr);
+	evb_u16(b, b->schema->syscalls[c->nr].ppm_sc);
+	evb_u16(b, (uint16_t)c->nr);
+}
+
+/* Does a driver of schema s send this enter event? Since libs 0.22 the
+ * drivers send only the enters the table does not mark old or unused;
+ * the exit carries the rest. */
+static bool enter_sent(const struct pdig_schema *s, uint16_t type)
+{
+	const struct pdig_event *e = pdig_schema_event(s, type);
+	if (!e)
+		return false;
+	return !s->exit_only || !(e->flags & (EVF_OLD_VERSION | EVF_UNUSED));
+}
+
+bool encode_enter_sent(const struct pdig_schema *s, uint64_t nr)
+{
+	if (!pdig_syscall_reported(nr))
+		return false;
+	const struct pdig_syscall *sc = pdig_schema_syscall(s, nr);
+	return enter_sent(s, sc ? sc->enter : EV_GENERIC_E);
 }
 
 size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap)
 {
+	const struct pdig_schema *s = c->schema ? c->schema : pdig_schema_get(SCHEMA_1_0_0);
 	if (!pdig_syscall_reported(c->nr))
 		return 0;
 	/* without UF_USED the driver writes the generic pair */
-	const struct pdig_syscall *sc = pdig_syscall_info(c->nr);
+	const struct pdig_syscall *sc = pdig_schema_syscall(s, c->nr);
 	uint16_t type = !sc ? (is_exit ? EV_GENERIC_X : EV_GENERIC_E)
 	                    : is_exit ? process_exit_event(sc->exit, c) : sc->enter;
+	if (!is_exit && !enter_sent(s, type))
+		return 0;
 	struct evbuf b;
-	evb_begin(&b, buf, cap, type, c->ts, (uint64_t)c->tid);
+	evb_begin_in(&b, s, buf, cap, type, c->ts, (uint64_t)c->tid);
 	if (type == EV_GENERIC_E || type == EV_GENERIC_X)
-		enc_generic(&b, c, is_exit);
-	else if (encoders[type])
+		enc_generic(&b, c);
+	else if (type < ENC_IDS && encoders[type])
 		encoders[type](&b, c);
 	return evb_finish(&b);
 }
 
-size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap)
+size_t encode_procexit(const struct pdig_schema *s, uint64_t ts, int64_t tid, int status, void *buf,
+                       size_t cap)
 {
 	struct evbuf b;
-	evb_begin(&b, buf, cap, EV_PROCEXIT_1_E, ts, (uint64_t)tid);
+	evb_begin_in(&b, s, buf, cap, EV_PROCEXIT_1_E, ts, (uint64_t)tid);
 	int sig = (status & 0x7f) && (status & 0x7f) != 0x7f ? status & 0x7f : 0;
 	evb_s64(&b, status);                        /* status: raw wait status */
 	evb_s64(&b, sig ? 0 : (status >> 8) & 0xff); /* ret: exit code */
 	evb_u8(&b, (uint8_t)sig);                   /* sig */
 	evb_u8(&b, (status & 0x80) ? 1 : 0);        /* core */
+	/* reaper_tid (4.0.1+): -1, "not known", where the driver could not
+	 * find one either; the consumer then picks the reaper itself */
+	evb_s64(&b, -1);
 	return evb_finish(&b);
 }

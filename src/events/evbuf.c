@@ -6,9 +6,19 @@ static void put(uint8_t *p, const void *v, size_t n) { memcpy(p, v, n); }
 
 void evb_begin(struct evbuf *b, void *buf, size_t cap, uint16_t type, uint64_t ts, uint64_t tid)
 {
+	evb_begin_in(b, NULL, buf, cap, type, ts, tid);
+}
+
+void evb_begin_in(struct evbuf *b, const struct pdig_schema *s, void *buf, size_t cap, uint16_t type,
+                  uint64_t ts, uint64_t tid)
+{
+	if (!s)
+		s = pdig_schema_get(SCHEMA_1_0_0);
 	b->buf = buf;
 	b->cap = cap;
-	b->info = pdig_event_info(type);
+	b->schema = s;
+	b->type = type;
+	b->info = pdig_schema_event(s, type);
 	b->idx = 0;
 	b->overflow = !b->info;
 	uint32_t np = b->info ? b->info->nparams : 0;

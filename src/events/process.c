@@ -142,7 +142,7 @@ uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c)
 /* Native clone flags of this clone-family call. */
 static uint64_t clone_native_flags(const struct evbuf *b, const struct enc_ctx *c)
 {
-	uint16_t type = b->info - pdig_events;
+	uint16_t type = b->type;
 	if (type == EV_SYSCALL_CLONE_20_X)
 		return c->args[0];
 	if (type == EV_SYSCALL_CLONE3_X) {

@@ -44,6 +44,7 @@ struct scap_sink {
 	bool started;        /* an event block is in this file: no state blocks now */
 	bool failed;         /* a write error: later events are dropped */
 	struct sbuf out;     /* blocks not yet written */
+	enum pdig_schema_id schema; /* of the events (--schema) */
 	uint64_t pending;    /* events in out */
 	uint64_t last_flush;
 	struct sbuf pl;      /* PL_V9 entries for the header section */
@@ -306,6 +307,16 @@ static void scap_use_source(struct sink *s, const struct state_source *src)
 	((struct scap_sink *)s)->src = *src;
 }
 
+static enum pdig_schema_id scap_schema(struct sink *s)
+{
+	return ((struct scap_sink *)s)->schema;
+}
+
+void scap_sink_set_schema(struct sink *s, enum pdig_schema_id id)
+{
+	((struct scap_sink *)s)->schema = id;
+}
+
 const char *scap_sink_current_path(struct sink *s)
 {
 	return ((struct scap_sink *)s)->path;
@@ -332,6 +343,7 @@ struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, 
 	k->s.name = "capture";
 	k->s.wants = scap_wants;
 	k->s.snaplen = scap_snaplen;
+	k->s.schema = scap_schema;
 	k->s.write = scap_write;
 	k->s.flush = scap_flush;
 	k->s.close = scap_close;

@@ -22,12 +22,18 @@ void sinks_set_source(const struct state_source *src)
 			all[i]->use_source(all[i], src);
 }
 
-bool sinks_want(void)
+enum pdig_schema_id sink_schema(struct sink *s)
 {
+	return s->schema ? s->schema(s) : SCHEMA_1_0_0;
+}
+
+uint32_t sinks_wanted(void)
+{
+	uint32_t mask = 0;
 	for (int i = 0; i < nsinks; i++)
 		if (all[i]->wants(all[i]))
-			return true;
-	return false;
+			mask |= SCHEMA_BIT(sink_schema(all[i]));
+	return mask;
 }
 
 uint32_t sinks_snaplen(void)
@@ -41,10 +47,11 @@ uint32_t sinks_snaplen(void)
 	return max ? max : PDIG_SNAPLEN_DEFAULT;
 }
 
-void sinks_emit(const uint8_t *ev, size_t len)
+void sinks_emit(enum pdig_schema_id schema, const uint8_t *ev, size_t len)
 {
 	for (int i = 0; i < nsinks; i++)
-		all[i]->write(all[i], ev, len);
+		if (sink_schema(all[i]) == schema)
+			all[i]->write(all[i], ev, len);
 }
 
 void sinks_skipped(uint64_t n)

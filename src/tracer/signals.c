@@ -115,7 +115,9 @@ static int64_t sender_as_driver(int sig, const siginfo_t *si)
 
 static void emit_delivery(struct tracer *tr, pid_t tid, int64_t spid, int sig)
 {
-	core_emit(tr, encode_signaldeliver(core_now_ns(), tid, spid, sig, tr->event_buf, sizeof tr->event_buf));
+	uint64_t ts = core_now_ns();
+	for (const struct pdig_schema *s = core_schema_next(tr, NULL); s; s = core_schema_next(tr, s))
+		core_emit(tr, s, encode_signaldeliver(s, ts, tid, spid, sig, tr->event_buf, sizeof tr->event_buf));
 }
 
 /* A signal taken from the queue, as the driver would report it. */

@@ -84,16 +84,33 @@ static void skipped(struct tracer *tr, uint64_t n)
 	tr->out.skipped(tr->out.ctx, n);
 }
 
-static void emit(struct tracer *tr, size_t len)
+static void emit(struct tracer *tr, const struct pdig_schema *s, size_t len)
 {
 	if (len)
-		tr->out.emit(tr->out.ctx, tr->event_buf, len);
+		tr->out.emit(tr->out.ctx, s->id, tr->event_buf, len);
 	else
 		tr->encode_failures++;
 }
 
 uint64_t core_now_ns(void) { return now_ns(); }
-void core_emit(struct tracer *tr, size_t len) { emit(tr, len); }
+void core_emit(struct tracer *tr, const struct pdig_schema *s, size_t len) { emit(tr, s, len); }
+
+bool core_wanted(struct tracer *tr)
+{
+	tr->schemas = tr->out.wanted(tr->out.ctx);
+	return tr->schemas != 0;
+}
+
+const struct pdig_schema *core_schema_next(const struct tracer *tr, const struct pdig_schema *prev)
+{
+	for (int id = prev ? (int)prev->id + 1 : 0; id < SCHEMA_COUNT; id++)
+		if (tr->schemas & SCHEMA_BIT(id))
+			return pdig_schema_get((enum pdig_schema_id)id);
+	return NULL;
+}
+
+#define EACH_SCHEMA(tr, s) \
+	for (const struct pdig_schema *s = core_schema_next(tr, NULL); s; s = core_schema_next(tr, s))
 
 /* Tgid and parent pid of a thread, from /proc; tgid falls back to tid. */
 static void read_ids(struct tracer *tr, pid_t tid, pid_t *tgid, pid_t *ppid)
@@ -150,7 +167,13 @@ static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, i
 	c.snaplen = tr->out.snaplen(tr->out.ctx);
 	c.mem = mem;
 	c.st = &tr->st;
-	emit(tr, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
+	EACH_SCHEMA(tr, s) {
+		/* a schema whose drivers send no such enter: nothing to build */
+		if (!is_exit && !encode_enter_sent(s, nr))
+			continue;
+		c.schema = s;
+		emit(tr, s, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
+	}
 }
 
 static void emit_syscall_in(struct tracer *tr, enum mem_phase phase, int is_exit, const struct thread *t,
@@ -180,7 +203,9 @@ void core_skip_exit(struct tracer *tr, struct thread *t)
 
 static void emit_procexit(struct tracer *tr, pid_t tid, int status)
 {
-	emit(tr, encode_procexit(now_ns(), tid, status, tr->event_buf, sizeof tr->event_buf));
+	uint64_t ts = now_ns();
+	EACH_SCHEMA(tr, s)
+		emit(tr, s, encode_procexit(s, ts, tid, status, tr->event_buf, sizeof tr->event_buf));
 }
 
 static void resume(pid_t tid, int request, int sig)
@@ -334,7 +359,7 @@ static void on_new_thread(const struct stop *s, struct thread *t)
 
 void core_describe_new_process(struct tracer *tr, struct thread *t)
 {
-	if (tr->out.wanted(tr->out.ctx)) {
+	if (core_wanted(tr)) {
 		uint64_t args[6] = { SIGCHLD };
 		emit_syscall(tr, 1, t, SYS_clone, args, 0);
 	} else {
@@ -656,7 +681,7 @@ static void set_exit_stops(struct tracer *tr, struct thread *t, bool on)
 
 void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
-	struct stop s = { .tr = tr, .want = tr->out.wanted(tr->out.ctx) };
+	struct stop s = { .tr = tr, .want = core_wanted(tr) };
 	struct thread *t = threads_get(&tr->threads, tid);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
@@ -721,7 +746,7 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 			 * thread pdig found in place: harmless) */
 			tr->reaped_early[tr->reaped_early_next++ % REAPED_EARLY] = tid;
 		}
-		bool want = tr->out.wanted(tr->out.ctx);
+		bool want = core_wanted(tr);
 		/* (its exit stop ends a wait for the signal; this is in case
 		 * it never came) */
 		sig_flush_exit(tr, t, want);

@@ -142,6 +142,8 @@ struct tracer {
 	struct death *deaths;    /* queued by core_death_later */
 	size_t ndeaths, deaths_cap;
 	uint64_t encode_failures;
+	/* the schemas the output wanted when last asked (core_wanted) */
+	uint32_t schemas;
 	uint64_t unrecorded_compat;  /* 32-bit-ABI calls with no x86-64 event */
 	uint8_t event_buf[EVENT_BUF_SIZE]; /* the event being built */
 };
@@ -173,8 +175,15 @@ int core_exit_code(int status);
 
 /* For the stop handlers outside tracer.c (signals.c). */
 uint64_t core_now_ns(void);
-/* An event of len bytes built in tr->event_buf (0: it could not be built). */
-void core_emit(struct tracer *tr, size_t len);
+/* Asks the output which schemas it wants events in now and keeps the
+ * answer for the builders below; true when it wants any. */
+bool core_wanted(struct tracer *tr);
+/* Each schema the output wanted when last asked, in turn:
+ * for (s = core_schema_next(tr, NULL); s; s = core_schema_next(tr, s)) */
+const struct pdig_schema *core_schema_next(const struct tracer *tr, const struct pdig_schema *prev);
+/* An event of len bytes in schema s built in tr->event_buf (0: it could
+ * not be built). */
+void core_emit(struct tracer *tr, const struct pdig_schema *s, size_t len);
 /* t's syscall ends with ret: its exit event, or (no sink wants it) a skip.
  * Either way the strings kept for it are let go. */
 void core_emit_exit(struct tracer *tr, struct thread *t, int64_t ret);

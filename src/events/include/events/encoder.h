@@ -119,6 +119,7 @@ struct enc_ctx {
 	uint64_t args[6];   /* arguments, as at entry */
 	int64_t ret;        /* return value (exit only) */
 	uint32_t snaplen;   /* max bytes of I/O data */
+	const struct pdig_schema *schema; /* the layout to write; NULL = 1.0.0 */
 	const struct tracee_mem *mem;
 	const struct tracee_state *st;
 };
@@ -131,19 +132,28 @@ struct enc_def {
 	enc_fn fn;
 };
 
-/* Encode the enter (is_exit=0) or exit event of syscall c->nr into buf.
- * Returns the event length, 0 if the syscall has no event or it did not fit. */
+/* Encode the enter (is_exit=0) or exit event of syscall c->nr, in schema
+ * c->schema, into buf. Returns the event length, 0 if the syscall has no
+ * event in that schema (modern drivers send no enter for most syscalls)
+ * or it did not fit. */
 size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t cap);
+
+/* Does schema s have an enter event for syscall nr that its drivers send?
+ * (Since libs 0.22 most syscalls have only their exit.) */
+bool encode_enter_sent(const struct pdig_schema *s, uint64_t nr);
 
 /* The event id an exit is reported as: the schema's, except where pdig
  * follows later drivers to spare the consumer (process.c). */
 uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c);
 
-/* procexit for a thread that ended; status is the raw wait status. */
-size_t encode_procexit(uint64_t ts, int64_t tid, int status, void *buf, size_t cap);
+/* procexit for a thread that ended, in schema s (NULL = 1.0.0); status is
+ * the raw wait status. */
+size_t encode_procexit(const struct pdig_schema *s, uint64_t ts, int64_t tid, int status, void *buf,
+                       size_t cap);
 
 /* signaldeliver: thread tid takes signal sig sent by spid (0: by the
  * kernel, or a sender the driver does not name). */
-size_t encode_signaldeliver(uint64_t ts, int64_t tid, int64_t spid, int sig, void *buf, size_t cap);
+size_t encode_signaldeliver(const struct pdig_schema *s, uint64_t ts, int64_t tid, int64_t spid, int sig,
+                            void *buf, size_t cap);
 
 #endif

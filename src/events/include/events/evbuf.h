@@ -1,7 +1,9 @@
 /* Builds one scap event in a caller's buffer: header, length array, values.
- * Params are appended in schema order; evb_finish() pads any param the
- * encoder did not write with its type's empty value, so a finished event
- * always carries exactly the schema's nparams. Overflow never writes past
+ * Params are appended in the order of the newest schema; the buffer keeps
+ * the first nparams of the schema it was begun in and ignores the rest
+ * (older schemas have a prefix of the newer lists), and evb_finish() pads
+ * any param the encoder did not write with its type's empty value, so a
+ * finished event always carries exactly that schema's nparams. Overflow never writes past
  * the buffer: the event is marked bad and evb_finish() returns 0. */
 #ifndef PDIG_EVBUF_H
 #define PDIG_EVBUF_H
@@ -19,13 +21,23 @@
 struct evbuf {
 	uint8_t *buf;
 	size_t cap;
+	const struct pdig_schema *schema;
 	const struct pdig_event *info;
+	uint16_t type;  /* event id */
 	uint32_t idx;   /* params written so far */
 	size_t off;     /* where the next value goes */
 	bool overflow;
 };
 
+/* Begins event `type` of schema s (NULL: 1.0.0). An id s does not have
+ * makes the event bad. */
+void evb_begin_in(struct evbuf *b, const struct pdig_schema *s, void *buf, size_t cap, uint16_t type,
+                  uint64_t ts, uint64_t tid);
+/* Begins an event of schema 1.0.0. */
 void evb_begin(struct evbuf *b, void *buf, size_t cap, uint16_t type, uint64_t ts, uint64_t tid);
+/* Does the schema keep param i (0-based)? For values that cost a read,
+ * so an older schema does not pay for params it drops. */
+static inline bool evb_keeps(const struct evbuf *b, uint32_t i) { return b->info && i < b->info->nparams; }
 /* Type of the next param, PT_NONE when all are written. */
 uint8_t evb_next_type(const struct evbuf *b);
 

@@ -34,10 +34,12 @@ static inline size_t pt_fixed_size(uint8_t t)
 {
 	switch (t) {
 	case PT_INT8: case PT_UINT8: case PT_SIGTYPE: case PT_FLAGS8: case PT_L4PROTO:
-	case PT_SOCKFAMILY: return 1;
-	case PT_INT16: case PT_UINT16: case PT_SYSCALLID: case PT_FLAGS16: case PT_PORT: return 2;
+	case PT_SOCKFAMILY: case PT_ENUMFLAGS8: return 1;
+	case PT_INT16: case PT_UINT16: case PT_SYSCALLID: case PT_FLAGS16: case PT_PORT:
+	case PT_ENUMFLAGS16: return 2;
 	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_UID: case PT_GID:
-	case PT_SIGSET: case PT_MODE: case PT_BOOL: case PT_IPV4ADDR: return 4;
+	case PT_SIGSET: case PT_MODE: case PT_BOOL: case PT_IPV4ADDR: case PT_ENUMFLAGS32:
+	case PT_FD32: case PT_PID32: return 4;
 	case PT_INT64: case PT_UINT64: case PT_ERRNO: case PT_FD: case PT_PID:
 	case PT_RELTIME: case PT_ABSTIME: case PT_DOUBLE: return 8;
 	default: return 0;

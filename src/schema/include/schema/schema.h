@@ -25,6 +25,7 @@ enum {
 	EVF_MODIFIES_STATE = 1 << 5, EVF_UNUSED = 1 << 6, EVF_WAITS = 1 << 7,
 	EVF_SKIPPARSERESET = 1 << 8, EVF_OLD_VERSION = 1 << 9,
 	EVF_DROP_SIMPLE_CONS = 1 << 10, EVF_LARGE_PAYLOAD = 1 << 11,
+	EVF_CONVERTER_MANAGED = 1 << 12, EVF_TMP_CONVERTER_MANAGED = 1 << 13,
 };
 
 /* Syscall table flags (UF_*). */
@@ -53,7 +54,7 @@ struct pdig_param {
 struct pdig_event {
 	const char *name;
 	uint16_t category;
-	uint16_t flags;
+	uint16_t flags;       /* EVF_* */
 	uint8_t nparams;
 	const struct pdig_param *params;
 };
@@ -65,6 +66,57 @@ struct pdig_syscall {
 	uint16_t ppm_sc;   /* consumer's syscall code (PPM_SC_*) */
 };
 
+/* The schemas pdig can write, oldest first. 1.0.0 is what the udig ring's
+ * consumer (sysdig 0.29.3, libs 2022-03) parses; the others are the
+ * tables of the libs releases today's Falco and sysdig are built on. */
+enum pdig_schema_id {
+	SCHEMA_1_0_0, /* libs e5c53d64: sysdig 0.29.3 */
+	SCHEMA_4_0_1, /* libs 0.22: Falco 0.42 */
+	SCHEMA_4_1_0, /* libs 0.23: Falco 0.43, sysdig 0.41 */
+	SCHEMA_4_5_1, /* libs 0.25: Falco 0.44 */
+	SCHEMA_COUNT
+};
+#define SCHEMA_BIT(id) (1u << (id))
+
+/* One schema as a value: its event table and its syscall routing. Each
+ * event's params are a prefix of the same event's params in any later
+ * schema (tools/gen_modern_schema.py checks it), so an encoder writes the
+ * newest list and the event buffer keeps the first nparams. */
+struct pdig_schema {
+	enum pdig_schema_id id;
+	const char *version; /* the driver's SCHEMA_VERSION, "4.5.1" */
+	const char *libs;    /* the falcosecurity/libs release, "0.25.4" */
+	uint16_t event_max;  /* ids below this exist */
+	const struct pdig_event *events;
+	const struct pdig_syscall *syscalls;
+	/* Drivers of this schema send no enter event the table marks old
+	 * (EVF_OLD_VERSION): their exit carries the enter's params. */
+	bool exit_only;
+};
+
+const struct pdig_schema *pdig_schema_get(enum pdig_schema_id id);
+/* A schema by a name a user would give: its version ("4.5.1"), its libs
+ * release ("0.25.4", "0.25") or a consumer ("falco-0.44", "sysdig-0.41",
+ * "sysdig-0.29"). Returns the id, or -1. */
+int pdig_schema_parse(const char *name);
+/* The names pdig_schema_parse knows, for an error message. */
+const char *pdig_schema_names(void);
+
+static inline const struct pdig_event *pdig_schema_event(const struct pdig_schema *s, uint32_t id)
+{
+	return s && id < s->event_max && s->events[id].name ? &s->events[id] : 0;
+}
+
+/* The syscall's route in schema s: its entry when UF_USED, else NULL
+ * (the driver reports it as the generic pair). */
+static inline const struct pdig_syscall *pdig_schema_syscall(const struct pdig_schema *s, uint64_t nr)
+{
+	if (nr >= PDIG_SYSCALL_MAX || !(s->syscalls[nr].flags & SCF_USED))
+		return 0;
+	return &s->syscalls[nr];
+}
+
+/* Schema 1.0.0's tables, the default everywhere a schema is not named. */
 extern const struct pdig_event pdig_events[PDIG_EVENT_MAX];
 extern const struct pdig_syscall pdig_syscalls[PDIG_SYSCALL_MAX];
 extern const char *const pdig_sc_names[PDIG_SC_MAX];

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schema/schema.h"
+
 struct sink;
 
 /* Opens path for writing. rotate_bytes > 0: rotate like `sysdig -C`: the
@@ -17,6 +19,11 @@ struct sink *scap_sink_open(const char *path, uint64_t rotate_bytes, char *err, 
 
 /* The process and fd lists of each file come from the state source
  * (sink.h: use_source, describe_process), never from /proc. */
+
+/* The event schema the file's events are written in (default 1.0.0, what
+ * sysdig 0.29.3 reads; later libs convert 1.0.0 events read from files,
+ * but only a file in their own schema carries every param). */
+void scap_sink_set_schema(struct sink *s, enum pdig_schema_id id);
 
 /* Name of the file being written (for messages and tests). */
 const char *scap_sink_current_path(struct sink *s);

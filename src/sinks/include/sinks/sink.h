@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schema/schema.h"
 #include "schema/state_desc.h"
 
 struct sink_stats {
@@ -31,6 +32,10 @@ struct sink {
 	/* Would an event written now be recorded? Cheap and free of side
 	 * effects, so it may be asked any number of times per event. */
 	bool (*wants)(struct sink *s);
+	/* Optional (NULL = 1.0.0): the schema this sink takes events in now.
+	 * It may change (a consumer that attaches names its own); write()
+	 * gets only events of the schema it names. */
+	enum pdig_schema_id (*schema)(struct sink *s);
 	/* Max I/O payload bytes this sink wants (0 = no preference). */
 	uint32_t (*snaplen)(struct sink *s);
 	/* Record one complete event (or count it as discarded or dropped). */
@@ -53,10 +58,15 @@ void sinks_add(struct sink *s);
 /* Hands src to every sink that takes a state source, now and when added
  * later. src must outlive the sinks. */
 void sinks_set_source(const struct state_source *src);
-bool sinks_want(void);          /* does any sink want events now? */
+/* The schemas some sink wants events in now, as SCHEMA_BIT()s; 0 = no
+ * sink wants any event. */
+uint32_t sinks_wanted(void);
+/* The schema a sink takes its events in. */
+enum pdig_schema_id sink_schema(struct sink *s);
 uint32_t sinks_snaplen(void);   /* the largest snaplen wanted */
-void sinks_emit(const uint8_t *ev, size_t len);
-/* n events were not made because sinks_want() said no: every sink that
+/* An event in schema `schema`, to every sink of that schema. */
+void sinks_emit(enum pdig_schema_id schema, const uint8_t *ev, size_t len);
+/* n events were not made because sinks_wanted() said none: every sink that
  * discards counts them. */
 void sinks_skipped(uint64_t n);
 /* Describes thread tid (from the state source) to every sink that takes

@@ -9,16 +9,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "schema/schema.h"
 #include "tracer/seccomp.h"
 
 /* Where finished events go. `wanted` is asked once per stop and its answer
- * passed down, so it may cost a little; an event it said no to is not
- * built, and `skipped` is told how many, so the outputs can count them. */
+ * passed down, so it may cost a little: the schemas events are wanted in
+ * (SCHEMA_BIT()s, schema/schema.h), 0 = none. An event is built once per
+ * schema wanted; one no schema is wanted in is not built, and `skipped`
+ * is told how many, so the outputs can count them. */
 struct tracer_output {
 	void *ctx;
-	bool (*wanted)(void *ctx);
+	uint32_t (*wanted)(void *ctx);
 	uint32_t (*snaplen)(void *ctx); /* I/O payload bytes to capture */
-	void (*emit)(void *ctx, const uint8_t *ev, size_t len);
+	void (*emit)(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, size_t len);
 	void (*skipped)(void *ctx, uint64_t n);
 	/* A thread that no event will introduce (attach mode), before the
 	 * first event about it. */
