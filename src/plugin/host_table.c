@@ -24,6 +24,7 @@
 
 #include "host_table.h"
 #include "ring/ring.h"
+#include "schema/schema.h"
 
 #define NAME_LEN 32
 #define EV_PACKED (NAME_LEN + 12)     /* name, category, flags, nparams */
@@ -235,4 +236,37 @@ uint32_t host_table_schema(const struct host_table *t)
 	if (t->nevents == 454 && t->ev[293].nparams == 31 && t->ev[19].nparams == 5)
 		return RING_SCHEMA(4, 5, 1);
 	return 0;
+}
+
+void host_table_from_schema(struct host_table *t, const struct pdig_schema *s)
+{
+	memset(t, 0, sizeof *t);
+	t->nevents = s->event_max < HT_MAX_EVENTS ? s->event_max : HT_MAX_EVENTS;
+	for (uint32_t i = 0; i < t->nevents; i++) {
+		const struct pdig_event *e = &s->events[i];
+		struct ht_event *h = &t->ev[i];
+		if (!e->name)
+			continue; /* no such event: nparams 0 */
+		h->nparams = e->nparams;
+		h->large = e->flags & EVF_LARGE_PAYLOAD;
+		for (uint32_t k = 0; k < e->nparams && k < HT_MAX_PARAMS; k++) {
+			h->type[k] = e->params[k].type;
+			h->ninfo[k] = e->params[k].ndyn;
+		}
+	}
+	snprintf(t->where, sizeof t->where, "pdig's own table of schema %s", s->version);
+}
+
+int host_table_diff(const struct host_table *a, const struct host_table *b)
+{
+	uint32_t n = a->nevents > b->nevents ? a->nevents : b->nevents;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i >= a->nevents || i >= b->nevents)
+			return (int)i;
+		const struct ht_event *x = &a->ev[i], *y = &b->ev[i];
+		if (x->nparams != y->nparams || x->large != y->large ||
+		    memcmp(x->type, y->type, x->nparams))
+			return (int)i;
+	}
+	return -1;
 }

@@ -38,4 +38,11 @@ int host_table_find(struct host_table *t, char *why, size_t cap);
  * (RING_SCHEMA), or 0 when it matches none pdig knows. */
 uint32_t host_table_schema(const struct host_table *t);
 
+struct pdig_schema;
+/* The same view of one of pdig's own tables. */
+void host_table_from_schema(struct host_table *t, const struct pdig_schema *s);
+/* The first event id where the two tables disagree (param count, a
+ * param's type, the payload flag), or -1 when they are the same. */
+int host_table_diff(const struct host_table *a, const struct host_table *b);
+
 #endif

@@ -13,6 +13,7 @@
 #include "host_table.h"
 #include "plugin_abi.h"
 #include "ring/ring.h"
+#include "schema/schema.h"
 #include "validate.h"
 
 #define BATCH_BYTES (4u << 20)
@@ -66,32 +67,33 @@ static void plog(struct pdig_plugin *p, ss_plugin_log_severity sev, const char *
 		fprintf(stderr, "pdig plugin: %s\n", msg);
 }
 
-/* The schemas the plugin can ask producers for, by any of their names. */
-static const struct {
-	uint32_t code;
-	const char *names[4];
-	const char *hosts;
-} known[] = {
-	{ RING_SCHEMA(4, 0, 1), { "4.0.1", "0.22", "0.22.1", NULL }, "libs 0.22, Falco 0.42" },
-	{ RING_SCHEMA(4, 1, 0), { "4.1.0", "0.23", "0.23.1", NULL }, "libs 0.23, Falco 0.43, sysdig 0.41" },
-	{ RING_SCHEMA(4, 5, 1), { "4.5.1", "0.25", "0.25.4", NULL }, "libs 0.25, Falco 0.44" },
-};
-
-static uint32_t schema_by_name(const char *s)
+/* A schema by any name pdig knows ("0.25", "4.5.1", "falco-0.44"), as a
+ * ring code; 0 if unknown or not one a plugin host can have (1.0.0). */
+static uint32_t schema_by_name(const char *name)
 {
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		for (int k = 0; known[i].names[k]; k++)
-			if (!strcmp(s, known[i].names[k]))
-				return known[i].code;
-	return 0;
+	int id = pdig_schema_parse(name);
+	const struct pdig_schema *s = id < 0 ? NULL : pdig_schema_get((enum pdig_schema_id)id);
+	unsigned maj, min, pat;
+	if (!s || id == SCHEMA_1_0_0 || sscanf(s->version, "%u.%u.%u", &maj, &min, &pat) != 3)
+		return 0;
+	return RING_SCHEMA(maj, min, pat);
+}
+
+static const struct pdig_schema *schema_of(uint32_t code)
+{
+	char v[16];
+	int id = pdig_schema_parse(ring_schema_str(code, v, sizeof v));
+	return id < 0 ? NULL : pdig_schema_get((enum pdig_schema_id)id);
 }
 
 static const char *hosts_of(uint32_t code)
 {
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		if (known[i].code == code)
-			return known[i].hosts;
-	return "unknown hosts";
+	switch (code) {
+	case RING_SCHEMA(4, 0, 1): return "libs 0.22, Falco 0.42";
+	case RING_SCHEMA(4, 1, 0): return "libs 0.23, Falco 0.43, sysdig 0.41";
+	case RING_SCHEMA(4, 5, 1): return "libs 0.25, Falco 0.44";
+	default: return "an unknown host";
+	}
 }
 
 /* ---- identity -------------------------------------------------------------- */
@@ -120,19 +122,24 @@ const char *plugin_get_last_error(ss_plugin_t *s)
 /* ---- init: which schema ---------------------------------------------------- */
 
 /* Decides p->schema from the host's memory and the config. */
-static int choose_schema(struct pdig_plugin *p)
+static int choose_schema(struct pdig_plugin *p, const ss_plugin_init_input *in)
 {
 	char why[256], s[16], h[16];
 	bool automatic = !p->cfg.schema[0] || !strcmp(p->cfg.schema, "auto");
 	uint32_t wanted = automatic ? 0 : schema_by_name(p->cfg.schema);
 	if (!automatic && !wanted) {
 		snprintf(p->err, sizeof p->err, "pdig: init config: unknown schema \"%s\" (known: auto, "
-			 "4.0.1 or 0.22, 4.1.0 or 0.23, 4.5.1 or 0.25)", p->cfg.schema);
+			 "4.0.1 or 0.22 or falco-0.42, 4.1.0 or 0.23 or falco-0.43, 4.5.1 or 0.25 or "
+			 "falco-0.44)", p->cfg.schema);
 		return -1;
 	}
 	int found = host_table_find(p->table, why, sizeof why);
 	p->table_found = found > 0;
 	uint32_t host = p->table_found ? host_table_schema(p->table) : 0;
+	/* The logger's signature changed within API 3.x; a host whose table
+	 * we recognise (libs 0.22 or later) passes the current one. */
+	if (host && in)
+		p->owner = in->owner, p->log_fn = in->log_fn;
 	if (p->table_found && !host && automatic) {
 		snprintf(p->err, sizeof p->err, "pdig: the host's event table (%u events, execve exit "
 			 "with %u params) is no schema pdig knows (4.0.1, 4.1.0, 4.5.1); set init_config "
@@ -153,14 +160,28 @@ static int choose_schema(struct pdig_plugin *p)
 			 hosts_of(host), h);
 		return -1;
 	}
-	if (!p->table_found) {
-		/* Without the host's table there is nothing exact to check events
-		 * against, and an unchecked event can crash the host. */
-		snprintf(p->err, sizeof p->err, "pdig: cannot check events without the host's event "
-			 "table (%s)", why);
-		return -1;
-	}
 	p->schema = wanted ? wanted : host;
+	const struct pdig_schema *own = schema_of(p->schema);
+	if (!p->table_found) {
+		/* The user named the schema and we cannot read the host's table:
+		 * events are checked against pdig's table of that schema. */
+		host_table_from_schema(p->table, own);
+		plog(p, SS_PLUGIN_LOG_SEV_WARNING, "%s; trusting init_config: schema %s", why, own->version);
+		return 0;
+	}
+	if (host) {
+		/* pdig's table of the host's schema must be the host's: else pdig
+		 * would write events the host drops as bad */
+		struct host_table *mine = malloc(sizeof *mine);
+		if (mine) {
+			host_table_from_schema(mine, own);
+			int at = host_table_diff(p->table, mine);
+			if (at >= 0)
+				plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig's table of schema %s differs from the "
+				     "host's at event %d; such events will be skipped", own->version, at);
+			free(mine);
+		}
+	}
 	return 0;
 }
 
@@ -177,12 +198,8 @@ ss_plugin_t *plugin_init(const ss_plugin_init_input *in, ss_plugin_rc *rc)
 	}
 	if (plugin_config_parse(in ? in->config : NULL, &p->cfg, p->err, sizeof p->err) < 0)
 		return p;
-	if (choose_schema(p) < 0)
+	if (choose_schema(p, in) < 0)
 		return p;
-	/* The logger's signature changed within API 3.x; a host whose table
-	 * we recognised (libs 0.22 or later) passes the current one. */
-	if (in && host_table_schema(p->table))
-		p->owner = in->owner, p->log_fn = in->log_fn;
 	char s[16];
 	plog(p, SS_PLUGIN_LOG_SEV_INFO, "event schema %s (%s); host event table: %u events in %s",
 	     ring_schema_str(p->schema, s, sizeof s), hosts_of(p->schema), p->table->nevents,

@@ -38,12 +38,15 @@ static uint64_t coarse_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* The schemas this pdig can write, by the ring's code; -1 = none. */
+/* The schemas this pdig can write, by the ring's code; -1 = none. Only
+ * full versions count ("4.5.1"): the code always names one. */
 static int schema_for(uint32_t code)
 {
 	char s[16];
 	ring_schema_str(code, s, sizeof s);
-	return strcmp(s, PDIG_SCHEMA_VERSION) == 0 ? 0 : -1;
+	int id = pdig_schema_parse(s);
+	const struct pdig_schema *sc = id < 0 ? NULL : pdig_schema_get((enum pdig_schema_id)id);
+	return sc && !strcmp(sc->version, s) ? id : -1;
 }
 
 static void detach(struct ring_sink *r)
@@ -70,7 +73,7 @@ static void try_attach(struct ring_sink *r, const struct stat *st)
 		char s[16];
 		fprintf(stderr, "pdig: %s: the consumer wants event schema %s, which this pdig "
 			"cannot write (it writes %s); not feeding it\n", r->path,
-			ring_schema_str(code, s, sizeof s), PDIG_SCHEMA_VERSION);
+			ring_schema_str(code, s, sizeof s), pdig_schema_names());
 		r->bad_dev = r->p.dev;
 		r->bad_ino = r->p.ino;
 		ring_producer_detach(&r->p);
@@ -107,6 +110,11 @@ static bool ring_wants(struct sink *s)
 	struct ring_sink *r = (struct ring_sink *)s;
 	refresh(r);
 	return r->attached;
+}
+
+static enum pdig_schema_id ring_schema(struct sink *s)
+{
+	return (enum pdig_schema_id)((struct ring_sink *)s)->schema_id;
 }
 
 static uint32_t ring_snaplen(struct sink *s)
@@ -153,6 +161,7 @@ struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path)
 	r->base.name = "ring";
 	r->base.discard_reason = "no plugin attached";
 	r->base.wants = ring_wants;
+	r->base.schema = ring_schema;
 	r->base.snaplen = ring_snaplen;
 	r->base.write = ring_write;
 	r->base.close = ring_close;
