@@ -34,6 +34,7 @@ struct pdig_plugin {
 	/* counters, reported as metrics */
 	uint64_t n_events, n_bad, n_drops_seen, n_producer_evts;
 	uint64_t n_resyncs;
+	uint64_t scan_ms;            /* how long finding the host's table took */
 	ss_plugin_metric metrics[5];
 };
 
@@ -133,7 +134,9 @@ static int choose_schema(struct pdig_plugin *p, const ss_plugin_init_input *in)
 			 "falco-0.44)", p->cfg.schema);
 		return -1;
 	}
+	uint64_t t0 = mono_ns();
 	int found = host_table_find(p->table, why, sizeof why);
+	p->scan_ms = (mono_ns() - t0) / 1000000;
 	p->table_found = found > 0;
 	uint32_t host = p->table_found ? host_table_schema(p->table) : 0;
 	/* The logger's signature changed within API 3.x; a host whose table
@@ -201,9 +204,9 @@ ss_plugin_t *plugin_init(const ss_plugin_init_input *in, ss_plugin_rc *rc)
 	if (choose_schema(p, in) < 0)
 		return p;
 	char s[16];
-	plog(p, SS_PLUGIN_LOG_SEV_INFO, "event schema %s (%s); host event table: %u events in %s",
-	     ring_schema_str(p->schema, s, sizeof s), hosts_of(p->schema), p->table->nevents,
-	     p->table->where);
+	plog(p, SS_PLUGIN_LOG_SEV_INFO, "event schema %s (%s); host event table: %u events in %s "
+	     "(found in %llu ms)", ring_schema_str(p->schema, s, sizeof s), hosts_of(p->schema),
+	     p->table->nevents, p->table->where, (unsigned long long)p->scan_ms);
 	*rc = SS_PLUGIN_SUCCESS;
 	return p;
 }
