@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-static inline bool ring_byte_lock(int fd, off_t at)
+static inline struct flock ring_byte(off_t at)
 {
 	struct flock fl;
 	memset(&fl, 0, sizeof fl);
@@ -17,6 +17,12 @@ static inline bool ring_byte_lock(int fd, off_t at)
 	fl.l_whence = SEEK_SET;
 	fl.l_start = at;
 	fl.l_len = 1;
+	return fl;
+}
+
+static inline bool ring_byte_lock(int fd, off_t at)
+{
+	struct flock fl = ring_byte(at);
 	return fcntl(fd, F_OFD_SETLK, &fl) == 0;
 }
 
@@ -24,12 +30,7 @@ static inline bool ring_byte_lock(int fd, off_t at)
  * never conflict, so they are not reported.) */
 static inline bool ring_byte_held(int fd, off_t at)
 {
-	struct flock fl;
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = at;
-	fl.l_len = 1;
+	struct flock fl = ring_byte(at);
 	if (fcntl(fd, F_OFD_GETLK, &fl) < 0)
 		return true; /* cannot tell: assume alive, the safe side */
 	return fl.l_type != F_UNLCK;

@@ -3,27 +3,14 @@
  * Like the udig sink it never makes the tracee wait long: no room drops
  * the record, a lock held too long is given up on. */
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ring/ring.h"
 #include "ring_lock.h"
-
-#define MS 1000000ull
-#define LOCK_PROBE_NS (10 * MS)    /* how often a lock owner is probed */
-#define LOCK_GIVEUP_NS (250 * MS)  /* a live owner holding it this long: drop */
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int fail(char *err, size_t errlen, const char *path, const char *what)
 {
@@ -59,6 +46,16 @@ static bool claim_slot(struct ring_producer *p)
 			return true;
 		}
 	return false;
+}
+
+/* --- the producers' lock: owner = slot + 1 ------------------------------ */
+
+static bool owner_alive(void *ctx, uint64_t owner)
+{
+	const struct ring_producer *p = ctx;
+	if (owner == 0 || owner > RING_SLOTS)
+		return false; /* garbage: nobody can hold it */
+	return ring_byte_held(p->fd, RING_SLOT_BASE + (off_t)(owner - 1));
 }
 
 static int map_data(struct ring_producer *p, const char *path, char *err, size_t errlen)
@@ -109,6 +106,7 @@ int ring_producer_attach(struct ring_producer *p, const char *path, char *err, s
 	}
 	if (map_data(p, path, err, errlen) < 0)
 		goto bad;
+	p->lock = (struct owner_lock){ &p->h->lock, p->slot + 1, owner_alive, p, false };
 	return 0;
 bad:
 	ring_producer_detach(p);
@@ -145,69 +143,13 @@ uint32_t ring_producer_snaplen(const struct ring_producer *p)
 	return n > 65536 ? 65536 : n;
 }
 
-/* --- the producers' lock: a spinlock holding the owner's slot + 1 ------- */
-
-static bool owner_alive(const struct ring_producer *p, uint64_t owner)
-{
-	if (owner == 0 || owner > RING_SLOTS)
-		return false; /* garbage: nobody can hold it */
-	return ring_byte_held(p->fd, RING_SLOT_BASE + (off_t)(owner - 1));
-}
-
-static bool lock_ring(struct ring_producer *p)
-{
-	uint64_t *l = &p->h->lock, self = p->slot + 1;
-	uint64_t start = 0, next_probe = 0;
-	for (unsigned spin = 0;; spin++) {
-		uint64_t owner = 0;
-		if (__atomic_compare_exchange_n(l, &owner, self, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			break;
-		/* Our slot can only be a leftover of a dead earlier holder of it. */
-		if (owner == self)
-			break;
-		if (spin < 32 && !p->lock_stuck) {
-			sched_yield();
-			continue;
-		}
-		uint64_t now = mono_ns();
-		if (!start)
-			start = next_probe = now;
-		if (now >= next_probe) {
-			next_probe = now + LOCK_PROBE_NS;
-			if (!owner_alive(p, owner)) {
-				if (__atomic_compare_exchange_n(l, &owner, self, false,
-								__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-					break;
-				continue;
-			}
-		}
-		if (p->lock_stuck || now - start >= LOCK_GIVEUP_NS) {
-			p->lock_stuck = true;
-			return false;
-		}
-		struct timespec ts = {0, 20000};
-		nanosleep(&ts, NULL);
-	}
-	p->lock_stuck = false;
-	return true;
-}
-
-static void unlock_ring(struct ring_producer *p)
-{
-	uint64_t me = p->slot + 1;
-	/* CAS, not a store: never release a lock someone stole from us. */
-	__atomic_compare_exchange_n(&p->h->lock, &me, 0, false,
-				    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
-}
-
 enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len)
 {
 	struct ring_hdr *h = p->h;
 	uint64_t need = (uint64_t)RING_REC_HDR + len;
 	if (len == 0 || len > RING_REC_MAX || need > p->size / 2)
 		return RING_PUT_TOO_BIG;
-	if (!lock_ring(p)) {
+	if (!owner_lock_take(&p->lock)) {
 		/* Counted without the lock: a peer may count at the same time. */
 		__atomic_fetch_add(&h->n_evts, 1, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&h->n_drops, 1, __ATOMIC_RELAXED);
@@ -221,7 +163,7 @@ enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32
 	uint64_t used = head - tail;
 	if (used > p->size || need > p->size - used) {
 		__atomic_fetch_add(&h->n_drops, 1, __ATOMIC_RELAXED);
-		unlock_ring(p);
+		owner_lock_release(&p->lock);
 		return RING_PUT_FULL;
 	}
 	uint8_t *at = p->data + head % p->size;
@@ -229,6 +171,6 @@ enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32
 	memcpy(at + RING_REC_HDR, rec, len);
 	/* The record is complete before head says so. */
 	__atomic_store_n(&h->head, head + need, __ATOMIC_RELEASE);
-	unlock_ring(p);
+	owner_lock_release(&p->lock);
 	return RING_PUT_OK;
 }

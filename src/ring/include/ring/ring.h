@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ring/owner_lock.h"
+
 #define RING_FILE_NAME "pdig-ring"
 #define RING_DIR_DEFAULT "/dev/shm"
 #define RING_DIR_ENV "PDIG_RING_DIR"
@@ -80,7 +82,7 @@ struct ring_producer {
 	uint32_t slot;
 	dev_t dev;
 	ino_t ino;
-	bool lock_stuck;      /* gave up on a live lock owner: don't wait again */
+	struct owner_lock lock; /* the producers' lock word, owner = slot + 1 */
 };
 
 /* Attaches to the ring file at path. Returns 0, or -1 with err filled
