@@ -31,7 +31,7 @@ start_falco() {
 	local conf
 	conf=$(mktemp "$WORK/falco-XXXXXX.yaml")
 	printf 'stdout_output:\n  enabled: true\n' >"$conf"
-	"$bin" -c "$conf" -o watch_config_files=false -o engine.kind=nodriver -o log_level=info -o log_stderr=true \
+	LD_PRELOAD=${FALCO_PRELOAD:-} "$bin" -c "$conf" -o watch_config_files=false -o engine.kind=nodriver -o log_level=info -o log_stderr=true \
 		-o "plugins[0].name=pdig" -o "plugins[0].library_path=$PLUGIN" \
 		-o "plugins[0].init_config=$init" -o "plugins[0].open_params=$params" \
 		-o "load_plugins[0]=pdig" -r "$RULES" "$@" >"$out" 2>&1 &
