@@ -5,14 +5,59 @@
  *   ring_feed feed DIR FILE      put each event of FILE (scap events back
  *                                to back) into the ring; print "put N"
  *   ring_feed garbage DIR        publish a record whose length lies
- *   ring_feed header DIR         scribble on the header as a stranger would */
+ *   ring_feed header DIR         scribble on the header as a stranger would
+ *   ring_feed consume DIR SCHEMA SECONDS
+ *                                be the consumer: create a ring asking for
+ *                                SCHEMA ("4.5.1"), read it for SECONDS, and
+ *                                print "records N bad M", bad = records the
+ *                                plugin's checks refuse against pdig's own
+ *                                table of SCHEMA */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "host_table.h"
 #include "ring/ring.h"
+#include "schema/schema.h"
+#include "validate.h"
+
+static int consume(const char *dir, const char *schema, double seconds)
+{
+	unsigned maj, min, pat;
+	if (sscanf(schema, "%u.%u.%u", &maj, &min, &pat) != 3)
+		return 2;
+	static struct host_table table;
+	int id = pdig_schema_parse(schema);
+	if (id >= 0)
+		host_table_from_schema(&table, pdig_schema_get((enum pdig_schema_id)id));
+	struct ring_consumer c;
+	char err[512];
+	if (ring_consumer_open(&c, dir, 0, RING_SCHEMA(maj, min, pat), 0, err, sizeof err) < 0) {
+		fprintf(stderr, "ring_feed: %s\n", err);
+		return 1;
+	}
+	static uint8_t buf[RING_REC_MAX + RING_REC_HDR];
+	unsigned long records = 0, bad = 0;
+	for (int i = 0; i < (int)(seconds * 1000); i++) {
+		size_t n;
+		while ((n = ring_consumer_read(&c, buf, sizeof buf)) > 0)
+			for (size_t at = 0; at < n;) {
+				uint32_t len;
+				memcpy(&len, buf + at, 4);
+				const char *why = id >= 0 ? validate_event(&table, buf + at + 4, len) : "no table";
+				if (why && bad++ == 0)
+					fprintf(stderr, "ring_feed: bad record: %s\n", why);
+				records++;
+				at += 4 + len;
+			}
+		usleep(1000);
+	}
+	ring_consumer_close(&c);
+	printf("records %lu bad %lu\n", records, bad);
+	return 0;
+}
 
 static int attach(struct ring_producer *p, const char *dir, double seconds)
 {
@@ -36,6 +81,8 @@ int main(int argc, char **argv)
 		return 2;
 	struct ring_producer p;
 	const char *cmd = argv[1], *dir = argv[2];
+	if (!strcmp(cmd, "consume") && argc > 4)
+		return consume(dir, argv[3], atof(argv[4]));
 	if (!strcmp(cmd, "wait")) {
 		if (attach(&p, dir, argc > 3 ? atof(argv[3]) : 10) < 0)
 			return 1;
