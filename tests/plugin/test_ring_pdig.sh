@@ -3,7 +3,8 @@
 # feeds a ring asking for a schema it writes, in that schema, records that
 # each pass the plugin's checks against pdig's own table; a ring asking
 # for a schema pdig cannot write gets one line and no events, and the
-# program runs all the same; a consumer that goes away mid-run is let go.
+# program runs all the same; a tracee cannot write the ring; a consumer
+# that goes away mid-run is let go.
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/plugin_lib.sh"
 
@@ -34,6 +35,16 @@ expect_eq "$(grep -c 'the consumer wants event schema 9.9.9, which this pdig can
 expect_grep "$WORK/p-999.err" '^pdig: ring: events written 0,' "9.9.9: and writes nothing"
 wait $cp
 expect_eq "$(cat "$WORK/c-999")" "records 0 bad 0" "9.9.9: the consumer got nothing"
+
+# the ring is pdig's file: its tracees may not write it
+"$RING_FEED" consume "$ring" 4.5.1 3 >"$WORK/c-tamper" 2>&1 &
+cp=$!
+"$RING_FEED" wait "$ring" 10 >/dev/null
+PDIG_RING_DIR=$ring "$PDIG" sh -c "echo garbage >>'$ring/pdig-ring'" 2>"$WORK/p-tamper.err"
+[ $? -ne 0 ] && ok "a tracee cannot open the ring for writing" || fail "a tracee wrote the ring"
+expect_grep "$WORK/p-tamper.err" 'Permission denied' "... it gets EACCES"
+wait $cp
+expect_grep "$WORK/c-tamper" '^records [1-9][0-9]* bad 0$' "... and the consumer read only good records"
 
 # the consumer leaves while pdig runs: pdig lets go and discards
 "$RING_FEED" consume "$ring" 4.5.1 1 >/dev/null 2>&1 &
