@@ -15,6 +15,7 @@ static const enc_fn encoders[ENC_IDS] = {
 	NET_ENCODERS(ENC_SLOT)
 	PROCESS_ENCODERS(ENC_SLOT)
 	MISC_ENCODERS(ENC_SLOT)
+	MODERN_ENCODERS(ENC_SLOT)
 };
 
 /* The generic event names the syscall by the consumer's code (ID, from the

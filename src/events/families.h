@@ -210,12 +210,59 @@
 	X(EV_SYSCALL_SEMCTL_E, misc_semctl_e) \
 	X(EV_SYSCALL_SEMCTL_X, misc_put_ret_only)
 
+/* modern.c: events of the libs 0.22+ schemas only (exits) */
+#define MODERN_ENCODERS(X) \
+	X(EV_SYSCALL_OPEN_BY_HANDLE_AT_X, modern_open_by_handle_at_x) \
+	X(EV_SYSCALL_IO_URING_SETUP_X, modern_io_uring_setup_x) \
+	X(EV_SYSCALL_IO_URING_ENTER_X, modern_io_uring_enter_x) \
+	X(EV_SYSCALL_IO_URING_REGISTER_X, modern_io_uring_register_x) \
+	X(EV_SYSCALL_MLOCK_X, modern_mlock_x) \
+	X(EV_SYSCALL_MUNLOCK_X, modern_mlock_x) \
+	X(EV_SYSCALL_MLOCK2_X, modern_mlock_x) \
+	X(EV_SYSCALL_MLOCKALL_X, modern_mlockall_x) \
+	X(EV_SYSCALL_MUNLOCKALL_X, modern_mlockall_x) \
+	X(EV_SYSCALL_CAPSET_X, modern_capset_x) \
+	X(EV_SYSCALL_DUP2_X, modern_dup_x) \
+	X(EV_SYSCALL_DUP3_X, modern_dup_x) \
+	X(EV_SYSCALL_DUP_1_X, modern_dup_x) \
+	X(EV_SYSCALL_BPF_2_X, modern_bpf_x) \
+	X(EV_SYSCALL_FSCONFIG_X, modern_fsconfig_x) \
+	X(EV_SYSCALL_EPOLL_CREATE_X, modern_epoll_create_x) \
+	X(EV_SYSCALL_EPOLL_CREATE1_X, modern_epoll_create1_x) \
+	X(EV_SYSCALL_CHOWN_X, modern_chown_x) \
+	X(EV_SYSCALL_LCHOWN_X, modern_chown_x) \
+	X(EV_SYSCALL_FCHOWN_X, modern_fchown_x) \
+	X(EV_SYSCALL_FCHOWNAT_X, modern_fchownat_x) \
+	X(EV_SOCKET_ACCEPT4_6_X, modern_accept4_x) \
+	X(EV_SYSCALL_UMOUNT2_X, modern_umount2_x) \
+	X(EV_SYSCALL_PIPE2_X, modern_pipe2_x) \
+	X(EV_SYSCALL_INOTIFY_INIT1_X, modern_flags16_x) \
+	X(EV_SYSCALL_EVENTFD2_X, modern_eventfd2_x) \
+	X(EV_SYSCALL_SIGNALFD4_X, modern_signalfd4_x) \
+	X(EV_SYSCALL_PRCTL_X, modern_prctl_x) \
+	X(EV_SYSCALL_MEMFD_CREATE_X, modern_memfd_create_x) \
+	X(EV_SYSCALL_PIDFD_GETFD_X, modern_pidfd_getfd_x) \
+	X(EV_SYSCALL_PIDFD_OPEN_X, modern_pidfd_open_x) \
+	X(EV_SYSCALL_INIT_MODULE_X, modern_init_module_x) \
+	X(EV_SYSCALL_FINIT_MODULE_X, modern_finit_module_x) \
+	X(EV_SYSCALL_MKNOD_X, modern_mknod_x) \
+	X(EV_SYSCALL_MKNODAT_X, modern_mknodat_x) \
+	X(EV_SYSCALL_NEWFSTATAT_X, modern_newfstatat_x) \
+	X(EV_SYSCALL_PROCESS_VM_READV_X, modern_process_vm_x) \
+	X(EV_SYSCALL_PROCESS_VM_WRITEV_X, modern_process_vm_x) \
+	X(EV_SYSCALL_DELETE_MODULE_X, modern_delete_module_x) \
+	X(EV_SYSCALL_SETREUID_X, modern_setreid_x) \
+	X(EV_SYSCALL_SETREGID_X, modern_setreid_x) \
+	X(EV_SYSCALL_CLOSE_RANGE_X, modern_close_range_x) \
+	X(EV_SYSCALL_KEYCTL_X, modern_keyctl_x)
+
 #define ENC_DECLARE(ev, fn) void fn(struct evbuf *b, const struct enc_ctx *c);
 FILE_ENCODERS(ENC_DECLARE)
 FD_ENCODERS(ENC_DECLARE)
 NET_ENCODERS(ENC_DECLARE)
 PROCESS_ENCODERS(ENC_DECLARE)
 MISC_ENCODERS(ENC_DECLARE)
+MODERN_ENCODERS(ENC_DECLARE)
 #undef ENC_DECLARE
 
 /* One { event, fn } pair of a family list, for code that walks a family
