@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file tini dumb-init clang libclang-rt-14-dev debootstrap; do
+# debootstrap makes the sid root of sysdig 0.41.4 (scripts/sid-root.sh); the
+# last six are the runtime libraries of the Falco binaries the tests run
+# (../shared/falco/README.md).
+for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file tini dumb-init clang libclang-rt-14-dev \
+	debootstrap zlib1g libjsoncpp25 libre2-9 libtbb12 libyaml-cpp0.7 libelf1; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

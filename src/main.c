@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "procfs/procfs_desc.h"
+#include "ring/ring.h"
 #include "schema/schema.h"
 #include "schema/trace_filter.h"
 #include "sinks/scapfile.h"
@@ -21,7 +22,9 @@ static void usage(FILE *f)
 		"usage: pdig [options] [--] CMD [ARGS...]\n"
 		"       pdig [options] -p PID | -P PID\n"
 		"Runs CMD under ptrace and turns its system calls into sysdig/falco events.\n"
-		"Events go to the udig ring read by `sysdig -u` (default).\n"
+		"Events go to the udig ring read by `sysdig -u` and to the pdig ring read by\n"
+		"the pdig Falco plugin (both by default; the pdig ring is $PDIG_RING_DIR/pdig-ring,\n"
+		"default /dev/shm/pdig-ring).\n"
 		"\n"
 		"  -a        trace every syscall, as the kernel driver reports them\n"
 		"            (those without an event of their own as generic events;\n"
@@ -127,6 +130,14 @@ static void out_emit(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, s
 }
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
+
+/* The ring sink found a consumer's ring: the tracees may not write it, and
+ * a missing udig consumer is no longer worth a warning. */
+static void ring_attached(const char *path)
+{
+	guard_protect_path(path);
+	udig_sink_quiet();
+}
 
 int main(int argc, char **argv)
 {
@@ -252,6 +263,12 @@ int main(int argc, char **argv)
 
 	if (attach_pid && inject)
 		tracer_split(attach_pid); /* the front waits there and exits */
+	/* the pdig ring (the Falco plugin); $PDIG_RING_DIR moves it */
+	struct sink *ring = ring_sink_open(getenv(RING_DIR_ENV), ring_attached, err, sizeof err);
+	if (ring)
+		sinks_add(ring);
+	else
+		fprintf(stderr, "pdig: pdig ring unavailable: %s\n", err);
 	struct sink *udig = udig_sink_open(err, sizeof err);
 	/* pdig's files: no tracee may open them for writing (guard_files.c) */
 	if (udig) {

@@ -3,7 +3,6 @@
  * long: a full ring drops the event, a stuck lock is given up on. */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "abi/time_ns.h"
+#include "ring/owner_lock.h"
 #include "sinks/sink.h"
 #include "sinks/udig.h"
 #include "schema/event_layout.h"
@@ -24,20 +24,15 @@
 #define MS 1000000ull
 /* How often a consumer PID is probed for liveness (kill is a syscall). */
 #define LIVENESS_NS (100 * MS)
-/* How often a lock owner is probed while we wait for it. */
-#define LOCK_PROBE_NS (10 * MS)
-/* A live owner holding the lock this long (e.g. stopped): drop the event. */
-#define LOCK_GIVEUP_NS (250 * MS)
 
 struct udig_sink {
 	struct sink base;
 	int ring_fd, descs_fd;
 	uint8_t *ring;          /* 2 x RING, both halves alias the object */
 	struct udig_descs *d;
-	uint64_t self;          /* lock owner value: our PID at open time */
+	struct owner_lock lock; /* buffer_lock; owner value: our PID at open time */
 	int32_t dead_pid;       /* consumer PID last found dead */
 	uint64_t next_check;    /* when to probe the consumer PID again */
-	bool lock_stuck;        /* gave up on a live owner: don't wait again */
 	uint64_t fcntl_drop_tid; /* dropping mode: see udig_sample_out() */
 };
 
@@ -89,53 +84,11 @@ static void discard(struct udig_sink *u)
 	warn_discarding();
 }
 
-/* --- m_buffer_lock: a spinlock holding the owner's PID ------------------ */
-
-static bool lock_ring(struct udig_sink *u)
+/* m_buffer_lock is an owner lock (ring/owner_lock.h) holding the owner's PID. */
+static bool pid_owner_alive(void *ctx, uint64_t owner)
 {
-	uint64_t *l = &u->d->buffer_lock;
-	uint64_t start = 0, next_probe = 0;
-	for (unsigned spin = 0;; spin++) {
-		uint64_t owner = 0;
-		if (__atomic_compare_exchange_n(l, &owner, u->self, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			break;
-		/* Our own PID can only be a leftover of a dead earlier process. */
-		if (owner == u->self)
-			break;
-		if (spin < 32 && !u->lock_stuck) {
-			sched_yield();
-			continue;
-		}
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
-		if (!start)
-			start = next_probe = now;
-		if (now >= next_probe) {
-			next_probe = now + LOCK_PROBE_NS;
-			if (!pid_alive(owner)) {
-				if (__atomic_compare_exchange_n(l, &owner, u->self, false,
-								__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-					break;
-				continue;
-			}
-		}
-		if (u->lock_stuck || now - start >= LOCK_GIVEUP_NS) {
-			u->lock_stuck = true;
-			return false;
-		}
-		struct timespec ts = {0, 20000};
-		nanosleep(&ts, NULL);
-	}
-	u->lock_stuck = false;
-	return true;
-}
-
-static void unlock_ring(struct udig_sink *u)
-{
-	uint64_t me = u->self;
-	/* CAS, not a store: never release a lock someone stole from us. */
-	__atomic_compare_exchange_n(&u->d->buffer_lock, &me, 0, false,
-				    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	(void)ctx;
+	return pid_alive(owner);
 }
 
 /* --- ring arithmetic (all under the lock) -------------------------------- */
@@ -253,13 +206,13 @@ static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
 		s->stats.dropped++;
 		return;
 	}
-	if (!lock_ring(u)) {
+	if (!owner_lock_take(&u->lock)) {
 		lost_to_lock(u);
 		return;
 	}
 	int32_t pid = __atomic_load_n(&d->capturing_pid, __ATOMIC_ACQUIRE);
 	if (pid == 0 || __atomic_load_n(&d->stopped, __ATOMIC_RELAXED)) {
-		unlock_ring(u);
+		owner_lock_release(&u->lock);
 		discard(u);
 		return;
 	}
@@ -296,7 +249,7 @@ publish:
 	/* A new consumer reset head/tail meanwhile: our bytes are stale. */
 	if (__atomic_load_n(&d->capturing_pid, __ATOMIC_ACQUIRE) == pid)
 		__atomic_store_n(&d->head, head, __ATOMIC_RELEASE);
-	unlock_ring(u);
+	owner_lock_release(&u->lock);
 }
 
 static void udig_close(struct sink *s)
@@ -411,8 +364,8 @@ struct sink *udig_sink_open(char *err, size_t errlen)
 		memset(u->d->last_print_time, 0, sizeof u->d->last_print_time);
 	}
 	udig_sample_init();
-	/* Cached: the tracer never writes from a forked child. */
-	u->self = (uint64_t)getpid();
+	/* Our PID, cached: the tracer never writes from a forked child. */
+	u->lock = (struct owner_lock){ &u->d->buffer_lock, (uint64_t)getpid(), pid_owner_alive, NULL, false };
 	u->base.name = "udig";
 	u->base.discard_reason = "no consumer or sampled out";
 	u->base.wants = udig_wants;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The layers and what each may include (README "Layout"):
 #   main -> tracer -> procfs -> events -> schema;  main -> sinks -> schema;
+#   sinks -> ring; plugin (libpdig.so) -> ring, schema; ring includes nothing;
 #   abi (kernel facts) below all but schema, which includes nothing else.
 # For every layer, every other layer's public header is compiled with the
 # include path the build gives that layer: it must compile exactly when
@@ -11,9 +12,13 @@ declare -A allowed=(
 	[schema]=""
 	[events]="schema abi"
 	[procfs]="events schema abi"
-	[sinks]="schema abi"
+	[sinks]="ring schema abi"
 	[tracer]="procfs events schema abi"
+	[ring]=""
 )
+# the plugin is not built by the musl build
+[ -n "${INC_plugin-}" ] && allowed[plugin]="ring schema"
+
 fail=0 checks=0
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
@@ -25,7 +30,7 @@ for layer in "${!allowed[@]}"; do
 	flags=()
 	IFS=: read -ra list <<<"$dirs"
 	for d in "${list[@]}"; do flags+=(-I"$d"); done
-	for other in abi schema events procfs tracer sinks; do
+	for other in abi schema events procfs tracer ring sinks; do
 		[ "$other" = "$layer" ] && continue
 		want=no
 		for a in ${allowed[$layer]}; do [ "$a" = "$other" ] && want=yes; done
@@ -45,6 +50,13 @@ done
 # one include style: no path that climbs out of the including file's folder
 if grep -rn '#include "\.\./' "$SRC"; then
 	echo 'FAIL: includes with "../" get round the layering'
+	fail=1
+fi
+checks=$((checks + 1))
+
+# the ring layer includes nothing of another layer, even by full path
+if grep -rhn '#include "' "$SRC/ring" | grep -v '#include "ring/' | grep '/'; then
+	echo "FAIL: the ring layer includes another layer"
 	fail=1
 fi
 checks=$((checks + 1))

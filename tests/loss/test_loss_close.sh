@@ -10,8 +10,8 @@ consume_run "$WORK/out" '*%evt.dir %evt.res' "evt.type=close" -- \
 expect_eq "$PRC" 0 "loss_calls exits 0"
 cat "$WORK/pdig.err" "$WORK/out.err"
 E=$(grep -c '^> ' "$WORK/out") X=$(grep -c '^< EBADF$' "$WORK/out")
-PD=$(sed -n 's/.*dropped \([0-9]*\),.*/\1/p' "$WORK/pdig.err")
-PW=$(sed -n 's/.*events written \([0-9]*\),.*/\1/p' "$WORK/pdig.err")
+PD=$(sed -n 's/^pdig: udig: .*dropped \([0-9]*\),.*/\1/p' "$WORK/pdig.err")
+PW=$(sed -n 's/^pdig: udig: events written \([0-9]*\),.*/\1/p' "$WORK/pdig.err")
 SD=$(sed -n 's/^Driver Drops:\([0-9]*\)$/\1/p' "$WORK/out.err")
 SE=$(sed -n 's/^Driver Events:\([0-9]*\)$/\1/p' "$WORK/out.err")
 expect_eq "$SD" "$PD" "sysdig's Driver Drops equal pdig's dropped count"

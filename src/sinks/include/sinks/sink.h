@@ -82,5 +82,10 @@ struct sink_stats sinks_totals(void);
 /* Constructors. Each returns NULL and fills err on failure. */
 struct sink *udig_sink_open(char *err, size_t errlen);
 struct sink *text_sink_open(const char *path, bool json, char *err, size_t errlen);
+/* The pdig ring in dir (NULL = /dev/shm), fed whenever a consumer (the
+ * pdig Falco plugin) has made one there. on_attach(path) is called each
+ * time the sink attaches to a ring file (pdig protects it from tracees). */
+struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path),
+			    char *err, size_t errlen);
 
 #endif

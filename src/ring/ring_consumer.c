@@ -1,0 +1,194 @@
+/* The consumer side of the pdig ring (docs/plugin.md). It runs inside the
+ * host (Falco), so it never maps the file: everything is read and written
+ * with pread/pwrite, and a file truncated or scribbled on by someone else
+ * costs events, never a SIGBUS or a wild read in the host. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ring/ring.h"
+#include "ring_lock.h"
+
+#define FIELD(f) __builtin_offsetof(struct ring_hdr, f)
+
+static bool pread_all(int fd, void *buf, size_t n, off_t at)
+{
+	return pread(fd, buf, n, at) == (ssize_t)n;
+}
+
+static bool pwrite_all(int fd, const void *buf, size_t n, off_t at)
+{
+	return pwrite(fd, buf, n, at) == (ssize_t)n;
+}
+
+/* A live consumer holds byte 0 of an existing ring file: refuse to take
+ * its place (two Falcos would silently split the events). A file nobody
+ * holds is stale (its consumer died) and is replaced. */
+static int check_existing(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	struct ring_hdr h;
+	bool held = ring_byte_held(fd, 0);
+	int32_t pid = 0;
+	if (held && pread_all(fd, &h, sizeof h, 0) && !memcmp(h.magic, RING_MAGIC, 8))
+		pid = h.consumer_pid;
+	close(fd);
+	if (!held)
+		return 0;
+	snprintf(err, errlen, "%s is in use by another consumer (pid %d in its namespace); "
+		 "give this one another ring directory", path, (int)pid);
+	return -1;
+}
+
+int ring_consumer_open(struct ring_consumer *c, const char *dir, uint32_t data_size,
+		       uint32_t schema, uint32_t snaplen, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	if (!data_size)
+		data_size = RING_DATA_DEFAULT;
+	if (data_size < RING_DATA_MIN || data_size > RING_DATA_MAX || data_size % 4096) {
+		snprintf(err, errlen, "ring size %u: expected a multiple of 4096 between %u and %u",
+			 data_size, RING_DATA_MIN, RING_DATA_MAX);
+		return -1;
+	}
+	if (ring_path(dir, c->path, sizeof c->path) < 0) {
+		snprintf(err, errlen, "ring directory name too long");
+		return -1;
+	}
+	if (check_existing(c->path, err, errlen) < 0)
+		return -1;
+	/* Built under a temporary name and renamed into place, so a producer
+	 * never sees a half-made header. */
+	char tmp[sizeof c->path + 16];
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", c->path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create the ring in %s: %s",
+			 dir && *dir ? dir : RING_DIR_DEFAULT, strerror(errno));
+		return -1;
+	}
+	struct ring_hdr h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, RING_MAGIC, 8);
+	h.format = RING_FORMAT;
+	h.hdr_size = RING_HDR_SIZE;
+	h.data_size = data_size;
+	h.schema = schema;
+	h.snaplen = snaplen;
+	h.consumer_pid = (int32_t)getpid();
+	h.state = RING_STATE_OPEN;
+	struct stat st;
+	/* 0666: pdig may run as another user than the host (as with udig);
+	 * the umask must not narrow it. */
+	if (fchmod(fd, 0666) < 0 || ftruncate(fd, (off_t)RING_HDR_SIZE + data_size) < 0 ||
+	    !ring_byte_lock(fd, 0) || !pwrite_all(fd, &h, sizeof h, 0) || fstat(fd, &st) < 0 ||
+	    rename(tmp, c->path) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", c->path, strerror(errno));
+		unlink(tmp);
+		close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	c->size = data_size;
+	return 0;
+}
+
+void ring_consumer_close(struct ring_consumer *c)
+{
+	if (c->fd < 0)
+		return;
+	uint32_t closed = RING_STATE_CLOSED;
+	pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+	/* Remove the name only if it is still our file (a newer consumer may
+	 * have replaced a ring it took for stale). */
+	struct stat st;
+	if (stat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino)
+		unlink(c->path);
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Reads [pos, pos + n) of the data ring, in two pieces when it wraps. */
+static bool read_data(struct ring_consumer *c, uint8_t *dst, uint64_t pos, size_t n)
+{
+	uint64_t off = pos % c->size;
+	size_t first = n < c->size - off ? n : (size_t)(c->size - off);
+	if (!pread_all(c->fd, dst, first, (off_t)(RING_HDR_SIZE + off)))
+		return false;
+	return first == n || pread_all(c->fd, dst + first, n - first, RING_HDR_SIZE);
+}
+
+static void publish_tail(struct ring_consumer *c)
+{
+	pwrite_all(c->fd, &c->tail, sizeof c->tail, FIELD(tail));
+}
+
+/* Give up on what is in the ring now: something wrote garbage into it. */
+static void skip_all(struct ring_consumer *c, uint64_t head)
+{
+	c->corrupt++;
+	c->tail = head;
+	publish_tail(c);
+}
+
+size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap)
+{
+	uint64_t head;
+	if (c->fd < 0 || !pread_all(c->fd, &head, sizeof head, FIELD(head)))
+		return 0;
+	/* pread copies in the kernel after the load above: the records up to
+	 * head are complete (producers publish head last, with release). */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	uint64_t avail = head - c->tail;
+	if (avail == 0)
+		return 0;
+	if (avail > c->size) {
+		skip_all(c, head);
+		return 0;
+	}
+	size_t want = avail < cap ? (size_t)avail : cap;
+	if (!read_data(c, buf, c->tail, want)) {
+		skip_all(c, head);
+		return 0;
+	}
+	/* Keep whole records only; check the framing of each. */
+	size_t used = 0;
+	while (used + RING_REC_HDR <= want) {
+		uint32_t len;
+		memcpy(&len, buf + used, RING_REC_HDR);
+		uint64_t rec = (uint64_t)RING_REC_HDR + len;
+		if (len == 0 || len > RING_REC_MAX || rec > avail - used) {
+			skip_all(c, head);
+			return 0;
+		}
+		if (rec > want - used)
+			break; /* complete in the ring, but not in buf: next time */
+		used += (size_t)rec;
+	}
+	if (used == 0 && want < avail && want == cap) {
+		/* one record larger than the caller's buffer: cannot happen with a
+		 * buffer of RING_REC_MAX + RING_REC_HDR; treat it as garbage */
+		skip_all(c, head);
+		return 0;
+	}
+	c->tail += used;
+	publish_tail(c);
+	return used;
+}
+
+void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uint64_t *n_drops)
+{
+	uint64_t v[4] = {0, 0, 0, 0};
+	if (c->fd >= 0)
+		pread_all(c->fd, v, sizeof v, FIELD(head));
+	*n_evts = v[2];
+	*n_drops = v[3];
+}

@@ -1,0 +1,176 @@
+/* The producer side of the pdig ring (docs/plugin.md): attach to the file a
+ * consumer made, and append records under a lock shared by all producers.
+ * Like the udig sink it never makes the tracee wait long: no room drops
+ * the record, a lock held too long is given up on. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ring/ring.h"
+#include "ring_lock.h"
+
+static int fail(char *err, size_t errlen, const char *path, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", path, what);
+	return -1;
+}
+
+/* The header as a producer must find it. Any of it may be garbage. */
+static int check_header(const struct ring_hdr *h, off_t file_size, const char *path,
+			char *err, size_t errlen)
+{
+	char what[160];
+	if (memcmp(h->magic, RING_MAGIC, 8) != 0)
+		return fail(err, errlen, path, "not a pdig ring (bad magic)");
+	uint32_t format = __atomic_load_n(&h->format, __ATOMIC_RELAXED);
+	if (format != RING_FORMAT) {
+		snprintf(what, sizeof what, "ring format %u, this pdig speaks %u", format, RING_FORMAT);
+		return fail(err, errlen, path, what);
+	}
+	uint32_t size = __atomic_load_n(&h->data_size, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&h->hdr_size, __ATOMIC_RELAXED) != RING_HDR_SIZE ||
+	    size < RING_DATA_MIN || size > RING_DATA_MAX || size % 4096 ||
+	    file_size != (off_t)RING_HDR_SIZE + size)
+		return fail(err, errlen, path, "ring header and file size disagree");
+	return 0;
+}
+
+static bool claim_slot(struct ring_producer *p)
+{
+	for (uint32_t i = 0; i < RING_SLOTS; i++)
+		if (ring_byte_lock(p->fd, RING_SLOT_BASE + i)) {
+			p->slot = i;
+			return true;
+		}
+	return false;
+}
+
+/* --- the producers' lock: owner = slot + 1 ------------------------------ */
+
+static bool owner_alive(void *ctx, uint64_t owner)
+{
+	const struct ring_producer *p = ctx;
+	if (owner == 0 || owner > RING_SLOTS)
+		return false; /* garbage: nobody can hold it */
+	return ring_byte_held(p->fd, RING_SLOT_BASE + (off_t)(owner - 1));
+}
+
+static int map_data(struct ring_producer *p, const char *path, char *err, size_t errlen)
+{
+	/* Reserve twice the size, then map the data area into both halves:
+	 * a record that runs past the end is one memcpy. */
+	uint8_t *base = mmap(NULL, 2 * (size_t)p->size, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return fail(err, errlen, path, strerror(errno));
+	p->data = base;
+	for (int i = 0; i < 2; i++)
+		if (mmap(base + (size_t)i * p->size, p->size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, p->fd, RING_HDR_SIZE) == MAP_FAILED)
+			return fail(err, errlen, path, strerror(errno));
+	return 0;
+}
+
+int ring_producer_attach(struct ring_producer *p, const char *path, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof *p);
+	p->fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (p->fd < 0) {
+		int e = errno;
+		fail(err, errlen, path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	struct stat st;
+	if (fstat(p->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)RING_HDR_SIZE) {
+		fail(err, errlen, path, "not a pdig ring (no header)");
+		goto bad;
+	}
+	p->dev = st.st_dev;
+	p->ino = st.st_ino;
+	p->h = mmap(NULL, RING_HDR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, p->fd, 0);
+	if (p->h == MAP_FAILED) {
+		p->h = NULL;
+		fail(err, errlen, path, strerror(errno));
+		goto bad;
+	}
+	if (check_header(p->h, st.st_size, path, err, errlen) < 0)
+		goto bad;
+	p->size = p->h->data_size; /* checked; from now on our copy is used */
+	if (!claim_slot(p)) {
+		fail(err, errlen, path, "no free producer slot");
+		goto bad;
+	}
+	if (map_data(p, path, err, errlen) < 0)
+		goto bad;
+	p->lock = (struct owner_lock){ &p->h->lock, p->slot + 1, owner_alive, p, false };
+	return 0;
+bad:
+	ring_producer_detach(p);
+	errno = EINVAL;
+	return -1;
+}
+
+void ring_producer_detach(struct ring_producer *p)
+{
+	if (p->data)
+		munmap(p->data, 2 * (size_t)p->size);
+	if (p->h)
+		munmap(p->h, RING_HDR_SIZE);
+	if (p->fd >= 0)
+		close(p->fd); /* drops the slot lock */
+	memset(p, 0, sizeof *p);
+	p->fd = -1;
+}
+
+bool ring_producer_consumer_live(const struct ring_producer *p)
+{
+	return __atomic_load_n(&p->h->state, __ATOMIC_ACQUIRE) == RING_STATE_OPEN &&
+	       ring_byte_held(p->fd, 0);
+}
+
+uint32_t ring_producer_schema(const struct ring_producer *p)
+{
+	return __atomic_load_n(&p->h->schema, __ATOMIC_RELAXED);
+}
+
+uint32_t ring_producer_snaplen(const struct ring_producer *p)
+{
+	uint32_t n = __atomic_load_n(&p->h->snaplen, __ATOMIC_RELAXED);
+	return n > 65536 ? 65536 : n;
+}
+
+enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len)
+{
+	struct ring_hdr *h = p->h;
+	uint64_t need = (uint64_t)RING_REC_HDR + len;
+	if (len == 0 || len > RING_REC_MAX || need > p->size / 2)
+		return RING_PUT_TOO_BIG;
+	if (!owner_lock_take(&p->lock)) {
+		/* Counted without the lock: a peer may count at the same time. */
+		__atomic_fetch_add(&h->n_evts, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&h->n_drops, 1, __ATOMIC_RELAXED);
+		return RING_PUT_LOCKED;
+	}
+	uint64_t head = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+	uint64_t tail = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
+	__atomic_fetch_add(&h->n_evts, 1, __ATOMIC_RELAXED);
+	/* head - tail beyond the size is garbage (someone wrote the header):
+	 * no room until the consumer's tail makes sense again. */
+	uint64_t used = head - tail;
+	if (used > p->size || need > p->size - used) {
+		__atomic_fetch_add(&h->n_drops, 1, __ATOMIC_RELAXED);
+		owner_lock_release(&p->lock);
+		return RING_PUT_FULL;
+	}
+	uint8_t *at = p->data + head % p->size;
+	memcpy(at, &len, RING_REC_HDR);
+	memcpy(at + RING_REC_HDR, rec, len);
+	/* The record is complete before head says so. */
+	__atomic_store_n(&h->head, head + need, __ATOMIC_RELEASE);
+	owner_lock_release(&p->lock);
+	return RING_PUT_OK;
+}

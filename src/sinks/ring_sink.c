@@ -1,0 +1,170 @@
+/* The ring sink: feeds the pdig ring (src/ring, docs/plugin.md) that the
+ * pdig Falco plugin creates. On by default, like udig: it looks for the
+ * ring file now and then, attaches when a consumer has made one, and lets
+ * go when that consumer goes away. Events are written in the schema the
+ * ring's header asks for; a ring asking for one this pdig cannot write is
+ * reported once and left alone. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "ring/ring.h"
+#include "schema/schema.h"
+#include "sinks/sink.h"
+
+#define MS 1000000ull
+/* How often the file and its consumer are looked at (stat + fcntl). */
+#define CHECK_NS (100 * MS)
+
+struct ring_sink {
+	struct sink base;
+	char path[4096];
+	struct ring_producer p;
+	bool attached;
+	int schema_id;          /* pdig's id of the ring's schema, when attached */
+	uint64_t next_check;
+	dev_t bad_dev;          /* a file refused once is not retried (nor re-reported) */
+	ino_t bad_ino;
+	void (*on_attach)(const char *path);
+};
+
+static uint64_t coarse_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The schemas this pdig can write, by the ring's code; -1 = none. Only
+ * full versions count ("4.5.1"): the code always names one. */
+static int schema_for(uint32_t code)
+{
+	char s[16];
+	ring_schema_str(code, s, sizeof s);
+	int id = pdig_schema_parse(s);
+	const struct pdig_schema *sc = id < 0 ? NULL : pdig_schema_get((enum pdig_schema_id)id);
+	return sc && !strcmp(sc->version, s) ? id : -1;
+}
+
+static void detach(struct ring_sink *r)
+{
+	if (r->attached)
+		ring_producer_detach(&r->p);
+	r->attached = false;
+}
+
+static void try_attach(struct ring_sink *r, const struct stat *st)
+{
+	char err[512];
+	if (ring_producer_attach(&r->p, r->path, err, sizeof err) < 0) {
+		if (errno != ENOENT) {
+			fprintf(stderr, "pdig: %s\n", err);
+			r->bad_dev = st->st_dev;
+			r->bad_ino = st->st_ino;
+		}
+		return;
+	}
+	uint32_t code = ring_producer_schema(&r->p);
+	int id = schema_for(code);
+	if (id < 0) {
+		char s[16];
+		fprintf(stderr, "pdig: %s: the consumer wants event schema %s, which this pdig "
+			"cannot write (it writes %s); not feeding it\n", r->path,
+			ring_schema_str(code, s, sizeof s), pdig_schema_names());
+		r->bad_dev = r->p.dev;
+		r->bad_ino = r->p.ino;
+		ring_producer_detach(&r->p);
+		return;
+	}
+	r->schema_id = id;
+	r->attached = true;
+	if (r->on_attach)
+		r->on_attach(r->path);
+}
+
+/* Rate-limited: follows the file's comings and goings. */
+static void refresh(struct ring_sink *r)
+{
+	uint64_t now = coarse_ns();
+	if (now < r->next_check)
+		return;
+	r->next_check = now + CHECK_NS;
+	struct stat st;
+	bool exists = stat(r->path, &st) == 0;
+	if (r->attached) {
+		/* gone, replaced by a newer consumer's file, or its consumer left */
+		if (exists && st.st_dev == r->p.dev && st.st_ino == r->p.ino &&
+		    ring_producer_consumer_live(&r->p))
+			return;
+		detach(r);
+	}
+	if (exists && !(st.st_dev == r->bad_dev && st.st_ino == r->bad_ino))
+		try_attach(r, &st);
+}
+
+static bool ring_wants(struct sink *s)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	refresh(r);
+	return r->attached;
+}
+
+static enum pdig_schema_id ring_schema(struct sink *s)
+{
+	return (enum pdig_schema_id)((struct ring_sink *)s)->schema_id;
+}
+
+static uint32_t ring_snaplen(struct sink *s)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	uint32_t n = r->attached ? ring_producer_snaplen(&r->p) : 0;
+	return n ? n : PDIG_SNAPLEN_DEFAULT;
+}
+
+static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	if (!r->attached) {
+		s->stats.discarded++;
+		return;
+	}
+	if (ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len)) == RING_PUT_OK)
+		s->stats.written++;
+	else
+		s->stats.dropped++;
+}
+
+static void ring_close(struct sink *s)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	detach(r);
+	free(r);
+}
+
+struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path),
+			    char *err, size_t errlen)
+{
+	struct ring_sink *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (ring_path(dir, r->path, sizeof r->path) < 0) {
+		snprintf(err, errlen, "%s: ring directory name too long", RING_DIR_ENV);
+		free(r);
+		return NULL;
+	}
+	r->on_attach = on_attach;
+	r->base.name = "ring";
+	r->base.discard_reason = "no plugin attached";
+	r->base.wants = ring_wants;
+	r->base.schema = ring_schema;
+	r->base.snaplen = ring_snaplen;
+	r->base.write = ring_write;
+	r->base.close = ring_close;
+	refresh(r); /* a consumer already there is fed from the first event */
+	return &r->base;
+}

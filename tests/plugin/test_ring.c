@@ -1,0 +1,177 @@
+/* The ring layer alone: a consumer and producers in one process, over a
+ * file in a temporary folder. Round trips, wrap-around, a full ring, and
+ * everything a stranger can do to the file: the producer refuses what it
+ * cannot trust, the consumer skips what does not frame. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ring/ring.h"
+
+static char dir[] = "/tmp/pdig-ring-test.XXXXXX";
+static char path[4096];
+static uint8_t buf[RING_REC_MAX + RING_REC_HDR];
+
+static void fill(uint8_t *rec, uint32_t len, uint32_t seq)
+{
+	for (uint32_t i = 0; i < len; i++)
+		rec[i] = (uint8_t)(seq + i);
+}
+
+/* Reads everything waiting; checks each record is seq-filled in order. */
+static uint32_t drain(struct ring_consumer *c, uint32_t *seq, uint32_t len)
+{
+	uint32_t got = 0;
+	size_t n;
+	uint8_t want[4096];
+	while ((n = ring_consumer_read(c, buf, sizeof buf)) > 0) {
+		for (size_t at = 0; at < n;) {
+			uint32_t l;
+			memcpy(&l, buf + at, 4);
+			CHECK_EQ_INT(l, len);
+			fill(want, len, *seq);
+			CHECK_EQ_MEM(buf + at + 4, want, len);
+			(*seq)++;
+			got++;
+			at += 4 + l;
+		}
+	}
+	return got;
+}
+
+static void round_trip(void)
+{
+	struct ring_consumer c;
+	struct ring_producer p, q;
+	char err[512];
+	CHECK_EQ_INT(ring_consumer_open(&c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 256, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(&q, path, err, sizeof err), 0);
+	CHECK(p.slot != q.slot);
+	CHECK(ring_producer_consumer_live(&p));
+	CHECK_EQ_INT(ring_producer_schema(&p), RING_SCHEMA(4, 5, 1));
+	CHECK_EQ_INT(ring_producer_snaplen(&p), 256);
+	/* a second consumer in the same folder is refused while we live */
+	struct ring_consumer c2;
+	CHECK_EQ_INT(ring_consumer_open(&c2, dir, 0, 1, 0, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "in use by another consumer") != NULL, "%s", err);
+
+	/* many laps round a 64 KiB ring, two producers taking turns */
+	uint8_t rec[1000];
+	uint32_t put_seq = 0, get_seq = 0, got = 0;
+	for (int lap = 0; lap < 300; lap++) {
+		for (int i = 0; i < 20; i++) {
+			fill(rec, sizeof rec, put_seq++);
+			CHECK_EQ_INT(ring_producer_put(i % 2 ? &q : &p, rec, sizeof rec), RING_PUT_OK);
+		}
+		got += drain(&c, &get_seq, sizeof rec);
+	}
+	CHECK_EQ_INT(got, 6000);
+	/* full: no waiting, a drop, counted for the consumer */
+	int full = 0;
+	for (int i = 0; i < 100; i++)
+		full += ring_producer_put(&p, rec, sizeof rec) == RING_PUT_FULL;
+	CHECK(full > 30);
+	uint64_t evts, drops;
+	ring_consumer_counters(&c, &evts, &drops);
+	CHECK_EQ_INT(drops, full);
+	CHECK_EQ_INT(evts, 6100);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, 0), RING_PUT_TOO_BIG);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, RING_DATA_MIN), RING_PUT_TOO_BIG);
+
+	/* a lying length: everything published so far is skipped, once */
+	while (ring_consumer_read(&c, buf, sizeof buf))
+		;
+	uint64_t head = p.h->head;
+	uint32_t lie = 0x7fffffff;
+	memcpy(p.data + head % p.size, &lie, 4);
+	__atomic_store_n(&p.h->head, head + 8, __ATOMIC_RELEASE);
+	CHECK_EQ_INT(ring_consumer_read(&c, buf, sizeof buf), 0);
+	CHECK_EQ_INT(c.corrupt, 1);
+	fill(rec, 10, 7);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, 10), RING_PUT_OK);
+	uint32_t s = 7;
+	CHECK_EQ_INT(drain(&c, &s, 10), 1);
+	/* a head far ahead of the tail: the producer sees no room, the
+	 * consumer skips and both go on */
+	__atomic_store_n(&p.h->head, p.h->head + 5ull * RING_DATA_MIN, __ATOMIC_RELEASE);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, 10), RING_PUT_FULL);
+	CHECK_EQ_INT(ring_consumer_read(&c, buf, sizeof buf), 0);
+	CHECK_EQ_INT(c.corrupt, 2);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, 10), RING_PUT_OK);
+	s = 7;
+	CHECK_EQ_INT(drain(&c, &s, 10), 1);
+	/* a dead lock owner (a garbage owner value) is taken over */
+	p.h->lock = 12345;
+	CHECK_EQ_INT(ring_producer_put(&q, rec, 10), RING_PUT_OK);
+	CHECK_EQ_INT(p.h->lock, 0);
+
+	ring_consumer_close(&c);
+	CHECK(!ring_producer_consumer_live(&p));
+	CHECK(access(path, F_OK) != 0);
+	ring_producer_detach(&p);
+	ring_producer_detach(&q);
+}
+
+/* A stale ring (its consumer gone) is replaced; strangers' files are
+ * refused by producers with a reason. */
+static void strangers(void)
+{
+	char err[512];
+	struct ring_producer p;
+	/* no file */
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), -1);
+	/* not a ring */
+	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	static uint8_t junk[RING_HDR_SIZE + RING_DATA_MIN];
+	memset(junk, 'x', sizeof junk);
+	CHECK(write(fd, junk, sizeof junk) == (ssize_t)sizeof junk);
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "bad magic") != NULL, "%s", err);
+	/* the magic but a size that disagrees with the file */
+	struct ring_hdr h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, RING_MAGIC, 8);
+	h.format = RING_FORMAT;
+	h.hdr_size = RING_HDR_SIZE;
+	h.data_size = 1u << 30;
+	CHECK(pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h);
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "disagree") != NULL, "%s", err);
+	h.format = 99;
+	CHECK(pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h);
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "format 99") != NULL, "%s", err);
+	close(fd);
+	/* nobody holds it: a consumer takes its place */
+	struct ring_consumer c;
+	CHECK_EQ_INT(ring_consumer_open(&c, dir, 0, RING_SCHEMA(4, 0, 1), 0, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	CHECK_EQ_INT(p.size, RING_DATA_DEFAULT);
+	ring_producer_detach(&p);
+	/* the file cut short under the consumer: no SIGBUS, just nothing */
+	CHECK_EQ_INT(truncate(path, 100), 0);
+	CHECK_EQ_INT(ring_consumer_read(&c, buf, sizeof buf), 0);
+	ring_consumer_close(&c);
+	/* bad sizes and folders */
+	CHECK_EQ_INT(ring_consumer_open(&c, dir, 12345, 1, 0, err, sizeof err), -1);
+	CHECK_EQ_INT(ring_consumer_open(&c, "/nonexistent/dir", 0, 1, 0, err, sizeof err), -1);
+	CHECK_MSG(strstr(err, "/nonexistent/dir") != NULL, "%s", err);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return perror("mkdtemp"), 1;
+	ring_path(dir, path, sizeof path);
+	round_trip();
+	strangers();
+	unlink(path);
+	rmdir(dir);
+	return check_done("plugin_ring");
+}

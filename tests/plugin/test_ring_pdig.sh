@@ -1,0 +1,58 @@
+#!/bin/bash
+# pdig's side of the pdig ring, with a bare consumer (no Falco): pdig
+# feeds a ring asking for a schema it writes, in that schema, records that
+# each pass the plugin's checks against pdig's own table; a ring asking
+# for a schema pdig cannot write gets one line and no events, and the
+# program runs all the same; a tracee cannot write the ring; a consumer
+# that goes away mid-run is let go.
+. "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/plugin_lib.sh"
+
+ring=$WORK/ring
+mkdir -p "$ring"
+for schema in 4.5.1 4.0.1 1.0.0; do
+	"$RING_FEED" consume "$ring" "$schema" 4 >"$WORK/c-$schema" 2>&1 &
+	cp=$!
+	"$RING_FEED" wait "$ring" 10 >/dev/null || fail "$schema: no consumer"
+	PDIG_RING_DIR=$ring "$PDIG" -v sh -c 'cat /etc/hostname >/dev/null; ls / >/dev/null' 2>"$WORK/p-$schema.err"
+	expect_eq "$?" 0 "$schema: the program ran"
+	written=$(sed -n 's/^pdig: ring: events written \([0-9]*\), dropped 0,.*/\1/p' "$WORK/p-$schema.err")
+	[ -n "$written" ] && [ "$written" -gt 20 ] && ok "$schema: pdig wrote $written events" ||
+		fail "$schema: pdig wrote nothing: $(cat "$WORK/p-$schema.err")"
+	wait $cp
+	expect_eq "$(cat "$WORK/c-$schema")" "records $written bad 0" \
+		"$schema: the consumer got every event, each in schema $schema by pdig's table"
+done
+
+# a schema pdig does not know
+"$RING_FEED" consume "$ring" 9.9.9 3 >"$WORK/c-999" 2>&1 &
+cp=$!
+"$RING_FEED" wait "$ring" 10 >/dev/null
+PDIG_RING_DIR=$ring "$PDIG" -v /bin/true 2>"$WORK/p-999.err"
+expect_eq "$?" 0 "9.9.9: the program ran"
+expect_eq "$(grep -c 'the consumer wants event schema 9.9.9, which this pdig cannot write' "$WORK/p-999.err")" 1 \
+	"9.9.9: pdig says so once"
+expect_grep "$WORK/p-999.err" '^pdig: ring: events written 0,' "9.9.9: and writes nothing"
+wait $cp
+expect_eq "$(cat "$WORK/c-999")" "records 0 bad 0" "9.9.9: the consumer got nothing"
+
+# the ring is pdig's file: its tracees may not write it
+"$RING_FEED" consume "$ring" 4.5.1 3 >"$WORK/c-tamper" 2>&1 &
+cp=$!
+"$RING_FEED" wait "$ring" 10 >/dev/null
+PDIG_RING_DIR=$ring "$PDIG" sh -c "echo garbage >>'$ring/pdig-ring'" 2>"$WORK/p-tamper.err"
+[ $? -ne 0 ] && ok "a tracee cannot open the ring for writing" || fail "a tracee wrote the ring"
+expect_grep "$WORK/p-tamper.err" 'Permission denied' "... it gets EACCES"
+wait $cp
+expect_grep "$WORK/c-tamper" '^records [1-9][0-9]* bad 0$' "... and the consumer read only good records"
+
+# the consumer leaves while pdig runs: pdig lets go and discards
+"$RING_FEED" consume "$ring" 4.5.1 1 >/dev/null 2>&1 &
+cp=$!
+"$RING_FEED" wait "$ring" 10 >/dev/null
+PDIG_RING_DIR=$ring "$PDIG" -v sh -c 'cat /etc/hostname >/dev/null; sleep 2; cat /etc/hostname >/dev/null' 2>"$WORK/p-gone.err"
+expect_eq "$?" 0 "consumer gone: the program ran"
+expect_grep "$WORK/p-gone.err" '^pdig: ring: events written [1-9][0-9]*, dropped 0, discarded \(no plugin attached\) [1-9]' \
+	"consumer gone: pdig wrote while it was there, then discarded"
+wait $cp
+finish
