@@ -37,7 +37,9 @@ B=${BUILD:-$ROOT/build-bench}
 PDIG=${PDIG:-$B/pdig}
 PLUGIN=${PLUGIN:-$B/libpdig.so}
 BENCH_BIN=${BENCH_BIN:-$B/bench}
-FALCO=${PDIG_FALCO_DIR:-$ROOT/../shared/falco}/0.44.1/falco
+FALCO_DIR=${PDIG_FALCO_DIR:-$ROOT/../shared/falco}
+[ -d "$FALCO_DIR" ] || FALCO_DIR=$ROOT/../../shared/falco
+FALCO=$FALCO_DIR/0.44.1/falco
 for f in "$PDIG" "$PLUGIN" "$BENCH_BIN/workloads" "$BENCH_BIN/pstat" "$FALCO"; do
 	[ -e "$f" ] || { echo "consumers.sh: missing $f (cmake --build build-bench; PDIG_FALCO_DIR)" >&2; exit 2; }
 done
@@ -57,7 +59,7 @@ start_consumer() {
 	none) ;;
 	udig)
 		# parses every event, prints none
-		sysdig -u "evt.type=no_such_event" >/dev/null 2>&1 &
+		sysdig -u "proc.name=no-such-process" >/dev/null 2>&1 &
 		CPID=$!
 		for _ in $(seq 500); do [ -e /dev/shm/udig_descs ] && break; sleep 0.01; done
 		sleep 0.3 ;;
