@@ -130,6 +130,7 @@ static void out_emit(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, s
 }
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
+static uint32_t out_intro(void *ctx) { (void)ctx; return sinks_intro(); }
 
 /* The ring sink found a consumer's ring: the tracees may not write it, and
  * a missing udig consumer is no longer worth a warning. */
@@ -308,7 +309,7 @@ int main(int argc, char **argv)
 	procfs_desc_source(&state_ctx, &state);
 	sinks_set_source(&state);
 
-	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe };
+	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro };
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
 	if (attach_pid)

@@ -24,6 +24,7 @@ struct ring_sink {
 	char path[4096];
 	struct ring_producer p;
 	bool attached;
+	bool intro_due;         /* attached, the traced processes not yet described */
 	int schema_id;          /* pdig's id of the ring's schema, when attached */
 	uint64_t next_check;
 	dev_t bad_dev;          /* a file refused once is not retried (nor re-reported) */
@@ -81,6 +82,8 @@ static void try_attach(struct ring_sink *r, const struct stat *st)
 	}
 	r->schema_id = id;
 	r->attached = true;
+	/* its host knows nothing of what runs already (the tracer describes it) */
+	r->intro_due = true;
 	if (r->on_attach)
 		r->on_attach(r->path);
 }
@@ -103,6 +106,14 @@ static void refresh(struct ring_sink *r)
 	}
 	if (exists && !(st.st_dev == r->bad_dev && st.st_ino == r->bad_ino))
 		try_attach(r, &st);
+}
+
+static bool ring_take_intro(struct sink *s)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	bool due = r->attached && r->intro_due;
+	r->intro_due = false;
+	return due;
 }
 
 static bool ring_wants(struct sink *s)
@@ -161,6 +172,7 @@ struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path)
 	r->base.name = "ring";
 	r->base.discard_reason = "no plugin attached";
 	r->base.wants = ring_wants;
+	r->base.take_intro = ring_take_intro;
 	r->base.schema = ring_schema;
 	r->base.snaplen = ring_snaplen;
 	r->base.write = ring_write;

@@ -68,6 +68,15 @@ void sinks_emit(enum pdig_schema_id schema, const uint8_t *ev, size_t len)
 	}
 }
 
+uint32_t sinks_intro(void)
+{
+	uint32_t mask = 0;
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->take_intro && all[i]->take_intro(all[i]))
+			mask |= SCHEMA_BIT(sink_schema(all[i]));
+	return mask;
+}
+
 void sinks_skipped(uint64_t n)
 {
 	/* wants() is free of side effects: asking again names the sinks

@@ -368,6 +368,12 @@ static void on_new_thread(const struct stop *s, struct thread *t)
 		skipped(tr, 1);
 }
 
+void core_describe_thread(struct tracer *tr, struct thread *t, uint64_t clone_flags)
+{
+	uint64_t args[6] = { clone_flags };
+	emit_syscall(tr, 1, t, SYS_clone, args, 0);
+}
+
 void core_describe_new_process(struct tracer *tr, struct thread *t)
 {
 	if (core_wanted(tr)) {
@@ -718,6 +724,16 @@ static void set_exit_stops(struct tracer *tr, struct thread *t, bool on)
 void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
 	struct stop s = { .tr = tr, .want = core_wanted(tr) };
+	/* a consumer that attached since: the processes it cannot know yet */
+	if (s.want && tr->out.intro) {
+		uint32_t mask = tr->out.intro(tr->out.ctx) & tr->schemas;
+		if (mask) {
+			uint32_t all = tr->schemas;
+			tr->schemas = mask;
+			core_introduce(tr);
+			tr->schemas = all;
+		}
+	}
 	struct thread *t = threads_get(&tr->threads, tid);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);

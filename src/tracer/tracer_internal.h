@@ -172,6 +172,12 @@ void core_loop(struct tracer *tr);
 /* Emit the child side of a fork for a process that pdig did not see being
  * created (the spawned program, attached processes). */
 void core_describe_new_process(struct tracer *tr, struct thread *t);
+/* The child side of a clone exit for t, with these clone flags, as if it
+ * were being made now (intro.c). */
+void core_describe_thread(struct tracer *tr, struct thread *t, uint64_t clone_flags);
+/* Describe every traced process and thread, parents first, in the schemas
+ * of tr->schemas (intro.c). */
+void core_introduce(struct tracer *tr);
 /* Exit code from a raw wait status. */
 int core_exit_code(int status);
 

@@ -6,7 +6,9 @@
 # (open params), pdig finds it there through PDIG_RING_DIR. Falco cannot
 # see pdig's processes in its /proc, so everything it knows about them
 # comes from pdig's events: the rules still fire with the right process,
-# parent and grandparent, and nothing is dropped.
+# parent and grandparent, and nothing is dropped. That holds too for a
+# program pdig ran before the sidecar started: pdig describes the
+# processes it traces when a plugin attaches (src/tracer/intro.c).
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/plugin_lib.sh"
 e2e_isolate "$@"
@@ -25,18 +27,24 @@ stop_sidecar() {
 vol=$WORK/shared-volume
 mkdir -p "$vol"
 chmod 1777 "$vol"
-for v in "${FALCO_VERSIONS[@]}"; do
-	bin=$(falco_bin "$v") || exit 77
-	out=$WORK/falco-$v.out
-	conf=$WORK/falco-$v.yaml
+# start_sidecar VERSION OUT: Falco in namespaces of its own (FPID: unshare)
+start_sidecar() {
+	local bin conf=$WORK/falco-$1.yaml
+	bin=$(falco_bin "$1") || exit 77
 	printf 'stdout_output:\n  enabled: true\n' >"$conf"
+	rm -f "$vol/pdig-ring"
 	unshare --pid --fork --kill-child=SIGKILL --mount-proc --mount --ipc --uts --propagation private \
-		bash -c 'mount -t tmpfs tmpfs /dev/shm && exec "$@"' falco-sidecar \
+			bash -c 'mount -t tmpfs tmpfs /dev/shm && exec "$@"' falco-sidecar \
 		env LD_PRELOAD="${FALCO_PRELOAD:-}" "$bin" -c "$conf" -o watch_config_files=false -o engine.kind=nodriver \
 		-o log_level=info -o log_stderr=true -o "plugins[0].name=pdig" -o "plugins[0].library_path=$PLUGIN" \
 		-o "plugins[0].init_config=" -o "plugins[0].open_params=$vol" -o "load_plugins[0]=pdig" -r "$RULES" \
-		>"$out" 2>&1 &
+		>"$2" 2>&1 &
 	FPID=$!
+}
+
+for v in "${FALCO_VERSIONS[@]}"; do
+	out=$WORK/falco-$v.out
+	start_sidecar "$v" "$out"
 	wait_ring "$vol" >/dev/null || { fail "$v: no ring in $vol: $(tail -3 "$out")"; stop_sidecar "$out" "$v"; continue; }
 	[ ! -e /dev/shm/pdig-ring ] && ok "$v: nothing in the program side's /dev/shm" || fail "$v: a ring in /dev/shm"
 	PDIG_RING_DIR=$vol "$PDIG" -v sh -c 'sh -c "cat /etc/shadow" >/dev/null; cat /etc/hostname >/dev/null' \
@@ -51,5 +59,21 @@ for v in "${FALCO_VERSIONS[@]}"; do
 		"$v: the sidecar alerts on cat /etc/shadow, with parent and grandparent"
 	expect_eq "$(count "$out" SENSITIVE_READ)" 1 "$v: one alert (not /etc/hostname)"
 	expect_no_grep "$out" 'skipping events' "$v: the plugin skipped no event"
+
+	# late: the program runs under pdig before the sidecar starts
+	out=$WORK/late-$v.out
+	# a process that makes no new process after the sidecar attached:
+	# only pdig's description can name it
+	PDIG_RING_DIR=$vol "$PDIG" python3 -c 'import time; time.sleep(3); open("/etc/shadow").read()' &
+	pp=$!
+	sleep 0.5
+	start_sidecar "$v" "$out"
+	wait $pp
+	expect_eq "$?" 0 "$v, started late: the program ran under pdig"
+	for i in $(seq 100); do [ "$(count "$out" SENSITIVE_READ)" -ge 1 ] && break; sleep 0.1; done
+	sleep 0.5
+	stop_sidecar "$out" "$v, started late"
+	expect_grep "$out" 'SENSITIVE_READ file=/etc/shadow proc=python3 .*cmdline=python3 -c import time' \
+		"$v: a program running before the sidecar started is named, through pdig's description (the sidecar's /proc does not show it)"
 done
 finish

@@ -45,6 +45,10 @@ struct sink {
 	/* Optional (NULL = not needed). The sink keeps a copy of src and asks
 	 * it when it needs the current state. */
 	void (*use_source)(struct sink *s, const struct state_source *src);
+	/* Optional: true once after the sink began feeding a consumer that
+	 * scans no /proc of its own (the Falco plugin's host), so the tracer
+	 * describes the processes it already traces. */
+	bool (*take_intro)(struct sink *s);
 	/* Optional. A thread that exists before the first event and that no
 	 * event will introduce (attach mode). */
 	void (*describe_process)(struct sink *s, const struct proc_desc *p);
@@ -69,6 +73,9 @@ void sinks_emit(enum pdig_schema_id schema, const uint8_t *ev, size_t len);
 /* n events were not made because sinks_wanted() said none: every sink that
  * discards counts them. */
 void sinks_skipped(uint64_t n);
+/* The schemas of sinks whose take_intro() says a new consumer needs the
+ * traced processes described (SCHEMA_BIT()s). */
+uint32_t sinks_intro(void);
 /* Describes thread tid (from the state source) to every sink that takes
  * descriptions; call before the first event, once per thread. */
 void sinks_describe_process(int64_t tid);

@@ -26,6 +26,11 @@ struct tracer_output {
 	/* A thread that no event will introduce (attach mode), before the
 	 * first event about it. */
 	void (*describe_process)(void *ctx, int64_t tid);
+	/* Optional: the schemas (SCHEMA_BIT()s) of consumers that attached
+	 * since last asked and know none of the traced processes yet; the
+	 * tracer then describes them all (a clone exit each), in those
+	 * schemas. Asked once per stop, after wanted(). */
+	uint32_t (*intro)(void *ctx);
 };
 
 struct tracer_opts {
