@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pdig_schema;
+
 #define HT_MAX_EVENTS 1024
 #define HT_MAX_PARAMS 32
 
@@ -24,6 +26,10 @@ struct host_table {
 	uintptr_t addr;
 	uint32_t stride;
 	char where[128];
+	/* validate_prepare(): what pdig sends in the chosen schema */
+	const struct pdig_schema *schema; /* NULL: no rules beyond the shapes */
+	uint16_t sc_max;                  /* largest syscall code of its routing */
+	bool sent[HT_MAX_EVENTS];         /* event types pdig sends in it */
 };
 
 /* Looks for the event table of the process we are loaded in (the host's

@@ -169,6 +169,7 @@ static int choose_schema(struct pdig_plugin *p, const ss_plugin_init_input *in)
 		/* The user named the schema and we cannot read the host's table:
 		 * events are checked against pdig's table of that schema. */
 		host_table_from_schema(p->table, own);
+		validate_prepare(p->table, own);
 		plog(p, SS_PLUGIN_LOG_SEV_WARNING, "%s; trusting init_config: schema %s", why, own->version);
 		return 0;
 	}
@@ -185,6 +186,8 @@ static int choose_schema(struct pdig_plugin *p, const ss_plugin_init_input *in)
 			free(mine);
 		}
 	}
+	/* only what pdig sends in that schema gets through (validate.h) */
+	validate_prepare(p->table, own);
 	return 0;
 }
 

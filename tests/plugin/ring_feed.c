@@ -30,8 +30,10 @@ static int consume(const char *dir, const char *schema, double seconds)
 		return 2;
 	static struct host_table table;
 	int id = pdig_schema_parse(schema);
-	if (id >= 0)
+	if (id >= 0) {
 		host_table_from_schema(&table, pdig_schema_get((enum pdig_schema_id)id));
+		validate_prepare(&table, pdig_schema_get((enum pdig_schema_id)id));
+	}
 	struct ring_consumer c;
 	char err[512];
 	if (ring_consumer_open(&c, dir, 0, RING_SCHEMA(maj, min, pat), 0, err, sizeof err) < 0) {

@@ -6,6 +6,8 @@
 
 #include "check.h"
 #include "config.h"
+#include "schema/event_ids.h"
+#include "schema/schema.h"
 #include "validate.h"
 
 static void config(void)
@@ -77,7 +79,8 @@ static void validate(void)
 	CHECK(validate_event(&t, e, n - 1) != NULL);           /* header length disagrees */
 	uint32_t empty[] = { 0, 0 };
 	n = build(e, 0, 2, empty, v, 0, 2);
-	CHECK(validate_event(&t, e, n) == NULL);               /* empty params */
+	/* an empty fixed-size value stops Falco ("expected length 8, found 0") */
+	CHECK_EQ_STR(validate_event(&t, e, n), "an empty param of a type that must have a value");
 	n = build(e, 0, 1, lens, v, 8, 2);
 	CHECK_EQ_STR(validate_event(&t, e, n), "a param count other than the host's");
 	n = build(e, 5, 0, lens, v, 0, 2);
@@ -104,11 +107,61 @@ static void validate(void)
 	n = build(e, 1, 2, sl_bad, s, sizeof s, 4);
 	CHECK_EQ_STR(validate_event(&t, e, n), "a socket address of the wrong length");
 	CHECK(validate_event(&t, e, 10) != NULL);              /* shorter than a header */
+	uint32_t sl_empty[] = { 0, 2 };
+	uint8_t fd0[] = { 0, 0 };
+	n = build(e, 1, 2, sl_empty, fd0, sizeof fd0, 4);
+	CHECK(validate_event(&t, e, n) == NULL);               /* an empty socket address is "none" */
+}
+
+/* Against a real schema's table, narrowed to what pdig sends in it. */
+static struct host_table st;
+
+static void validate_schema(void)
+{
+	const struct pdig_schema *s = pdig_schema_get(SCHEMA_4_5_1);
+	host_table_from_schema(&st, s);
+	validate_prepare(&st, s);
+	uint8_t e[512];
+	/* a generic exit: ID (syscall code), nativeID */
+	uint8_t g[] = { 5, 0, 39, 0 };
+	uint32_t gl[] = { 2, 2 };
+	size_t n = build(e, EV_GENERIC_X, 2, gl, g, sizeof g, 2);
+	CHECK(validate_event(&st, e, n) == NULL);
+	g[0] = 0xff;
+	g[1] = 0xff;
+	n = build(e, EV_GENERIC_X, 2, gl, g, sizeof g, 2);
+	CHECK_EQ_STR(validate_event(&st, e, n), "a syscall code the schema does not have");
+	/* meta and internal events are not pdig's: a CPU hotplug, a drop
+	 * marker, a container, a plugin event, a task iterator */
+	const uint16_t meta[] = { EV_CPU_HOTPLUG_E, EV_DROP_E, EV_CONTAINER_JSON_2_E, EV_PLUGINEVENT_E,
+	                          EV_ITER_TASK_X, EV_SCAPEVENT_E, EV_PROCINFO_E, EV_TRACER_E };
+	for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+		uint32_t zl[32] = { 0 };
+		n = build(e, meta[i], st.ev[meta[i]].nparams, zl, g, 0, 2);
+		CHECK_EQ_STR(validate_event(&st, e, n), "an event type pdig does not send");
+	}
+	/* an enter the 4.5.1 drivers do not send (close's) */
+	uint8_t fd[8] = { 3 };
+	uint32_t fl[] = { 8 };
+	n = build(e, EV_SYSCALL_CLOSE_E, 1, fl, fd, sizeof fd, 2);
+	CHECK_EQ_STR(validate_event(&st, e, n), "an event type pdig does not send");
+	/* ptrace exit: res, addr (DYN), data (DYN), request, pid: a DYN value is its
+	 * index and a value of the variant's size */
+	uint32_t pn = st.ev[EV_SYSCALL_PTRACE_X].nparams;
+	CHECK(pn >= 3);
+	uint8_t pv[64] = { 0 };
+	uint32_t pl[8] = { 8, 9, 9, 2, 8 };
+	n = build(e, EV_SYSCALL_PTRACE_X, pn, pl, pv, 8 + 9 + 9 + 2 + 8, 2);
+	CHECK(validate_event(&st, e, n) == NULL);
+	uint32_t pl_short[8] = { 8, 1, 9, 2, 8 };
+	n = build(e, EV_SYSCALL_PTRACE_X, pn, pl_short, pv, 8 + 1 + 9 + 2 + 8, 2);
+	CHECK_EQ_STR(validate_event(&st, e, n), "a dynamic param whose value has the wrong length");
 }
 
 int main(void)
 {
 	config();
 	validate();
+	validate_schema();
 	return check_done("plugin_units");
 }
