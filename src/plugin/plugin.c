@@ -22,6 +22,8 @@
  * timeout after about this long so it can do its own work (and stop). */
 #define IDLE_RETURN_NS 30000000ull
 #define DROP_LOG_EVERY_NS 10000000000ull
+/* How often the ring's path is checked to still name our file. */
+#define RING_CHECK_NS 100000000ull
 
 struct pdig_plugin {
 	struct plugin_config cfg;
@@ -34,8 +36,9 @@ struct pdig_plugin {
 	/* counters, reported as metrics */
 	uint64_t n_events, n_bad, n_drops_seen, n_producer_evts;
 	uint64_t n_resyncs;
+	uint64_t n_ring_lost;        /* times the ring's file was removed or replaced */
 	uint64_t scan_ms;            /* how long finding the host's table took */
-	ss_plugin_metric metrics[5];
+	ss_plugin_metric metrics[6];
 };
 
 struct pdig_instance {
@@ -44,6 +47,8 @@ struct pdig_instance {
 	ss_plugin_event **evts;
 	bool bad_logged;
 	uint64_t drops_logged, next_drop_log;
+	uint64_t resyncs_logged, next_resync_log;
+	uint64_t next_ring_check, lost_logged, next_lost_log;
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -292,6 +297,49 @@ static void note_drops(struct pdig_plugin *p, struct pdig_instance *h)
 	}
 }
 
+/* A resync throws away what producers wrote: the user must hear of it
+ * (someone wrote garbage into the ring), not only the metric. */
+static void note_resyncs(struct pdig_plugin *p, struct pdig_instance *h)
+{
+	p->n_resyncs = h->ring.corrupt;
+	uint64_t now = mono_ns();
+	if (h->ring.corrupt > h->resyncs_logged && now >= h->next_resync_log) {
+		plog(p, SS_PLUGIN_LOG_SEV_ERROR, "the ring's framing was broken (something other "
+		     "than pdig wrote into %s): skipped what was in it, %llu times so far; "
+		     "counted in pdig.ring_resyncs", h->ring.path,
+		     (unsigned long long)h->ring.corrupt);
+		h->resyncs_logged = h->ring.corrupt;
+		h->next_resync_log = now + DROP_LOG_EVERY_NS;
+	}
+}
+
+/* Every RING_CHECK_NS: is the ring's path still our file? Anyone who can
+ * write the folder can remove or replace it, and then no pdig finds us:
+ * say so, count it, and make the ring again. */
+static void check_ring(struct pdig_plugin *p, struct pdig_instance *h)
+{
+	uint64_t now = mono_ns();
+	if (now < h->next_ring_check)
+		return;
+	h->next_ring_check = now + RING_CHECK_NS;
+	if (ring_consumer_intact(&h->ring))
+		return;
+	p->n_ring_lost++;
+	char err[768];
+	int rc = ring_consumer_recreate(&h->ring, err, sizeof err);
+	if (p->n_ring_lost > h->lost_logged && now >= h->next_lost_log) {
+		if (rc == 0)
+			plog(p, SS_PLUGIN_LOG_SEV_ERROR, "%s was removed or replaced by someone else "
+			     "(%llu times so far; counted in pdig.ring_lost): made it again",
+			     h->ring.path, (unsigned long long)p->n_ring_lost);
+		else
+			plog(p, SS_PLUGIN_LOG_SEV_ERROR, "%s was removed or replaced by someone else, "
+			     "and making it again failed (retrying): %s", h->ring.path, err);
+		h->lost_logged = p->n_ring_lost;
+		h->next_lost_log = now + DROP_LOG_EVERY_NS;
+	}
+}
+
 /* Validated events of one read into h->evts; returns how many. */
 static uint32_t take(struct pdig_plugin *p, struct pdig_instance *h, size_t n)
 {
@@ -332,8 +380,9 @@ ss_plugin_rc plugin_next_batch(ss_plugin_t *s, ss_instance_t *hh, uint32_t *nevt
 	long nap = 200000; /* 0.2 ms, doubling up to 8 ms */
 	for (;;) {
 		/* at most one batch of records: BATCH_MAX_EVENTS can hold them */
+		check_ring(p, h);
 		size_t n = ring_consumer_read(&h->ring, h->buf, BATCH_BYTES);
-		p->n_resyncs = h->ring.corrupt;
+		note_resyncs(p, h);
 		if (n) {
 			uint32_t k = take(p, h, n);
 			note_drops(p, h);
@@ -377,6 +426,7 @@ ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 	metric(&p->metrics[2], "pdig.drops", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_drops_seen);
 	metric(&p->metrics[3], "pdig.bad_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_bad);
 	metric(&p->metrics[4], "pdig.ring_resyncs", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_resyncs);
-	*num_metrics = 5;
+	metric(&p->metrics[5], "pdig.ring_lost", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_ring_lost);
+	*num_metrics = 6;
 	return p->metrics;
 }

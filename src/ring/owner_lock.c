@@ -8,6 +8,8 @@
 #define MS 1000000ull
 #define PROBE_NS (10 * MS)
 #define GIVEUP_NS (250 * MS)
+/* After a give-up, how long no call waits. */
+#define NO_WAIT_NS (5000 * MS)
 
 static uint64_t mono_ns(void)
 {
@@ -19,6 +21,12 @@ static uint64_t mono_ns(void)
 bool owner_lock_take(struct owner_lock *l)
 {
 	uint64_t start = 0, next_probe = 0;
+	bool hurry = false;
+	if (l->no_wait_until) {
+		hurry = mono_ns() < l->no_wait_until;
+		if (!hurry)
+			l->no_wait_until = 0;
+	}
 	for (unsigned spin = 0;; spin++) {
 		uint64_t owner = 0;
 		if (__atomic_compare_exchange_n(l->word, &owner, l->self, false,
@@ -26,7 +34,7 @@ bool owner_lock_take(struct owner_lock *l)
 			break;
 		if (owner == l->self)
 			break;
-		if (spin < 32 && !l->stuck) {
+		if (spin < 32 && !hurry) {
 			sched_yield();
 			continue;
 		}
@@ -42,14 +50,15 @@ bool owner_lock_take(struct owner_lock *l)
 				continue;
 			}
 		}
-		if (l->stuck || now - start >= GIVEUP_NS) {
-			l->stuck = true;
+		if (hurry)
+			return false;
+		if (now - start >= GIVEUP_NS) {
+			l->no_wait_until = now + NO_WAIT_NS;
 			return false;
 		}
 		struct timespec ts = {0, 20000};
 		nanosleep(&ts, NULL);
 	}
-	l->stuck = false;
 	return true;
 }
 

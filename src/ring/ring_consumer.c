@@ -45,6 +45,47 @@ static int check_existing(const char *path, char *err, size_t errlen)
 	return -1;
 }
 
+/* Builds the ring under a temporary name and renames it into place, so a
+ * producer never sees a half-made header. */
+static int create(struct ring_consumer *c, char *err, size_t errlen)
+{
+	char tmp[sizeof c->path + 16];
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", c->path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		char *slash = strrchr(c->path, '/');
+		snprintf(err, errlen, "cannot create the ring in %.*s: %s",
+			 slash ? (int)(slash - c->path) : 0, c->path, strerror(errno));
+		return -1;
+	}
+	struct ring_hdr h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, RING_MAGIC, 8);
+	h.format = RING_FORMAT;
+	h.hdr_size = RING_HDR_SIZE;
+	h.data_size = c->size;
+	h.schema = c->schema;
+	h.snaplen = c->snaplen;
+	h.consumer_pid = (int32_t)getpid();
+	h.state = RING_STATE_OPEN;
+	struct stat st;
+	/* 0666: pdig may run as another user than the host (as with udig);
+	 * the umask must not narrow it. docs/plugin.md says why not 0600. */
+	if (fchmod(fd, 0666) < 0 || ftruncate(fd, (off_t)RING_HDR_SIZE + c->size) < 0 ||
+	    !ring_byte_lock(fd, 0) || !pwrite_all(fd, &h, sizeof h, 0) || fstat(fd, &st) < 0 ||
+	    rename(tmp, c->path) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", c->path, strerror(errno));
+		unlink(tmp);
+		close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	c->tail = 0;
+	return 0;
+}
+
 int ring_consumer_open(struct ring_consumer *c, const char *dir, uint32_t data_size,
 		       uint32_t schema, uint32_t snaplen, char *err, size_t errlen)
 {
@@ -63,42 +104,28 @@ int ring_consumer_open(struct ring_consumer *c, const char *dir, uint32_t data_s
 	}
 	if (check_existing(c->path, err, errlen) < 0)
 		return -1;
-	/* Built under a temporary name and renamed into place, so a producer
-	 * never sees a half-made header. */
-	char tmp[sizeof c->path + 16];
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", c->path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create the ring in %s: %s",
-			 dir && *dir ? dir : RING_DIR_DEFAULT, strerror(errno));
-		return -1;
-	}
-	struct ring_hdr h;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, RING_MAGIC, 8);
-	h.format = RING_FORMAT;
-	h.hdr_size = RING_HDR_SIZE;
-	h.data_size = data_size;
-	h.schema = schema;
-	h.snaplen = snaplen;
-	h.consumer_pid = (int32_t)getpid();
-	h.state = RING_STATE_OPEN;
-	struct stat st;
-	/* 0666: pdig may run as another user than the host (as with udig);
-	 * the umask must not narrow it. */
-	if (fchmod(fd, 0666) < 0 || ftruncate(fd, (off_t)RING_HDR_SIZE + data_size) < 0 ||
-	    !ring_byte_lock(fd, 0) || !pwrite_all(fd, &h, sizeof h, 0) || fstat(fd, &st) < 0 ||
-	    rename(tmp, c->path) < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", c->path, strerror(errno));
-		unlink(tmp);
-		close(fd);
-		return -1;
-	}
-	c->fd = fd;
-	c->dev = st.st_dev;
-	c->ino = st.st_ino;
 	c->size = data_size;
-	return 0;
+	c->schema = schema;
+	c->snaplen = snaplen;
+	return create(c, err, errlen);
+}
+
+bool ring_consumer_intact(const struct ring_consumer *c)
+{
+	struct stat st;
+	return c->fd >= 0 && stat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino;
+}
+
+int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen)
+{
+	if (c->fd >= 0) {
+		/* producers still attached to the old file let go of it */
+		uint32_t closed = RING_STATE_CLOSED;
+		pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+		close(c->fd);
+		c->fd = -1;
+	}
+	return create(c, err, errlen);
 }
 
 void ring_consumer_close(struct ring_consumer *c)
@@ -148,8 +175,13 @@ size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap)
 	 * head are complete (producers publish head last, with release). */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	uint64_t avail = head - c->tail;
-	if (avail == 0)
+	if (avail == 0) {
+		/* Republished even when nothing moved: a tail scribbled by
+		 * someone else would make producers drop every record, and
+		 * only our copy can heal it. One pwrite per poll. */
+		publish_tail(c);
 		return 0;
+	}
 	if (avail > c->size) {
 		skip_all(c, head);
 		return 0;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ring/fault_guard.h"
 #include "ring/ring.h"
 #include "ring_lock.h"
 
@@ -97,16 +98,24 @@ int ring_producer_attach(struct ring_producer *p, const char *path, char *err, s
 		fail(err, errlen, path, strerror(errno));
 		goto bad;
 	}
-	if (check_header(p->h, st.st_size, path, err, errlen) < 0)
+	fault_guard_install();
+	volatile int bad_header = 1;
+	FAULT_GUARD {
+		bad_header = check_header(p->h, st.st_size, path, err, errlen);
+		p->size = p->h->data_size; /* checked; from now on our copy is used */
+	} ON_FAULT {
+		fail(err, errlen, path, "the file shrank while pdig read its header");
+	}
+	FAULT_GUARD_END;
+	if (bad_header)
 		goto bad;
-	p->size = p->h->data_size; /* checked; from now on our copy is used */
 	if (!claim_slot(p)) {
 		fail(err, errlen, path, "no free producer slot");
 		goto bad;
 	}
 	if (map_data(p, path, err, errlen) < 0)
 		goto bad;
-	p->lock = (struct owner_lock){ &p->h->lock, p->slot + 1, owner_alive, p, false };
+	p->lock = (struct owner_lock){ &p->h->lock, p->slot + 1, owner_alive, p, 0 };
 	return 0;
 bad:
 	ring_producer_detach(p);
@@ -126,29 +135,47 @@ void ring_producer_detach(struct ring_producer *p)
 	p->fd = -1;
 }
 
-bool ring_producer_consumer_live(const struct ring_producer *p)
+bool ring_producer_consumer_live(struct ring_producer *p)
 {
-	return __atomic_load_n(&p->h->state, __ATOMIC_ACQUIRE) == RING_STATE_OPEN &&
-	       ring_byte_held(p->fd, 0);
+	volatile bool open = false;
+	FAULT_GUARD {
+		open = __atomic_load_n(&p->h->state, __ATOMIC_ACQUIRE) == RING_STATE_OPEN;
+	} ON_FAULT {
+		p->faulted = true;
+	}
+	FAULT_GUARD_END;
+	return open && ring_byte_held(p->fd, 0);
 }
 
-uint32_t ring_producer_schema(const struct ring_producer *p)
+/* A u32 of the header, 0 if the file shrank. */
+static uint32_t read_u32(struct ring_producer *p, const uint32_t *field)
 {
-	return __atomic_load_n(&p->h->schema, __ATOMIC_RELAXED);
+	volatile uint32_t v = 0;
+	FAULT_GUARD {
+		v = __atomic_load_n(field, __ATOMIC_RELAXED);
+	} ON_FAULT {
+		p->faulted = true;
+	}
+	FAULT_GUARD_END;
+	return v;
 }
 
-uint32_t ring_producer_snaplen(const struct ring_producer *p)
+uint32_t ring_producer_schema(struct ring_producer *p)
 {
-	uint32_t n = __atomic_load_n(&p->h->snaplen, __ATOMIC_RELAXED);
+	return read_u32(p, &p->h->schema);
+}
+
+uint32_t ring_producer_snaplen(struct ring_producer *p)
+{
+	uint32_t n = read_u32(p, &p->h->snaplen);
 	return n > 65536 ? 65536 : n;
 }
 
-enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len)
+/* put, with the mapping known to be there; a SIGBUS may stop it anywhere. */
+static enum ring_put put(struct ring_producer *p, const void *rec, uint32_t len)
 {
 	struct ring_hdr *h = p->h;
 	uint64_t need = (uint64_t)RING_REC_HDR + len;
-	if (len == 0 || len > RING_REC_MAX || need > p->size / 2)
-		return RING_PUT_TOO_BIG;
 	if (!owner_lock_take(&p->lock)) {
 		/* Counted without the lock: a peer may count at the same time. */
 		__atomic_fetch_add(&h->n_evts, 1, __ATOMIC_RELAXED);
@@ -173,4 +200,22 @@ enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32
 	__atomic_store_n(&h->head, head + need, __ATOMIC_RELEASE);
 	owner_lock_release(&p->lock);
 	return RING_PUT_OK;
+}
+
+enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len)
+{
+	uint64_t need = (uint64_t)RING_REC_HDR + len;
+	if (len == 0 || len > RING_REC_MAX || need > p->size / 2)
+		return RING_PUT_TOO_BIG;
+	if (p->faulted)
+		return RING_PUT_FAULT;
+	/* volatile: set between the sigsetjmp and a possible siglongjmp */
+	volatile enum ring_put r = RING_PUT_FAULT;
+	FAULT_GUARD {
+		r = put(p, rec, len);
+	} ON_FAULT {
+		p->faulted = true;
+	}
+	FAULT_GUARD_END;
+	return r;
 }

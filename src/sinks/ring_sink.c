@@ -2,8 +2,11 @@
  * pdig Falco plugin creates. On by default, like udig: it looks for the
  * ring file now and then, attaches when a consumer has made one, and lets
  * go when that consumer goes away. Events are written in the schema the
- * ring's header asks for; a ring asking for one this pdig cannot write is
- * reported once and left alone. */
+ * ring's header asks for. A file it cannot use (foreign, damaged, asking
+ * for a schema this pdig cannot write) is reported and looked at again
+ * when it changes, or every few seconds: a stranger who scribbles on the
+ * header for a moment must not blind the plugin for good. Each time pdig
+ * lets go of a ring or refuses one, it says so on stderr. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,8 @@
 #define MS 1000000ull
 /* How often the file and its consumer are looked at (stat + fcntl). */
 #define CHECK_NS (100 * MS)
+/* A refused file that has not changed is tried again this often. */
+#define RETRY_NS (3000 * MS)
 
 struct ring_sink {
 	struct sink base;
@@ -27,8 +32,12 @@ struct ring_sink {
 	bool intro_due;         /* attached, the traced processes not yet described */
 	int schema_id;          /* pdig's id of the ring's schema, when attached */
 	uint64_t next_check;
-	dev_t bad_dev;          /* a file refused once is not retried (nor re-reported) */
-	ino_t bad_ino;
+	/* the file last refused, as stat saw it then: retried when it
+	 * changes or at bad_retry (the same refusal is not re-reported) */
+	struct stat bad;
+	bool refused;
+	uint64_t bad_retry;
+	char last_err[4800];     /* a path of up to 4095 bytes and why */
 	void (*on_attach)(const char *path);
 };
 
@@ -50,36 +59,54 @@ static int schema_for(uint32_t code)
 	return sc && !strcmp(sc->version, s) ? id : -1;
 }
 
-static void detach(struct ring_sink *r)
+/* Lets go of the ring, saying why: the plugin's user should learn from
+ * pdig's side too that its events stopped. */
+static void detach(struct ring_sink *r, const char *why)
 {
-	if (r->attached)
+	if (r->attached) {
+		fprintf(stderr, "pdig: %s: no longer feeding this ring: %s\n", r->path, why);
 		ring_producer_detach(&r->p);
+	}
 	r->attached = false;
+}
+
+static void refuse(struct ring_sink *r, const struct stat *st, const char *err)
+{
+	if (!r->refused || strcmp(err, r->last_err))
+		fprintf(stderr, "pdig: %s\n", err);
+	snprintf(r->last_err, sizeof r->last_err, "%s", err);
+	r->refused = true;
+	r->bad = *st;
+	r->bad_retry = coarse_ns() + RETRY_NS;
+}
+
+static bool same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
 static void try_attach(struct ring_sink *r, const struct stat *st)
 {
-	char err[512];
+	char err[sizeof r->last_err];
 	if (ring_producer_attach(&r->p, r->path, err, sizeof err) < 0) {
-		if (errno != ENOENT) {
-			fprintf(stderr, "pdig: %s\n", err);
-			r->bad_dev = st->st_dev;
-			r->bad_ino = st->st_ino;
-		}
+		if (errno != ENOENT)
+			refuse(r, st, err);
 		return;
 	}
 	uint32_t code = ring_producer_schema(&r->p);
-	int id = schema_for(code);
+	int id = r->p.faulted ? -1 : schema_for(code);
 	if (id < 0) {
 		char s[16];
-		fprintf(stderr, "pdig: %s: the consumer wants event schema %s, which this pdig "
-			"cannot write (it writes %s); not feeding it\n", r->path,
-			ring_schema_str(code, s, sizeof s), pdig_schema_names());
-		r->bad_dev = r->p.dev;
-		r->bad_ino = r->p.ino;
+		snprintf(err, sizeof err, "%s: the consumer wants event schema %s, which this pdig "
+			 "cannot write (it writes %s); not feeding it", r->path,
+			 ring_schema_str(code, s, sizeof s), pdig_schema_names());
+		refuse(r, st, err);
 		ring_producer_detach(&r->p);
 		return;
 	}
+	r->refused = false;
 	r->schema_id = id;
 	r->attached = true;
 	/* its host knows nothing of what runs already (the tracer describes it) */
@@ -99,12 +126,15 @@ static void refresh(struct ring_sink *r)
 	bool exists = stat(r->path, &st) == 0;
 	if (r->attached) {
 		/* gone, replaced by a newer consumer's file, or its consumer left */
-		if (exists && st.st_dev == r->p.dev && st.st_ino == r->p.ino &&
-		    ring_producer_consumer_live(&r->p))
+		bool same = exists && st.st_dev == r->p.dev && st.st_ino == r->p.ino;
+		if (same && !r->p.faulted && ring_producer_consumer_live(&r->p))
 			return;
-		detach(r);
+		detach(r, r->p.faulted ? "the file was truncated under pdig"
+			  : !exists ? "the file is gone"
+			  : !same ? "the file was replaced"
+			  : "its consumer closed it or went away");
 	}
-	if (exists && !(st.st_dev == r->bad_dev && st.st_ino == r->bad_ino))
+	if (exists && (!r->refused || !same_file_state(&st, &r->bad) || now >= r->bad_retry))
 		try_attach(r, &st);
 }
 
@@ -142,16 +172,21 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 		s->stats.discarded++;
 		return;
 	}
-	if (ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len)) == RING_PUT_OK)
+	enum ring_put put = ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
+	if (put == RING_PUT_OK) {
 		s->stats.written++;
-	else
-		s->stats.dropped++;
+		return;
+	}
+	s->stats.dropped++;
+	if (put == RING_PUT_FAULT)
+		detach(r, "the file was truncated under pdig (its events are dropped)");
 }
 
 static void ring_close(struct sink *s)
 {
 	struct ring_sink *r = (struct ring_sink *)s;
-	detach(r);
+	if (r->attached)
+		ring_producer_detach(&r->p);
 	free(r);
 }
 

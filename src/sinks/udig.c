@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "abi/time_ns.h"
+#include "ring/fault_guard.h"
 #include "ring/owner_lock.h"
 #include "sinks/sink.h"
 #include "sinks/udig.h"
@@ -34,6 +35,9 @@ struct udig_sink {
 	int32_t dead_pid;       /* consumer PID last found dead */
 	uint64_t next_check;    /* when to probe the consumer PID again */
 	uint64_t fcntl_drop_tid; /* dropping mode: see udig_sample_out() */
+	/* The objects shrank under us (SIGBUS; they are 0666, anyone may
+	 * truncate them): never touched again, every event discarded. */
+	bool faulted;
 };
 
 static bool warned; /* the no-consumer message is printed once per run */
@@ -173,12 +177,32 @@ static void lost_to_lock(struct udig_sink *u)
 	u->base.stats.dropped++;
 }
 
+/* Someone truncated the shared objects under us: say so once, and let go
+ * of them (the pages are gone; a new consumer makes new objects, which a
+ * later pdig run will use). */
+static void lost_to_fault(struct udig_sink *u)
+{
+	u->faulted = true;
+	warned = true; /* "no consumer" would be misleading now */
+	fprintf(stderr, "pdig: the udig ring (/dev/shm%s, /dev/shm%s) was truncated under pdig: "
+		"udig output stopped\n", UDIG_DESCS_NAME, UDIG_RING_NAME);
+}
+
 /* --- sink ops ------------------------------------------------------------- */
 
 static bool udig_wants(struct sink *s)
 {
 	struct udig_sink *u = (struct udig_sink *)s;
-	if (consumer_live(u))
+	volatile bool live = false;
+	if (!u->faulted) {
+		FAULT_GUARD {
+			live = consumer_live(u);
+		} ON_FAULT {
+			lost_to_fault(u);
+		}
+		FAULT_GUARD_END;
+	}
+	if (live)
 		return true;
 	/* Counts nothing: it may be asked several times for one event. An
 	 * event not made is counted by sinks_skipped(), one offered anyway
@@ -190,13 +214,23 @@ static bool udig_wants(struct sink *s)
 static uint32_t udig_snaplen(struct sink *s)
 {
 	struct udig_sink *u = (struct udig_sink *)s;
-	uint32_t n = __atomic_load_n(&u->d->consumer.snaplen, __ATOMIC_RELAXED);
+	volatile uint32_t n = 0;
+	if (!u->faulted) {
+		FAULT_GUARD {
+			n = __atomic_load_n(&u->d->consumer.snaplen, __ATOMIC_RELAXED);
+		} ON_FAULT {
+			lost_to_fault(u);
+		}
+		FAULT_GUARD_END;
+	}
 	return n ? n : PDIG_SNAPLEN_DEFAULT;
 }
 
-static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
+/* udig_write with the objects known to be there; a SIGBUS may stop it
+ * anywhere. */
+static void write_ring(struct udig_sink *u, const uint8_t *ev, size_t len)
 {
-	struct udig_sink *u = (struct udig_sink *)s;
+	struct sink *s = &u->base;
 	struct udig_descs *d = u->d;
 	if (!consumer_live(u)) {
 		discard(u);
@@ -250,6 +284,22 @@ publish:
 	if (__atomic_load_n(&d->capturing_pid, __ATOMIC_ACQUIRE) == pid)
 		__atomic_store_n(&d->head, head, __ATOMIC_RELEASE);
 	owner_lock_release(&u->lock);
+}
+
+static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
+{
+	struct udig_sink *u = (struct udig_sink *)s;
+	if (u->faulted) {
+		discard(u);
+		return;
+	}
+	FAULT_GUARD {
+		write_ring(u, ev, len);
+	} ON_FAULT {
+		lost_to_fault(u);
+		s->stats.dropped++;
+	}
+	FAULT_GUARD_END;
 }
 
 static void udig_close(struct sink *s)
@@ -354,18 +404,24 @@ struct sink *udig_sink_open(char *err, size_t errlen)
 		udig_close(&u->base);
 		return NULL;
 	}
+	fault_guard_install();
 	/* First user of a fresh object initialises it, exactly like the consumer. */
-	int zero = 0;
-	if (__atomic_compare_exchange_n(&u->d->initialized, &zero, 1, false,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-		u->d->buffer_lock = 0;
-		u->d->capturing_pid = 0;
-		u->d->stopped = 0;
-		memset(u->d->last_print_time, 0, sizeof u->d->last_print_time);
+	FAULT_GUARD {
+		int zero = 0;
+		if (__atomic_compare_exchange_n(&u->d->initialized, &zero, 1, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			u->d->buffer_lock = 0;
+			u->d->capturing_pid = 0;
+			u->d->stopped = 0;
+			memset(u->d->last_print_time, 0, sizeof u->d->last_print_time);
+		}
+	} ON_FAULT {
+		lost_to_fault(u);
 	}
+	FAULT_GUARD_END;
 	udig_sample_init();
 	/* Our PID, cached: the tracer never writes from a forked child. */
-	u->lock = (struct owner_lock){ &u->d->buffer_lock, (uint64_t)getpid(), pid_owner_alive, NULL, false };
+	u->lock = (struct owner_lock){ &u->d->buffer_lock, (uint64_t)getpid(), pid_owner_alive, NULL, 0 };
 	u->base.name = "udig";
 	u->base.discard_reason = "no consumer or sampled out";
 	u->base.wants = udig_wants;

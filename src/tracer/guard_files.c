@@ -39,22 +39,55 @@
 
 #define MAX_PROTECTED 16
 
+/* Each entry keeps an O_PATH fd on its file: fstat tells when the file is
+ * gone for good (no links left: a ring its consumer removed, or replaced
+ * by a newer one), and only then is the entry given to another file. A
+ * renamed file keeps its entry. */
 static struct {
 	dev_t dev;
 	ino_t ino;
+	int fd;
 } protected_files[MAX_PROTECTED];
 static unsigned nprotected;
+
+static bool entry_gone(unsigned i)
+{
+	struct stat st;
+	return fstat(protected_files[i].fd, &st) < 0 || st.st_nlink == 0;
+}
 
 void guard_protect_path(const char *path)
 {
 	struct stat st;
+	/* the fd first, so what is checked is what is kept */
+	int fd = open(path, O_PATH | O_CLOEXEC);
 	/* only regular files: -o /dev/null must not take /dev/null away from
 	 * the tracee, and a tty or pipe has nothing to truncate */
-	if (nprotected == MAX_PROTECTED || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	protected_files[nprotected].dev = st.st_dev;
-	protected_files[nprotected].ino = st.st_ino;
-	nprotected++;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out;
+	for (unsigned i = 0; i < nprotected; i++)
+		if (protected_files[i].dev == st.st_dev && protected_files[i].ino == st.st_ino)
+			goto out; /* held already (a ring attached to again) */
+	unsigned at = nprotected;
+	for (unsigned i = 0; at == nprotected && i < nprotected; i++)
+		if (entry_gone(i))
+			at = i;
+	if (at == MAX_PROTECTED) {
+		fprintf(stderr, "pdig: cannot protect %s from the traced programs: pdig already "
+			"guards %u files\n", path, MAX_PROTECTED);
+		goto out;
+	}
+	if (at < nprotected)
+		close(protected_files[at].fd);
+	else
+		nprotected++;
+	protected_files[at].dev = st.st_dev;
+	protected_files[at].ino = st.st_ino;
+	protected_files[at].fd = fd;
+	return;
+out:
+	if (fd >= 0)
+		close(fd);
 }
 
 static bool is_protected(const struct stat *st)

@@ -6,12 +6,13 @@
  *                                to back) into the ring; print "put N"
  *   ring_feed garbage DIR        publish a record whose length lies
  *   ring_feed header DIR         scribble on the header as a stranger would
- *   ring_feed consume DIR SCHEMA SECONDS
+ *   ring_feed consume DIR SCHEMA SECONDS [MARK]
  *                                be the consumer: create a ring asking for
  *                                SCHEMA ("4.5.1"), read it for SECONDS, and
  *                                print "records N bad M", bad = records the
  *                                plugin's checks refuse against pdig's own
- *                                table of SCHEMA */
+ *                                table of SCHEMA; with MARK, then
+ *                                " marked K": records holding those bytes */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 #include "schema/schema.h"
 #include "validate.h"
 
-static int consume(const char *dir, const char *schema, double seconds)
+static int consume(const char *dir, const char *schema, double seconds, const char *mark)
 {
 	unsigned maj, min, pat;
 	if (sscanf(schema, "%u.%u.%u", &maj, &min, &pat) != 3)
@@ -41,7 +42,7 @@ static int consume(const char *dir, const char *schema, double seconds)
 		return 1;
 	}
 	static uint8_t buf[RING_REC_MAX + RING_REC_HDR];
-	unsigned long records = 0, bad = 0;
+	unsigned long records = 0, bad = 0, marked = 0;
 	for (int i = 0; i < (int)(seconds * 1000); i++) {
 		size_t n;
 		while ((n = ring_consumer_read(&c, buf, sizeof buf)) > 0)
@@ -52,12 +53,17 @@ static int consume(const char *dir, const char *schema, double seconds)
 				if (why && bad++ == 0)
 					fprintf(stderr, "ring_feed: bad record: %s\n", why);
 				records++;
+				if (mark && memmem(buf + at + 4, len, mark, strlen(mark)))
+					marked++;
 				at += 4 + len;
 			}
 		usleep(1000);
 	}
 	ring_consumer_close(&c);
-	printf("records %lu bad %lu\n", records, bad);
+	printf("records %lu bad %lu", records, bad);
+	if (mark)
+		printf(" marked %lu", marked);
+	printf("\n");
 	return 0;
 }
 
@@ -84,7 +90,7 @@ int main(int argc, char **argv)
 	struct ring_producer p;
 	const char *cmd = argv[1], *dir = argv[2];
 	if (!strcmp(cmd, "consume") && argc > 4)
-		return consume(dir, argv[3], atof(argv[4]));
+		return consume(dir, argv[3], atof(argv[4]), argc > 5 ? argv[5] : NULL);
 	if (!strcmp(cmd, "wait")) {
 		if (attach(&p, dir, argc > 3 ? atof(argv[3]) : 10) < 0)
 			return 1;

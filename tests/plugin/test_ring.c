@@ -3,10 +3,13 @@
  * everything a stranger can do to the file: the producer refuses what it
  * cannot trust, the consumer skips what does not frame. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -164,6 +167,131 @@ static void strangers(void)
 	CHECK_MSG(strstr(err, "/nonexistent/dir") != NULL, "%s", err);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A small ring with a producer attached, and a record to put. */
+static void small_pair(struct ring_consumer *c, struct ring_producer *p, uint8_t *rec, uint32_t len)
+{
+	char err[512];
+	fill(rec, len, 1);
+	CHECK_EQ_INT(ring_consumer_open(c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(p, path, err, sizeof err), 0);
+}
+
+/* Anyone may truncate the file (0666) while a producer has it mapped: the
+ * producer must survive (a SIGBUS would kill pdig and its tracees) and
+ * report the fault, so its caller detaches. Also: what the guard costs a
+ * put. */
+static void truncated_under_producer(void)
+{
+	struct ring_consumer c;
+	struct ring_producer p;
+	uint8_t rec[64];
+	small_pair(&c, &p, rec, sizeof rec);
+	enum { N = 200000 };
+	uint64_t t0 = now_ns();
+	for (int i = 0; i < N; i++) {
+		if (ring_producer_put(&p, rec, sizeof rec) != RING_PUT_OK)
+			ring_consumer_read(&c, buf, sizeof buf);
+	}
+	printf("put of 64 bytes, guarded: %.1f ns each\n", (double)(now_ns() - t0) / N);
+	CHECK_EQ_INT(ring_consumer_read(&c, buf, sizeof buf) > 0, 1);
+	CHECK_EQ_INT(truncate(path, RING_HDR_SIZE), 0);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_FAULT);
+	CHECK(p.faulted);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_FAULT);
+	/* the header gone too */
+	CHECK_EQ_INT(truncate(path, 0), 0);
+	p.faulted = false;
+	CHECK(!ring_producer_consumer_live(&p));
+	CHECK(p.faulted);
+	CHECK_EQ_INT(ring_producer_schema(&p), 0);
+	ring_producer_detach(&p);
+	/* a SIGBUS outside any guard still kills: the handler is no blanket */
+	pid_t pid = fork();
+	if (pid == 0) {
+		raise(SIGBUS);
+		_exit(0);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	ring_consumer_close(&c);
+}
+
+/* A tail scribbled by a stranger (far from head) makes producers drop
+ * every record; the consumer's next read, with nothing to read, heals it. */
+static void scribbled_tail(void)
+{
+	struct ring_consumer c;
+	struct ring_producer p;
+	uint8_t rec[64];
+	small_pair(&c, &p, rec, sizeof rec);
+	int fd = open(path, O_WRONLY);
+	uint64_t bad = 0x123456789ull;
+	CHECK(pwrite(fd, &bad, sizeof bad, __builtin_offsetof(struct ring_hdr, tail)) == sizeof bad);
+	close(fd);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_FULL);
+	CHECK_EQ_INT(ring_consumer_read(&c, buf, sizeof buf), 0);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	uint32_t seq = 1;
+	CHECK_EQ_INT(drain(&c, &seq, sizeof rec), 1);
+	ring_producer_detach(&p);
+	ring_consumer_close(&c);
+}
+
+/* The ring's file removed or replaced under the consumer: it notices and
+ * makes a new one that producers attach to. */
+static void replaced_under_consumer(void)
+{
+	char err[512];
+	struct ring_consumer c;
+	struct ring_producer p;
+	CHECK_EQ_INT(ring_consumer_open(&c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
+	CHECK(ring_consumer_intact(&c));
+	CHECK_EQ_INT(unlink(path), 0);
+	CHECK(!ring_consumer_intact(&c));
+	CHECK_EQ_INT(ring_consumer_recreate(&c, err, sizeof err), 0);
+	CHECK(ring_consumer_intact(&c));
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	CHECK(ring_producer_consumer_live(&p));
+	CHECK_EQ_INT(ring_producer_schema(&p), RING_SCHEMA(4, 5, 1));
+	ring_producer_detach(&p);
+	ring_consumer_close(&c);
+}
+
+static bool always_alive(void *ctx, uint64_t owner)
+{
+	(void)ctx;
+	(void)owner;
+	return true;
+}
+
+/* A live owner that sits on the lock is given up on after 250 ms; one
+ * that lets go for a moment now and then must not win back a 250 ms wait
+ * on every later take. */
+static void toggled_lock(void)
+{
+	uint64_t word = 999;
+	struct owner_lock l = { &word, 1, always_alive, NULL, 0 };
+	uint64_t t0 = now_ns();
+	CHECK(!owner_lock_take(&l));
+	CHECK((now_ns() - t0) >= 200000000ull);
+	word = 0; /* the attacker lets go: we win */
+	CHECK(owner_lock_take(&l));
+	owner_lock_release(&l);
+	word = 999; /* and takes it again */
+	t0 = now_ns();
+	CHECK(!owner_lock_take(&l));
+	uint64_t ms = (now_ns() - t0) / 1000000;
+	CHECK_MSG(ms < 50, "a take after a give-up waited %llu ms", (unsigned long long)ms);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -171,6 +299,10 @@ int main(void)
 	ring_path(dir, path, sizeof path);
 	round_trip();
 	strangers();
+	truncated_under_producer();
+	scribbled_tail();
+	replaced_under_consumer();
+	toggled_lock();
 	unlink(path);
 	rmdir(dir);
 	return check_done("plugin_ring");

@@ -15,13 +15,15 @@ struct owner_lock {
 	/* Is owner alive? Called at most every 10 ms while we wait. */
 	bool (*alive)(void *ctx, uint64_t owner);
 	void *ctx;
-	bool stuck;          /* gave up on a live owner: don't wait again */
+	/* gave up on a live owner: until then (CLOCK_MONOTONIC ns) don't wait */
+	uint64_t no_wait_until;
 };
 
 /* Takes the lock. Finding our own id there means a dead earlier holder of
  * it left it: taken. A live owner holding it for 250 ms makes this return
- * false, and until the lock is next won later calls try once without
- * waiting, so a stuck peer does not slow every caller by 250 ms. */
+ * false, and for the next 5 s later calls try once without waiting, won
+ * or not: a stuck peer (or one that lets go now and then to reset us)
+ * does not slow every caller by 250 ms. */
 bool owner_lock_take(struct owner_lock *l);
 /* Releases it, unless someone stole it meanwhile (believing us dead). */
 void owner_lock_release(struct owner_lock *l);

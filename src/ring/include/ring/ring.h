@@ -83,6 +83,7 @@ struct ring_producer {
 	dev_t dev;
 	ino_t ino;
 	struct owner_lock lock; /* the producers' lock word, owner = slot + 1 */
+	bool faulted;         /* the file shrank under us (SIGBUS): detach */
 };
 
 /* Attaches to the ring file at path. Returns 0, or -1 with err filled
@@ -91,13 +92,15 @@ struct ring_producer {
 int ring_producer_attach(struct ring_producer *p, const char *path, char *err, size_t errlen);
 void ring_producer_detach(struct ring_producer *p);
 /* Is the consumer that created the file still there (its lock held, its
- * state open)? One fcntl: ask it rarely. */
-bool ring_producer_consumer_live(const struct ring_producer *p);
+ * state open)? One fcntl: ask it rarely. Every function below reads the
+ * mapping under a SIGBUS guard (ring/fault_guard.h): a file truncated by
+ * anyone makes it fail and set p->faulted, and the caller must detach. */
+bool ring_producer_consumer_live(struct ring_producer *p);
 /* The consumer's wishes, bounded. */
-uint32_t ring_producer_schema(const struct ring_producer *p);
-uint32_t ring_producer_snaplen(const struct ring_producer *p);
+uint32_t ring_producer_schema(struct ring_producer *p);
+uint32_t ring_producer_snaplen(struct ring_producer *p);
 
-enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG };
+enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG, RING_PUT_FAULT };
 /* Writes one record. Never waits for room: a full ring drops (counted in
  * the header's n_drops, which the consumer reports). */
 enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len);
@@ -112,6 +115,7 @@ struct ring_consumer {
 	uint32_t size;
 	uint64_t tail;        /* our read position (the header's copy is for producers) */
 	uint64_t corrupt;     /* times the framing was broken and the ring skipped */
+	uint32_t schema, snaplen; /* what the header asks for, to make it again */
 };
 
 /* Creates the ring file in dir (NULL = default), replacing a stale one,
@@ -121,12 +125,21 @@ int ring_consumer_open(struct ring_consumer *c, const char *dir, uint32_t data_s
 /* Marks the ring closed, removes the file (if it is still ours) and
  * releases it. */
 void ring_consumer_close(struct ring_consumer *c);
+/* Does the ring's path still name our file? (One stat: not too often.)
+ * Anyone who can write the folder can remove or replace it, and
+ * producers then no longer find us. */
+bool ring_consumer_intact(const struct ring_consumer *c);
+/* Makes a fresh ring at our path in place of whatever is there now (ours
+ * was removed or replaced), and lets go of the old one. */
+int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen);
 /* Copies whole records into buf (each with its u32 length prefix) up to
  * cap bytes and advances the tail past them. Reads the file with pread,
  * never a mapping: a file truncated under us gives a short read, not a
  * SIGBUS in the host. Returns the bytes copied (0 = nothing waiting).
  * Broken framing (a length that runs past what producers published) makes
- * it skip everything published so far and count c->corrupt. */
+ * it skip everything published so far and count c->corrupt. The tail is
+ * written into the header on every call, even with nothing to read, so a
+ * tail scribbled by someone else heals. */
 size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap);
 /* Producer counters from the header (untrusted, informational). */
 void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uint64_t *n_drops);
