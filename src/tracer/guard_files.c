@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -39,35 +40,36 @@
 
 #define MAX_PROTECTED 16
 
-/* Each entry keeps an O_PATH fd on its file: fstat tells when the file is
- * gone for good (no links left: a ring its consumer removed, or replaced
- * by a newer one), and only then is the entry given to another file. A
- * renamed file keeps its entry. */
+/* Each entry keeps the path it was given: when that path no longer leads
+ * to its file (a ring its consumer removed, or replaced by a newer one),
+ * the entry may go to another file. No fd is kept: pdig may run with
+ * very few (a program started under `prlimit --nofile=12`), and each is
+ * needed to read /proc. */
 static struct {
 	dev_t dev;
 	ino_t ino;
-	int fd;
+	char *path;
 } protected_files[MAX_PROTECTED];
 static unsigned nprotected;
 
 static bool entry_gone(unsigned i)
 {
 	struct stat st;
-	return fstat(protected_files[i].fd, &st) < 0 || st.st_nlink == 0;
+	return stat(protected_files[i].path, &st) < 0 || st.st_dev != protected_files[i].dev ||
+	       st.st_ino != protected_files[i].ino;
 }
 
 void guard_protect_path(const char *path)
 {
 	struct stat st;
-	/* the fd first, so what is checked is what is kept */
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	char *copy;
 	/* only regular files: -o /dev/null must not take /dev/null away from
 	 * the tracee, and a tty or pipe has nothing to truncate */
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		goto out;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
 	for (unsigned i = 0; i < nprotected; i++)
 		if (protected_files[i].dev == st.st_dev && protected_files[i].ino == st.st_ino)
-			goto out; /* held already (a ring attached to again) */
+			return; /* held already (a ring attached to again) */
 	unsigned at = nprotected;
 	for (unsigned i = 0; at == nprotected && i < nprotected; i++)
 		if (entry_gone(i))
@@ -75,19 +77,20 @@ void guard_protect_path(const char *path)
 	if (at == MAX_PROTECTED) {
 		fprintf(stderr, "pdig: cannot protect %s from the traced programs: pdig already "
 			"guards %u files\n", path, MAX_PROTECTED);
-		goto out;
+		return;
+	}
+	copy = strdup(path);
+	if (!copy) {
+		fprintf(stderr, "pdig: cannot protect %s from the traced programs: out of memory\n", path);
+		return;
 	}
 	if (at < nprotected)
-		close(protected_files[at].fd);
+		free(protected_files[at].path);
 	else
 		nprotected++;
 	protected_files[at].dev = st.st_dev;
 	protected_files[at].ino = st.st_ino;
-	protected_files[at].fd = fd;
-	return;
-out:
-	if (fd >= 0)
-		close(fd);
+	protected_files[at].path = copy;
 }
 
 static bool is_protected(const struct stat *st)
