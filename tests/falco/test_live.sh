@@ -18,7 +18,7 @@ live_falco() {
 	local bin
 	bin=$(falco_bin "$1") || exit 77
 	printf 'stdout_output:\n  enabled: true\n' >"$WORK/live.yaml"
-	"$bin" -c "$WORK/live.yaml" -o watch_config_files=false -o engine.kind=nodriver -o priority=debug \
+	LD_PRELOAD=${FALCO_PRELOAD:-} "$bin" -c "$WORK/live.yaml" -o watch_config_files=false -o engine.kind=nodriver -o priority=debug \
 		-o plugins[0].name=pdig -o "plugins[0].library_path=$PLUGIN" -o load_plugins[0]=pdig \
 		-r "$RULES" >"$2" 2>&1 &
 	FPID=$!
