@@ -23,6 +23,11 @@ struct thread {
 	bool creator_flags_read; /* creator_flags read, not guessed */
 	bool creator_seen;      /* its creator's clone event has been handled */
 	uint64_t clone3_flags;
+	/* clone3 asked for CLONE_UNTRACED and its clone event has not come yet:
+	 * its exit stop is waited for, to catch a child that escaped all the
+	 * same (untraced.c) */
+	bool untraced_asked;
+	uint64_t untraced_flags; /* the flags it asked for */
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
 	bool exit_stops;        /* PTRACE_O_TRACEEXIT is set on it */

@@ -501,7 +501,8 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		if (traced(tr, nr))
 			skip_syscall(tr, nr);
 		t->state = TS_RUNNING;
-		resume(t->tid, PTRACE_CONT, 0);
+		/* a clone3 that asked for CLONE_UNTRACED: its exit is checked */
+		resume(t->tid, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 		return;
 	}
 	on_syscall_entry(s, t, nr, info.seccomp.args);
@@ -596,6 +597,8 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		t->silent = false;
 		guard_file_opened(tr, t, info.exit.rval);
 	}
+	if (info.op == PDIG_SYSCALL_INFO_EXIT && t->untraced_asked)
+		clone_escaped(tr, t, info.exit.rval);
 	mem_release(&tr->kept, t->tid);
 	t->state = TS_RUNNING;
 	run_on(t);
@@ -646,6 +649,8 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 	if (ct)
 		ct->creator_seen = true;
 	struct thread *t = threads_find(&tr->threads, tid);
+	if (t)
+		t->untraced_asked = false; /* the child is traced: no escape */
 	pid_t seeded = 0;
 	if (t && ct && !ct->attached) {
 		ct->seccomp = t->seccomp;

@@ -1,0 +1,333 @@
+/* The suspect again (issue 17, item 5): tries to get a thread, a child or
+ * a syscall past its tracer, and prints the outcome of each step as
+ * NAME=OK / NAME=<errno name> or NAME=VALUE, one per line.
+ *   escape clone3race N     (clone3 with CLONE_UNTRACED, N times, while a
+ *                            sibling thread keeps writing the flag into
+ *                            the spot below the stack where pdig puts its
+ *                            cleaned copy of clone_args; each child says
+ *                            whether it is traced)
+ *   escape storm DIR        (4 threads each create 25 threads at once;
+ *                            each new thread opens DIR/t-<k> at once)
+ *   escape vfork DIR        (vfork; the child opens DIR/vforked and exits)
+ *   escape setuid PATH      (execve PATH, a setuid copy of this program,
+ *                            as `escape euid`)
+ *   escape euid             (prints euid=N)
+ *   escape ptracer PDIG     (prctl(PR_SET_PTRACER, ANY), then a child tries
+ *                            to seize its parent and pdig)
+ *   escape selfmem          (patches its own code through /proc/self/mem)
+ *   escape personality      (ADDR_NO_RANDOMIZE|READ_IMPLIES_EXEC, re-exec
+ *                            as `escape abi`)
+ *   escape abi              (opens /etc/hostname through int 0x80 and x32)
+ *   escape spawner DIR      (threads created without end by 4 creators;
+ *                            once DIR/go exists each thread checks that it
+ *                            is traced; ends when DIR/stop exists)
+ * Then it opens /etc/hostname once, as attack does. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define UNTRACED 0x00800000ull
+
+/* The TracerPid of the calling thread: -1 if it cannot be read. An
+ * untraced child of a process under pdig's seccomp filter cannot even
+ * open the file (the open fails with ENOSYS: no tracer for RET_TRACE):
+ * that counts as untraced too (0). */
+static long tracer_pid(void)
+{
+	int fd = open("/proc/thread-self/status", O_RDONLY);
+	if (fd < 0)
+		return errno == ENOSYS ? 0 : -1;
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *p = strstr(buf, "TracerPid:");
+	return p ? strtol(p + 10, NULL, 10) : -1;
+}
+
+/* clone3 made on a stack of our own, so the sibling knows where pdig's
+ * copy of clone_args goes (untraced.c: 128 bytes below sp, aligned). */
+static char race_stack[1 << 16] __attribute__((aligned(64)));
+#define ARGS_SIZE 64
+static volatile int racing = 1;
+
+static uint64_t *copy_spot(void)
+{
+	uintptr_t sp = (uintptr_t)(race_stack + sizeof race_stack);
+	return (uint64_t *)((sp - 128 - ARGS_SIZE) & ~(uintptr_t)15);
+}
+
+static void *flag_writer(void *unused)
+{
+	(void)unused;
+	volatile uint64_t *spot = copy_spot();
+	while (racing) {
+		spot[0] = UNTRACED;
+		spot[4] = SIGCHLD; /* exit_signal */
+	}
+	return NULL;
+}
+
+static long clone3_on_race_stack(uint64_t *args)
+{
+	long ret;
+	void *top = race_stack + sizeof race_stack;
+	__asm__ volatile("mov %%rsp, %%r12\n\t"
+	                 "mov %[top], %%rsp\n\t"
+	                 "syscall\n\t"
+	                 "mov %%r12, %%rsp"
+	                 : "=a"(ret)
+	                 : "0"((long)SYS_clone3), "D"(args), "S"((long)ARGS_SIZE), [top] "r"(top)
+	                 : "rcx", "r11", "r12", "memory");
+	return ret;
+}
+
+static void clone3race(int n)
+{
+	pthread_t th;
+	pthread_create(&th, NULL, flag_writer, NULL);
+	/* the child's verdict: its exit may fail too when it is untraced
+	 * (exit_group stops under pdig's filter) */
+	volatile int *verdict = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int escaped = 0, traced = 0, failed = 0;
+	for (int i = 0; i < n; i++) {
+		uint64_t args[ARGS_SIZE / 8] = { UNTRACED, 0, 0, 0, SIGCHLD };
+		*verdict = 0;
+		long pid = clone3_on_race_stack(args);
+		if (pid == 0) {
+			*verdict = tracer_pid() > 0 ? 1 : 2;
+			_exit(0);
+		}
+		if (pid < 0) {
+			failed++;
+			continue;
+		}
+		waitpid((pid_t)pid, NULL, 0);
+		if (*verdict == 2)
+			escaped++;
+		else
+			traced++;
+	}
+	racing = 0;
+	pthread_join(th, NULL);
+	printf("clone3race escaped=%d traced=%d failed=%d\n", escaped, traced, failed);
+	fflush(stdout);
+}
+
+/* storm: threads created by several threads at once */
+static const char *storm_dir;
+static atomic_int storm_next;
+
+static void *storm_leaf(void *unused)
+{
+	(void)unused;
+	char p[4096];
+	snprintf(p, sizeof p, "%s/t-%d", storm_dir, atomic_fetch_add(&storm_next, 1));
+	int fd = open(p, O_RDONLY); /* ENOENT: only its event matters */
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void *storm_creator(void *unused)
+{
+	(void)unused;
+	pthread_t th[25];
+	for (int i = 0; i < 25; i++)
+		pthread_create(&th[i], NULL, storm_leaf, NULL);
+	for (int i = 0; i < 25; i++)
+		pthread_join(th[i], NULL);
+	return NULL;
+}
+
+static void storm(const char *dir)
+{
+	storm_dir = dir;
+	pthread_t c[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&c[i], NULL, storm_creator, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(c[i], NULL);
+	printf("storm threads=%d\n", atomic_load(&storm_next));
+	fflush(stdout);
+}
+
+static void ptracer(pid_t pdig)
+{
+	report("set_ptracer", prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0));
+	pid_t parent = getpid(), c = fork();
+	if (c == 0) {
+		report("seize_parent", ptrace(PTRACE_SEIZE, parent, 0, 0));
+		report("seize_pdig", ptrace(PTRACE_SEIZE, pdig, 0, 0));
+		_exit(0);
+	}
+	waitpid(c, NULL, 0);
+}
+
+__attribute__((noinline)) static int patched(void)
+{
+	__asm__ volatile("");
+	return 1;
+}
+
+static void selfmem(void)
+{
+	int fd = open("/proc/self/mem", O_RDWR);
+	report("selfmem_open", fd);
+	if (fd < 0)
+		return;
+	/* mov eax, 7; ret: the page is read-only and executable, as text is */
+	static const unsigned char code[] = { 0xb8, 7, 0, 0, 0, 0xc3 };
+	int (*volatile f)(void) = patched;
+	report("selfmem_write", pwrite(fd, code, sizeof code, (off_t)(uintptr_t)f));
+	close(fd);
+	printf("patched=%d\n", f());
+	fflush(stdout);
+}
+
+/* open through the 32-bit (int 0x80) and x32 entries; the path must be
+ * below 4 GiB for int 0x80 */
+static void abi(void)
+{
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (low == MAP_FAILED)
+		return;
+	strcpy(low, "/etc/hostname");
+	long r;
+	__asm__ volatile("int $0x80" : "=a"(r) : "0"(5L), "b"(low), "c"(0L), "d"(0L) : "memory");
+	printf("int80_open=%s\n", r >= 0 ? "OK" : errname((int)-r));
+	if (r >= 0)
+		close((int)r);
+	r = syscall(0x40000000L | SYS_openat, AT_FDCWD, low, O_RDONLY);
+	report("x32_openat", r);
+	if (r >= 0)
+		close((int)r);
+	printf("personality=%#x\n", personality(0xffffffff));
+	fflush(stdout);
+}
+
+/* spawner: threads without end, each checking that it is traced */
+static const char *sp_dir;
+static atomic_int sp_checked, sp_untraced;
+
+static bool exists(const char *name)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s/%s", sp_dir, name);
+	return access(p, F_OK) == 0;
+}
+
+static void check_me(void)
+{
+	if (!exists("go"))
+		return;
+	atomic_fetch_add(&sp_checked, 1);
+	if (tracer_pid() <= 0)
+		atomic_fetch_add(&sp_untraced, 1);
+}
+
+static void *sp_leaf(void *unused)
+{
+	(void)unused;
+	check_me();
+	return NULL;
+}
+
+static void *sp_creator(void *unused)
+{
+	(void)unused;
+	while (!exists("stop")) {
+		check_me();
+		pthread_t th;
+		if (pthread_create(&th, NULL, sp_leaf, NULL) == 0)
+			pthread_join(th, NULL);
+	}
+	return NULL;
+}
+
+static void spawner(const char *dir)
+{
+	sp_dir = dir;
+	pthread_t c[4];
+	for (int i = 0; i < 4; i++)
+		pthread_create(&c[i], NULL, sp_creator, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(c[i], NULL);
+	printf("spawner checked=%d untraced=%d\n", atomic_load(&sp_checked), atomic_load(&sp_untraced));
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	const char *op = argv[1], *arg = argc > 2 ? argv[2] : "";
+	if (!strcmp(op, "clone3race")) {
+		clone3race(atoi(arg));
+	} else if (!strcmp(op, "storm")) {
+		storm(arg);
+	} else if (!strcmp(op, "vfork")) {
+		char p[4096];
+		snprintf(p, sizeof p, "%s/vforked", arg);
+		pid_t c = vfork();
+		if (c == 0) {
+			/* the child's first syscall */
+			syscall(SYS_openat, AT_FDCWD, p, O_RDONLY);
+			_exit(0);
+		}
+		report("vfork", c);
+		waitpid(c, NULL, 0);
+	} else if (!strcmp(op, "setuid")) {
+		char *const av[] = { (char *)arg, "euid", NULL };
+		execve(arg, av, (char *const[]){ NULL });
+		report("setuid_exec", -1);
+	} else if (!strcmp(op, "euid")) {
+		printf("euid=%d\n", (int)geteuid());
+		fflush(stdout);
+	} else if (!strcmp(op, "ptracer")) {
+		ptracer((pid_t)atoi(arg));
+	} else if (!strcmp(op, "selfmem")) {
+		selfmem();
+	} else if (!strcmp(op, "personality")) {
+		report("personality", personality(PER_LINUX | ADDR_NO_RANDOMIZE | READ_IMPLIES_EXEC));
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+		if (n > 0) {
+			self[n] = 0;
+			execv(self, (char *const[]){ "escape", "abi", NULL });
+		}
+		report("reexec", -1);
+	} else if (!strcmp(op, "abi")) {
+		abi();
+	} else if (!strcmp(op, "spawner")) {
+		spawner(arg);
+	} else {
+		return 2;
+	}
+	usleep(100000);
+	int fd = open("/etc/hostname", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}

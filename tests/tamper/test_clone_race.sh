@@ -1,0 +1,21 @@
+#!/bin/bash
+# CLONE_UNTRACED through clone3, raced: pdig clears the flag in a copy of
+# clone_args it puts below the thread's stack pointer, but that copy is in
+# the program's memory, and a sibling thread writing the flag there in a
+# loop puts it back before the kernel reads it nearly every time (on main
+# before this, 134-194 of 200 children ran untraced). pdig follows such a
+# clone3 to its exit: a child made without the clone event tracing gives
+# is an escape, and the child and its creator's process are killed.
+. "$(dirname "$0")/lib_tamper.sh" "$@"
+cp "$HELPERS/escape" "$WORK/"
+chmod 755 "$WORK/escape"
+
+tamper_run escape race clone3race 200
+expect_eq "$PRC" 137 "the racing process is killed (SIGKILL)"
+expect_no_grep "$WORK/race.stdout" 'escaped=[1-9]' "no child ran untraced to report it"
+expect_grep "$WORK/race.stderr" '^pdig: thread [0-9]+ made a child \([0-9]+\) that is not traced' "pdig says why it killed it"
+# the escaped clone3's exit, with the child's pid, is an event, as the
+# driver would make it
+expect_grep "$WORK/race.out" '^escape\|<\|clone3\|SUCCESS\|res=[1-9][0-9]*\(escape\) .*flags=[0-9]+\(CLONE_UNTRACED\)' "the escaping clone3's exit is an event"
+expect_grep "$WORK/race.out" '^escape\|>\|procexit\|' "the killed process's exit is an event"
+finish
