@@ -12,7 +12,7 @@
  *   escape setuid PATH      (execve PATH, a setuid copy of this program,
  *                            as `escape euid`)
  *   escape euid             (prints euid=N)
- *   escape ptracer PDIG     (prctl(PR_SET_PTRACER, ANY), then a child tries
+ *   escape ptracer PDIG|ppid (prctl(PR_SET_PTRACER, ANY), then a child tries
  *                            to seize its parent and pdig)
  *   escape selfmem          (patches its own code through /proc/self/mem)
  *   escape personality      (ADDR_NO_RANDOMIZE|READ_IMPLIES_EXEC, re-exec
@@ -223,6 +223,21 @@ static void abi(void)
 	report("x32_openat", r);
 	if (r >= 0)
 		close((int)r);
+	/* clone(CLONE_UNTRACED) through int 0x80 (i386 clone: flags in ebx,
+	 * no new stack: the child returns here like a fork) */
+	volatile int *verdict = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	*verdict = 0;
+	__asm__ volatile("int $0x80"
+	                 : "=a"(r)
+	                 : "0"(120L), "b"((long)(UNTRACED | SIGCHLD)), "c"(0L), "d"(0L), "S"(0L), "D"(0L)
+	                 : "memory");
+	if (r == 0) {
+		*verdict = tracer_pid() > 0 ? 1 : 2;
+		_exit(0);
+	}
+	if (r > 0)
+		waitpid((pid_t)r, NULL, 0);
+	printf("int80_clone=%s\n", r < 0 ? errname((int)-r) : *verdict == 1 ? "traced" : "untraced");
 	printf("personality=%#x\n", personality(0xffffffff));
 	fflush(stdout);
 }
@@ -247,33 +262,41 @@ static void check_me(void)
 		atomic_fetch_add(&sp_untraced, 1);
 }
 
-static void *sp_leaf(void *unused)
+/* Each thread makes its successor and exits: the process's threads are
+ * never the same for long, and a thread the attach missed would hand its
+ * untraced state on down its chain (a child of an untraced thread is
+ * untraced). */
+static atomic_int sp_live;
+
+static void *sp_link(void *unused)
 {
 	(void)unused;
 	check_me();
-	return NULL;
-}
-
-static void *sp_creator(void *unused)
-{
-	(void)unused;
-	while (!exists("stop")) {
-		check_me();
-		pthread_t th;
-		if (pthread_create(&th, NULL, sp_leaf, NULL) == 0)
-			pthread_join(th, NULL);
-	}
+	pthread_t th;
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (exists("stop") || pthread_create(&th, &a, sp_link, NULL) != 0)
+		atomic_fetch_sub(&sp_live, 1);
+	pthread_attr_destroy(&a);
 	return NULL;
 }
 
 static void spawner(const char *dir)
 {
 	sp_dir = dir;
-	pthread_t c[4];
-	for (int i = 0; i < 4; i++)
-		pthread_create(&c[i], NULL, sp_creator, NULL);
-	for (int i = 0; i < 4; i++)
-		pthread_join(c[i], NULL);
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < 4; i++) {
+		pthread_t th;
+		if (pthread_create(&th, &a, sp_link, NULL) == 0)
+			atomic_fetch_add(&sp_live, 1);
+	}
+	while (atomic_load(&sp_live) > 0 || !exists("stop")) {
+		check_me();
+		usleep(1000);
+	}
 	printf("spawner checked=%d untraced=%d\n", atomic_load(&sp_checked), atomic_load(&sp_untraced));
 	fflush(stdout);
 }
@@ -306,7 +329,7 @@ int main(int argc, char **argv)
 		printf("euid=%d\n", (int)geteuid());
 		fflush(stdout);
 	} else if (!strcmp(op, "ptracer")) {
-		ptracer((pid_t)atoi(arg));
+		ptracer(!strcmp(arg, "ppid") ? getppid() : (pid_t)atoi(arg));
 	} else if (!strcmp(op, "selfmem")) {
 		selfmem();
 	} else if (!strcmp(op, "personality")) {
