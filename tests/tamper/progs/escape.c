@@ -18,7 +18,8 @@
  *   escape personality      (ADDR_NO_RANDOMIZE|READ_IMPLIES_EXEC, re-exec
  *                            as `escape abi`)
  *   escape abi              (opens /etc/hostname through int 0x80 and x32)
- *   escape spawner DIR      (threads created without end by 4 creators;
+ *   escape spawner DIR [N]  (N chains (4) of threads, each making its
+ *                            successor and exiting;
  *                            once DIR/go exists each thread checks that it
  *                            is traced; ends when DIR/stop exists)
  * Then it opens /etc/hostname once, as attack does. */
@@ -282,13 +283,13 @@ static void *sp_link(void *unused)
 	return NULL;
 }
 
-static void spawner(const char *dir)
+static void spawner(const char *dir, int chains)
 {
 	sp_dir = dir;
 	pthread_attr_t a;
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < chains; i++) {
 		pthread_t th;
 		if (pthread_create(&th, &a, sp_link, NULL) == 0)
 			atomic_fetch_add(&sp_live, 1);
@@ -344,7 +345,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(op, "abi")) {
 		abi();
 	} else if (!strcmp(op, "spawner")) {
-		spawner(arg);
+		spawner(arg, argc > 3 ? atoi(argv[3]) : 4);
 	} else {
 		return 2;
 	}
