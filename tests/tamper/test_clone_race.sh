@@ -18,4 +18,25 @@ expect_grep "$WORK/race.stderr" '^pdig: thread [0-9]+ made a child \([0-9]+\) th
 # driver would make it
 expect_grep "$WORK/race.out" '^escape\|<\|clone3\|SUCCESS\|res=[1-9][0-9]*\(escape\) .*flags=[0-9]+\(CLONE_UNTRACED\)' "the escaping clone3's exit is an event"
 expect_grep "$WORK/race.out" '^escape\|>\|procexit\|' "the killed process's exit is an event"
+
+# attached (-p, no filter): an escaped child would run with no filter at
+# all, so the same race is checked there
+race_attached() {
+	"${AS_USER[@]}" "$WORK/escape" clone3race 200 "$WORK" >"$WORK/att.stdout" 2>&1 &
+	local ep=$! i
+	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/att.stderr" &
+	local pp=$!
+	for i in $(seq 250); do
+		grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$ep/status" 2>/dev/null && break
+		sleep 0.02
+	done
+	touch "$WORK/go"
+	wait "$ep"
+	ERC=$?
+	wait "$pp"
+}
+consume_run "$WORK/att.out" "$F" proc.name=escape -- race_attached
+expect_eq "$ERC" 137 "attached: the racing process is killed (SIGKILL)"
+expect_no_grep "$WORK/att.stdout" 'escaped=[1-9]' "attached: no child ran untraced to report it"
+expect_grep "$WORK/att.stderr" '^pdig: thread [0-9]+ made a child \([0-9]+\) that is not traced' "attached: pdig says why it killed it"
 finish

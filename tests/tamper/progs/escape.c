@@ -1,7 +1,7 @@
 /* The suspect again (issue 17, item 5): tries to get a thread, a child or
  * a syscall past its tracer, and prints the outcome of each step as
  * NAME=OK / NAME=<errno name> or NAME=VALUE, one per line.
- *   escape clone3race N     (clone3 with CLONE_UNTRACED, N times, while a
+ *   escape clone3race N [DIR] (once DIR/go exists if DIR is given: clone3 with CLONE_UNTRACED, N times, while a
  *                            sibling thread keeps writing the flag into
  *                            the spot below the stack where pdig puts its
  *                            cleaned copy of clone_args; each child says
@@ -308,6 +308,12 @@ int main(int argc, char **argv)
 		return 2;
 	const char *op = argv[1], *arg = argc > 2 ? argv[2] : "";
 	if (!strcmp(op, "clone3race")) {
+		if (argc > 3) {
+			/* attached: start once the tracer is there */
+			sp_dir = argv[3];
+			while (!exists("go"))
+				usleep(1000);
+		}
 		clone3race(atoi(arg));
 	} else if (!strcmp(op, "storm")) {
 		storm(arg);
