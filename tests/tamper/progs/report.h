@@ -4,7 +4,9 @@
 #define TAMPER_REPORT_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 /* musl has no strerrorname_np: the names the tests look for */
 static const char *errname(int e)
@@ -32,6 +34,17 @@ static void report(const char *what, long rc)
 	else
 		printf("%s=%s\n", what, errname(errno));
 	fflush(stdout);
+}
+
+/* The helpers' last act: one open of /etc/hostname, a moment after the
+ * attack, so a test sees that later events still reach the consumer. */
+static inline int open_after(void)
+{
+	usleep(100000);
+	int fd = open("/etc/hostname", O_RDONLY);
+	if (fd >= 0)
+		close(fd);
+	return 0;
 }
 
 #endif
