@@ -36,7 +36,13 @@ race_attached() {
 	wait "$pp"
 }
 consume_run "$WORK/att.out" "$F" proc.name=escape -- race_attached
-expect_eq "$ERC" 137 "attached: the racing process is killed (SIGKILL)"
 expect_no_grep "$WORK/att.stdout" 'escaped=[1-9]' "attached: no child ran untraced to report it"
-expect_grep "$WORK/att.stderr" '^pdig: thread [0-9]+ made a child \([0-9]+\) that is not traced' "attached: pdig says why it killed it"
+# (attached, every syscall stops twice: on a loaded machine the racer may
+# lose all 200 rounds, and then there is nothing to kill)
+if grep -q '^clone3race escaped=0 traced=200 ' "$WORK/att.stdout"; then
+	ok "attached: the race was not won this time: every child traced"
+else
+	expect_eq "$ERC" 137 "attached: the racing process is killed (SIGKILL)"
+	expect_grep "$WORK/att.stderr" '^pdig: thread [0-9]+ made a child \([0-9]+\) that is not traced' "attached: pdig says why it killed it"
+fi
 finish
