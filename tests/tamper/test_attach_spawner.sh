@@ -44,7 +44,7 @@ for round in $(seq 12); do
 	consume_run "$WORK/att$round.out" "$F" proc.name=escape -- attach_session $round
 	expect_grep "$WORK/sp$round.stdout" '^spawner checked=[0-9]{2,} untraced=0$' "round $round: every thread is traced"
 	expect_grep "$WORK/pdig$round.err" '^pdig exit 0$' "round $round: pdig exits 0 with the process"
-	expect_grep "$WORK/att$round.out" '^escape\|<\|openat\|SUCCESS\|.*/status$' "round $round: the threads' checks are events"
+	expect_grep "$WORK/att$round.out" '^escape\|<\|(open|openat)\|SUCCESS\|.*/status$' "round $round: the threads' checks are events"
 	expect_after "att$round" escape
 done
 finish

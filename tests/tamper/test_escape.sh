@@ -20,7 +20,7 @@ escape_after vfork
 # each one's first syscall is an event
 tamper_run escape storm storm "$WORK"
 expect_grep "$WORK/storm.stdout" '^storm threads=100$' "100 threads made"
-n=$(grep -Eo "^escape\|<\|openat\|ENOENT\|.*$WORK/t-[0-9]+" "$WORK/storm.out" | grep -Eo 't-[0-9]+$' | sort -u | wc -l)
+n=$(grep -Eo "^escape\|<\|(open|openat)\|ENOENT\|.*$WORK/t-[0-9]+" "$WORK/storm.out" | grep -Eo 't-[0-9]+$' | sort -u | wc -l)
 expect_eq "$n" 100 "every new thread's first open is an event"
 escape_after storm
 
@@ -62,7 +62,7 @@ escape_after ptracer
 # in the kernel; the open is an event and later syscalls still stop
 tamper_run escape selfmem selfmem
 expect_grep "$WORK/selfmem.stdout" '^patched=7$' "the tracee patched its own code"
-expect_grep "$WORK/selfmem.out" '^escape\|<\|openat\|SUCCESS\|.*/proc/self/mem' "the open of /proc/self/mem is an event"
+expect_grep "$WORK/selfmem.out" '^escape\|<\|(open|openat)\|SUCCESS\|.*/proc/self/mem' "the open of /proc/self/mem is an event"
 escape_after selfmem
 
 # a setuid-root program run by unprivileged pdig's tracee: no privilege
@@ -91,12 +91,12 @@ expect_grep "$WORK/root.out" '^escape-nobody\|<\|execve\|SUCCESS\|' "as root: th
 expect_after root escape-nobody
 "$WORK/pdig" --schema 0.23 -w "$WORK/root.scap" "$WORK/escape" setuid "$WORK/escape-nobody" >/dev/null 2>&1
 bash "$(dirname "$0")/../modern/sid_sysdig.sh" -b "$WORK/root.scap" -r "$WORK/root.scap" \
-	-p '*%proc.name|%evt.dir|%evt.type|%user.uid|%fd.name' 'evt.type in (execve, openat)' >"$WORK/sid.out" 2>"$WORK/sid.err"
+	-p '*%proc.name|%evt.dir|%evt.type|%user.uid|%fd.name' 'evt.type in (execve, open, openat)' >"$WORK/sid.out" 2>"$WORK/sid.err"
 case $? in
 77) skip_part "uid after the setuid exec" "$(tail -1 "$WORK/sid.err")" ;;
 0)
 	expect_grep "$WORK/sid.out" '^escape-nobody\|<\|execve\|65534\|' "0.23 schema: the exec's exit carries the new uid (sysdig 0.41.4)"
-	expect_grep "$WORK/sid.out" '^escape-nobody\|<\|openat\|65534\|/etc/hostname$' "0.23 schema: later events are the new uid's"
+	expect_grep "$WORK/sid.out" '^escape-nobody\|<\|(open|openat)\|65534\|/etc/hostname$' "0.23 schema: later events are the new uid's"
 	;;
 *) fail "sysdig 0.41.4 -r failed: $(head -c 300 "$WORK/sid.err")" ;;
 esac
