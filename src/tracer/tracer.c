@@ -748,6 +748,7 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
 	if (sig == (SIGTRAP | 0x80)) {
+		tr->stops.syscall++;
 		on_syscall_stop(&s, t);
 		return;
 	}
@@ -755,6 +756,10 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	 * restart errno: the driver saw that exit */
 	if (t->exit_deferred && event != 0 && event != PTRACE_EVENT_SECCOMP && event != PTRACE_EVENT_EXIT)
 		sig_flush_exit(tr, t, s.want);
+	if (event == PTRACE_EVENT_SECCOMP)
+		tr->stops.seccomp++;
+	else
+		tr->stops.other++;
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp_stop(&s, t);
@@ -876,6 +881,11 @@ void core_loop(struct tracer *tr)
 			handle_queued_deaths(tr);
 	}
 	waiting_report(&tr->waiting, tr->verbose);
+	if (tr->verbose)
+		fprintf(stderr, "pdig: stops: %llu (seccomp %llu, syscall entry/exit %llu, other %llu), exits elided %llu\n",
+		        (unsigned long long)(tr->stops.seccomp + tr->stops.syscall + tr->stops.other),
+		        (unsigned long long)tr->stops.seccomp, (unsigned long long)tr->stops.syscall,
+		        (unsigned long long)tr->stops.other, (unsigned long long)tr->stops.exits_elided);
 	if (tr->unrecorded_compat)
 		fprintf(stderr, "pdig: %llu traced syscalls made through the 32-bit ABI (socketcall, 16-bit "
 		                "set*id) have no x86-64 event and were not recorded\n",
