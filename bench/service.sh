@@ -75,6 +75,7 @@ FALCO_DIR=${PDIG_FALCO_DIR:-$ROOT/../shared/falco}
 FALCO=$FALCO_DIR/0.44.1/falco
 SET=$("$FLOOR" --print-set)
 NCPU=$(nproc)
+. "$ROOT/bench/lib_falco.sh"
 W=$(mktemp -d /tmp/pdig-svc.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 PORT=$((20000 + RANDOM % 20000))
@@ -116,15 +117,7 @@ start_consumer() { # CELL PIN
 		for _ in $(seq 500); do [ -e /dev/shm/udig_descs ] && break; sleep 0.01; done
 		sleep 0.3 ;;
 	pdig-falco)
-		printf '%s\n' "- rule: never" "  desc: x" "  condition: evt.type=openat and fd.name=/no/such" \
-			"  output: x" "  priority: DEBUG" >"$W/rules.yaml"
-		: >"$W/empty.yaml"
-		"${pre[@]}" "$FALCO" -c "$W/empty.yaml" -o engine.kind=nodriver -o plugins[0].name=pdig \
-			-o "plugins[0].library_path=$PLUGIN" -o load_plugins[0]=pdig -o stdout_output.enabled=true \
-			-r "$W/rules.yaml" >"$W/falco.log" 2>&1 &
-		CPID=$!
-		for _ in $(seq 1000); do [ -e /dev/shm/pdig-ring ] && break; sleep 0.01; done
-		sleep 0.5 ;;
+		falco_consumer_start "${pre[@]}" ;;
 	esac
 }
 

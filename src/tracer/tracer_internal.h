@@ -15,6 +15,7 @@
 
 #include "events/encoder.h"
 #include "tracer/seccomp.h"
+#include "elide.h"
 #include "threads.h"
 #include "tracer/tracer.h"
 
@@ -152,6 +153,7 @@ struct tracer {
 	struct {
 		uint64_t seccomp, syscall, other, exits_elided;
 	} stops;
+	struct elide elide;      /* exits known at the entry (elide.c) */
 	uint8_t event_buf[EVENT_BUF_SIZE]; /* the event being built */
 };
 
