@@ -16,7 +16,10 @@
 #   untraced, floor (bench/floor: the cheapest tracer with pdig's set),
 #   strace (strace -f --seccomp-bpf -e trace=<pdig's set>), pdig (no consumer),
 #   pdig-w (pdig -w FILE), pdig-udig (pdig + `sysdig -u`), pdig-falco (pdig +
-#   Falco 0.44.1 with libpdig.so, a rule that never fires).
+#   Falco 0.44.1 with libpdig.so, a rule that never fires), pdig-w-rules and
+#   pdig-falco-rules (the same with `pdig --rules RULES`: only the syscalls
+#   the rules name plus libsinsp's repair set; Falco loads RULES too;
+#   RULES=tests/falco/rules.yaml unless set in the environment).
 # Pinned: the service and its tracer on CPU 0, wrk and the consumer on CPU 1;
 # unpinned: nothing pinned. Each figure is the median over R rounds of
 # req/s (py: operations/s); ratio = traced / untraced of the same placement.
@@ -34,7 +37,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DUR=10
 REPS=3
 ONLY="nginx-ka nginx-close py"
-CELLS="untraced floor strace pdig pdig-w pdig-udig pdig-falco"
+CELLS="untraced floor strace pdig pdig-w pdig-udig pdig-falco pdig-w-rules pdig-falco-rules"
 OUT=$ROOT/bench/results/service.md
 ORIG_ARGS=("$@")
 while [ $# -gt 0 ]; do
@@ -74,6 +77,7 @@ FALCO_DIR=${PDIG_FALCO_DIR:-$ROOT/../shared/falco}
 [ -d "$FALCO_DIR" ] || FALCO_DIR=$ROOT/../../shared/falco
 FALCO=$FALCO_DIR/0.44.1/falco
 SET=$("$FLOOR" --print-set)
+RULES=${RULES:-$ROOT/tests/falco/rules.yaml}
 NCPU=$(nproc)
 . "$ROOT/bench/lib_falco.sh"
 W=$(mktemp -d /tmp/pdig-svc.XXXXXX)
@@ -118,6 +122,8 @@ start_consumer() { # CELL PIN
 		sleep 0.3 ;;
 	pdig-falco)
 		falco_consumer_start "${pre[@]}" ;;
+	pdig-falco-rules)
+		FALCO_RULES=$RULES falco_consumer_start "${pre[@]}" ;;
 	esac
 }
 
@@ -136,6 +142,8 @@ tracer() {
 	strace) echo "strace -f -qq --seccomp-bpf -e trace=$SET -o /dev/null" ;;
 	pdig | pdig-udig | pdig-falco) echo "$PDIG -v --" ;;
 	pdig-w) echo "$PDIG -v -w $W/cap.scap --" ;;
+	pdig-w-rules) echo "$PDIG -v --rules $RULES -w $W/cap.scap --" ;;
+	pdig-falco-rules) echo "$PDIG -v --rules $RULES --" ;;
 	esac
 }
 
@@ -211,7 +219,7 @@ fi
 command -v sysdig >/dev/null || echo "service.sh: no sysdig: the pdig-udig cell is left out" >&2
 cells=
 for c in $CELLS; do
-	[ "$c" = pdig-falco ] && [ $have_falco = 0 ] && continue
+	case $c in pdig-falco*) [ $have_falco = 0 ] && continue ;; esac
 	[ "$c" = pdig-udig ] && ! command -v sysdig >/dev/null && continue
 	cells="$cells $c"
 done
@@ -240,6 +248,7 @@ cellval() { awk -v s="$1" -v p="$2" -v c="$3" -v f="$4" '$1 == s && $2 == p && $
 	echo "Command: \`bash bench/service.sh --dur $DUR --reps $REPS\`; nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')."
 	echo "Figures: medians of $REPS interleaved rounds of $DUR s; ratio = traced / untraced, same placement."
 	echo "Stops/req: pdig's (floor's) stop count over the requests of the run, start-up included."
+	echo "Rules of the -rules cells: $RULES."
 	echo
 	echo "| service | cell | pinned req/s | ratio | unpinned req/s | ratio | stops/req (pinned) |"
 	echo "|---|---|---:|---:|---:|---:|---:|"

@@ -62,8 +62,12 @@ scenario_run() {
 	python3 -c 'import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 47913)); s.listen(); s.settimeout(20); c, _ = s.accept()' &
-	local lp=$!
-	sleep 0.3
+	local lp=$! i
+	# until it listens (port 47913 = BB69, state 0A), however loaded the machine
+	for i in $(seq 200); do
+		grep -q ':BB69 00000000:0000 0A' /proc/net/tcp && break
+		sleep 0.05
+	done
 	"$PDIG" "$@" bash "$WORK/scenario.sh"
 	PRC=$?
 	wait $lp
