@@ -88,11 +88,11 @@ int procfs_fd_statx(struct procfs *pf, int64_t pid, int64_t fd, struct pdig_stat
 	return r;
 }
 
-/* Filesystems whose regular files and directories have no ->flush in
- * their file_operations (ext2/3/4 share one magic, xfs, btrfs, tmpfs):
- * close(2) returns only what ->flush returns once the fd is released, so
- * closing such a file always returns 0. Overlayfs is not here: its flush
- * opens the real file and can fail; NFS, FUSE and CIFS flush dirty data. */
+/* procfs_fs_without_flush by statfs magic (ext2/3/4 share one, xfs,
+ * btrfs, tmpfs): close(2) returns only what ->flush returns once the fd
+ * is released, and their files have none, so it returns 0. Overlayfs is
+ * not here: its flush opens the real file and can fail; NFS, FUSE and
+ * CIFS flush dirty data. */
 static bool fs_without_flush(unsigned long magic)
 {
 	return magic == 0xEF53 || magic == 0x58465342 || magic == 0x9123683E || magic == 0x01021994;
@@ -102,6 +102,9 @@ bool procfs_fd_closes_clean(struct procfs *pf, int64_t pid, int64_t fd)
 {
 	if (pid <= 0 || pid > INT32_MAX || fd < 0 || fd > INT32_MAX)
 		return false;
+	/* the exit's event looked at this fd already (its dev): no syscall */
+	if (pf->last_fd.valid && pf->last_fd.pid == pid && pf->last_fd.fd == fd)
+		return pf->last_fd.clean;
 	int dup = grab_fd(pf, pid, fd);
 	if (dup < 0)
 		return false;

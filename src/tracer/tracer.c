@@ -604,7 +604,6 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		struct mem_reader r;
 		const struct tracee_mem *mem = syscall_reader(&r, tr, t, MEM_EXIT, 1, t->nr, t->args);
 		procfs_on_exit(tr->procfs, t->tid, t->nr, t->args, info.exit.rval, mem);
-		elide_on_exit(tr, thread_pid(tr, t), t->nr, info.exit.rval);
 		t->in_restart = false;
 		if (s->want && !t->silent && sig_defers_exit(info.exit.rval)) {
 			/* told when the signal behind it is known (signals.c);
@@ -618,6 +617,8 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 			emit_syscall_with(tr, mem, 1, t, t->nr, t->args, info.exit.rval);
 		else if (!t->silent)
 			skipped(tr, 1);
+		/* after the event: its dev lookup tells what elide needs */
+		elide_on_exit(tr, thread_pid(tr, t), t->nr, info.exit.rval);
 		t->silent = false;
 		guard_file_opened(tr, t, info.exit.rval);
 	}
