@@ -39,7 +39,8 @@ expect_eq "$plain" 0 "PDIG_NO_ELIDE=1 elides nothing"
 # target, the child's two, the one after a thread): the loader's too
 ok_closes=$(grep -c '^elide_close|<|close|0|' "$WORK/elided.raw")
 expect_eq "${elided:-0}" "$((ok_closes - 6))" "exactly the closes that may be elided were"
-[ "${elided:-0}" -ge 10 ] || fail "elided $elided exits, expected at least 10: $(cat "$WORK/elided.err")"
+# (8 of the program's own: a static build's loader closes nothing)
+[ "${elided:-0}" -ge 8 ] || fail "elided $elided exits, expected at least 8: $(cat "$WORK/elided.err")"
 
 if ! cmp -s "$WORK/plain.stdout" "$WORK/elided.stdout"; then
 	fail "the program saw other results with elision: $(diff "$WORK/plain.stdout" "$WORK/elided.stdout" | head -10)"
