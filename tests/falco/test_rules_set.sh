@@ -15,13 +15,6 @@
 [ "$(id -u)" = 0 ] || skip_test "needs root (the write-below-/etc scenario)"
 command -v python3 >/dev/null || skip_test "needs python3 (the connect scenario's listener)"
 command -v sysdig >/dev/null || skip_test "needs sysdig"
-# a network namespace of its own: port 47913 is the tests' fixed port, and
-# another checkout's suite on the same host may be listening on it
-if [ "${PDIG_RULES_NETNS:-}" != 1 ] && command -v ip >/dev/null; then
-	export PDIG_RULES_NETNS=1
-	rm -rf "$WORK"
-	exec unshare -n bash -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "$@"
-fi
 
 set_line=$("$PDIG" -v --rules "$RULES" true 2>&1 | sed -n 's/^pdig: tracing //p')
 for sc in execve execveat openat connect socket close clone clone3 chdir setuid prctl; do
