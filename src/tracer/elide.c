@@ -12,7 +12,10 @@
  * the per-process table below learns them at the exits of open*, creat,
  * socket and accept*, and forgets at the entry of every call that may close
  * or replace an fd (close, close_range, dup2, dup3, execve*), so what it
- * holds is true for as long as nobody else changes the table. Hence it
+ * holds is true for as long as nobody else changes the table. A forked
+ * child starts with a copy of its parent's table, and so of what pdig
+ * knows of it (learnt at the fork's event stop, before the child runs).
+ * Hence it
  * gives up on a process for good when its table may change behind pdig's
  * back: another thread or process sharing it (clone with CLONE_THREAD or
  * CLONE_FILES), an io_uring (IORING_OP_CLOSE runs no syscall), a 32-bit
@@ -67,6 +70,21 @@ void elide_on_exec(struct tracer *tr, pid_t pid)
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
 	p->known = true;
+}
+
+void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)
+{
+	struct elide *e = &tr->elide;
+	struct elide_proc *p = e->on ? find(e, parent) : NULL;
+	if (!p || !p->known)
+		return;
+	uint64_t clean[ELIDE_FDS / 64];
+	memcpy(clean, p->clean, sizeof clean);
+	/* made like an exec's slot (p may be the slot reused: copied first) */
+	elide_on_exec(tr, child);
+	struct elide_proc *c = find(e, child);
+	if (c)
+		memcpy(c->clean, clean, sizeof clean);
 }
 
 static void forget_fd(struct elide_proc *p, uint64_t fd)

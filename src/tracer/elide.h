@@ -41,6 +41,10 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
                     const uint64_t *args, int64_t *ret);
 /* A traced exit seen: learn the fd it opened. */
 void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, int64_t ret);
+/* Process child was made by a fork of process parent (a clone sharing
+ * neither the fd table nor the thread group), before the child ran: its
+ * table is a copy of the parent's, known if the parent's is. */
+void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child);
 /* Process pid made a successful exec: its table is private from now. */
 void elide_on_exec(struct tracer *tr, pid_t pid);
 /* Thread tid died: a process's slot goes with its main thread. */

@@ -674,6 +674,11 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 	struct thread *t = threads_find(&tr->threads, tid);
 	pid_t seeded = 0;
 	if (t && ct && !ct->attached) {
+		uint64_t flags;
+		/* the child has not run yet: its fd table is the parent's now */
+		if (t->state == TS_IN_SYSCALL && is_clone_family(t->nr) && clone_flags_of(t, &flags) &&
+		    !(flags & (CLONE_THREAD | CLONE_FILES)))
+			elide_on_fork(tr, thread_pid(tr, t), (pid_t)child);
 		ct->seccomp = t->seccomp;
 		ct->exit_stops = t->exit_stops; /* ptrace options are inherited */
 		if (t->state == TS_IN_SYSCALL)

@@ -1,11 +1,11 @@
 /* Closes that pdig may report at their entry (exit elided) and closes it
  * must not, in a fixed order: elide_close DIR. Prints each close's result.
  * Elidable: a regular file on DIR's filesystem, a file and a directory on
- * /dev/shm (tmpfs), a FIFO, sockets (socket, accept4). Not: a second close
- * (EBADF), an fd never opened (EBADF), /dev/null (a device's driver may
- * flush), an fd made by dup, the target of dup2, fds after close_range,
- * any close in a forked child (its table was not private since an exec),
- * any close after a thread was made. */
+ * /dev/shm (tmpfs), a FIFO, sockets (socket, accept4), and in a forked
+ * child both an inherited fd and its own. Not: a second close (EBADF), an
+ * fd never opened (EBADF), /dev/null (a device's driver may flush), an fd
+ * made by dup, the target of dup2, fds after close_range, any close after
+ * a thread was made. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
