@@ -56,7 +56,8 @@ fi
 # the comparison means something: every close is there, with its result
 # and the fd sysdig had in its table
 n=$(grep -c '^elide_close|<|close|' "$WORK/elided.raw")
-[ "$n" -ge 22 ] || fail "only $n close exits in the capture"
+# (the program's 20; a dynamic build's loader adds its own)
+[ "$n" -ge 20 ] || fail "only $n close exits in the capture"
 expect_grep "$WORK/elided.raw" "^elide_close\|<\|close\|-9\|77\|" "the close of an fd never opened: EBADF"
 expect_grep "$WORK/elided.raw" "^elide_close\|<\|close\|-9\|[0-9]+\|file\|$WORK/d/f\|" "a second close: EBADF, on the fd sysdig still names"
 expect_grep "$WORK/elided.raw" "^elide_close\|<\|close\|0\|[0-9]+\|file\|$WORK/d/f\|" "a file's close names it"
