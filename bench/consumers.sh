@@ -44,6 +44,7 @@ for f in "$PDIG" "$PLUGIN" "$BENCH_BIN/workloads" "$BENCH_BIN/pstat" "$FALCO"; d
 	[ -e "$f" ] || { echo "consumers.sh: missing $f (cmake --build build-bench; PDIG_FALCO_DIR)" >&2; exit 2; }
 done
 command -v sysdig >/dev/null || { echo "consumers.sh: needs sysdig" >&2; exit 2; }
+. "$ROOT/bench/lib_falco.sh"
 W=$(mktemp -d /tmp/pdig-cons.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
@@ -64,15 +65,7 @@ start_consumer() {
 		for _ in $(seq 500); do [ -e /dev/shm/udig_descs ] && break; sleep 0.01; done
 		sleep 0.3 ;;
 	falco)
-		printf '%s\n' "- rule: never" "  desc: x" "  condition: evt.type=openat and fd.name=/no/such" \
-			"  output: x" "  priority: DEBUG" >"$W/rules.yaml"
-		: >"$W/empty.yaml"
-		"$FALCO" -c "$W/empty.yaml" -o engine.kind=nodriver -o plugins[0].name=pdig \
-			-o "plugins[0].library_path=$PLUGIN" -o load_plugins[0]=pdig -o stdout_output.enabled=true \
-			-r "$W/rules.yaml" >"$W/falco.log" 2>&1 &
-		CPID=$!
-		for _ in $(seq 1000); do [ -e /dev/shm/pdig-ring ] && break; sleep 0.01; done
-		sleep 0.5 ;;
+		falco_consumer_start ;;
 	esac
 }
 

@@ -10,6 +10,7 @@
 #include "procfs/procfs_desc.h"
 #include "ring/ring.h"
 #include "schema/schema.h"
+#include "schema/rules_set.h"
 #include "schema/trace_filter.h"
 #include "sinks/scapfile.h"
 #include "sinks/sink.h"
@@ -46,6 +47,11 @@ static void usage(FILE *f)
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
 		"            all (as -a), none; '!LIST' for all but LIST; '?NAME' skips\n"
 		"            unknown names\n"
+		"  --rules FILE  trace the syscalls FILE's Falco rules name with evt.type,\n"
+		"            plus what libsinsp needs for its state beside them (Falco's\n"
+		"            base_syscalls.repair); repeatable, adds to -e\n"
+		"  --repair  add libsinsp's repair set to the -e set; alone: only the\n"
+		"            process tree, ids and cwd (the minimal state-safe set)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
@@ -140,6 +146,31 @@ static void ring_attached(const char *path)
 	udig_sink_quiet();
 }
 
+/* --rules/--repair: the rules' syscalls (added to the -e set, or alone),
+ * then libsinsp's repair set; -v says what is traced. */
+static int pick_from_rules(struct syscall_set *set, bool from_e, const char *const *files, int n, int verbose)
+{
+	char err[256];
+	if (!from_e)
+		memset(set, 0, sizeof *set);
+	for (int i = 0; i < n; i++) {
+		int k = rules_set_add_file(files[i], set, err, sizeof err);
+		if (k < 0) {
+			fprintf(stderr, "pdig: %s\n", err);
+			return -1;
+		}
+		if (verbose)
+			fprintf(stderr, "pdig: %s: rules name %d syscalls\n", files[i], k);
+	}
+	syscall_set_repair(set);
+	if (verbose) {
+		static char names[8192];
+		syscall_set_names(set, names, sizeof names);
+		fprintf(stderr, "pdig: tracing %s\n", names);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
@@ -152,11 +183,16 @@ int main(int argc, char **argv)
 	int scap_schema = -1; /* --schema: the -w file's (-1: not given, 1.0.0) */
 	const char *trace_exprs[64];
 	int ntrace = 0;
+	const char *rules_files[64];
+	int nrules = 0;
+	bool repair = false;
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
 		{ "no-follow-cpu", no_argument, 0, 'F' },
 		{ "schema", required_argument, 0, 'Z' },
+		{ "rules", required_argument, 0, 'R' },
+		{ "repair", no_argument, 0, 'Q' },
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
@@ -202,6 +238,15 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'S': inject = true; break;
+		case 'R':
+			if (nrules == (int)(sizeof rules_files / sizeof *rules_files)) {
+				fprintf(stderr, "pdig: too many --rules options\n");
+				return 2;
+			}
+			rules_files[nrules++] = optarg;
+			repair = true;
+			break;
+		case 'Q': repair = true; break;
 		case 'F': no_follow_cpu = true; break;
 		case 'Z':
 			scap_schema = pdig_schema_parse(optarg);
@@ -256,6 +301,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pdig: %s\n", err);
 			return 2;
 		}
+	if (repair && all) {
+		fprintf(stderr, "pdig: -a traces everything: it does not go with --rules or --repair\n");
+		return 2;
+	}
+	if (repair && pick_from_rules(&o.set, ntrace > 0, rules_files, nrules, verbose) < 0)
+		return 2;
 
 	char path[4096];
 	int rc = attach_pid ? 0 : resolve(argv[optind], path, sizeof path);

@@ -118,8 +118,17 @@ static int procfs_fd_stat(void *ctx, int64_t pid, int64_t fd, uint64_t *dev, uin
 	}
 	/* the driver's dev is the superblock's, which st_dev is not everywhere */
 	uint32_t maj = sx.dev_major, min = sx.dev_minor;
+	bool no_flush = false;
 	if (sx.mask & PDIG_STATX_MNT_ID)
-		procfs_mount_dev(pid, sx.mnt_id, &maj, &min);
+		no_flush = procfs_mount_dev(pid, sx.mnt_id, &maj, &min, &no_flush) == 0 && no_flush;
+	/* a device node's file takes its driver's operations, whatever the
+	 * filesystem it lives on */
+	struct procfs *pf = ctx;
+	pf->last_fd.pid = pid;
+	pf->last_fd.fd = fd;
+	pf->last_fd.valid = true;
+	pf->last_fd.clean = no_flush && (sx.mask & PDIG_STATX_TYPE) &&
+	                    (S_ISREG(sx.mode) || S_ISDIR(sx.mode) || S_ISFIFO(sx.mode));
 	*dev = procfs_encode_dev(maj, min);
 	*ino = sx.ino;
 	return 0;

@@ -165,6 +165,12 @@ struct exe_slot {
  * hands out. All zero is a valid empty state. Each part is kept by the
  * file named beside it (procfs.c sets the two switches). */
 struct procfs {
+	/* what the last fd_stat learnt of the fd it looked at, for
+	 * procfs_fd_closes_clean at the same exit (cleared at each exit) */
+	struct {
+		int64_t pid, fd;
+		bool valid, clean;
+	} last_fd;
 	/* per-thread reads (procfs_thread.c) */
 	struct tentry table[TC_SLOTS];
 	uint64_t use_clock, seq, mnt_seq;
@@ -218,14 +224,21 @@ struct pdig_statx {
 };
 _Static_assert(offsetof(struct pdig_statx, mnt_id) == 144 && sizeof(struct pdig_statx) == 256,
 	       "struct statx layout");
+#define PDIG_STATX_TYPE 0x1u
+#define PDIG_STATX_MODE 0x2u
 #define PDIG_STATX_INO 0x100u
 #define PDIG_STATX_MNT_ID 0x1000u
-/* statx(dirfd, path, flags) asking for the inode and the mount id (0/-1). */
+/* statx(dirfd, path, flags) asking for the type, mode, inode and mount id (0/-1). */
 int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out);
 /* The superblock device of mount mnt_id, from pid's mountinfo (cached):
  * major/minor come in as the file's st_dev and go out as the mount's
- * device; -1 (left as they were) when mountinfo does not list the mount. */
-int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor);
+ * device; -1 (left as they were) when mountinfo does not list the mount.
+ * no_flush (may be NULL): whether the mount's filesystem type is one whose
+ * files have no ->flush (procfs_fs_without_flush). */
+int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor, bool *no_flush);
+/* Filesystem types (mountinfo's names) whose regular files, directories
+ * and FIFOs have no ->flush, so closing them always returns 0. */
+bool procfs_fs_without_flush(const char *type, size_t len);
 /* Hands each line of pid's mountinfo (no newline, not terminated) to fn
  * until fn returns 0; that 0, or -1 when no line did. */
 int procfs_scan_mountinfo(int64_t pid, int (*fn)(const char *line, size_t len, void *arg), void *arg);

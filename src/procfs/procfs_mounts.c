@@ -40,7 +40,7 @@
 static struct {
 	uint64_t mnt_id, at, used;
 	uint32_t st_major, st_minor;
-	bool listed;
+	bool listed, no_flush;
 	uint32_t major, minor;
 } mounts[MOUNT_SLOTS];
 static uint64_t mounts_clock;
@@ -48,7 +48,8 @@ static uint64_t mounts_clock;
 int procfs_statx(int dirfd, const char *path, int flags, struct pdig_statx *out)
 {
 	memset(out, 0, sizeof *out);
-	return (int)syscall(SYS_statx, dirfd, path, flags, PDIG_STATX_INO | PDIG_STATX_MNT_ID, out);
+	return (int)syscall(SYS_statx, dirfd, path, flags,
+	                    PDIG_STATX_TYPE | PDIG_STATX_MODE | PDIG_STATX_INO | PDIG_STATX_MNT_ID, out);
 }
 
 /* Hands each line of pid's mountinfo (without its newline, not
@@ -94,7 +95,32 @@ int procfs_scan_mountinfo(int64_t pid, int (*fn)(const char *line, size_t len, v
 struct dev_query {
 	uint64_t id;
 	uint32_t major, minor;
+	bool no_flush;
 };
+
+bool procfs_fs_without_flush(const char *type, size_t len)
+{
+	static const char *const types[] = { "ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs" };
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (strlen(types[i]) == len && !memcmp(types[i], type, len))
+			return true;
+	return false;
+}
+
+/* The filesystem type of a mountinfo line: the field after " - ". */
+static bool line_without_flush(const char *line, size_t len)
+{
+	const char *eol = line + len;
+	for (const char *p = line; p + 3 <= eol; p++) {
+		if (memcmp(p, " - ", 3))
+			continue;
+		const char *t = p + 3, *e = t;
+		while (e < eol && *e != ' ')
+			e++;
+		return procfs_fs_without_flush(t, (size_t)(e - t));
+	}
+	return false;
+}
 
 /* "ID PARENT MAJOR:MINOR ..."; 0 and the device when the id is q's. */
 static int mount_dev_line(const char *line, size_t len, void *arg)
@@ -121,23 +147,29 @@ static int mount_dev_line(const char *line, size_t len, void *arg)
 	if (field == 4 && v[0] == q->id && v[2] <= UINT32_MAX && v[3] <= UINT32_MAX) {
 		q->major = (uint32_t)v[2];
 		q->minor = (uint32_t)v[3];
+		q->no_flush = line_without_flush(line, len);
 		return 0;
 	}
 	return -1;
 }
 
-static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *minor)
+static int read_mount_dev(int64_t pid, uint64_t id, uint32_t *major, uint32_t *minor, bool *no_flush)
 {
 	struct dev_query q = { .id = id };
 	if (procfs_scan_mountinfo(pid, mount_dev_line, &q))
 		return -1;
 	*major = q.major;
 	*minor = q.minor;
+	*no_flush = q.no_flush;
 	return 0;
 }
 
-int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor)
+int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *minor, bool *no_flush)
 {
+	bool ignored;
+	if (!no_flush)
+		no_flush = &ignored;
+	*no_flush = false;
 	uint64_t now = procfs_mono_ns();
 	uint32_t st_major = *major, st_minor = *minor;
 	int victim = 0;
@@ -149,6 +181,7 @@ int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *mi
 				return -1;
 			*major = mounts[i].major;
 			*minor = mounts[i].minor;
+			*no_flush = mounts[i].no_flush;
 			return 0;
 		}
 		if (mounts[i].used < mounts[victim].used)
@@ -157,7 +190,8 @@ int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *mi
 	if (!mnt_id)
 		return -1;
 	uint32_t maj = 0, min = 0;
-	bool listed = read_mount_dev(pid, mnt_id, &maj, &min) == 0;
+	bool clean = false;
+	bool listed = read_mount_dev(pid, mnt_id, &maj, &min, &clean) == 0;
 	mounts[victim].mnt_id = mnt_id;
 	mounts[victim].st_major = st_major;
 	mounts[victim].st_minor = st_minor;
@@ -166,9 +200,11 @@ int procfs_mount_dev(int64_t pid, uint64_t mnt_id, uint32_t *major, uint32_t *mi
 	mounts[victim].listed = listed;
 	mounts[victim].major = maj;
 	mounts[victim].minor = min;
+	mounts[victim].no_flush = clean;
 	if (!listed)
 		return -1;
 	*major = maj;
 	*minor = min;
+	*no_flush = clean;
 	return 0;
 }

@@ -87,6 +87,7 @@ void procfs_on_exit(struct procfs *pf, int64_t tid, uint64_t nr, const uint64_t 
 	/* whatever the entry announced is done now: reads made meanwhile
 	 * are stale */
 	procfs_on_entry(pf, tid, nr);
+	pf->last_fd.valid = false;
 	uint64_t path_arg, flags;
 	switch (nr) {
 	case SYS_open:

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -84,6 +86,37 @@ int procfs_fd_statx(struct procfs *pf, int64_t pid, int64_t fd, struct pdig_stat
 	int r = procfs_statx(dup, "", AT_EMPTY_PATH, sx);
 	close(dup);
 	return r;
+}
+
+/* procfs_fs_without_flush by statfs magic (ext2/3/4 share one, xfs,
+ * btrfs, tmpfs): close(2) returns only what ->flush returns once the fd
+ * is released, and their files have none, so it returns 0. Overlayfs is
+ * not here: its flush opens the real file and can fail; NFS, FUSE and
+ * CIFS flush dirty data. */
+static bool fs_without_flush(unsigned long magic)
+{
+	return magic == 0xEF53 || magic == 0x58465342 || magic == 0x9123683E || magic == 0x01021994;
+}
+
+bool procfs_fd_closes_clean(struct procfs *pf, int64_t pid, int64_t fd)
+{
+	if (pid <= 0 || pid > INT32_MAX || fd < 0 || fd > INT32_MAX)
+		return false;
+	/* the exit's event looked at this fd already (its dev): no syscall */
+	if (pf->last_fd.valid && pf->last_fd.pid == pid && pf->last_fd.fd == fd)
+		return pf->last_fd.clean;
+	int dup = grab_fd(pf, pid, fd);
+	if (dup < 0)
+		return false;
+	struct statfs fs;
+	struct stat sb;
+	/* a device node's file takes its driver's operations, whatever the
+	 * filesystem it lives on */
+	bool clean = fstatfs(dup, &fs) == 0 && fstat(dup, &sb) == 0 &&
+	             (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode) || S_ISFIFO(sb.st_mode)) &&
+	             fs_without_flush((unsigned long)fs.f_type);
+	close(dup);
+	return clean;
 }
 
 int procfs_sock(void *ctx, int64_t pid, int64_t fd, struct sock_names *out)

@@ -50,6 +50,7 @@ struct tracer *core_new(const struct tracer_opts *o, bool attach_mode)
 	tr->verbose = o->verbose;
 	tr->out = o->out;
 	tr->attach_mode = attach_mode;
+	elide_init(tr);
 	/* the capture sink reads the process list through the default
 	 * instance: share its cache, as the notes below keep it right */
 	tr->procfs = procfs_default();
@@ -396,6 +397,22 @@ static void on_syscall_entry(const struct stop *s, struct thread *t, uint64_t nr
 	resume(t->tid, PTRACE_SYSCALL, 0);
 }
 
+/* A traced syscall's entry whose exit is known now (elide.c): both events
+ * are made here and the exit stop is skipped. */
+static void on_syscall_entry_elided(const struct stop *s, struct thread *t, uint64_t nr, const uint64_t *args,
+                                    int64_t ret)
+{
+	t->silent = false;
+	t->nr = nr;
+	memcpy(t->args, args, sizeof t->args);
+	emit_syscall_in(s->tr, MEM_ENTRY, 0, t, nr, t->args, 0);
+	emit_syscall_in(s->tr, MEM_EXIT, 1, t, nr, t->args, ret);
+	mem_release(&s->tr->kept, t->tid);
+	s->tr->stops.exits_elided++;
+	t->state = TS_RUNNING;
+	resume(t->tid, PTRACE_CONT, 0);
+}
+
 /* A traced syscall let go because no sink wants events: its enter and
  * exit are not made (exit and exit_group never return). */
 static void skip_syscall(struct tracer *tr, uint64_t nr)
@@ -481,12 +498,16 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 	if (info.op == PDIG_SYSCALL_INFO_SECCOMP &&
 	    guard_seccomp_denied(tr, t, info.seccomp.ret_data, nr, info.seccomp.args, s->want))
 		return;
+	int64_t known_ret = 0;
 	if (nr >= PDIG_SYSCALL_MAX) {
+		elide_on_entry(tr, thread_pid(tr, t), t->tid, t, COMPAT_NONE, info.seccomp.args, &known_ret);
 		t->state = TS_RUNNING;
 		resume(t->tid, PTRACE_CONT, 0);
 		return;
 	}
 	syscall_entered(s, t, info.arch, nr, info.seccomp.args, info.stack_pointer);
+	/* after syscall_entered: clone3's flags are read there */
+	bool known = elide_on_entry(tr, thread_pid(tr, t), t->tid, t, nr, info.seccomp.args, &known_ret);
 	if (refused(s, t, nr, info.seccomp.args))
 		return;
 	/* (a restarted clone is cleaned again above, and a restarted call
@@ -505,7 +526,10 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		resume(t->tid, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 		return;
 	}
-	on_syscall_entry(s, t, nr, info.seccomp.args);
+	if (known)
+		on_syscall_entry_elided(s, t, nr, info.seccomp.args, known_ret);
+	else
+		on_syscall_entry(s, t, nr, info.seccomp.args);
 }
 
 /* A syscall-entry stop from PTRACE_SYSCALL. */
@@ -594,6 +618,8 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 			emit_syscall_with(tr, mem, 1, t, t->nr, t->args, info.exit.rval);
 		else if (!t->silent)
 			skipped(tr, 1);
+		/* after the event: its dev lookup tells what elide needs */
+		elide_on_exit(tr, thread_pid(tr, t), t->nr, info.exit.rval);
 		t->silent = false;
 		guard_file_opened(tr, t, info.exit.rval);
 	}
@@ -653,6 +679,11 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 		t->untraced_asked = false; /* the child is traced: no escape */
 	pid_t seeded = 0;
 	if (t && ct && !ct->attached) {
+		uint64_t flags;
+		/* the child has not run yet: its fd table is the parent's now */
+		if (t->state == TS_IN_SYSCALL && is_clone_family(t->nr) && clone_flags_of(t, &flags) &&
+		    !(flags & (CLONE_THREAD | CLONE_FILES)))
+			elide_on_fork(tr, thread_pid(tr, t), (pid_t)child);
 		ct->seccomp = t->seccomp;
 		ct->exit_stops = t->exit_stops; /* ptrace options are inherited */
 		if (t->state == TS_IN_SYSCALL)
@@ -679,6 +710,7 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 	unsigned long former = (unsigned long)tid;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
 	procfs_on_exec(tr->procfs, tid, (pid_t)former);
+	elide_on_exec(tr, tid);
 	struct thread *t;
 	if ((pid_t)former != tid) {
 		threads_remove(&tr->threads, tid);
@@ -753,6 +785,7 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
 	if (sig == (SIGTRAP | 0x80)) {
+		tr->stops.syscall++;
 		on_syscall_stop(&s, t);
 		return;
 	}
@@ -760,6 +793,10 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	 * restart errno: the driver saw that exit */
 	if (t->exit_deferred && event != 0 && event != PTRACE_EVENT_SECCOMP && event != PTRACE_EVENT_EXIT)
 		sig_flush_exit(tr, t, s.want);
+	if (event == PTRACE_EVENT_SECCOMP)
+		tr->stops.seccomp++;
+	else
+		tr->stops.other++;
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp_stop(&s, t);
@@ -798,6 +835,7 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 	struct thread *t = threads_find(&tr->threads, tid);
 	mem_release(&tr->kept, tid);
 	guard_call_over(tid, false);
+	elide_on_death(tr, tid);
 	if (t) {
 		if (!t->creator_seen) {
 			/* a child whose creator's event may still come (or a
@@ -881,6 +919,11 @@ void core_loop(struct tracer *tr)
 			handle_queued_deaths(tr);
 	}
 	waiting_report(&tr->waiting, tr->verbose);
+	if (tr->verbose)
+		fprintf(stderr, "pdig: stops: %llu (seccomp %llu, syscall entry/exit %llu, other %llu), exits elided %llu\n",
+		        (unsigned long long)(tr->stops.seccomp + tr->stops.syscall + tr->stops.other),
+		        (unsigned long long)tr->stops.seccomp, (unsigned long long)tr->stops.syscall,
+		        (unsigned long long)tr->stops.other, (unsigned long long)tr->stops.exits_elided);
 	if (tr->unrecorded_compat)
 		fprintf(stderr, "pdig: %llu traced syscalls made through the 32-bit ABI (socketcall, 16-bit "
 		                "set*id) have no x86-64 event and were not recorded\n",

@@ -15,6 +15,7 @@
 
 #include "events/encoder.h"
 #include "tracer/seccomp.h"
+#include "elide.h"
 #include "threads.h"
 #include "tracer/tracer.h"
 
@@ -147,6 +148,12 @@ struct tracer {
 	/* the schemas the output wanted when last asked (core_wanted) */
 	uint32_t schemas;
 	uint64_t unrecorded_compat;  /* 32-bit-ABI calls with no x86-64 event */
+	/* stops taken, for -v: what a traced program pays is one ptrace round
+	 * trip per stop, so this is the figure to make smaller */
+	struct {
+		uint64_t seccomp, syscall, other, exits_elided;
+	} stops;
+	struct elide elide;      /* exits known at the entry (elide.c) */
 	uint8_t event_buf[EVENT_BUF_SIZE]; /* the event being built */
 };
 

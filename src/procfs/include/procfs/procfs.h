@@ -90,6 +90,11 @@ int64_t procfs_status_field(int64_t tid, const char *key);
  * 32, only the first 31 are read); 0 ok, -1 if the thread is gone. */
 int procfs_signal_dispositions(struct procfs *pf, int64_t tid, int sig, uint64_t *ignored, uint64_t *caught);
 
+/* Does closing fd of process pid always return 0 (a regular file,
+ * directory or FIFO on a filesystem without ->flush)? One dup of the fd
+ * (pidfd_getfd), fstatfs, fstat; false when unsure. */
+bool procfs_fd_closes_clean(struct procfs *pf, int64_t pid, int64_t fd);
+
 /* The sock() fallback used when pidfd_getfd is refused: looks the socket
  * inode up in /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix}. Exposed for tests.
  * Unix peers are not listed there, so their peer stays unknown. */

@@ -1,0 +1,174 @@
+/* Exit elision. A traced syscall costs two stops, its entry (seccomp) and
+ * its exit. Where pdig knows at the entry exactly what the exit event will
+ * say, it reports both at the entry and lets the call run with PTRACE_CONT:
+ * one stop instead of two.
+ *
+ * close(fd) is the one call that qualifies. The kernel releases the fd and
+ * then returns what the file's ->flush returned (-EBADF only when no file
+ * was open there; -EINTR is a flush's interrupted wait). So the result is 0
+ * exactly when fd is open and its file has no ->flush: a socket, or a
+ * regular file, directory or FIFO on ext2/3/4, xfs, btrfs or tmpfs
+ * (procfs_fd_closes_clean). pdig knows that only for fds it saw opened:
+ * the per-process table below learns them at the exits of open*, creat,
+ * socket and accept*, and forgets at the entry of every call that may close
+ * or replace an fd (close, close_range, dup2, dup3, execve*), so what it
+ * holds is true for as long as nobody else changes the table. A forked
+ * child starts with a copy of its parent's table, and so of what pdig
+ * knows of it (learnt at the fork's event stop, before the child runs).
+ * Hence it
+ * gives up on a process for good when its table may change behind pdig's
+ * back: another thread or process sharing it (clone with CLONE_THREAD or
+ * CLONE_FILES), an io_uring (IORING_OP_CLOSE runs no syscall), a 32-bit
+ * call with no x86-64 twin. It is off in attach mode (fds opened before
+ * pdig came), when the traced set leaves out one of the calls above
+ * (their entries would not stop) and with PDIG_NO_ELIDE=1.
+ *
+ * Left out on purpose: calls whose result depends on the state of the
+ * kernel at run time (data, a socket's peer, a file's existence), which is
+ * every other call in the default set. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "elide.h"
+#include "procfs/procfs.h"
+#include "tracer_internal.h"
+
+#define CLONE_SHARES_TABLE (0x00010000ull /* CLONE_THREAD */ | 0x00000400ull /* CLONE_FILES */)
+
+void elide_init(struct tracer *tr)
+{
+	struct elide *e = &tr->elide;
+	memset(e, 0, sizeof *e);
+	const char *off = getenv("PDIG_NO_ELIDE");
+	if (tr->attach_mode || (off && *off && strcmp(off, "0")))
+		return;
+	static const int needed[] = { SYS_close, SYS_close_range, SYS_dup2, SYS_dup3, SYS_execve, SYS_execveat,
+		                      SYS_io_uring_setup };
+	for (size_t i = 0; i < sizeof needed / sizeof *needed; i++)
+		if (!tr->set.on[needed[i]])
+			return;
+	e->on = true;
+}
+
+static struct elide_proc *find(struct elide *e, pid_t pid)
+{
+	for (unsigned i = 0; i < ELIDE_PROCS; i++)
+		if (e->procs[i].pid == pid)
+			return &e->procs[i];
+	return NULL;
+}
+
+void elide_on_exec(struct tracer *tr, pid_t pid)
+{
+	struct elide *e = &tr->elide;
+	if (!e->on)
+		return;
+	struct elide_proc *p = find(e, pid);
+	if (!p) /* the next slot in turn: the process there becomes unknown */
+		p = &e->procs[e->next++ % ELIDE_PROCS];
+	memset(p, 0, sizeof *p);
+	p->pid = pid;
+	p->known = true;
+}
+
+void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)
+{
+	struct elide *e = &tr->elide;
+	struct elide_proc *p = e->on ? find(e, parent) : NULL;
+	if (!p || !p->known)
+		return;
+	uint64_t clean[ELIDE_FDS / 64];
+	memcpy(clean, p->clean, sizeof clean);
+	/* made like an exec's slot (p may be the slot reused: copied first) */
+	elide_on_exec(tr, child);
+	struct elide_proc *c = find(e, child);
+	if (c)
+		memcpy(c->clean, clean, sizeof clean);
+}
+
+static void forget_fd(struct elide_proc *p, uint64_t fd)
+{
+	if (fd < ELIDE_FDS)
+		p->clean[fd / 64] &= ~(1ull << (fd % 64));
+}
+
+static bool fd_clean(const struct elide_proc *p, uint64_t fd)
+{
+	return fd < ELIDE_FDS && (p->clean[fd / 64] >> (fd % 64)) & 1;
+}
+
+bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread *t, uint64_t nr,
+                    const uint64_t *args, int64_t *ret)
+{
+	struct elide *e = &tr->elide;
+	struct elide_proc *p = e->on ? find(e, pid) : NULL;
+	if (!p || !p->known)
+		return false;
+	bool known = false;
+	switch (nr) {
+	case SYS_close:
+		/* only this thread can touch the table (p->known), and the
+		 * file there cannot fail its close */
+		known = tid == pid && fd_clean(p, args[0]);
+		if (known)
+			*ret = 0;
+		forget_fd(p, args[0]);
+		break;
+	case SYS_dup2:
+	case SYS_dup3:
+		forget_fd(p, args[1]);
+		break;
+	case SYS_close_range:
+	case SYS_execve:
+	case SYS_execveat:
+		memset(p->clean, 0, sizeof p->clean);
+		break;
+	case SYS_clone:
+		p->known = !(args[0] & CLONE_SHARES_TABLE);
+		break;
+	case SYS_clone3:
+		p->known = t->clone3_flags_ok && !(t->clone3_flags & CLONE_SHARES_TABLE);
+		break;
+	case SYS_io_uring_setup:
+	case COMPAT_NONE:
+		p->known = false;
+		break;
+	default:
+		break;
+	}
+	return known;
+}
+
+void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, int64_t ret)
+{
+	struct elide *e = &tr->elide;
+	if (!e->on || ret < 0 || ret >= ELIDE_FDS)
+		return;
+	struct elide_proc *p = find(e, pid);
+	if (!p || !p->known)
+		return;
+	switch (nr) {
+	case SYS_socket:
+	case SYS_accept:
+	case SYS_accept4:
+		break; /* a socket's file has no ->flush */
+	case SYS_open:
+	case SYS_openat:
+	case SYS_openat2:
+	case SYS_creat:
+		if (!procfs_fd_closes_clean(tr->procfs, pid, ret))
+			return;
+		break;
+	default:
+		return;
+	}
+	p->clean[ret / 64] |= 1ull << (ret % 64);
+}
+
+void elide_on_death(struct tracer *tr, pid_t tid)
+{
+	struct elide_proc *p = find(&tr->elide, tid);
+	if (p)
+		p->pid = 0;
+}
