@@ -686,10 +686,9 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 				emit_procexit(tr, (pid_t)former, 0);
 			else
 				skipped(tr, 1);
-			if (t->state == TS_IN_SYSCALL && s->want) /* pair the exit with an enter on the new tid */
-				emit_syscall_in(tr, MEM_EXIT, 0, t, t->nr, t->args, 0);
-			else if (t->state == TS_IN_SYSCALL)
-				skipped(tr, 1);
+			/* no enter on the new tid: the driver's enter is the
+			 * one made on the former tid, and its exit comes on
+			 * the leader's tid unpaired */
 		}
 	} else {
 		t = threads_find(&tr->threads, tid);
