@@ -56,7 +56,10 @@ static void put_common(struct evbuf *b, const struct enc_ctx *c, const struct pr
 	evb_s64(b, p->tid);
 	evb_s64(b, p->pid);
 	evb_s64(b, p->ptid);
-	evb_strn(b, p->cwd, strnlen(p->cwd, sizeof(p->cwd)));
+	/* cwd: empty, as every driver pushes it; consumers take the cwd from
+	 * their /proc scan or the capture's process list, the parent's at a
+	 * clone, and chdir/fchdir (libsinsp never reads this param) */
+	evb_str(b, "");
 	evb_u64(b, p->fdlimit);
 	evb_u64(b, p->pgft_maj);
 	evb_u64(b, p->pgft_min);
