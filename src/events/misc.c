@@ -120,7 +120,7 @@ static void put_pollfds(struct evbuf *b, const struct enc_ctx *c, bool is_exit)
 void misc_poll_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_pollfds(b, c, false);
-	evb_s64(b, iarg(c, 2));
+	evb_s64(b, reg_int_arg(c, 2));
 }
 
 /* ppoll's timeout and sigmask */
@@ -158,7 +158,7 @@ void misc_epoll_wait_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, ia
 
 void misc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u64(b, c->args[1]);
 	evb_u64(b, c->args[2]);
 }

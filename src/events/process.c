@@ -215,7 +215,9 @@ void proc_execve_x(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0)); /* AT_FDCWD and PPM_AT_FDCWD are both -100 */
+	/* AT_FDCWD and PPM_AT_FDCWD are both -100; the 1.0.0 driver tests the
+	 * low 32 bits for it and writes any other dirfd whole */
+	evb_s64(b, iarg(c, 0) == -100 ? -100 : reg_int_arg(c, 0));
 	put_exec_path(b, c, c->args[1]);
 	evb_u32(b, flags_to_ppm(execveat_flags_map, c->args[4]));
 }
@@ -309,13 +311,13 @@ void proc_getres_x(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_setpgid_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
-	evb_s64(b, iarg(c, 1));
+	evb_s64(b, reg_int_arg(c, 0));
+	evb_s64(b, reg_int_arg(c, 1));
 }
 
 void proc_setns_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u32(b, flags_to_ppm(clone_flags_map, c->args[1]));
 }
 
@@ -328,14 +330,14 @@ void proc_unshare_e(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_kill_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u8(b, (uint8_t)c->args[1]);
 }
 
 void proc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
-	evb_s64(b, iarg(c, 1));
+	evb_s64(b, reg_int_arg(c, 0));
+	evb_s64(b, reg_int_arg(c, 1));
 	evb_u8(b, (uint8_t)c->args[2]);
 }
 
@@ -369,7 +371,7 @@ void proc_setrlimit_x(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_prlimit_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u8(b, rlimit_res(c->args[1]));
 }
 
@@ -397,7 +399,7 @@ static void put_dyn64(struct evbuf *b, uint8_t idx, uint64_t v)
 void proc_ptrace_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u16(b, ptrace_req(c));
-	evb_s64(b, iarg(c, 1));
+	evb_s64(b, reg_int_arg(c, 1));
 }
 
 void proc_ptrace_x(struct evbuf *b, const struct enc_ctx *c)

@@ -348,8 +348,13 @@ static void test_creds_misc(void)
 	CHECK_EQ_INT(dp_s64(&d.p[4]), 4096);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
 	CHECK_EQ_INT(dp_u8(&d.p[1]), 7);
-	/* kill(-1, SIGKILL) */
+	/* kill(-1, SIGKILL) with only the low 32 bits loaded (an int through
+	 * syscall()'s varargs): the 1.0.0 driver writes the whole register,
+	 * a modern one the int */
 	fake_ctx(&c, &fm, &fs, 62, 0xffffffffull, 9, 0, 0, 0, 0);
+	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
+	CHECK_EQ_INT(dp_s64(&d.p[0]), 4294967295ll);
+	fake_ctx(&c, &fm, &fs, 62, 0xffffffffffffffffull, 9, 0, 0, 0, 0);
 	CHECK(t_encode(0, &c, buf, sizeof(buf), &d));
 	CHECK_EQ_INT(dp_s64(&d.p[0]), -1);
 	CHECK_EQ_INT(dp_u8(&d.p[1]), 9);
