@@ -166,10 +166,14 @@ void misc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
 void misc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
-	if (c->ret > 0)
+	/* The 1.0.0 driver (autofill) reads the buffer whatever the result:
+	 * after a failure it shows what the buffer held before. The modern
+	 * drivers leave the path empty on failure. */
+	bool old_driver = !c->schema || c->schema->id == SCHEMA_1_0_0;
+	if (c->ret > 0 || old_driver)
 		ub_put_str(b, c->mem, c->args[0], 4096);
 	else
-		evb_strn(b, "", 0); /* the buffer holds nothing on failure */
+		evb_strn(b, "", 0);
 }
 
 void misc_semop_e(struct evbuf *b, const struct enc_ctx *c) { evb_s32(b, (int32_t)c->args[0]); }

@@ -436,6 +436,21 @@ static void test_int_args_by_schema(void)
 	CHECK_EQ_INT(dp_s64(&d.p[0]), -100);
 }
 
+/* a failed getcwd: the 1.0.0 driver reads the buffer anyway (what it held
+ * before), the modern ones leave the path empty */
+static void test_getcwd_failed(void)
+{
+	setup();
+	fake_mem_str(&fm, 0x2000, "/before");
+	fake_ctx(&c, &fm, &fs, 79 /* getcwd */, 0x2000, 1, 0, 0, 0, 0);
+	c.ret = -34;
+	encode_in(s1, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_GETCWD_X);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/before");
+	encode_in(s45, 1);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "");
+}
+
 int main(void)
 {
 	s1 = pdig_schema_get(SCHEMA_1_0_0);
@@ -449,6 +464,7 @@ int main(void)
 	test_fd_net_misc();
 	test_new_exits();
 	test_int_args_by_schema();
+	test_getcwd_failed();
 	fake_mem_free(&fm);
 	return check_done("test_modern_values");
 }
