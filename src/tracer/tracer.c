@@ -247,9 +247,17 @@ static bool is_clone_family(uint64_t nr)
 
 struct creator_search {
 	pid_t tgid, ppid;
-	struct thread *found;
+	bool thread;          /* the new one is a thread of an existing process */
+	struct thread *found; /* a creator whose flags make what was made */
+	struct thread *maybe; /* one whose flags could not be read */
 };
 
+static bool clone_flags_of(const struct thread *t, uint64_t *flags);
+
+/* A thread in a clone call that may have made the new one: of its process
+ * for a thread, of its parent process for a new process. When a fork and a
+ * pthread_create race in one process both are in clone calls: their flags
+ * tell which made a thread and which a process. */
 static void match_creator(struct thread *t, void *arg)
 {
 	struct creator_search *s = arg;
@@ -257,8 +265,15 @@ static void match_creator(struct thread *t, void *arg)
 	if (s->found || t->state != TS_IN_SYSCALL || !is_clone_family(t->nr) || t->vfork_wait)
 		return;
 	pid_t pid = t->pid ? t->pid : t->tid;
-	if (pid == s->tgid || pid == s->ppid)
+	if (pid != (s->thread ? s->tgid : s->ppid))
+		return;
+	uint64_t flags;
+	if (!clone_flags_of(t, &flags)) {
+		if (!s->maybe)
+			s->maybe = t;
+	} else if (!(flags & CLONE_THREAD) == !s->thread) {
 		s->found = t;
+	}
 }
 
 /* The process of a new thread whose creating syscall is known: the
@@ -346,9 +361,9 @@ static void on_new_thread(const struct stop *s, struct thread *t)
 		pid_t tgid, ppid;
 		read_ids(tr, t->tid, &tgid, &ppid);
 		t->pid = tgid;
-		struct creator_search cs = { tgid, ppid, NULL };
+		struct creator_search cs = { tgid, ppid, tgid != t->tid, NULL, NULL };
 		threads_each(&tr->threads, match_creator, &cs);
-		creator = cs.found;
+		creator = cs.found ? cs.found : cs.maybe;
 		if (creator) {
 			t->exit_stops = creator->exit_stops;
 			nr = creator->nr;
