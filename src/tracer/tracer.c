@@ -649,7 +649,8 @@ static pid_t leave_creator_syscall(const struct stop *s, const struct thread *t,
 }
 
 /* fork/vfork/clone event in the parent: the syscall has succeeded, so its
- * exit event is emitted now and the exit stop is not waited for. */
+ * exit event is emitted now and the exit stop is not waited for; a vfork's
+ * waits for PTRACE_EVENT_VFORK_DONE (flush_vfork_exit). */
 static void on_clone_event(const struct stop *s, pid_t tid, bool vfork)
 {
 	struct tracer *tr = s->tr;
