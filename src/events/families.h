@@ -8,6 +8,20 @@
 #define PDIG_FAMILIES_H
 
 #include "events/encoder.h"
+#include "schema/schema.h"
+
+/* An int argument (a pid, an fd, poll's timeout) of a call whose 1.0.0
+ * driver (the kernel module sysdig 0.29.3 loads) copies the whole 64-bit
+ * register: its autofill and those fillers read an unsigned long. The
+ * drivers of the modern schemas cast it to a 32-bit int, as pdig does for
+ * other int arguments. The two differ only for a caller whose upper 32
+ * bits are not the sign extension of the lower (hand-made registers). */
+static inline int64_t reg_int_arg(const struct enc_ctx *c, int i)
+{
+	if (!c->schema || c->schema->id == SCHEMA_1_0_0)
+		return (int64_t)c->args[i];
+	return (int32_t)c->args[i];
+}
 
 /* file.c */
 #define FILE_ENCODERS(X) \

@@ -120,7 +120,7 @@ static void put_pollfds(struct evbuf *b, const struct enc_ctx *c, bool is_exit)
 void misc_poll_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_pollfds(b, c, false);
-	evb_s64(b, iarg(c, 2));
+	evb_s64(b, reg_int_arg(c, 2));
 }
 
 /* ppoll's timeout and sigmask */
@@ -158,7 +158,7 @@ void misc_epoll_wait_e(struct evbuf *b, const struct enc_ctx *c) { evb_s64(b, ia
 
 void misc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u64(b, c->args[1]);
 	evb_u64(b, c->args[2]);
 }
@@ -166,10 +166,14 @@ void misc_ioctl_e(struct evbuf *b, const struct enc_ctx *c)
 void misc_getcwd_x(struct evbuf *b, const struct enc_ctx *c)
 {
 	put_res(b, c);
-	if (c->ret > 0)
+	/* The 1.0.0 driver (autofill) reads the buffer whatever the result:
+	 * after a failure it shows what the buffer held before. The modern
+	 * drivers leave the path empty on failure. */
+	bool old_driver = !c->schema || c->schema->id == SCHEMA_1_0_0;
+	if (c->ret > 0 || old_driver)
 		ub_put_str(b, c->mem, c->args[0], 4096);
 	else
-		evb_strn(b, "", 0); /* the buffer holds nothing on failure */
+		evb_strn(b, "", 0);
 }
 
 void misc_semop_e(struct evbuf *b, const struct enc_ctx *c) { evb_s32(b, (int32_t)c->args[0]); }

@@ -267,7 +267,7 @@ static void put_sockopt_head(struct evbuf *b, const struct enc_ctx *c)
 {
 	int level = (int)c->args[1], name = (int)c->args[2];
 	put_res(b, c);
-	put_fd_arg(b, c, 0);
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u8(b, (uint8_t)flag_value(sockopt_level_map, level, 0));
 	evb_u8(b, level == 1 ? (uint8_t)flag_value(sockopt_name_map, name, 0) : 0);
 }

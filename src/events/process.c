@@ -56,7 +56,10 @@ static void put_common(struct evbuf *b, const struct enc_ctx *c, const struct pr
 	evb_s64(b, p->tid);
 	evb_s64(b, p->pid);
 	evb_s64(b, p->ptid);
-	evb_strn(b, p->cwd, strnlen(p->cwd, sizeof(p->cwd)));
+	/* cwd: empty, as every driver pushes it; consumers take the cwd from
+	 * their /proc scan or the capture's process list, the parent's at a
+	 * clone, and chdir/fchdir (libsinsp never reads this param) */
+	evb_str(b, "");
 	evb_u64(b, p->fdlimit);
 	evb_u64(b, p->pgft_maj);
 	evb_u64(b, p->pgft_min);
@@ -212,7 +215,9 @@ void proc_execve_x(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_execveat_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0)); /* AT_FDCWD and PPM_AT_FDCWD are both -100 */
+	/* AT_FDCWD and PPM_AT_FDCWD are both -100; the 1.0.0 driver tests the
+	 * low 32 bits for it and writes any other dirfd whole */
+	evb_s64(b, iarg(c, 0) == -100 ? -100 : reg_int_arg(c, 0));
 	put_exec_path(b, c, c->args[1]);
 	evb_u32(b, flags_to_ppm(execveat_flags_map, c->args[4]));
 }
@@ -306,13 +311,13 @@ void proc_getres_x(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_setpgid_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
-	evb_s64(b, iarg(c, 1));
+	evb_s64(b, reg_int_arg(c, 0));
+	evb_s64(b, reg_int_arg(c, 1));
 }
 
 void proc_setns_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u32(b, flags_to_ppm(clone_flags_map, c->args[1]));
 }
 
@@ -325,14 +330,14 @@ void proc_unshare_e(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_kill_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u8(b, (uint8_t)c->args[1]);
 }
 
 void proc_tgkill_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
-	evb_s64(b, iarg(c, 1));
+	evb_s64(b, reg_int_arg(c, 0));
+	evb_s64(b, reg_int_arg(c, 1));
 	evb_u8(b, (uint8_t)c->args[2]);
 }
 
@@ -366,7 +371,7 @@ void proc_setrlimit_x(struct evbuf *b, const struct enc_ctx *c)
 
 void proc_prlimit_e(struct evbuf *b, const struct enc_ctx *c)
 {
-	evb_s64(b, iarg(c, 0));
+	evb_s64(b, reg_int_arg(c, 0));
 	evb_u8(b, rlimit_res(c->args[1]));
 }
 
@@ -394,7 +399,7 @@ static void put_dyn64(struct evbuf *b, uint8_t idx, uint64_t v)
 void proc_ptrace_e(struct evbuf *b, const struct enc_ctx *c)
 {
 	evb_u16(b, ptrace_req(c));
-	evb_s64(b, iarg(c, 1));
+	evb_s64(b, reg_int_arg(c, 1));
 }
 
 void proc_ptrace_x(struct evbuf *b, const struct enc_ctx *c)

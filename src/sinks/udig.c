@@ -139,7 +139,7 @@ static bool put_drop(struct udig_sink *u, uint16_t type, const uint8_t *next,
 	return true;
 }
 
-/* Markers owed to the consumer (a gap, or a change of dropping state). */
+/* Markers owed to the consumer (a change of dropping state). */
 static bool put_pending(struct udig_sink *u, const uint8_t *next, uint32_t *head, uint32_t tail)
 {
 	struct udig_consumer *c = &u->d->consumer;
@@ -164,16 +164,13 @@ static uint32_t pending_len(struct udig_sink *u)
 
 /* An event given up on because the lock stayed held (a stuck peer, or a
  * tracee that wrote a live PID into it): the consumer must see the loss,
- * as for a full ring. Counted without the lock, atomically (a peer may
- * count at the same time); the owed markers go in before the first event
- * written once the lock is won again. */
+ * as for a full ring, in n_drops_buffer. Counted without the lock,
+ * atomically (a peer may count at the same time). */
 static void lost_to_lock(struct udig_sink *u)
 {
 	struct udig_descs *d = u->d;
 	__atomic_fetch_add(&d->n_evts, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&d->n_drops_buffer, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&d->consumer.need_to_insert_drop_e, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&d->consumer.need_to_insert_drop_x, 1, __ATOMIC_RELAXED);
 	u->base.stats.dropped++;
 }
 
@@ -265,12 +262,12 @@ static void write_ring(struct udig_sink *u, const uint8_t *ev, size_t len)
 	}
 
 	bump(&d->n_evts);
-	/* Owed markers and the event go in together, so a gap is always
-	 * marked right before the first event after it. */
+	/* Owed markers (a change of dropping mode) and the event go in
+	 * together. A full ring is counted in n_drops_buffer only, as the
+	 * driver does: DROP_E/X mean "sampling started/stopped" to a
+	 * consumer, and one after every overflow would tell it so falsely. */
 	if ((uint64_t)len + pending_len(u) > ring_free(head, tail)) {
 		bump(&d->n_drops_buffer);
-		d->consumer.need_to_insert_drop_e = 1;
-		d->consumer.need_to_insert_drop_x = 1;
 		s->stats.dropped++;
 	} else {
 		put_pending(u, ev, &head, tail);

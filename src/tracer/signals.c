@@ -196,5 +196,4 @@ void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want)
 	t->state = TS_RUNNING;
 	if (want && !own && !t->fatal_reported)
 		emit_delivery(tr, t->tid, 0, SIGKILL);
-	core_resume(t->tid, PTRACE_CONT, 0);
 }

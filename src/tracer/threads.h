@@ -39,6 +39,11 @@ struct thread {
 	bool restart_hidden;    /* that signal was one the kernel discards: the restart is no new call */
 	bool in_restart;        /* in the restarted call: its stops are not a new entry */
 	bool fatal_reported;    /* a signaldeliver for the signal that ends it is out */
+	bool procexit_sent;     /* its procexit went out at its exit stop, not to repeat when reaped */
+	/* A vfork parent: the kernel resumes it once the child has exec'd or
+	 * exited, and so its clone exit (vfork_res) waits for that. */
+	bool vfork_wait;
+	int64_t vfork_res;
 	int64_t deferred_ret;
 	uint64_t nr;            /* syscall in progress */
 	uint64_t args[6];

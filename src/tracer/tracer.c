@@ -33,7 +33,8 @@ static bool traced(const struct tracer *tr, uint64_t nr);
 unsigned long tracer_options(const struct tracer *tr)
 {
 	unsigned long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE |
-	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+	                  PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
+	                  PTRACE_O_TRACEVFORKDONE;
 	/* a spawned program dies with pdig, like under strace; attached ones never do */
 	return tr->attach_mode ? o : o | PTRACE_O_EXITKILL;
 }
@@ -247,17 +248,33 @@ static bool is_clone_family(uint64_t nr)
 
 struct creator_search {
 	pid_t tgid, ppid;
-	struct thread *found;
+	bool thread;          /* the new one is a thread of an existing process */
+	struct thread *found; /* a creator whose flags make what was made */
+	struct thread *maybe; /* one whose flags could not be read */
 };
 
+static bool clone_flags_of(const struct thread *t, uint64_t *flags);
+
+/* A thread in a clone call that may have made the new one: of its process
+ * for a thread, of its parent process for a new process. When a fork and a
+ * pthread_create race in one process both are in clone calls: their flags
+ * tell which made a thread and which a process. */
 static void match_creator(struct thread *t, void *arg)
 {
 	struct creator_search *s = arg;
-	if (s->found || t->state != TS_IN_SYSCALL || !is_clone_family(t->nr))
+	/* a vfork parent waiting for its child made its child already */
+	if (s->found || t->state != TS_IN_SYSCALL || !is_clone_family(t->nr) || t->vfork_wait)
 		return;
 	pid_t pid = t->pid ? t->pid : t->tid;
-	if (pid == s->tgid || pid == s->ppid)
+	if (pid != (s->thread ? s->tgid : s->ppid))
+		return;
+	uint64_t flags;
+	if (!clone_flags_of(t, &flags)) {
+		if (!s->maybe)
+			s->maybe = t;
+	} else if (!(flags & CLONE_THREAD) == !s->thread) {
 		s->found = t;
+	}
 }
 
 /* The process of a new thread whose creating syscall is known: the
@@ -345,9 +362,9 @@ static void on_new_thread(const struct stop *s, struct thread *t)
 		pid_t tgid, ppid;
 		read_ids(tr, t->tid, &tgid, &ppid);
 		t->pid = tgid;
-		struct creator_search cs = { tgid, ppid, NULL };
+		struct creator_search cs = { tgid, ppid, tgid != t->tid, NULL, NULL };
 		threads_each(&tr->threads, match_creator, &cs);
-		creator = cs.found;
+		creator = cs.found ? cs.found : cs.maybe;
 		if (creator) {
 			t->exit_stops = creator->exit_stops;
 			nr = creator->nr;
@@ -661,8 +678,9 @@ static pid_t leave_creator_syscall(const struct stop *s, const struct thread *t,
 }
 
 /* fork/vfork/clone event in the parent: the syscall has succeeded, so its
- * exit event is emitted now and the exit stop is not waited for. */
-static void on_clone_event(const struct stop *s, pid_t tid)
+ * exit event is emitted now and the exit stop is not waited for; a vfork's
+ * waits for PTRACE_EVENT_VFORK_DONE (flush_vfork_exit). */
+static void on_clone_event(const struct stop *s, pid_t tid, bool vfork)
 {
 	struct tracer *tr = s->tr;
 	unsigned long child = 0;
@@ -694,12 +712,50 @@ static void on_clone_event(const struct stop *s, pid_t tid)
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
+	if (t->state == TS_IN_SYSCALL && s->want && vfork) {
+		/* the driver's exit comes when the kernel resumes the parent,
+		 * after the child's exec or exit: PTRACE_EVENT_VFORK_DONE */
+		t->vfork_wait = true;
+		t->vfork_res = procfs_id_seen_by(tr->procfs, (int64_t)child, tid);
+		run_on(t);
+		return;
+	}
 	if (t->state == TS_IN_SYSCALL && s->want)
 		emit_syscall(tr, 1, t, t->nr, t->args, procfs_id_seen_by(tr->procfs, (int64_t)child, tid));
 	else if (t->state == TS_IN_SYSCALL)
 		skipped(tr, 1);
 	t->state = TS_RUNNING;
 	run_on(t);
+}
+
+/* The vfork parent's clone exit, held since its PTRACE_EVENT_VFORK. */
+static void flush_vfork_exit(const struct stop *s, struct thread *t)
+{
+	if (!t->vfork_wait)
+		return;
+	t->vfork_wait = false;
+	if (s->want)
+		emit_syscall(s->tr, 1, t, t->nr, t->args, t->vfork_res);
+	else
+		skipped(s->tr, 1);
+	t->state = TS_RUNNING;
+}
+
+/* The thread is exiting (PTRACE_EVENT_EXIT): its last events, then its
+ * procexit now, as the driver writes it from the kernel's exit path, not
+ * once the thread is reaped (a leader is reaped only after its last
+ * thread, a zombie only when pdig gets to it). */
+static void on_exit_stop(const struct stop *s, struct thread *t)
+{
+	/* killed while the child had the memory: the call returned */
+	flush_vfork_exit(s, t);
+	sig_on_exit_stop(s->tr, t, s->want);
+	unsigned long status = 0;
+	if (s->want && ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status) == 0) {
+		emit_procexit(s->tr, t->tid, (int)status);
+		t->procexit_sent = true;
+	}
+	resume(t->tid, PTRACE_CONT, 0);
 }
 
 /* exec succeeded. If a non-leader thread ran it, it now has the leader's
@@ -723,10 +779,9 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 				emit_procexit(tr, (pid_t)former, 0);
 			else
 				skipped(tr, 1);
-			if (t->state == TS_IN_SYSCALL && s->want) /* pair the exit with an enter on the new tid */
-				emit_syscall_in(tr, MEM_EXIT, 0, t, t->nr, t->args, 0);
-			else if (t->state == TS_IN_SYSCALL)
-				skipped(tr, 1);
+			/* no enter on the new tid: the driver's enter is the
+			 * one made on the former tid, and its exit comes on
+			 * the leader's tid unpaired */
 		}
 	} else {
 		t = threads_find(&tr->threads, tid);
@@ -804,7 +859,11 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_clone_event(&s, tid);
+		on_clone_event(&s, tid, event == PTRACE_EVENT_VFORK);
+		return;
+	case PTRACE_EVENT_VFORK_DONE:
+		flush_vfork_exit(&s, t);
+		run_on(t);
 		return;
 	case PTRACE_EVENT_EXEC:
 		on_exec_event(&s, tid);
@@ -818,7 +877,7 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		}
 		return;
 	case PTRACE_EVENT_EXIT:
-		sig_on_exit_stop(tr, t, s.want);
+		on_exit_stop(&s, t);
 		return;
 	case 0:
 		/* signal-delivery-stop: pass the signal on unchanged */
@@ -846,7 +905,9 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 		/* (its exit stop ends a wait for the signal; this is in case
 		 * it never came) */
 		sig_flush_exit(tr, t, want);
-		if (want)
+		if (t->procexit_sent)
+			; /* at its exit stop */
+		else if (want)
 			emit_procexit(tr, tid, status);
 		else
 			skipped(tr, 1);

@@ -220,7 +220,7 @@ bool sig_absorb_restart(struct tracer *tr, struct thread *t, uint64_t nr, bool w
 /* A signal-delivery stop: report it as the driver would, resume with it. */
 void sig_on_delivery_stop(struct tracer *tr, struct thread *t, int sig, bool want);
 /* PTRACE_EVENT_EXIT: end the syscall it was in, report the SIGKILL of a
- * group exit, resume. */
+ * group exit (the caller then reports the procexit and resumes). */
 void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want);
 
 /* Spawn mode's signal handling (ending.c): forwards signals to the program

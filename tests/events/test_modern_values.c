@@ -413,6 +413,44 @@ static void test_new_exits(void)
 	CHECK_EQ_INT(dp_s64(&d.p[1]), 5);
 }
 
+/* int arguments with garbage in the upper 32 bits: the 1.0.0 driver
+ * writes some whole (kill's pid, execveat's dirfd but for AT_FDCWD in the
+ * low 32 bits), the modern ones as a 32-bit int */
+static void test_int_args_by_schema(void)
+{
+	setup();
+	fake_ctx(&c, &fm, &fs, 62 /* kill */, 0xffffffff7ffffff0ull, 0, 0, 0, 0, 0);
+	encode_in(s1, 0);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_KILL_E);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), (int64_t)0xffffffff7ffffff0ull);
+	c.ret = -3;
+	encode_in(s45, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_KILL_X);
+	CHECK_EQ_INT(dp_s64(&d.p[1]), 2147483632);
+	fake_mem_str(&fm, 0x1000, "x");
+	fake_ctx(&c, &fm, &fs, 322 /* execveat */, 0xfffffffe7ffffff1ull, 0x1000, 0, 0, 0, 0);
+	encode_in(s1, 0);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), (int64_t)0xfffffffe7ffffff1ull);
+	fake_ctx(&c, &fm, &fs, 322, 0x00000000ffffff9cull, 0x1000, 0, 0, 0, 0);
+	encode_in(s1, 0);
+	CHECK_EQ_INT(dp_s64(&d.p[0]), -100);
+}
+
+/* a failed getcwd: the 1.0.0 driver reads the buffer anyway (what it held
+ * before), the modern ones leave the path empty */
+static void test_getcwd_failed(void)
+{
+	setup();
+	fake_mem_str(&fm, 0x2000, "/before");
+	fake_ctx(&c, &fm, &fs, 79 /* getcwd */, 0x2000, 1, 0, 0, 0, 0);
+	c.ret = -34;
+	encode_in(s1, 1);
+	CHECK_EQ_INT(d.type, EV_SYSCALL_GETCWD_X);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/before");
+	encode_in(s45, 1);
+	CHECK_EQ_STR(dp_str(&d.p[1]), "");
+}
+
 int main(void)
 {
 	s1 = pdig_schema_get(SCHEMA_1_0_0);
@@ -425,6 +463,8 @@ int main(void)
 	test_open_ino();
 	test_fd_net_misc();
 	test_new_exits();
+	test_int_args_by_schema();
+	test_getcwd_failed();
 	fake_mem_free(&fm);
 	return check_done("test_modern_values");
 }

@@ -146,9 +146,15 @@ static void test_futex_sleep_sem_cwd(void)
 	c.ret = 10;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
 	CHECK_EQ_STR(dp_str(&d.p[1]), "/srv/data");
+	/* failed: the 1.0.0 driver reads the buffer anyway (what it held) */
 	c.ret = -34;
 	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
-	CHECK_EQ_STR(dp_str(&d.p[1]), "");
+	CHECK_EQ_STR(dp_str(&d.p[1]), "/srv/data");
+	/* a NULL buffer (EFAULT): the driver's "(NULL)" */
+	fake_ctx(&c, &fm, &fs, 79, 0, 4096, 0, 0, 0, 0);
+	c.ret = -14;
+	CHECK(t_encode(1, &c, buf, sizeof(buf), &d));
+	CHECK_EQ_STR(dp_str(&d.p[1]), "(NULL)");
 }
 
 int main(void)

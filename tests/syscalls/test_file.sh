@@ -50,7 +50,9 @@ call access "mode=0(F_OK)" ENOENT "<NA>" "res=-2(ENOENT) name=$D/missing"
 call chdir "" SUCCESS "<NA>" "res=0 path=$D"
 call chdir "" ENOENT "<NA>" "res=-2(ENOENT) path=$D/missing"
 call getcwd "" SUCCESS "<NA>" "res=$((${#D} + 1)) path=$D"
-call getcwd "" ERANGE "<NA>" "res=-34(ERANGE) path="
+# ERANGE: the driver reads the buffer whatever the result; it still holds
+# the path the call before put there (a modern driver would leave it empty)
+call getcwd "" ERANGE "<NA>" "res=-34(ERANGE) path=$D"
 call fchdir "fd=$DIRFD" SUCCESS "$D" "res=0"
 call fchdir "fd=999" EBADF "" "res=-9(EBADF)"
 
