@@ -256,6 +256,7 @@ static void detach_all(struct tracer *tr)
 		int sig = WSTOPSIG(status), event = status >> 16;
 		/* a signal caught on its way in is handed back, not lost */
 		int pass = event == 0 && sig != (SIGTRAP | 0x80) ? sig : 0;
+		core_flush_held_exit(tr, tid);
 		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)pass);
 		threads_remove(&tr->threads, tid);
 	}

@@ -741,6 +741,17 @@ static void flush_vfork_exit(const struct stop *s, struct thread *t)
 	t->state = TS_RUNNING;
 }
 
+/* Out of pdig's hands before its VFORK_DONE (a detach, a death with no exit
+ * stop): the held exit is written now rather than lost uncounted. */
+void core_flush_held_exit(struct tracer *tr, pid_t tid)
+{
+	struct thread *t = threads_find(&tr->threads, tid);
+	if (!t || !t->vfork_wait)
+		return;
+	struct stop s = { .tr = tr, .want = core_wanted(tr) };
+	flush_vfork_exit(&s, t);
+}
+
 /* The thread is exiting (PTRACE_EVENT_EXIT): its last events, then its
  * procexit now, as the driver writes it from the kernel's exit path, not
  * once the thread is reaped (a leader is reaped only after its last
@@ -902,6 +913,7 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 			tr->reaped_early[tr->reaped_early_next++ % REAPED_EARLY] = tid;
 		}
 		bool want = core_wanted(tr);
+		core_flush_held_exit(tr, tid);
 		/* (its exit stop ends a wait for the signal; this is in case
 		 * it never came) */
 		sig_flush_exit(tr, t, want);

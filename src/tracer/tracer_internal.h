@@ -167,6 +167,7 @@ void core_free(struct tracer *tr);
 /* Handle one waitpid report. */
 void core_on_stop(struct tracer *tr, pid_t tid, int status);
 void core_on_death(struct tracer *tr, pid_t tid, int status);
+void core_flush_held_exit(struct tracer *tr, pid_t tid);
 /* A death reaped where it cannot be handled (a nested wait): the main
  * loop handles it after the current stop. Make room first: a wait that
  * may reap is not started without it (false: out of memory). */
