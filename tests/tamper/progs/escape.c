@@ -18,6 +18,9 @@
  *                            as an escaped child runs, while its creator
  *                            waits in the clone3; the child spins for
  *                            seconds without a syscall)
+ *   escape vblock N         (N children that sleep 4 s, then a vfork whose
+ *                            child sleeps 4 s: the parent blocks in the
+ *                            vfork, where no attach stop can reach it)
  *   escape storm DIR        (4 threads each create 25 threads at once;
  *                            each new thread opens DIR/t-<k> at once)
  *   escape vfork DIR        (vfork; the child opens DIR/vforked and exits)
@@ -446,6 +449,19 @@ int main(int argc, char **argv)
 		clone3size("toggle", atoi(arg));
 	} else if (!strcmp(op, "clone3exit")) {
 		clone3exit();
+	} else if (!strcmp(op, "vblock")) {
+		for (int i = 0; i < atoi(arg); i++)
+			if (fork() == 0) {
+				sleep(4);
+				_exit(0);
+			}
+		if (vfork() == 0) {
+			struct timespec ts = { 4, 0 };
+			syscall(SYS_nanosleep, &ts, NULL);
+			syscall(SYS_exit, 0);
+		}
+		while (wait(NULL) > 0)
+			;
 	} else if (!strcmp(op, "storm")) {
 		storm(arg);
 	} else if (!strcmp(op, "vfork")) {
