@@ -24,6 +24,11 @@ expect_grep "$WORK/race.out" '^escape\|>\|procexit\|' "the killed process's exit
 race_attached() {
 	"${AS_USER[@]}" "$WORK/escape" clone3race 200 "$WORK" >"$WORK/att.stdout" 2>&1 &
 	local ep=$! i
+	# seized before setpriv's exec, it is not dumpable yet: pdig gets EPERM
+	for i in $(seq 250); do
+		[ "$(readlink "/proc/$ep/exe" 2>/dev/null)" = "$WORK/escape" ] && break
+		sleep 0.02
+	done
 	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/att.stderr" &
 	local pp=$!
 	for i in $(seq 250); do
