@@ -46,47 +46,6 @@ for r in 1 2 3; do
 done
 
 # attached (-p: no filter, an escape runs free): a page-sized clone3 and the toggle
-attached() {
-	local name=$1; shift
-	"${AS_USER[@]}" "$WORK/escape" "$@" >"$WORK/$name.stdout" 2>&1 &
-	local ep=$! i
-	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/$name.stderr" &
-	local pp=$!
-	for i in $(seq 250); do
-		grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$ep/status" 2>/dev/null && break
-		sleep 0.02
-	done
-	touch "$WORK/go"
-	wait "$ep"
-	ERC=$?
-	wait "$pp"
-}
-# wait_exec PID: until PID runs $WORK/escape (pdig -p on setpriv before its
-# exec gets EPERM: not dumpable)
-wait_exec() {
-	local i
-	for i in $(seq 250); do
-		[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$WORK/escape" ] && return 0
-		sleep 0.02
-	done
-}
-attached() {
-	local name=$1; shift
-	rm -f "$WORK/go"
-	ESCAPE_GO=$WORK "${AS_USER[@]}" "$WORK/escape" "$@" >"$WORK/$name.stdout" 2>&1 &
-	local ep=$! i
-	wait_exec "$ep"
-	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/$name.stderr" &
-	local pp=$!
-	for i in $(seq 250); do
-		grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$ep/status" 2>/dev/null && break
-		sleep 0.02
-	done
-	touch "$WORK/go"
-	wait "$ep"
-	ERC=$?
-	wait "$pp"
-}
 attached att-page clone3size page 20
 expect_grep "$WORK/att-page.stdout" '^clone3page size=4096 escaped=0 traced=20 failed=0 ' "attached: size page: every child traced"
 attached att-toggle clone3toggle 300

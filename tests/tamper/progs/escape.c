@@ -121,6 +121,13 @@ static long clone3_on_race_stack(uint64_t *args)
 	return ret;
 }
 
+/* Waits for the child pid; whether it said it ran untraced (*verdict 2). */
+static bool child_escaped(long pid, volatile int *verdict)
+{
+	waitpid((pid_t)pid, NULL, 0);
+	return *verdict == 2;
+}
+
 static void clone3race(int n)
 {
 	pthread_t th;
@@ -141,12 +148,10 @@ static void clone3race(int n)
 			failed++;
 			continue;
 		}
-		waitpid((pid_t)pid, NULL, 0);
-		if (*verdict == 2)
-			escaped++;
-		else
-			traced++;
+		escaped += child_escaped(pid, verdict);
+		traced++;
 	}
+	traced -= escaped;
 	racing = 0;
 	pthread_join(th, NULL);
 	printf("clone3race escaped=%d traced=%d failed=%d\n", escaped, traced, failed);
@@ -199,12 +204,10 @@ static void clone3size(const char *mode, int n)
 			e2big += errno == E2BIG;
 			continue;
 		}
-		waitpid((pid_t)pid, NULL, 0);
-		if (*verdict == 2)
-			escaped++;
-		else
-			traced++;
+		escaped += child_escaped(pid, verdict);
+		traced++;
 	}
+	traced -= escaped;
 	racing = 0;
 	if (toggle)
 		pthread_join(th, NULL);
