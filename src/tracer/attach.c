@@ -89,11 +89,22 @@ static long ms_since(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+struct settling {
+	struct timespec t0;
+	pid_t pid; /* the process being seized */
+};
+
 /* Waits until t has stopped (or died), without taking the stop: the main
- * loop still gets it (WNOWAIT). Gives up at SETTLE_MS after *t0. */
+ * loop still gets it (WNOWAIT). Gives up at SETTLE_MS after t0. Only the
+ * threads of the process being seized: a thread of an earlier one that
+ * never stops (a vfork parent) would cost every later process the wait
+ * (with -P, 30 processes took 6 s instead of 0.13). */
 static void await_stop(struct thread *t, void *arg)
 {
-	const struct timespec *t0 = arg;
+	const struct settling *st = arg;
+	const struct timespec *t0 = &st->t0;
+	if (t->pid != st->pid)
+		return;
 	for (;;) {
 		siginfo_t si;
 		si.si_pid = 0;
@@ -114,11 +125,11 @@ static void await_stop(struct thread *t, void *arg)
  * one more pass sees every such child. A thread that does not stop within
  * SETTLE_MS (one sleeping uninterruptibly: a vfork parent waiting for its
  * child) is making no child. */
-static void settle(struct tracer *tr)
+static void settle(struct tracer *tr, pid_t pid)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	threads_each(&tr->threads, await_stop, &t0);
+	struct settling st = { .pid = pid };
+	clock_gettime(CLOCK_MONOTONIC, &st.t0);
+	threads_each(&tr->threads, await_stop, &st);
 }
 
 /* Seize every thread of pid; rescan /proc/pid/task until a pass made once
@@ -157,7 +168,7 @@ static int seize_process(struct tracer *tr, pid_t pid)
 		if (!fresh && settled)
 			return 0;
 		if (!fresh) {
-			settle(tr);
+			settle(tr, pid);
 			settled = true;
 		} else {
 			settled = false;

@@ -23,11 +23,12 @@ struct thread {
 	bool creator_flags_read; /* creator_flags read, not guessed */
 	bool creator_seen;      /* its creator's clone event has been handled */
 	uint64_t clone3_flags;
-	/* clone3 asked for CLONE_UNTRACED and its clone event has not come yet:
-	 * its exit stop is waited for, to catch a child that escaped all the
-	 * same (untraced.c) */
+	/* in a clone3 whose clone event has not come yet: its exit stop (and
+	 * the thread's exit stop) is waited for, to catch a child that escaped
+	 * tracing (untraced.c) */
 	bool untraced_asked;
 	uint64_t untraced_flags; /* the flags it asked for */
+	uint64_t clone3_since;   /* when it began, in clock ticks since boot */
 	bool seccomp;           /* its process has pdig's filter: resume with CONT */
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
 	bool exit_stops;        /* PTRACE_O_TRACEEXIT is set on it */

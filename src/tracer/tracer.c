@@ -437,6 +437,8 @@ static void skip_syscall(struct tracer *tr, uint64_t nr)
 	skipped(tr, nr == SYS_exit || nr == SYS_exit_group ? 1 : 2);
 }
 
+static void set_exit_stops(struct tracer *tr, struct thread *t, bool on);
+
 static bool is_clone_call(uint64_t nr) { return nr == SYS_clone || nr == SYS_clone3; }
 
 /* Any syscall's entry (nr native, or COMPAT_NONE), whatever is done with
@@ -447,6 +449,10 @@ static void syscall_entered(const struct stop *s, struct thread *t, uint32_t arc
 	/* clone and clone3 always stop, traced or not, so no child escapes */
 	if (is_clone_call(nr))
 		keep_traced(t, arch, nr, args, sp);
+	/* a clone3's creator killed before its exit stop (a sibling's
+	 * exit_group) is checked at its thread's exit stop */
+	if (t->untraced_asked && !t->exit_stops)
+		set_exit_stops(s->tr, t, true);
 	procfs_on_entry(s->tr->procfs, t->tid, nr);
 }
 
@@ -539,7 +545,7 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		if (traced(tr, nr))
 			skip_syscall(tr, nr);
 		t->state = TS_RUNNING;
-		/* a clone3 that asked for CLONE_UNTRACED: its exit is checked */
+		/* a clone3: its exit is checked for a child that escaped */
 		resume(t->tid, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 		return;
 	}
@@ -758,6 +764,8 @@ void core_flush_held_exit(struct tracer *tr, pid_t tid)
  * thread, a zombie only when pdig gets to it). */
 static void on_exit_stop(const struct stop *s, struct thread *t)
 {
+	/* dying inside a clone3: an untraced child it made goes too */
+	clone3_creator_exits(s->tr, t);
 	/* killed while the child had the memory: the call returned */
 	flush_vfork_exit(s, t);
 	sig_on_exit_stop(s->tr, t, s->want);
@@ -844,8 +852,9 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	}
 	if (!t->attached)
 		on_new_thread(&s, t);
-	if (t->exit_stops != s.want)
-		set_exit_stops(tr, t, s.want);
+	/* a clone3 in flight is watched to its thread's exit, events or not */
+	if (t->exit_stops != (s.want || t->untraced_asked))
+		set_exit_stops(tr, t, s.want || t->untraced_asked);
 	placement_follow(&tr->placement, tr->procfs, t);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);

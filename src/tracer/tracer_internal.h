@@ -267,10 +267,13 @@ void waiting_report(const struct waiting *w, bool verbose); /* with -v */
 /* Clear CLONE_UNTRACED from a clone/clone3 at its entry stop (args are
  * updated to what the kernel will see; sp is the thread's stack pointer). */
 void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, uint64_t sp);
-/* At the exit stop of a clone3 that asked for CLONE_UNTRACED and got no
- * clone event (t->untraced_asked): ret > 0 is a child that escaped;
- * it and t's process are killed. */
+/* At the exit stop of a clone3 that got no clone event
+ * (t->untraced_asked): ret > 0 is a child that escaped; it and t's
+ * process are killed. */
 void clone_escaped(struct tracer *tr, struct thread *t, int64_t ret);
+/* At t's exit stop: a clone3 still in flight may have made an untraced
+ * child before t was killed; such a child and t's process are killed. */
+void clone3_creator_exits(struct tracer *tr, struct thread *t);
 
 /* Seccomp injection into an attached process, at a syscall-entry stop of
  * thread t. Returns 0 when the filter is in place for the whole process

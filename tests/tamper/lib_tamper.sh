@@ -23,3 +23,27 @@ expect_after() {
 	expect_grep "$WORK/$1.out" "^${2:-attack}\|<\|(open|openat)\|(SUCCESS\||fd=[0-9]).*name=/etc/hostname" \
 		"$1: later events still reach the consumer"
 }
+# attached NAME ARGS...: escape ARGS... under pdig -p, started once pdig
+# is its tracer; its report in $WORK/NAME.stdout, pdig's stderr in
+# $WORK/NAME.stderr, its exit status in ERC
+attached() {
+	local name=$1; shift
+	rm -f "$WORK/go"
+	ESCAPE_GO=$WORK "${AS_USER[@]}" "$WORK/escape" "$@" >"$WORK/$name.stdout" 2>&1 &
+	local ep=$! i
+	# seized before setpriv's exec, it is not dumpable yet: pdig gets EPERM
+	for i in $(seq 250); do
+		[ "$(readlink "/proc/$ep/exe" 2>/dev/null)" = "$WORK/escape" ] && break
+		sleep 0.02
+	done
+	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/$name.stderr" &
+	local pp=$!
+	for i in $(seq 250); do
+		grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$ep/status" 2>/dev/null && break
+		sleep 0.02
+	done
+	touch "$WORK/go"
+	wait "$ep"
+	ERC=$?
+	wait "$pp"
+}

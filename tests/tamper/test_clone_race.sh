@@ -21,21 +21,7 @@ expect_grep "$WORK/race.out" '^escape\|>\|procexit\|' "the killed process's exit
 
 # attached (-p, no filter): an escaped child would run with no filter at
 # all, so the same race is checked there
-race_attached() {
-	"${AS_USER[@]}" "$WORK/escape" clone3race 200 "$WORK" >"$WORK/att.stdout" 2>&1 &
-	local ep=$! i
-	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/att.stderr" &
-	local pp=$!
-	for i in $(seq 250); do
-		grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$ep/status" 2>/dev/null && break
-		sleep 0.02
-	done
-	touch "$WORK/go"
-	wait "$ep"
-	ERC=$?
-	wait "$pp"
-}
-consume_run "$WORK/att.out" "$F" proc.name=escape -- race_attached
+consume_run "$WORK/att.out" "$F" proc.name=escape -- attached att clone3race 200
 expect_no_grep "$WORK/att.stdout" 'escaped=[1-9]' "attached: no child ran untraced to report it"
 # (attached, every syscall stops twice: on a loaded machine the racer may
 # lose all 200 rounds, and then there is nothing to kill)

@@ -6,6 +6,21 @@
  *                            the spot below the stack where pdig puts its
  *                            cleaned copy of clone_args; each child says
  *                            whether it is traced)
+ *   escape clone3size big|odd|page|tail N (clone3 with CLONE_UNTRACED and a
+ *                            size of 136, 68 or 4096 bytes, all accepted by
+ *                            the kernel, or 96 with a nonzero byte past
+ *                            the struct (E2BIG); each child says whether
+ *                            it is traced)
+ *   escape clone3toggle N   (clone3 N times while a sibling thread toggles
+ *                            CLONE_UNTRACED in the original clone_args)
+ *   escape clone3exit       (the clone3 race, with CLONE_VFORK, and a
+ *                            sibling ends the process (exit_group) as soon
+ *                            as an escaped child runs, while its creator
+ *                            waits in the clone3; the child spins for
+ *                            seconds without a syscall)
+ *   escape vblock N         (N children that sleep 4 s, then a vfork whose
+ *                            child sleeps 4 s: the parent blocks in the
+ *                            vfork, where no attach stop can reach it)
  *   escape storm DIR        (4 threads each create 25 threads at once;
  *                            each new thread opens DIR/t-<k> at once)
  *   escape vfork DIR        (vfork; the child opens DIR/vforked and exits)
@@ -22,6 +37,7 @@
  *                            successor and exiting;
  *                            once DIR/go exists each thread checks that it
  *                            is traced; ends when DIR/stop exists)
+ * With ESCAPE_GO=DIR set it first waits until DIR/go exists.
  * Then it opens /etc/hostname once, as attack does. */
 
 #include <errno.h>
@@ -42,6 +58,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -104,6 +121,13 @@ static long clone3_on_race_stack(uint64_t *args)
 	return ret;
 }
 
+/* Waits for the child pid; whether it said it ran untraced (*verdict 2). */
+static bool child_escaped(long pid, volatile int *verdict)
+{
+	waitpid((pid_t)pid, NULL, 0);
+	return *verdict == 2;
+}
+
 static void clone3race(int n)
 {
 	pthread_t th;
@@ -124,15 +148,116 @@ static void clone3race(int n)
 			failed++;
 			continue;
 		}
-		waitpid((pid_t)pid, NULL, 0);
-		if (*verdict == 2)
-			escaped++;
-		else
-			traced++;
+		escaped += child_escaped(pid, verdict);
+		traced++;
 	}
+	traced -= escaped;
 	racing = 0;
 	pthread_join(th, NULL);
 	printf("clone3race escaped=%d traced=%d failed=%d\n", escaped, traced, failed);
+	fflush(stdout);
+}
+
+/* clone3 with args in a static buffer of any size the kernel accepts,
+ * optionally while a sibling toggles the flag in it */
+static volatile uint64_t shared_args[512] __attribute__((aligned(64)));
+
+static void *toggler(void *unused)
+{
+	(void)unused;
+	while (racing) {
+		shared_args[0] = UNTRACED;
+		shared_args[0] = 0;
+	}
+	return NULL;
+}
+
+static void clone3size(const char *mode, int n)
+{
+	size_t size = !strcmp(mode, "big")    ? 136
+	              : !strcmp(mode, "page") ? 4096
+	              : !strcmp(mode, "odd")  ? 68
+	              : !strcmp(mode, "tail") ? 96
+	                                      : 64;
+	bool toggle = !strcmp(mode, "toggle");
+	pthread_t th;
+	if (toggle)
+		pthread_create(&th, NULL, toggler, NULL);
+	volatile int *verdict = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int escaped = 0, traced = 0, failed = 0, e2big = 0;
+	for (int i = 0; i < n; i++) {
+		if (!toggle) {
+			memset((void *)shared_args, 0, sizeof shared_args);
+			shared_args[0] = UNTRACED;
+			if (!strcmp(mode, "tail"))
+				shared_args[11] = 1; /* past the 88 bytes the kernel knows */
+		}
+		shared_args[4] = SIGCHLD;
+		*verdict = 0;
+		long pid = syscall(SYS_clone3, shared_args, size);
+		if (pid == 0) {
+			*verdict = tracer_pid() > 0 ? 1 : 2;
+			_exit(0);
+		}
+		if (pid < 0) {
+			failed++;
+			e2big += errno == E2BIG;
+			continue;
+		}
+		escaped += child_escaped(pid, verdict);
+		traced++;
+	}
+	traced -= escaped;
+	racing = 0;
+	if (toggle)
+		pthread_join(th, NULL);
+	printf("clone3%s size=%zu escaped=%d traced=%d failed=%d e2big=%d\n", mode, size, escaped, traced, failed,
+	       e2big);
+	fflush(stdout);
+}
+
+/* clone3exit: the sibling that keeps the flag in pdig's copy also ends the
+ * process the moment an escaped child runs, so the creator dies before its
+ * clone3's exit stop */
+static volatile int *child_out;
+
+static void *flag_writer_exit(void *unused)
+{
+	(void)unused;
+	volatile uint64_t *spot = copy_spot();
+	for (;;) {
+		spot[0] = UNTRACED | CLONE_VFORK;
+		spot[4] = SIGCHLD;
+		if (*child_out)
+			syscall(SYS_exit_group, 0);
+	}
+	return NULL;
+}
+
+static void clone3exit(void)
+{
+	child_out = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pthread_t th;
+	pthread_create(&th, NULL, flag_writer_exit, NULL);
+	for (int i = 0; i < 200; i++) {
+		/* vfork: the creator waits in its clone3 until the child is
+		 * done, so it dies there, with no exit stop for its clone3 */
+		uint64_t args[ARGS_SIZE / 8] = { UNTRACED | CLONE_VFORK, 0, 0, 0, SIGCHLD };
+		long pid = clone3_on_race_stack(args);
+		if (pid == 0) {
+			/* on the race stack: raw syscalls only */
+			if (syscall(SYS_openat, AT_FDCWD, "/proc/self/status", O_RDONLY) >= 0)
+				syscall(SYS_exit, 0); /* traced */
+			*child_out = 1;
+			for (volatile unsigned long k = 0; k < 3000000000ul; k++)
+				; /* seconds of work with no syscall: outlives its creator */
+			syscall(SYS_exit, 0);
+		}
+		if (pid > 0)
+			for (volatile int k = 0; k < 1000000; k++)
+				;
+	}
+	printf("clone3exit done\n");
 	fflush(stdout);
 }
 
@@ -307,6 +432,12 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	const char *op = argv[1], *arg = argc > 2 ? argv[2] : "";
+	if (getenv("ESCAPE_GO")) {
+		/* attached: start once the tracer is there (DIR/go exists) */
+		sp_dir = getenv("ESCAPE_GO");
+		while (!exists("go"))
+			usleep(1000);
+	}
 	if (!strcmp(op, "clone3race")) {
 		if (argc > 3) {
 			/* attached: start once the tracer is there */
@@ -315,6 +446,25 @@ int main(int argc, char **argv)
 				usleep(1000);
 		}
 		clone3race(atoi(arg));
+	} else if (!strcmp(op, "clone3size")) {
+		clone3size(arg, argc > 3 ? atoi(argv[3]) : 1);
+	} else if (!strcmp(op, "clone3toggle")) {
+		clone3size("toggle", atoi(arg));
+	} else if (!strcmp(op, "clone3exit")) {
+		clone3exit();
+	} else if (!strcmp(op, "vblock")) {
+		for (int i = 0; i < atoi(arg); i++)
+			if (fork() == 0) {
+				sleep(4);
+				_exit(0);
+			}
+		if (vfork() == 0) {
+			struct timespec ts = { 4, 0 };
+			syscall(SYS_nanosleep, &ts, NULL);
+			syscall(SYS_exit, 0);
+		}
+		while (wait(NULL) > 0)
+			;
 	} else if (!strcmp(op, "storm")) {
 		storm(arg);
 	} else if (!strcmp(op, "vfork")) {
