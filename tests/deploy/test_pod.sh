@@ -1,0 +1,225 @@
+#!/bin/bash
+# Issue 21: the deployment shape, end to end under a real OCI runtime
+# (podman with runc). One pod, sharing the network and PID namespaces but
+# NOT the IPC namespace (ECS Fargate has no ipcMode: /dev/shm is private to
+# each container):
+#   falco      Falco 0.44.1 with the pdig plugin, from a local root (the
+#              host's Falco binary and the libraries ldd lists) and
+#              deploy/falco.yaml; it makes the ring in the shared volume
+#   app        pdig's image copied into a FROM scratch application image
+#              with the README's two lines; pdig is the entrypoint, as
+#              user 65534 with every capability dropped and the runtime's
+#              default seccomp profile
+#   app-serve  a second application container feeding the same Falco
+# The volume is a host folder mounted at /run/pdig in each (an ECS bind
+# mount volume, a Kubernetes emptyDir). The PID namespace is shared
+# because two pdigs in two PID namespaces would give Falco colliding
+# thread ids (pdig reports the ids it sees); one app container alone
+# would not need it.
+. "$(dirname "$0")/../e2e/lib.sh"
+TESTS_DEPLOY=$(cd "$(dirname "$0")" && pwd)
+SRC=${SOURCE_DIR:-$(cd "$TESTS_DEPLOY/../.." && pwd)}
+PLUGIN=${PLUGIN:-}
+FALCO=${PDIG_FALCO_DIR:-}/0.44.1/falco
+
+[ "$(id -u)" = 0 ] || skip_test "needs root (rootful podman)"
+command -v podman >/dev/null || skip_test "needs podman (scripts/test.sh installs it)"
+command -v runc >/dev/null || skip_test "needs runc (scripts/test.sh installs it)"
+[ -n "$PLUGIN" ] || skip_test "no libpdig.so in this build (the musl build has no plugin)"
+file -L "$PDIG" | grep -q 'statically linked' ||
+	skip_test "needs the static pdig for a FROM scratch image: scripts/test.sh runs this test with PDIG_UNDER_TEST=<musl build's pdig>"
+[ -x "$FALCO" ] || skip_test "no Falco 0.44.1 at $FALCO (set PDIG_FALCO_DIR)"
+[ -z "$(ldd "$FALCO" | grep 'not found')" ] || skip_test "Falco 0.44.1 lacks runtime libraries"
+[ -x "$HELPERS/tcp_accept" ] || skip_test "no tcp_accept helper in $HELPERS"
+
+# This machine: crun refuses the hybrid cgroups, and the sandbox refuses
+# to raise RLIMIT_NOFILE/NPROC, so runc, cgroupfs and no default ulimits.
+printf '[containers]\ndefault_ulimits = []\n' >"$WORK/containers.conf"
+export CONTAINERS_CONF=$WORK/containers.conf
+export PODMAN="podman --runtime runc --cgroup-manager=cgroupfs"
+pm() { $PODMAN "$@"; }
+pm info >"$WORK/podman-info" 2>&1 || skip_test "podman cannot run here: $(tail -1 "$WORK/podman-info")"
+
+POD=pdig-test-$$
+cleanup() { pm pod rm -f "$POD" >/dev/null 2>&1; }
+trap cleanup EXIT
+
+# copy_with_libs ROOT FILE...: FILE and the shared libraries ldd lists,
+# at the same paths under ROOT
+copy_with_libs() {
+	local root=$1 f
+	shift
+	for f in "$@"; do
+		cp -L --parents "$f" "$root"
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+			[ -e "$root$lib" ] || cp -L --parents "$lib" "$root"
+		done
+	done
+}
+
+# ---- images and roots -------------------------------------------------
+t0=$(date +%s.%N)
+"$SRC/deploy/build-image.sh" "$PDIG" "$PLUGIN" localhost/pdig:latest >/dev/null ||
+	{ fail "deploy/build-image.sh failed"; finish; }
+ok "pdig's image built offline (FROM scratch: $(pm image inspect -f '{{.Size}}' localhost/pdig:latest) bytes)"
+
+ctx=$WORK/app-ctx
+mkdir -p "$ctx/root/app" "$ctx/root/etc" "$ctx/root/tmp"
+chmod 1777 "$ctx/root/tmp"
+copy_with_libs "$ctx/root" /bin/bash /bin/cat /bin/sleep /usr/bin/seq
+ln -s bash "$ctx/root/bin/sh"
+install -m 0755 "$TESTS_DEPLOY/app.sh" "$HELPERS/tcp_accept" "$ctx/root/app/"
+copy_with_libs "$ctx/root" "$HELPERS/tcp_accept"
+printf 'root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' >"$ctx/root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$ctx/root/etc/group"
+# a credential file the unprivileged app can read: the read must succeed
+# for the rule (as in an image that ships a readable secret)
+printf 'root:*:19000:0:99999:7:::\n' >"$ctx/root/etc/shadow"
+chmod 0644 "$ctx/root/etc/shadow"
+pm build --pull=never -q -f "$TESTS_DEPLOY/app.Containerfile" -t localhost/pdig-test-app "$ctx" >/dev/null ||
+	{ fail "the application image (app.Containerfile) did not build"; finish; }
+ok "application image built with the README's COPY --from and ENTRYPOINT lines"
+
+froot=$WORK/falco-root
+mkdir -p "$froot/usr/bin" "$froot/usr/share/pdig" "$froot/etc/falco/rules.d" "$froot/tmp"
+copy_with_libs "$froot" "$FALCO" "$PLUGIN"
+mv "$froot$FALCO" "$froot/usr/bin/falco"
+mv "$froot$PLUGIN" "$froot/usr/share/pdig/libpdig.so"
+cp "$SRC/deploy/falco.yaml" "$froot/etc/falco/falco.yaml"
+cp "$TESTS_DEPLOY/rules.yaml" "$froot/etc/falco/rules.d/pdig-test.yaml"
+t1=$(date +%s.%N)
+ok "images and Falco's root made in $(echo "$t1 - $t0" | bc) s"
+
+# ---- the pod ----------------------------------------------------------
+vol=$WORK/volume
+mkdir -p "$vol"
+chmod 1777 "$vol"
+pm pod create --name "$POD" --share net,pid,uts >/dev/null || { fail "pod create"; finish; }
+APP=(--pod "$POD" --user 65534:65534 --cap-drop=all -e PDIG_RING_DIR=/run/pdig -v "$vol:/run/pdig")
+
+pm run -d --pod "$POD" --name "$POD-falco" -v "$vol:/run/pdig" --rootfs "$froot" \
+	/usr/bin/falco -c /etc/falco/falco.yaml >/dev/null || { fail "Falco container did not start"; finish; }
+falco_log() { pm logs "$POD-falco" >"$WORK/falco.out" 2>&1; }
+# wait_alert TAG N: until Falco printed N alerts with TAG (10 s)
+wait_alert() {
+	local i
+	for i in $(seq 100); do
+		falco_log
+		[ "$(grep -c -- "$1" "$WORK/falco.out")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_ring_file() {
+	local i
+	for i in $(seq 200); do [ -e "$vol/pdig-ring" ] && return 0; sleep 0.1; done
+	return 1
+}
+wait_ring_file || { falco_log; fail "Falco made no ring in the volume: $(tail -5 "$WORK/falco.out")"; finish; }
+ok "Falco's plugin made the ring in the shared volume"
+
+# the second app container runs first and stays up
+pm run -d "${APP[@]}" --name "$POD-serve" localhost/pdig-test-app serve >/dev/null ||
+	fail "app-serve did not start"
+wait_alert 'SENSITIVE_READ .*pcmdline=app.sh /app/app.sh serve' 1 ||
+	fail "no alert from app-serve"
+
+# no shared IPC namespace; the PID namespace is shared
+ns() { readlink "/proc/$(pm inspect -f '{{.State.Pid}}' "$1")/ns/$2"; }
+[ "$(ns "$POD-falco" ipc)" != "$(ns "$POD-serve" ipc)" ] && ok "Falco and the app do not share an IPC namespace (/dev/shm)" ||
+	fail "the pod shares its IPC namespace"
+
+# ---- the app: alerts and exit status ---------------------------------
+pm run --rm "${APP[@]}" --name "$POD-app" localhost/pdig-test-app scenario 7 >"$WORK/app.out" 2>&1
+expect_eq "$?" 7 "the app container's exit status is the program's (7)"
+wait_alert OUTBOUND 1
+falco_log
+expect_grep "$WORK/falco.out" 'SENSITIVE_READ file=/etc/shadow proc=cat pcmdline=app.sh /app/app.sh scenario 7 uid=65534' \
+	"Falco alerts on the app's read of /etc/shadow"
+expect_grep "$WORK/falco.out" 'OUTBOUND tuple=127.0.0.1:[0-9]+->127.0.0.1:47915 proc=app.sh sport=47915' \
+	"Falco alerts on the app's outbound connect"
+expect_grep "$WORK/falco.out" 'SENSITIVE_READ file=/etc/shadow proc=cat pcmdline=app.sh /app/app.sh serve' \
+	"a second app container (app-serve) feeds the same Falco"
+
+expect_grep "$WORK/falco.out" 'SHELL_SPAWN proc=sh pname=app.sh cmdline=sh -c echo a shell spawned by the app uid=65534' \
+	"Falco alerts on the shell the app spawned"
+
+# ---- restarting Falco ---------------------------------------------------
+# 300 numbered writes, one alert each; Falco is restarted in the middle.
+# While no plugin holds the ring pdig counts what it cannot deliver
+# (discarded); nothing may go missing beyond that, and once the new Falco
+# has made its ring every write must reach it again.
+VERBOSE=(--entrypoint '["/usr/local/bin/pdig", "-v", "--", "/app/app.sh"]')
+pm run -d "${APP[@]}" "${VERBOSE[@]}" --name "$POD-seq" localhost/pdig-test-app seq 300 >/dev/null
+wait_alert SEQ 60 || fail "the numbered writes did not reach Falco"
+pm restart -t 10 "$POD-falco" >/dev/null || fail "podman restart of the Falco container"
+expect_eq "$(pm wait "$POD-seq")" 0 "the numbered writes ran to the end"
+wait_alert 'pdig-seq\.300$' 1 || fail "the last numbered write did not reach the restarted Falco"
+falco_log
+pm logs "$POD-seq" >"$WORK/seq.out" 2>&1
+expect_eq "$(grep -c 'Opening .syscall. source with plugin .pdig.' "$WORK/falco.out")" 2 "Falco was restarted once"
+grep -o 'pdig-seq\.[0-9]*$' "$WORK/falco.out" | cut -d. -f2 | sort -n >"$WORK/seq.seen"
+seen=$(wc -l <"$WORK/seq.seen")
+expect_eq "$(sort -un "$WORK/seq.seen" | wc -l)" "$seen" "no numbered write alerted twice"
+# the numbers missing form at most one run: the restart's
+missing=$(seq 300 | grep -vxFf "$WORK/seq.seen" | tr '\n' ' ')
+runs=$(seq 300 | grep -vxFf "$WORK/seq.seen" | awk 'NR > 1 && $1 != prev + 1 {r++} {prev = $1} END {print NR ? r + 1 : 0}')
+expect_grep "$WORK/seq.out" '^pdig: ring: events written [0-9]+, dropped 0,' "pdig dropped no event"
+discarded=$(grep -o 'discarded[^0-9]*[0-9]*' "$WORK/seq.out" | grep -o '[0-9]*$' | head -1)
+if [ "$runs" -le 1 ] && { [ -z "$missing" ] || [ "${discarded:-0}" -gt 0 ]; }; then
+	ok "restarting Falco: $seen of 300 writes alerted; the $(echo $missing | wc -w) missing ones ($missing) are one run, while pdig counted ${discarded:-0} events discarded with no plugin attached"
+else
+	fail "restarting Falco lost writes beyond the restart: missing $missing (runs: $runs, discarded: ${discarded:-0}); $(grep '^pdig' "$WORK/seq.out")"
+fi
+expect_no_grep "$WORK/falco.out" 'skipping events|dropped [1-9]' "the plugin skipped or saw dropped no event"
+
+# ---- throughput and pdig's CPU ---------------------------------------------
+pm run --rm "${APP[@]}" "${VERBOSE[@]}" --name "$POD-bench" localhost/pdig-test-app bench 3 >"$WORK/bench.out" 2>&1
+written=$(grep -o 'ring: events written [0-9]*' "$WORK/bench.out" | grep -o '[0-9]*$')
+ms=$(grep -o 'seconds=[0-9]*' "$WORK/bench.out" | grep -o '[0-9]*$')
+ticks=$(grep -o 'pdig_cpu_ticks=[0-9]*' "$WORK/bench.out" | grep -o '[0-9]*$')
+if [ -n "$written" ] && [ -n "$ms" ] && [ -n "$ticks" ] && [ "$ms" -gt 0 ]; then
+	expect_grep "$WORK/bench.out" '^pdig: ring: events written [0-9]+, dropped 0,' "the bench: every event went into Falco's ring"
+	echo "FIGURES: $(date -u '+%F %H:%M UTC') $(nproc) CPUs: $written events in $ms ms = $((written * 1000 / ms)) events/s to Falco; pdig CPU $((ticks * 10)) ms = $((ticks * 1000 / ms))% of one CPU"
+else
+	fail "the bench printed no figures: $(cat "$WORK/bench.out")"
+fi
+
+# ---- SIGTERM from podman stop ------------------------------------------
+ts=$(date +%s%N)
+pm stop -t 10 "$POD-serve" >/dev/null
+took=$((($(date +%s%N) - ts) / 1000000))
+expect_eq "$(pm inspect -f '{{.State.ExitCode}}' "$POD-serve")" 42 "podman stop: the app's SIGTERM trap ran (exit 42 is the container's status)"
+pm logs "$POD-serve" >"$WORK/serve.out" 2>&1
+expect_grep "$WORK/serve.out" '^app: got SIGTERM' "podman stop: SIGTERM reached the app through pdig"
+[ "$took" -lt 5000 ] && ok "podman stop took $took ms (no SIGKILL after the 10 s grace)" || fail "podman stop took $took ms"
+# The pod's end, as kubelet and ECS do it: the containers get SIGTERM,
+# then the sandbox goes. (`podman pod stop` alone stops the infra
+# container, PID 1 of the shared PID namespace, at the same time, and the
+# kernel then kills Falco: status 137.)
+ts=$(date +%s%N)
+pm stop -t 10 "$POD-falco" >/dev/null || fail "podman stop of Falco"
+pm pod stop -t 10 "$POD" >/dev/null || fail "podman pod stop"
+took=$((($(date +%s%N) - ts) / 1000000))
+expect_eq "$(pm inspect -f '{{.State.ExitCode}}' "$POD-falco")" 0 "the pod ends cleanly: Falco exits 0 on SIGTERM"
+[ "$took" -lt 5000 ] && ok "Falco and the pod stopped in $took ms" || fail "stopping Falco and the pod took $took ms"
+falco_log
+expect_eq "$(grep -c '^Events detected:' "$WORK/falco.out")" 2 "both Falco runs ended with their summary"
+expect_no_grep "$WORK/falco.out" 'pdig-ring: .*(error|lost)' "the plugin reported no ring trouble"
+pm pod rm -f "$POD" >/dev/null
+
+# ---- a seccomp profile without ptrace ---------------------------------------
+python3 - "$WORK/noptrace.json" <<'PY'
+import json, sys
+p = json.load(open("/usr/share/containers/seccomp.json"))
+for rule in p["syscalls"]:
+    rule["names"] = [n for n in rule["names"] if n != "ptrace"]
+json.dump(p, open(sys.argv[1], "w"))
+PY
+pm run --rm --user 65534:65534 --cap-drop=all --security-opt "seccomp=$WORK/noptrace.json" \
+	localhost/pdig-test-app scenario 0 >"$WORK/noptrace.out" 2>&1
+expect_eq "$?" 1 "without ptrace in the seccomp profile pdig exits 1"
+expect_eq "$(wc -l <"$WORK/noptrace.out")" 1 "and prints one line"
+expect_grep "$WORK/noptrace.out" '^pdig: the seccomp profile forbids ptrace .*allow the ptrace syscall' \
+	"the line names what to allow: $(cat "$WORK/noptrace.out")"
+finish
