@@ -88,14 +88,14 @@ mv "$froot$PLUGIN" "$froot/usr/share/pdig/libpdig.so"
 cp "$SRC/deploy/falco.yaml" "$froot/etc/falco/falco.yaml"
 cp "$TESTS_DEPLOY/rules.yaml" "$froot/etc/falco/rules.d/pdig-test.yaml"
 t1=$(date +%s.%N)
-ok "images and Falco's root made in $(echo "$t1 - $t0" | bc) s"
+ok "images and Falco's root made in $(awk "BEGIN {printf \"%.1f\", $t1 - $t0}") s"
 
 # ---- the pod ----------------------------------------------------------
 vol=$WORK/volume
 mkdir -p "$vol"
 chmod 1777 "$vol"
 pm pod create --name "$POD" --share net,pid,uts >/dev/null || { fail "pod create"; finish; }
-APP=(--pod "$POD" --user 65534:65534 --cap-drop=all -e PDIG_RING_DIR=/run/pdig -v "$vol:/run/pdig")
+APP=(--pod "$POD" --user 65534:65534 --cap-drop=all --security-opt no-new-privileges -e PDIG_RING_DIR=/run/pdig -v "$vol:/run/pdig")
 
 pm run -d --pod "$POD" --name "$POD-falco" -v "$vol:/run/pdig" --rootfs "$froot" \
 	/usr/bin/falco -c /etc/falco/falco.yaml >/dev/null || { fail "Falco container did not start"; finish; }
