@@ -49,6 +49,7 @@ struct pdig_instance {
 	uint64_t drops_logged, next_drop_log;
 	uint64_t resyncs_logged, next_resync_log;
 	uint64_t next_ring_check, lost_logged, next_lost_log;
+	uint32_t last_batch; /* events handed over by the last next_batch */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -273,7 +274,15 @@ void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 	struct pdig_instance *h = hh;
 	if (!h)
 		return;
-	ring_consumer_close(&h->ring);
+	/* Events pdig wrote after the host's last read are lost with the ring:
+	 * say how many, so a restart's loss is counted (pdig counts the rest,
+	 * written after this, as discarded). A host that stops in the middle
+	 * of the last batch it took (Falco on SIGTERM) does not process the
+	 * rest of it, which only the host could count: give its size. */
+	uint64_t unread = ring_consumer_close(&h->ring);
+	if (unread)
+		plog(s, SS_PLUGIN_LOG_SEV_WARNING, "closing %s with %llu events unread: they are lost "
+		     "(the host's last batch held %u)", h->ring.path, (unsigned long long)unread, h->last_batch);
 	free(h->buf);
 	free(h->evts);
 	free(h);
@@ -387,6 +396,7 @@ ss_plugin_rc plugin_next_batch(ss_plugin_t *s, ss_instance_t *hh, uint32_t *nevt
 			uint32_t k = take(p, h, n);
 			note_drops(p, h);
 			if (k) {
+				h->last_batch = k;
 				*nevts = k;
 				*evts = h->evts;
 				return SS_PLUGIN_SUCCESS;

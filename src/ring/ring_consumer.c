@@ -128,12 +128,47 @@ int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen)
 	return create(c, err, errlen);
 }
 
-void ring_consumer_close(struct ring_consumer *c)
+static bool read_data(struct ring_consumer *c, uint8_t *dst, uint64_t pos, size_t n);
+
+/* Records published in [tail, head), walking their lengths; stops at
+ * broken framing (what follows cannot be counted). */
+static uint64_t count_unread(struct ring_consumer *c)
+{
+	uint64_t head, pos = c->tail, n = 0;
+	if (!pread_all(c->fd, &head, sizeof head, FIELD(head)) || head - pos > c->size)
+		return 0;
+	while (head - pos >= RING_REC_HDR) {
+		uint32_t len;
+		if (!read_data(c, (uint8_t *)&len, pos, sizeof len) || len == 0 || len > RING_REC_MAX ||
+		    RING_REC_HDR + (uint64_t)len > head - pos)
+			break;
+		pos += RING_REC_HDR + (uint64_t)len;
+		n++;
+	}
+	return n;
+}
+
+/* After the ring is marked closed: wait until the producers' lock is seen
+ * free once (a producer checks the state under it, so none writes after
+ * that), at most ~50 ms in case a dead producer holds it. */
+static void wait_producers_out(struct ring_consumer *c)
+{
+	for (int i = 0; i < 50; i++) {
+		uint64_t lock;
+		if (!pread_all(c->fd, &lock, sizeof lock, FIELD(lock)) || lock == 0)
+			return;
+		usleep(1000);
+	}
+}
+
+uint64_t ring_consumer_close(struct ring_consumer *c)
 {
 	if (c->fd < 0)
-		return;
+		return 0;
 	uint32_t closed = RING_STATE_CLOSED;
 	pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+	wait_producers_out(c);
+	uint64_t unread = count_unread(c);
 	/* Remove the name only if it is still our file (a newer consumer may
 	 * have replaced a ring it took for stale). */
 	struct stat st;
@@ -141,6 +176,7 @@ void ring_consumer_close(struct ring_consumer *c)
 		unlink(c->path);
 	close(c->fd);
 	c->fd = -1;
+	return unread;
 }
 
 /* Reads [pos, pos + n) of the data ring, in two pieces when it wraps. */

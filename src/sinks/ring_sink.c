@@ -59,6 +59,8 @@ static int schema_for(uint32_t code)
 	return sc && !strcmp(sc->version, s) ? id : -1;
 }
 
+#define CONSUMER_GONE "its consumer closed it or went away"
+
 /* Lets go of the ring, saying why: the plugin's user should learn from
  * pdig's side too that its events stopped. */
 static void detach(struct ring_sink *r, const char *why)
@@ -132,7 +134,7 @@ static void refresh(struct ring_sink *r)
 		detach(r, r->p.faulted ? "the file was truncated under pdig"
 			  : !exists ? "the file is gone"
 			  : !same ? "the file was replaced"
-			  : "its consumer closed it or went away");
+			  : CONSUMER_GONE);
 	}
 	if (exists && (!r->refused || !same_file_state(&st, &r->bad) || now >= r->bad_retry))
 		try_attach(r, &st);
@@ -175,6 +177,13 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 	enum ring_put put = ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
 	if (put == RING_PUT_OK) {
 		s->stats.written++;
+		return;
+	}
+	if (put == RING_PUT_CLOSED) {
+		/* the consumer is leaving (e.g. Falco restarting): as when no
+		 * plugin is attached, not a loss of the ring's */
+		s->stats.discarded++;
+		detach(r, CONSUMER_GONE);
 		return;
 	}
 	s->stats.dropped++;

@@ -4,7 +4,8 @@
 #   scenario STATUS  what the rules look for, then exit STATUS
 #   serve            read a credential, then run until SIGTERM, which the
 #                    trap answers (exit 42)
-#   seq N            N numbered file writes, 20 ms apart (the restart test)
+#   seq N            N numbered file writes, 20 ms apart (the restart test;
+#                    run with podman -i)
 #   bench S          open/close a file as fast as it can for S seconds, then
 #                    print the loop count, the time taken and pdig's CPU
 #                    time (pdig is the parent: /proc/$PPID/stat)
@@ -29,10 +30,13 @@ serve)
 	wait $!
 	;;
 seq)
-	for i in $(seq "$2"); do
+	# paced by read's timeout on the stdin podman keeps open (-i), so each
+	# step is one openat and nothing else pdig is told to trace
+	for ((i = 1; i <= $2; i++)); do
 		: >/tmp/pdig-seq.$i
-		sleep 0.02
+		read -r -t 0.02 _ # a timeout's status is 142: not the script's
 	done
+	exit 0
 	;;
 bench)
 	t0=$EPOCHREALTIME n=0

@@ -147,10 +147,12 @@ expect_grep "$WORK/falco.out" 'SHELL_SPAWN proc=sh pname=app.sh cmdline=sh -c ec
 # ---- restarting Falco ---------------------------------------------------
 # 300 numbered writes, one alert each; Falco is restarted in the middle.
 # While no plugin holds the ring pdig counts what it cannot deliver
-# (discarded); nothing may go missing beyond that, and once the new Falco
-# has made its ring every write must reach it again.
+# (discarded), and the plugin closing the old ring says how many events
+# it left unread; nothing may go missing beyond those two counts, and
+# once the new Falco has made its ring every write reaches it again.
 VERBOSE=(--entrypoint '["/usr/local/bin/pdig", "-v", "--", "/app/app.sh"]')
-pm run -d "${APP[@]}" "${VERBOSE[@]}" --name "$POD-seq" localhost/pdig-test-app seq 300 >/dev/null
+pm run -d -i "${APP[@]}" --entrypoint '["/usr/local/bin/pdig", "-v", "-e", "trace=openat", "--", "/app/app.sh"]' \
+	--name "$POD-seq" localhost/pdig-test-app seq 300 >/dev/null
 wait_alert SEQ 60 || fail "the numbered writes did not reach Falco"
 pm restart -t 10 "$POD-falco" >/dev/null || fail "podman restart of the Falco container"
 expect_eq "$(pm wait "$POD-seq")" 0 "the numbered writes ran to the end"
@@ -165,11 +167,23 @@ expect_eq "$(sort -un "$WORK/seq.seen" | wc -l)" "$seen" "no numbered write aler
 missing=$(seq 300 | grep -vxFf "$WORK/seq.seen" | tr '\n' ' ')
 runs=$(seq 300 | grep -vxFf "$WORK/seq.seen" | awk 'NR > 1 && $1 != prev + 1 {r++} {prev = $1} END {print NR ? r + 1 : 0}')
 expect_grep "$WORK/seq.out" '^pdig: ring: events written [0-9]+, dropped 0,' "pdig dropped no event"
-discarded=$(grep -o 'discarded[^0-9]*[0-9]*' "$WORK/seq.out" | grep -o '[0-9]*$' | head -1)
-if [ "$runs" -le 1 ] && { [ -z "$missing" ] || [ "${discarded:-0}" -gt 0 ]; }; then
-	ok "restarting Falco: $seen of 300 writes alerted; the $(echo $missing | wc -w) missing ones ($missing) are one run, while pdig counted ${discarded:-0} events discarded with no plugin attached"
+discarded=$(grep -o 'discarded (no plugin attached) [0-9]*' "$WORK/seq.out" | grep -o '[0-9]*$')
+unread=$(grep -o 'with [0-9]* events unread' "$WORK/falco.out" | awk '{n += $2} END {print n + 0}')
+nmiss=$(echo $missing | wc -w)
+batch=$(grep -o 'last batch held [0-9]*' "$WORK/falco.out" | awk '{n += $4} END {print n + 0}')
+counted=$((${discarded:-0} + unread))
+# Each write is one openat (enter and exit: 2 events; pdig traces only
+# openat here), so the lost writes are 2 x missing events. Counted: pdig's
+# discarded, and what the plugin left unread. Beyond that only the rest
+# of the last batch Falco took before it stopped may be missing (Falco
+# does not process it, and only Falco could count it; the plugin gives
+# the batch's size). A write whose enter was lost but whose exit arrived
+# adds one counted event at each edge of the gap.
+echo "restart: $seen of 300 writes alerted; missing: ${missing:-none}; pdig discarded ${discarded:-?} events, the closing plugin reported $unread unread, last batch $batch"
+if [ "$runs" -le 1 ] && [ $((2 * nmiss)) -le $((counted + batch)) ] && [ "$counted" -le $((2 * nmiss + 2)) ]; then
+	ok "restarting Falco lost $nmiss writes in one run ($((2 * nmiss)) events): $counted counted (pdig's discarded $discarded + unread at the plugin's close $unread), $((2 * nmiss - counted < 0 ? 0 : 2 * nmiss - counted)) within Falco's last batch of $batch"
 else
-	fail "restarting Falco lost writes beyond the restart: missing $missing (runs: $runs, discarded: ${discarded:-0}); $(grep '^pdig' "$WORK/seq.out")"
+	fail "restarting Falco lost writes beyond what is counted: $nmiss writes missing in $runs runs ($((2 * nmiss)) events), counted $counted (discarded ${discarded:-?}, unread $unread), last batch $batch"
 fi
 expect_no_grep "$WORK/falco.out" 'skipping events|dropped [1-9]' "the plugin skipped or saw dropped no event"
 

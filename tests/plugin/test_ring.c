@@ -292,6 +292,32 @@ static void toggled_lock(void)
 	CHECK_MSG(ms < 50, "a take after a give-up waited %llu ms", (unsigned long long)ms);
 }
 
+/* Closing counts what producers wrote and nobody read (lost with the
+ * ring, so the host can say how many), and a closed ring takes nothing
+ * more: what comes after is the producer's to count. */
+static void closing_counts(void)
+{
+	struct ring_consumer c;
+	struct ring_producer p;
+	char err[512];
+	uint8_t rec[100];
+	CHECK_EQ_INT(ring_consumer_open(&c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	uint32_t put_seq = 0, get_seq = 0;
+	for (int i = 0; i < 3; i++) {
+		fill(rec, sizeof rec, put_seq++);
+		CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	}
+	CHECK_EQ_INT(drain(&c, &get_seq, sizeof rec), 3);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	CHECK_EQ_INT(ring_consumer_close(&c), 2);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_CLOSED);
+	CHECK_EQ_INT(p.h->lock, 0);
+	ring_producer_detach(&p);
+	CHECK_EQ_INT(ring_consumer_close(&c), 0); /* twice: nothing */
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -303,6 +329,7 @@ int main(void)
 	scribbled_tail();
 	replaced_under_consumer();
 	toggled_lock();
+	closing_counts();
 	unlink(path);
 	rmdir(dir);
 	return check_done("plugin_ring");

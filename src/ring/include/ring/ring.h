@@ -100,9 +100,12 @@ bool ring_producer_consumer_live(struct ring_producer *p);
 uint32_t ring_producer_schema(struct ring_producer *p);
 uint32_t ring_producer_snaplen(struct ring_producer *p);
 
-enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG, RING_PUT_FAULT };
+enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG, RING_PUT_FAULT,
+		RING_PUT_CLOSED };
 /* Writes one record. Never waits for room: a full ring drops (counted in
- * the header's n_drops, which the consumer reports). */
+ * the header's n_drops, which the consumer reports). A ring its consumer
+ * closed takes nothing (RING_PUT_CLOSED): the caller counts the record
+ * as not delivered and lets go of the ring. */
 enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len);
 
 /* ---- consumer side (the plugin) -------------------------------------------- */
@@ -123,8 +126,9 @@ struct ring_consumer {
 int ring_consumer_open(struct ring_consumer *c, const char *dir, uint32_t data_size,
 		       uint32_t schema, uint32_t snaplen, char *err, size_t errlen);
 /* Marks the ring closed, removes the file (if it is still ours) and
- * releases it. */
-void ring_consumer_close(struct ring_consumer *c);
+ * releases it. Returns the records producers wrote that were never read
+ * (they are lost: the caller should say how many). */
+uint64_t ring_consumer_close(struct ring_consumer *c);
 /* Does the ring's path still name our file? (One stat: not too often.)
  * Anyone who can write the folder can remove or replace it, and
  * producers then no longer find us. */
