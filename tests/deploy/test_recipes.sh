@@ -59,7 +59,8 @@ caps = app.get("linuxParameters", {}).get("capabilities", {})
 check(not caps.get("add") and caps.get("drop") == ["ALL"] and not app.get("privileged"),
       "ECS: the app adds no capability and drops all")
 check(app.get("user") == "65534:65534", "ECS: the app runs as 65534, as in the pod test")
-check("-c" in fal.get("command", []), "ECS: Falco runs with its config")
+check(fal.get("command", [])[1:] == ["-c", "/etc/falco/falco.yaml", "-U"],
+      "ECS: Falco runs with its config and unbuffered alerts (-U), as in the pod test")
 
 # Kubernetes (EKS Fargate)
 docs = list(yaml.safe_load_all(read("deploy/k8s-pod.yaml")))
@@ -85,8 +86,9 @@ check(not sc.get("capabilities", {}).get("add") and sc.get("capabilities", {}).g
       and not sc.get("privileged"), "k8s: the app adds no capability and drops all")
 check(sc.get("seccompProfile", {}).get("type") == "RuntimeDefault", "k8s: the runtime's default seccomp profile")
 conf_dir = {m["name"]: m["mountPath"] for m in kfal["volumeMounts"]}.get("falco-config")
-check(conf_dir and kfal["command"][kfal["command"].index("-c") + 1].startswith(conf_dir + "/"),
-      "k8s: Falco reads the ConfigMap's config")
+check(conf_dir and kfal["command"][kfal["command"].index("-c") + 1].startswith(conf_dir + "/")
+      and kfal["command"][-1] == "-U", "k8s: Falco reads the ConfigMap's config, alerts unbuffered (-U)")
+check('falco.yaml -U' in pod_test, "the pod test runs Falco with -U")
 print(f"---- {fails} failure(s)" if fails else "---- all recipe checks passed")
 sys.exit(1 if fails else 0)
 PY
