@@ -43,7 +43,12 @@ pm() { $PODMAN "$@"; }
 pm info >"$WORK/podman-info" 2>&1 || skip_test "podman cannot run here: $(tail -1 "$WORK/podman-info")"
 
 POD=pdig-test-$$
-cleanup() { pm pod rm -f "$POD" >/dev/null 2>&1; }
+# the application image is the test's own (pdig's image stays: it is the
+# product, and rebuilt by every run)
+cleanup() {
+	pm pod rm -f "$POD" >/dev/null 2>&1
+	pm rmi -f localhost/pdig-test-app >/dev/null 2>&1
+}
 trap cleanup EXIT
 
 # copy_with_libs ROOT FILE...: FILE and the shared libraries ldd lists,
