@@ -36,11 +36,12 @@ file -L "$PDIG" | grep -q 'statically linked' ||
 
 # This machine: crun refuses the hybrid cgroups, and the sandbox refuses
 # to raise RLIMIT_NOFILE/NPROC, so runc, cgroupfs and no default ulimits.
-printf '[containers]\ndefault_ulimits = []\n' >"$WORK/containers.conf"
-export CONTAINERS_CONF=$WORK/containers.conf
+# (Outside $WORK: finish removes $WORK before the EXIT trap's cleanup.)
+CONTAINERS_CONF=$(mktemp /tmp/pdig-containers-XXXXXX.conf)
+printf '[containers]\ndefault_ulimits = []\n' >"$CONTAINERS_CONF"
+export CONTAINERS_CONF
 export PODMAN="podman --runtime runc --cgroup-manager=cgroupfs"
 pm() { $PODMAN "$@"; }
-pm info >"$WORK/podman-info" 2>&1 || skip_test "podman cannot run here: $(tail -1 "$WORK/podman-info")"
 
 POD=pdig-test-$$
 # the application image is the test's own (pdig's image stays: it is the
@@ -48,8 +49,10 @@ POD=pdig-test-$$
 cleanup() {
 	pm pod rm -f "$POD" >/dev/null 2>&1
 	pm rmi -f localhost/pdig-test-app >/dev/null 2>&1
+	rm -f "$CONTAINERS_CONF"
 }
 trap cleanup EXIT
+pm info >"$WORK/podman-info" 2>&1 || skip_test "podman cannot run here: $(tail -1 "$WORK/podman-info")"
 
 # copy_with_libs ROOT FILE...: FILE and the shared libraries ldd lists,
 # at the same paths under ROOT
