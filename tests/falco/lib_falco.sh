@@ -59,11 +59,15 @@ SCEN
 }
 
 scenario_run() {
-	python3 -c 'import socket
+	# The listener says when it listens: a fixed 0.3 s was too short for
+	# python's start on a loaded machine (the connect was refused).
+	rm -f "$WORK/listening"
+	python3 -c 'import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 47913)); s.listen(); s.settimeout(20); c, _ = s.accept()' &
-	local lp=$!
-	sleep 0.3
+s.bind(("127.0.0.1", 47913)); s.listen(); open(sys.argv[1], "w").close()
+s.settimeout(20); c, _ = s.accept()' "$WORK/listening" &
+	local lp=$! i
+	for i in $(seq 100); do [ -e "$WORK/listening" ] && break; sleep 0.1; done
 	"$PDIG" "$@" bash "$WORK/scenario.sh"
 	PRC=$?
 	wait $lp
