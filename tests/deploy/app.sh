@@ -6,6 +6,9 @@
 #                    trap answers (exit 42)
 #   seq N            N numbered file writes, 20 ms apart (the restart test;
 #                    run with podman -i)
+#   tamper N         N reads of a credential, each after trying to take
+#                    the ring's name away (rm, mv) in the shared volume,
+#                    which every uid may write (an emptyDir: 0777)
 #   bench S          open/close a file as fast as it can for S seconds, then
 #                    print the loop count, the time taken and pdig's CPU
 #                    time (pdig is the parent: /proc/$PPID/stat)
@@ -37,6 +40,13 @@ seq)
 		read -r -t 0.02 _ # a timeout's status is 142: not the script's
 	done
 	exit 0
+	;;
+tamper)
+	for ((i = 1; i <= $2; i++)); do
+		rm -f /run/pdig/pdig-ring 2>/dev/null && echo "app: removed the ring"
+		mv -f /run/pdig/pdig-ring /run/pdig/moved 2>/dev/null && echo "app: renamed the ring"
+		cat /etc/shadow >/dev/null
+	done
 	;;
 bench)
 	t0=$EPOCHREALTIME n=0

@@ -76,7 +76,7 @@ ok "pdig's image built offline (FROM scratch: $(pm image inspect -f '{{.Size}}' 
 ctx=$WORK/app-ctx
 mkdir -p "$ctx/root/app" "$ctx/root/etc" "$ctx/root/tmp"
 chmod 1777 "$ctx/root/tmp"
-copy_with_libs "$ctx/root" /bin/bash /bin/cat /bin/sleep /usr/bin/seq
+copy_with_libs "$ctx/root" /bin/bash /bin/cat /bin/sleep /usr/bin/seq /bin/rm /bin/mv
 ln -s bash "$ctx/root/bin/sh"
 install -m 0755 "$TESTS_DEPLOY/app.sh" "$HELPERS/tcp_accept" "$ctx/root/app/"
 copy_with_libs "$ctx/root" "$HELPERS/tcp_accept"
@@ -101,9 +101,11 @@ t1=$(date +%s.%N)
 ok "images and Falco's root made in $(awk "BEGIN {printf \"%.1f\", $t1 - $t0}") s"
 
 # ---- the pod ----------------------------------------------------------
+# as a Kubernetes emptyDir: every uid may write it, and no sticky bit
+# keeps the app from removing or renaming Falco's ring there
 vol=$WORK/volume
 mkdir -p "$vol"
-chmod 1777 "$vol"
+chmod 0777 "$vol"
 pm pod create --name "$POD" --share net,pid,uts >/dev/null || { fail "pod create"; finish; }
 APP=(--pod "$POD" --user 65534:65534 --cap-drop=all --security-opt no-new-privileges -e PDIG_RING_DIR=/run/pdig -v "$vol:/run/pdig")
 
@@ -153,6 +155,17 @@ expect_grep "$WORK/falco.out" 'SENSITIVE_READ file=/etc/shadow proc=cat pcmdline
 
 expect_grep "$WORK/falco.out" 'SHELL_SPAWN proc=sh pname=app.sh cmdline=sh -c echo a shell spawned by the app uid=65534' \
 	"Falco alerts on the shell the app spawned"
+
+# ---- the app tries to blind Falco -----------------------------------------
+# In the 0777 volume the app's uid may remove or rename Falco's ring (pdig
+# would then let go of it); pdig's guard refuses both, so every read alerts.
+pm run --rm "${APP[@]}" --name "$POD-tamper" localhost/pdig-test-app tamper 20 >"$WORK/tamper.out" 2>&1
+expect_eq "$?" 0 "the tampering app ran"
+expect_no_grep "$WORK/tamper.out" 'removed|renamed' "the app could neither remove nor rename the ring"
+wait_alert 'pcmdline=app.sh /app/app.sh tamper 20' 20
+falco_log
+expect_eq "$(grep -c 'SENSITIVE_READ .*pcmdline=app.sh /app/app.sh tamper 20' "$WORK/falco.out")" 20 \
+	"each of the 20 reads after an rm/mv of the ring alerted"
 
 # ---- restarting Falco ---------------------------------------------------
 # 300 numbered writes, one alert each; Falco is restarted in the middle.
