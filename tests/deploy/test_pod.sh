@@ -96,6 +96,7 @@ copy_with_libs "$froot" "$FALCO" "$PLUGIN"
 mv "$froot$FALCO" "$froot/usr/bin/falco"
 mv "$froot$PLUGIN" "$froot/usr/share/pdig/libpdig.so"
 cp "$SRC/deploy/falco.yaml" "$froot/etc/falco/falco.yaml"
+cp "$SRC/deploy/pdig_rules.yaml" "$froot/etc/falco/pdig_rules.yaml"
 cp "$TESTS_DEPLOY/rules.yaml" "$froot/etc/falco/rules.d/pdig-test.yaml"
 t1=$(date +%s.%N)
 ok "images and Falco's root made in $(awk "BEGIN {printf \"%.1f\", $t1 - $t0}") s"

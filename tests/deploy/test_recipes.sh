@@ -4,7 +4,9 @@
 # (test_pod.sh) proved: the ring folder /run/pdig as the plugin's open
 # params (deploy/falco.yaml, which the pod test runs), as PDIG_RING_DIR and
 # as the shared volume's mount path in both containers; pdig as the app's
-# entrypoint; no capability added to the app; no shared IPC namespace.
+# entrypoint; no capability added to the app; no shared IPC namespace;
+# Falco loads only rules files the pod test loaded (Falco's stock
+# falco_rules.yaml needs the container plugin: Falco would not start).
 # The README's lines for users' images are those the pod test builds with.
 . "$(dirname "$0")/../e2e/lib.sh"
 TESTS_DEPLOY=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,15 @@ pod_test = read("tests/deploy/test_pod.sh")
 check(f"-e PDIG_RING_DIR={ring}" in pod_test and pod_test.count(f'"$vol:{ring}"') >= 2,
       f"the pod test runs with PDIG_RING_DIR={ring} and the volume at {ring} in both containers")
 check('cp "$SRC/deploy/falco.yaml"' in pod_test, "the pod test runs Falco with deploy/falco.yaml")
+# the files the pod test puts into Falco's root: deploy/NAME -> path
+proved = {m[1]: m[0] for m in re.findall(r'^cp "\$SRC/deploy/([^"]+)" "\$froot([^"]+)"$', pod_test, re.M)}
+rules_dir = re.search(r'^cp "\$TESTS_DEPLOY/rules.yaml" "\$froot(/\S+)/[^/"]+"$', pod_test, re.M)
+proved_rules = {p for p, f in proved.items() if f.endswith("rules.yaml")}
+def rules_proved(files, who):
+    bad = [f for f in files if f not in proved_rules and not (rules_dir and f == rules_dir[1])]
+    check(files and not bad and any(f in proved_rules for f in files),
+          f"{who}: loads only rules files the pod test loaded ({files}; unproved: {bad})")
+rules_proved(falco.get("rules_files", []), "deploy/falco.yaml")
 app_cf = read("tests/deploy/app.Containerfile")
 copy_line = next(l for l in app_cf.splitlines() if l.startswith("COPY --from="))
 entry = json.loads(next(l for l in app_cf.splitlines() if l.startswith("ENTRYPOINT "))[len("ENTRYPOINT "):])
@@ -43,6 +54,9 @@ check(re.search(r'^ENTRYPOINT \["%s", "--", ' % re.escape(pdig_path), readme, re
 sidecar = read("deploy/falco-sidecar.Containerfile")
 check(re.search(r"^COPY --from=\S+ \S+ %s$" % re.escape(plugin["library_path"]), sidecar, re.M) is not None,
       f"the sidecar image puts the plugin at {plugin['library_path']}")
+for path, name in proved.items():
+    check(re.search(r"^COPY %s %s$" % (re.escape(name), re.escape(path)), sidecar, re.M) is not None,
+          f"the sidecar image puts deploy/{name} at {path}, as the pod test does")
 
 # ECS Fargate
 ecs = json.loads(read("deploy/ecs-task-definition.json"))
@@ -67,6 +81,7 @@ docs = list(yaml.safe_load_all(read("deploy/k8s-pod.yaml")))
 cm = next(d for d in docs if d["kind"] == "ConfigMap")
 pod = next(d for d in docs if d["kind"] == "Pod")
 kconf = yaml.safe_load(next(iter(cm["data"].values())))
+rules_proved(kconf.get("rules_files", []), "k8s ConfigMap")
 for key in ("engine", "plugins", "load_plugins"):
     check(kconf[key] == falco[key], f"k8s: the ConfigMap's {key} is deploy/falco.yaml's")
 spec = pod["spec"]
