@@ -16,6 +16,9 @@
 #include "sinks/udig.h"
 #include "tracer/tracer.h"
 
+/* seconds to wait for the pdig ring's consumer (--wait-consumer) */
+#define WAIT_CONSUMER_ENV "PDIG_WAIT_CONSUMER"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -46,6 +49,10 @@ static void usage(FILE *f)
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
 		"            all (as -a), none; '!LIST' for all but LIST; '?NAME' skips\n"
 		"            unknown names\n"
+		"  --wait-consumer SECS  wait up to SECS seconds (0-3600) for a consumer of\n"
+		"            the pdig ring (the Falco plugin) before starting CMD, so its\n"
+		"            first events are not discarded; then start it anyway, with\n"
+		"            a warning (also $PDIG_WAIT_CONSUMER=SECS)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
@@ -150,6 +157,7 @@ int main(int argc, char **argv)
 	const char *scap_path = NULL;
 	uint64_t rotate_bytes = 0;
 	int scap_schema = -1; /* --schema: the -w file's (-1: not given, 1.0.0) */
+	const char *wait_consumer = getenv(WAIT_CONSUMER_ENV); /* --wait-consumer overrides it */
 	const char *trace_exprs[64];
 	int ntrace = 0;
 	static const struct option longopts[] = {
@@ -157,6 +165,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, 0, 'V' },
 		{ "no-follow-cpu", no_argument, 0, 'F' },
 		{ "schema", required_argument, 0, 'Z' },
+		{ "wait-consumer", required_argument, 0, 'W' },
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
@@ -211,6 +220,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'W':
+			wait_consumer = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -232,6 +244,18 @@ int main(int argc, char **argv)
 	if (inject && !attach_pid) {
 		fprintf(stderr, "pdig: -S goes with -p or -P (a spawned program always gets the filter)\n");
 		return 2;
+	}
+	long wait_ms = 0;
+	if (wait_consumer && *wait_consumer) {
+		char *end;
+		errno = 0;
+		double secs = strtod(wait_consumer, &end);
+		if (errno || *end || !(secs >= 0 && secs <= 3600)) {
+			fprintf(stderr, "pdig: --wait-consumer / %s: expected seconds (0-3600), got '%s'\n",
+				WAIT_CONSUMER_ENV, wait_consumer);
+			return 2;
+		}
+		wait_ms = (long)(secs * 1000);
 	}
 	if (json && !text_path) {
 		fprintf(stderr, "pdig: -j needs -o FILE\n");
@@ -270,6 +294,9 @@ int main(int argc, char **argv)
 		sinks_add(ring);
 	else
 		fprintf(stderr, "pdig: pdig ring unavailable: %s\n", err);
+	if (ring && wait_ms > 0 && !ring_sink_wait(ring, (unsigned)wait_ms))
+		fprintf(stderr, "pdig: no consumer of the pdig ring after %s s: starting without one "
+			"(events are discarded until it comes)\n", wait_consumer);
 	struct sink *udig = udig_sink_open(err, sizeof err);
 	/* pdig's files: no tracee may open them for writing (guard_files.c) */
 	if (udig) {

@@ -140,6 +140,18 @@ static void refresh(struct ring_sink *r)
 		try_attach(r, &st);
 }
 
+bool ring_sink_wait(struct sink *s, unsigned ms)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	for (unsigned waited = 0;; waited += CHECK_NS / MS) {
+		r->next_check = 0;
+		refresh(r);
+		if (r->attached || waited >= ms)
+			return r->attached;
+		nanosleep(&(struct timespec){ 0, CHECK_NS }, NULL);
+	}
+}
+
 static bool ring_take_intro(struct sink *s)
 {
 	struct ring_sink *r = (struct ring_sink *)s;

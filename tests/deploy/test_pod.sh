@@ -110,6 +110,13 @@ chmod 0777 "$vol"
 pm pod create --name "$POD" --share net,pid,uts >/dev/null || { fail "pod create"; finish; }
 APP=(--pod "$POD" --user 65534:65534 --cap-drop=all --security-opt no-new-privileges -e PDIG_RING_DIR=/run/pdig -v "$vol:/run/pdig")
 
+# The second app container starts first, before Falco, as nothing orders
+# containers in a pod: PDIG_WAIT_CONSUMER (the recipes set it) holds its
+# program back until Falco's plugin has made the ring, so its very first
+# action (a credential read) alerts. It stays up.
+pm run -d "${APP[@]}" -e PDIG_WAIT_CONSUMER=30 --name "$POD-serve" localhost/pdig-test-app serve >/dev/null ||
+	fail "app-serve did not start"
+sleep 1
 pm run -d --pod "$POD" --name "$POD-falco" -v "$vol:/run/pdig" --rootfs "$froot" \
 	/usr/bin/falco -c /etc/falco/falco.yaml -U >/dev/null || { fail "Falco container did not start"; finish; }
 falco_log() { pm logs "$POD-falco" >"$WORK/falco.out" 2>&1; }
@@ -131,11 +138,9 @@ wait_ring_file() {
 wait_ring_file || { falco_log; fail "Falco made no ring in the volume: $(tail -5 "$WORK/falco.out")"; finish; }
 ok "Falco's plugin made the ring in the shared volume"
 
-# the second app container runs first and stays up
-pm run -d "${APP[@]}" --name "$POD-serve" localhost/pdig-test-app serve >/dev/null ||
-	fail "app-serve did not start"
-wait_alert 'SENSITIVE_READ .*pcmdline=app.sh /app/app.sh serve' 1 ||
-	fail "no alert from app-serve"
+wait_alert 'SENSITIVE_READ .*pcmdline=app.sh /app/app.sh serve' 1 &&
+	ok "app-serve, started 1 s before Falco, waited for it: its first action alerted" ||
+	fail "no alert from app-serve's first action (started before Falco)"
 
 # no shared IPC namespace; the PID namespace is shared
 ns() { readlink "/proc/$(pm inspect -f '{{.State.Pid}}' "$1")/ns/$2"; }

@@ -68,6 +68,11 @@ check("ipcMode" not in ecs, "ECS: no ipcMode (Fargate has none; nothing relies o
 check(ecs.get("pidMode") == "task", "ECS: pidMode task (the pod test shares the PID namespace)")
 check(ecs_vol(app) and ecs_vol(app) == ecs_vol(fal), f"ECS: one task volume at {ring} in both containers")
 check({"name": "PDIG_RING_DIR", "value": ring} in app.get("environment", []), f"ECS: app has PDIG_RING_DIR={ring}")
+wait_env = re.search(r'-e PDIG_WAIT_CONSUMER=(\d+) ', pod_test)
+check(wait_env is not None, "the pod test starts an app before Falco with PDIG_WAIT_CONSUMER")
+wait_s = wait_env[1] if wait_env else None
+check({"name": "PDIG_WAIT_CONSUMER", "value": wait_s} in app.get("environment", []),
+      f"ECS: the app waits for Falco (PDIG_WAIT_CONSUMER={wait_s})")
 check(app.get("entryPoint", [None])[0] == pdig_path, f"ECS: the app's entrypoint is {pdig_path}")
 caps = app.get("linuxParameters", {}).get("capabilities", {})
 check(not caps.get("add") and caps.get("drop") == ["ALL"] and not app.get("privileged"),
@@ -95,6 +100,8 @@ vols = {v["name"]: v for v in spec["volumes"]}
 check(k8s_vol(kapp) and k8s_vol(kapp) == k8s_vol(kfal) and "emptyDir" in vols[k8s_vol(kapp)],
       f"k8s: one emptyDir at {ring} in both containers")
 check({"name": "PDIG_RING_DIR", "value": ring} in kapp.get("env", []), f"k8s: app has PDIG_RING_DIR={ring}")
+check({"name": "PDIG_WAIT_CONSUMER", "value": wait_s} in kapp.get("env", []),
+      f"k8s: the app waits for Falco (PDIG_WAIT_CONSUMER={wait_s})")
 check(kapp.get("command", [None])[0] == pdig_path, f"k8s: the app's command is {pdig_path}")
 sc = kapp.get("securityContext", {})
 check(not sc.get("capabilities", {}).get("add") and sc.get("capabilities", {}).get("drop") == ["ALL"]
