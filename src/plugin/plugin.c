@@ -35,10 +35,11 @@ struct pdig_plugin {
 	char err[1024];
 	/* counters, reported as metrics */
 	uint64_t n_events, n_bad, n_drops_seen, n_producer_evts;
+	uint64_t n_missed_seen;      /* producers' discards while no consumer held a ring */
 	uint64_t n_resyncs;
 	uint64_t n_ring_lost;        /* times the ring's file was removed or replaced */
 	uint64_t scan_ms;            /* how long finding the host's table took */
-	ss_plugin_metric metrics[6];
+	ss_plugin_metric metrics[7];
 };
 
 struct pdig_instance {
@@ -47,6 +48,7 @@ struct pdig_instance {
 	ss_plugin_event **evts;
 	bool bad_logged;
 	uint64_t drops_logged, next_drop_log;
+	uint64_t missed_logged, next_missed_log;
 	uint64_t resyncs_logged, next_resync_log;
 	uint64_t next_ring_check, lost_logged, next_lost_log;
 	uint32_t last_batch; /* events handed over by the last next_batch */
@@ -304,6 +306,21 @@ static void note_drops(struct pdig_plugin *p, struct pdig_instance *h)
 		h->drops_logged = drops;
 		h->next_drop_log = now + DROP_LOG_EVERY_NS;
 	}
+	/* Events pdig could not deliver while no Falco held a ring (before
+	 * this one started, or while it restarted): pdig adds them to the
+	 * header when it attaches, so they are seen here, not only in pdig's
+	 * own exit counts. A ring made again starts from 0. */
+	uint64_t missed = ring_consumer_missed(&h->ring);
+	if (missed < h->missed_logged)
+		h->missed_logged = 0;
+	p->n_missed_seen = missed;
+	if (missed > h->missed_logged && now >= h->next_missed_log) {
+		plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig producers discarded %llu events while no consumer "
+		     "held their ring (before this one was made, or while Falco restarted)",
+		     (unsigned long long)missed);
+		h->missed_logged = missed;
+		h->next_missed_log = now + DROP_LOG_EVERY_NS;
+	}
 }
 
 /* A resync throws away what producers wrote: the user must hear of it
@@ -437,6 +454,7 @@ ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 	metric(&p->metrics[3], "pdig.bad_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_bad);
 	metric(&p->metrics[4], "pdig.ring_resyncs", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_resyncs);
 	metric(&p->metrics[5], "pdig.ring_lost", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_ring_lost);
-	*num_metrics = 6;
+	metric(&p->metrics[6], "pdig.discarded_unattached", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_missed_seen);
+	*num_metrics = 7;
 	return p->metrics;
 }

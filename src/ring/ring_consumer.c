@@ -260,3 +260,11 @@ void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uin
 	*n_evts = v[2];
 	*n_drops = v[3];
 }
+
+uint64_t ring_consumer_missed(const struct ring_consumer *c)
+{
+	uint64_t v = 0;
+	if (c->fd >= 0)
+		pread_all(c->fd, &v, sizeof v, FIELD(n_missed));
+	return v;
+}

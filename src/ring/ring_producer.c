@@ -228,3 +228,15 @@ enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32
 	FAULT_GUARD_END;
 	return r;
 }
+
+void ring_producer_add_missed(struct ring_producer *p, uint64_t n)
+{
+	if (p->faulted || !n)
+		return;
+	FAULT_GUARD {
+		__atomic_fetch_add(&p->h->n_missed, n, __ATOMIC_RELAXED);
+	} ON_FAULT {
+		p->faulted = true;
+	}
+	FAULT_GUARD_END;
+}

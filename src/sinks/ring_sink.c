@@ -38,6 +38,7 @@ struct ring_sink {
 	bool refused;
 	uint64_t bad_retry;
 	char last_err[4800];     /* a path of up to 4095 bytes and why */
+	uint64_t missed_told;    /* stats.discarded told to consumers so far */
 	void (*on_attach)(const char *path);
 };
 
@@ -111,6 +112,10 @@ static void try_attach(struct ring_sink *r, const struct stat *st)
 	r->refused = false;
 	r->schema_id = id;
 	r->attached = true;
+	/* what no consumer got since the last ring (or since the start): the
+	 * plugin reports it, so the loss is seen where the alerts are */
+	ring_producer_add_missed(&r->p, r->base.stats.discarded - r->missed_told);
+	r->missed_told = r->base.stats.discarded;
 	/* its host knows nothing of what runs already (the tracer describes it) */
 	r->intro_due = true;
 	if (r->on_attach)

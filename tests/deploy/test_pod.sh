@@ -215,6 +215,10 @@ else
 	fail "restarting Falco lost writes beyond what is counted: $nmiss writes missing in $runs runs ($((2 * nmiss)) events), counted $counted (discarded ${discarded:-?}, unread $unread), last batch $batch"
 fi
 expect_no_grep "$WORK/falco.out" 'skipping events|dropped [1-9]' "the plugin skipped or saw dropped no event"
+# pdig told the restarted Falco what it discarded meanwhile (app-serve,
+# asleep through the restart, discarded nothing)
+told=$(grep -o 'pdig producers discarded [0-9]* events while no consumer' "$WORK/falco.out" | awk '{print $4}' | sort -n | tail -1)
+expect_eq "${told:-none}" "${discarded:-?}" "the restarted Falco's plugin logged the events pdig discarded while it was down"
 
 # ---- throughput and pdig's CPU ---------------------------------------------
 pm run --rm "${APP[@]}" "${VERBOSE[@]}" --name "$POD-bench" localhost/pdig-test-app bench 3 >"$WORK/bench.out" 2>&1

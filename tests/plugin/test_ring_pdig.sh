@@ -47,15 +47,26 @@ expect_grep "$WORK/p-tamper.err" 'Permission denied' "... it gets EACCES"
 wait $cp
 expect_grep "$WORK/c-tamper" '^records [1-9][0-9]* bad 0$' "... and the consumer read only good records"
 
-# the consumer leaves while pdig runs: pdig lets go and discards
+# the consumer leaves while pdig runs: pdig lets go and discards; a new
+# consumer (a restarted Falco) is told how many events it discarded
 "$RING_FEED" consume "$ring" 4.5.1 1 >/dev/null 2>&1 &
 cp=$!
 "$RING_FEED" wait "$ring" 10 >/dev/null
-PDIG_RING_DIR=$ring "$PDIG" -v sh -c 'cat /etc/hostname >/dev/null; sleep 2; cat /etc/hostname >/dev/null' 2>"$WORK/p-gone.err"
+PDIG_RING_DIR=$ring "$PDIG" -v sh -c 'cat /etc/hostname >/dev/null; sleep 2; cat /etc/hostname >/dev/null
+	while [ ! -e "$0/pdig-ring" ]; do sleep 0.1; done; sleep 0.5; cat /etc/hostname >/dev/null' "$ring" 2>"$WORK/p-gone.err" &
+pp=$!
+wait $cp
+sleep 1.5
+"$RING_FEED" consume "$ring" 4.5.1 3 >"$WORK/c-back" 2>&1 &
+cp=$!
+wait $pp
 expect_eq "$?" 0 "consumer gone: the program ran"
 expect_grep "$WORK/p-gone.err" '^pdig: ring: events written [1-9][0-9]*, dropped 0, discarded \(no plugin attached\) [1-9]' \
 	"consumer gone: pdig wrote while it was there, then discarded"
 wait $cp
+discarded=$(sed -n 's/^pdig: ring: .*discarded (no plugin attached) \([0-9]*\)$/\1/p' "$WORK/p-gone.err")
+expect_grep "$WORK/c-back" "^records [1-9][0-9]* bad 0 missed ${discarded:-x}\$" \
+	"consumer back: the new consumer is told of the $discarded events pdig discarded meanwhile"
 
 # --wait-consumer: pdig started before its consumer; the program's very
 # first read (the mark is made at run time) still reaches the consumer

@@ -56,13 +56,16 @@ struct ring_hdr {
 	uint64_t lock;         /* owner slot + 1, 0 = free */
 	uint64_t n_evts;       /* records producers tried to write */
 	uint64_t n_drops;      /* of those, lost: no room, or the lock given up */
-	uint8_t pad1[32];
+	uint64_t n_missed;     /* records producers discarded while no consumer held a
+				* ring (told when they attach: not in n_evts) */
+	uint8_t pad1[24];
 	/* consumer block */
 	uint64_t tail;         /* next read position */
 };
 
 _Static_assert(sizeof(struct ring_hdr) == 136, "ring header layout");
 _Static_assert(__builtin_offsetof(struct ring_hdr, head) == 64, "head offset");
+_Static_assert(__builtin_offsetof(struct ring_hdr, n_missed) == 96, "n_missed offset");
 _Static_assert(__builtin_offsetof(struct ring_hdr, tail) == 128, "tail offset");
 
 #define RING_SCHEMA(maj, min, pat) (((uint32_t)(maj) << 16) | ((uint32_t)(min) << 8) | (uint32_t)(pat))
@@ -107,6 +110,10 @@ enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG, R
  * closed takes nothing (RING_PUT_CLOSED): the caller counts the record
  * as not delivered and lets go of the ring. */
 enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len);
+/* Tells the consumer of n records this producer discarded while no
+ * consumer held a ring (before this one came, or while it restarted):
+ * added to the header's n_missed, which the consumer reports. */
+void ring_producer_add_missed(struct ring_producer *p, uint64_t n);
 
 /* ---- consumer side (the plugin) -------------------------------------------- */
 
@@ -147,5 +154,7 @@ int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen);
 size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap);
 /* Producer counters from the header (untrusted, informational). */
 void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uint64_t *n_drops);
+/* Records producers discarded before they attached (the header's n_missed). */
+uint64_t ring_consumer_missed(const struct ring_consumer *c);
 
 #endif
