@@ -44,11 +44,14 @@ export PODMAN="podman --runtime runc --cgroup-manager=cgroupfs"
 pm() { $PODMAN "$@"; }
 
 POD=pdig-test-$$
-# the application image is the test's own (pdig's image stays: it is the
-# product, and rebuilt by every run)
+# Images of this run only (tests in other worktrees may run at once: a
+# fixed name would let one remove, or COPY --from, another's); both are
+# removed at the end, and built without intermediate images.
+PDIG_IMG=localhost/pdig:test-$$
+APP_IMG=localhost/pdig-test-app:$$
 cleanup() {
 	pm pod rm -f "$POD" >/dev/null 2>&1
-	pm rmi -f localhost/pdig-test-app >/dev/null 2>&1
+	pm rmi "$APP_IMG" "$PDIG_IMG" >/dev/null 2>&1
 	rm -f "$CONTAINERS_CONF"
 }
 trap cleanup EXIT
@@ -68,10 +71,12 @@ copy_with_libs() {
 }
 
 # ---- images and roots -------------------------------------------------
+dangling() { pm images -q -f dangling=true | wc -l; }
+dangling_before=$(dangling)
 t0=$(date +%s.%N)
-"$SRC/deploy/build-image.sh" "$PDIG" "$PLUGIN" localhost/pdig:latest >/dev/null ||
+"$SRC/deploy/build-image.sh" "$PDIG" "$PLUGIN" "$PDIG_IMG" >/dev/null ||
 	{ fail "deploy/build-image.sh failed"; finish; }
-ok "pdig's image built offline (FROM scratch: $(pm image inspect -f '{{.Size}}' localhost/pdig:latest) bytes)"
+ok "pdig's image built offline (FROM scratch: $(pm image inspect -f '{{.Size}}' "$PDIG_IMG") bytes)"
 
 ctx=$WORK/app-ctx
 mkdir -p "$ctx/root/app" "$ctx/root/etc" "$ctx/root/tmp"
@@ -86,9 +91,13 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$ctx/root/etc/group"
 # for the rule (as in an image that ships a readable secret)
 printf 'root:*:19000:0:99999:7:::\n' >"$ctx/root/etc/shadow"
 chmod 0644 "$ctx/root/etc/shadow"
-pm build --pull=never -q -f "$TESTS_DEPLOY/app.Containerfile" -t localhost/pdig-test-app "$ctx" >/dev/null ||
+# the README's lines, with this run's pdig image in place of localhost/pdig:latest
+sed "s|--from=localhost/pdig:latest |--from=$PDIG_IMG |" "$TESTS_DEPLOY/app.Containerfile" >"$ctx/Containerfile"
+grep -q -- "--from=$PDIG_IMG " "$ctx/Containerfile" || { fail "app.Containerfile has no COPY --from=localhost/pdig:latest"; finish; }
+pm build --pull=never --layers=false -q -f "$ctx/Containerfile" -t "$APP_IMG" "$ctx" >/dev/null ||
 	{ fail "the application image (app.Containerfile) did not build"; finish; }
 ok "application image built with the README's COPY --from and ENTRYPOINT lines"
+expect_eq "$(dangling)" "$dangling_before" "the builds left no dangling image"
 
 froot=$WORK/falco-root
 mkdir -p "$froot/usr/bin" "$froot/usr/share/pdig" "$froot/etc/falco/rules.d" "$froot/tmp"
@@ -114,7 +123,7 @@ APP=(--pod "$POD" --user 65534:65534 --cap-drop=all --security-opt no-new-privil
 # containers in a pod: PDIG_WAIT_CONSUMER (the recipes set it) holds its
 # program back until Falco's plugin has made the ring, so its very first
 # action (a credential read) alerts. It stays up.
-pm run -d "${APP[@]}" -e PDIG_WAIT_CONSUMER=30 --name "$POD-serve" localhost/pdig-test-app serve >/dev/null ||
+pm run -d "${APP[@]}" -e PDIG_WAIT_CONSUMER=30 --name "$POD-serve" "$APP_IMG" serve >/dev/null ||
 	fail "app-serve did not start"
 sleep 1
 pm run -d --pod "$POD" --name "$POD-falco" -v "$vol:/run/pdig" --rootfs "$froot" \
@@ -148,7 +157,7 @@ ns() { readlink "/proc/$(pm inspect -f '{{.State.Pid}}' "$1")/ns/$2"; }
 	fail "the pod shares its IPC namespace"
 
 # ---- the app: alerts and exit status ---------------------------------
-pm run --rm "${APP[@]}" --name "$POD-app" localhost/pdig-test-app scenario 7 >"$WORK/app.out" 2>&1
+pm run --rm "${APP[@]}" --name "$POD-app" "$APP_IMG" scenario 7 >"$WORK/app.out" 2>&1
 expect_eq "$?" 7 "the app container's exit status is the program's (7)"
 wait_alert OUTBOUND 1
 falco_log
@@ -165,7 +174,7 @@ expect_grep "$WORK/falco.out" 'SHELL_SPAWN proc=sh pname=app.sh cmdline=sh -c ec
 # ---- the app tries to blind Falco -----------------------------------------
 # In the 0777 volume the app's uid may remove or rename Falco's ring (pdig
 # would then let go of it); pdig's guard refuses both, so every read alerts.
-pm run --rm "${APP[@]}" --name "$POD-tamper" localhost/pdig-test-app tamper 20 >"$WORK/tamper.out" 2>&1
+pm run --rm "${APP[@]}" --name "$POD-tamper" "$APP_IMG" tamper 20 >"$WORK/tamper.out" 2>&1
 expect_eq "$?" 0 "the tampering app ran"
 expect_no_grep "$WORK/tamper.out" 'removed|renamed' "the app could neither remove nor rename the ring"
 wait_alert 'pcmdline=app.sh /app/app.sh tamper 20' 20
@@ -181,7 +190,7 @@ expect_eq "$(grep -c 'SENSITIVE_READ .*pcmdline=app.sh /app/app.sh tamper 20' "$
 # once the new Falco has made its ring every write reaches it again.
 VERBOSE=(--entrypoint '["/usr/local/bin/pdig", "-v", "--", "/app/app.sh"]')
 pm run -d -i "${APP[@]}" --entrypoint '["/usr/local/bin/pdig", "-v", "-e", "trace=openat", "--", "/app/app.sh"]' \
-	--name "$POD-seq" localhost/pdig-test-app seq 300 >/dev/null
+	--name "$POD-seq" "$APP_IMG" seq 300 >/dev/null
 wait_alert SEQ 60 || fail "the numbered writes did not reach Falco"
 pm restart -t 10 "$POD-falco" >/dev/null || fail "podman restart of the Falco container"
 expect_eq "$(pm wait "$POD-seq")" 0 "the numbered writes ran to the end"
@@ -221,7 +230,7 @@ told=$(grep -o 'pdig producers discarded [0-9]* events while no consumer' "$WORK
 expect_eq "${told:-none}" "${discarded:-?}" "the restarted Falco's plugin logged the events pdig discarded while it was down"
 
 # ---- throughput and pdig's CPU ---------------------------------------------
-pm run --rm "${APP[@]}" "${VERBOSE[@]}" --name "$POD-bench" localhost/pdig-test-app bench 3 >"$WORK/bench.out" 2>&1
+pm run --rm "${APP[@]}" "${VERBOSE[@]}" --name "$POD-bench" "$APP_IMG" bench 3 >"$WORK/bench.out" 2>&1
 written=$(grep -o 'ring: events written [0-9]*' "$WORK/bench.out" | grep -o '[0-9]*$')
 ms=$(grep -o 'seconds=[0-9]*' "$WORK/bench.out" | grep -o '[0-9]*$')
 ticks=$(grep -o 'pdig_cpu_ticks=[0-9]*' "$WORK/bench.out" | grep -o '[0-9]*$')
@@ -264,7 +273,7 @@ for rule in p["syscalls"]:
 json.dump(p, open(sys.argv[1], "w"))
 PY
 pm run --rm --user 65534:65534 --cap-drop=all --security-opt "seccomp=$WORK/noptrace.json" \
-	localhost/pdig-test-app scenario 0 >"$WORK/noptrace.out" 2>&1
+	"$APP_IMG" scenario 0 >"$WORK/noptrace.out" 2>&1
 expect_eq "$?" 1 "without ptrace in the seccomp profile pdig exits 1"
 expect_eq "$(wc -l <"$WORK/noptrace.out")" 1 "and prints one line"
 expect_grep "$WORK/noptrace.out" '^pdig: the seccomp profile forbids ptrace .*allow the ptrace syscall' \
