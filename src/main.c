@@ -294,6 +294,14 @@ int main(int argc, char **argv)
 		sinks_add(ring);
 	else
 		fprintf(stderr, "pdig: pdig ring unavailable: %s\n", err);
+	/* $PDIG_RING_DIR says the consumer is to be Falco's plugin: name it,
+	 * not `sysdig -u`, when events are discarded for want of one */
+	static char ring_hint[4200];
+	if (ring && getenv(RING_DIR_ENV) && *getenv(RING_DIR_ENV)) {
+		snprintf(ring_hint, sizeof ring_hint, "no consumer of the pdig ring in %s yet (Falco with the "
+			 "pdig plugin); events are being discarded until one comes", getenv(RING_DIR_ENV));
+		udig_sink_hint(ring_hint);
+	}
 	if (ring && wait_ms > 0 && !ring_sink_wait(ring, (unsigned)wait_ms))
 		fprintf(stderr, "pdig: no consumer of the pdig ring after %s s: starting without one "
 			"(events are discarded until it comes)\n", wait_consumer);

@@ -78,6 +78,13 @@ caps = app.get("linuxParameters", {}).get("capabilities", {})
 check(not caps.get("add") and caps.get("drop") == ["ALL"] and not app.get("privileged"),
       "ECS: the app adds no capability and drops all")
 check(app.get("user") == "65534:65534", "ECS: the app runs as 65534, as in the pod test")
+check(ecs.get("runtimePlatform") == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"},
+      "ECS: runtimePlatform LINUX/X86_64 (pdig is an x86-64 binary)")
+falco_drops_all = re.search(r'--name "\$POD-falco" --cap-drop=all ', pod_test) is not None
+check(falco_drops_all, "the pod test runs Falco with every capability dropped")
+fcaps = fal.get("linuxParameters", {}).get("capabilities", {})
+check(falco_drops_all and not fcaps.get("add") and fcaps.get("drop") == ["ALL"] and not fal.get("privileged"),
+      "ECS: Falco adds no capability and drops all, as in the pod test")
 check(fal.get("command", [])[1:] == ["-c", "/etc/falco/falco.yaml", "-U"],
       "ECS: Falco runs with its config and unbuffered alerts (-U), as in the pod test")
 
@@ -107,6 +114,9 @@ sc = kapp.get("securityContext", {})
 check(not sc.get("capabilities", {}).get("add") and sc.get("capabilities", {}).get("drop") == ["ALL"]
       and not sc.get("privileged"), "k8s: the app adds no capability and drops all")
 check(sc.get("seccompProfile", {}).get("type") == "RuntimeDefault", "k8s: the runtime's default seccomp profile")
+fsc = kfal.get("securityContext", {})
+check(falco_drops_all and not fsc.get("capabilities", {}).get("add") and fsc.get("capabilities", {}).get("drop") == ["ALL"]
+      and not fsc.get("privileged"), "k8s: Falco adds no capability and drops all, as in the pod test")
 conf_dir = {m["name"]: m["mountPath"] for m in kfal["volumeMounts"]}.get("falco-config")
 check(conf_dir and kfal["command"][kfal["command"].index("-c") + 1].startswith(conf_dir + "/")
       and kfal["command"][-1] == "-U", "k8s: Falco reads the ConfigMap's config, alerts unbuffered (-U)")

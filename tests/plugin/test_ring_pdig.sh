@@ -92,6 +92,10 @@ expect_eq "$(cat "$WORK/p-nowait.out")" ran "wait: with no consumer the program 
 expect_eq "$(grep -c 'no consumer of the pdig ring after 0.5 s: starting without one' "$WORK/p-nowait.err")" 1 \
 	"wait: ... after one warning line (PDIG_WAIT_CONSUMER)"
 [ "$took" -ge 500 ] && ok "wait: pdig waited ($took ms)" || fail "wait: pdig did not wait ($took ms)"
+# PDIG_RING_DIR set: the consumer wanted is Falco's plugin, not `sysdig -u`
+expect_grep "$WORK/p-nowait.err" "^pdig: no consumer of the pdig ring in $ring yet \\(Falco with the pdig plugin\\); events are being discarded" \
+	"no consumer: with PDIG_RING_DIR set, pdig names the pdig ring's consumer"
+expect_no_grep "$WORK/p-nowait.err" 'sysdig -u' "no consumer: ... and does not send the user to sysdig -u"
 PDIG_WAIT_CONSUMER=soon "$PDIG" true 2>"$WORK/p-badwait.err"
 expect_eq "$?" 2 "wait: a bad PDIG_WAIT_CONSUMER is a usage error"
 finish
