@@ -85,8 +85,12 @@ check(falco_drops_all, "the pod test runs Falco with every capability dropped")
 fcaps = fal.get("linuxParameters", {}).get("capabilities", {})
 check(falco_drops_all and not fcaps.get("add") and fcaps.get("drop") == ["ALL"] and not fal.get("privileged"),
       "ECS: Falco adds no capability and drops all, as in the pod test")
-check(fal.get("command", [])[1:] == ["-c", "/etc/falco/falco.yaml", "-U"],
-      "ECS: Falco runs with its config and unbuffered alerts (-U), as in the pod test")
+falco_argv = ["-c", "/etc/falco/falco.yaml", "-U"]
+check(fal.get("entryPoint") == ["/usr/bin/falco"] and fal.get("command") == falco_argv,
+      "ECS: Falco is the entrypoint (not the image's script) and runs with its config and unbuffered alerts (-U), as in the pod test")
+check(re.search(r'^ENTRYPOINT \["/usr/bin/falco"\]$', sidecar, re.M) is not None and
+      re.search(r'^CMD %s$' % re.escape(json.dumps(falco_argv)), sidecar, re.M) is not None,
+      "the sidecar image's ENTRYPOINT is Falco itself, with the pod test's arguments")
 
 # Kubernetes (EKS Fargate)
 docs = list(yaml.safe_load_all(read("deploy/k8s-pod.yaml")))
