@@ -109,6 +109,15 @@ static void try_attach(struct ring_sink *r, const struct stat *st)
 		ring_producer_detach(&r->p);
 		return;
 	}
+	if (!ring_producer_consumer_live(&r->p)) {
+		/* closed, or its consumer died (no lock held): attaching would
+		 * only be followed by a detach at the next check, every 100 ms */
+		snprintf(err, sizeof err, "%s: a stale ring (its consumer closed it or went away); "
+			 "not feeding it until a consumer makes it again", r->path);
+		refuse(r, st, err);
+		ring_producer_detach(&r->p);
+		return;
+	}
 	r->refused = false;
 	r->schema_id = id;
 	r->attached = true;

@@ -148,4 +148,30 @@ expect_no_grep "$WORK/p-name.err" 'no longer feeding' "name: pdig never let go o
 expect_grep "$vol/events.txt" '< unlinkat res=-13\(EACCES\) .*name=[^ ]*/run/pdig-ring' "name: the refused unlink is an event, as the driver's"
 expect_grep "$vol/events.txt" '< renameat2 res=-13\(EACCES\) .*newpath=[^ ]*/run/pdig-ring' "name: the refused rename over the ring is an event"
 rm -rf "$vol"
+
+# --- 6. a stale ring left at the name: closed, or its consumer gone -----------
+# pdig refuses it once, saying so, instead of attaching and letting go
+# every 100 ms; a consumer making the ring again is fed at once
+for kind in closed dead; do
+	"$RING_FEED" consume "$ring" 4.5.1 0.5 >/dev/null 2>&1 &
+	cp=$!
+	"$RING_FEED" wait "$ring" 10 >/dev/null || fail "stale $kind: no consumer"
+	cp "$ring/pdig-ring" "$ring/stale" # a copy: nobody holds its lock
+	chmod 0666 "$ring/stale"
+	wait $cp
+	[ "$kind" = closed ] && poke "$ring/stale" 32 02000000
+	mv "$ring/stale" "$ring/pdig-ring"
+	PDIG_RING_DIR=$ring "$PDIG" -v sh -c 'end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do cat /etc/hostname >/dev/null; sleep 0.05; done' \
+		2>"$WORK/p-stale-$kind.err" &
+	pp=$!
+	sleep 1
+	"$RING_FEED" consume "$ring" 4.5.1 2 >"$WORK/c-stale-$kind" 2>&1 &
+	cp=$!
+	wait $pp
+	expect_eq "$?" 0 "stale $kind: the program ran"
+	expect_eq "$(grep -c 'a stale ring' "$WORK/p-stale-$kind.err")" 1 "stale $kind: pdig says once that the ring is stale"
+	expect_no_grep "$WORK/p-stale-$kind.err" 'no longer feeding' "stale $kind: pdig never attached to it"
+	wait $cp
+	expect_grep "$WORK/c-stale-$kind" '^records [1-9][0-9]* bad 0' "stale $kind: the consumer that made the ring again was fed"
+done
 finish
