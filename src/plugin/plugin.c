@@ -356,8 +356,10 @@ static void check_ring(struct pdig_plugin *p, struct pdig_instance *h)
 	if (p->n_ring_lost > h->lost_logged && now >= h->next_lost_log) {
 		if (rc == 0)
 			plog(p, SS_PLUGIN_LOG_SEV_ERROR, "%s was removed or replaced by someone else "
-			     "(%llu times so far; counted in pdig.ring_lost): made it again",
-			     h->ring.path, (unsigned long long)p->n_ring_lost);
+			     "(%llu times so far; counted in pdig.ring_lost): made it again; %llu events "
+			     "left unread in the old rings so far are lost",
+			     h->ring.path, (unsigned long long)p->n_ring_lost,
+			     (unsigned long long)h->ring.lost_unread);
 		else
 			plog(p, SS_PLUGIN_LOG_SEV_ERROR, "%s was removed or replaced by someone else, "
 			     "and making it again failed (retrying): %s", h->ring.path, err);

@@ -116,12 +116,14 @@ bool ring_consumer_intact(const struct ring_consumer *c)
 	return c->fd >= 0 && stat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino;
 }
 
+static uint64_t close_ring(struct ring_consumer *c);
+
 int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen)
 {
 	if (c->fd >= 0) {
-		/* producers still attached to the old file let go of it */
-		uint32_t closed = RING_STATE_CLOSED;
-		pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+		/* producers still attached to the old file let go of it; what
+		 * they wrote there and we did not read is lost: counted */
+		c->lost_unread += close_ring(c);
 		close(c->fd);
 		c->fd = -1;
 	}
@@ -150,25 +152,38 @@ static uint64_t count_unread(struct ring_consumer *c)
 
 /* After the ring is marked closed: wait until the producers' lock is seen
  * free once (a producer checks the state under it, so none writes after
- * that), at most ~50 ms in case a dead producer holds it. */
+ * that). A producer may hold it long: pdig runs as SCHED_IDLE and a
+ * loaded machine preempts it mid-record. So wait while the owner's slot
+ * is held (the producer is alive), as producers wait for each other
+ * (owner_lock.h), up to WAIT_OUT_MS; a dead owner or a lock word that
+ * names no slot (scribbled) ends the wait at once. */
+#define WAIT_OUT_MS 2000
 static void wait_producers_out(struct ring_consumer *c)
 {
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < WAIT_OUT_MS; i++) {
 		uint64_t lock;
-		if (!pread_all(c->fd, &lock, sizeof lock, FIELD(lock)) || lock == 0)
+		if (!pread_all(c->fd, &lock, sizeof lock, FIELD(lock)) || lock == 0 || lock > RING_SLOTS ||
+		    !ring_byte_held(c->fd, RING_SLOT_BASE + (off_t)(lock - 1)))
 			return;
 		usleep(1000);
 	}
+}
+
+/* Marks our ring closed, lets producers finish their record, and counts
+ * what nobody will read. */
+static uint64_t close_ring(struct ring_consumer *c)
+{
+	uint32_t closed = RING_STATE_CLOSED;
+	pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+	wait_producers_out(c);
+	return count_unread(c);
 }
 
 uint64_t ring_consumer_close(struct ring_consumer *c)
 {
 	if (c->fd < 0)
 		return 0;
-	uint32_t closed = RING_STATE_CLOSED;
-	pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
-	wait_producers_out(c);
-	uint64_t unread = count_unread(c);
+	uint64_t unread = close_ring(c);
 	/* Remove the name only if it is still our file (a newer consumer may
 	 * have replaced a ring it took for stale). */
 	struct stat st;

@@ -125,6 +125,7 @@ struct ring_consumer {
 	uint32_t size;
 	uint64_t tail;        /* our read position (the header's copy is for producers) */
 	uint64_t corrupt;     /* times the framing was broken and the ring skipped */
+	uint64_t lost_unread; /* records left unread in rings made again (recreate) */
 	uint32_t schema, snaplen; /* what the header asks for, to make it again */
 };
 
@@ -141,7 +142,8 @@ uint64_t ring_consumer_close(struct ring_consumer *c);
  * producers then no longer find us. */
 bool ring_consumer_intact(const struct ring_consumer *c);
 /* Makes a fresh ring at our path in place of whatever is there now (ours
- * was removed or replaced), and lets go of the old one. */
+ * was removed or replaced), and lets go of the old one, adding what was
+ * left unread in it to c->lost_unread. */
 int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen);
 /* Copies whole records into buf (each with its u32 length prefix) up to
  * cap bytes and advances the tail past them. Reads the file with pread,
