@@ -295,14 +295,20 @@ static void toggled_lock(void)
 /* Closing counts what producers wrote and nobody read (lost with the
  * ring, so the host can say how many), and a closed ring takes nothing
  * more: what comes after is the producer's to count. */
+/* a small 4.5.1 ring at path and one producer attached to it */
+static void open_pair(struct ring_consumer *c, struct ring_producer *p)
+{
+	char err[512];
+	CHECK_EQ_INT(ring_consumer_open(c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(p, path, err, sizeof err), 0);
+}
+
 static void closing_counts(void)
 {
 	struct ring_consumer c;
 	struct ring_producer p;
-	char err[512];
 	uint8_t rec[100];
-	CHECK_EQ_INT(ring_consumer_open(&c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
-	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	open_pair(&c, &p);
 	uint32_t put_seq = 0, get_seq = 0;
 	for (int i = 0; i < 3; i++) {
 		fill(rec, sizeof rec, put_seq++);
@@ -327,8 +333,7 @@ static void closing_waits(void)
 	struct ring_producer p;
 	char err[512];
 	uint8_t rec[100];
-	CHECK_EQ_INT(ring_consumer_open(&c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
-	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	open_pair(&c, &p);
 	uint32_t seq = 0;
 	fill(rec, sizeof rec, seq);
 	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
@@ -352,8 +357,7 @@ static void closing_waits(void)
 	ring_producer_detach(&p);
 
 	/* recreate: the old ring's unread records are counted */
-	CHECK_EQ_INT(ring_consumer_open(&c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
-	CHECK_EQ_INT(ring_producer_attach(&p, path, err, sizeof err), 0);
+	open_pair(&c, &p);
 	for (int i = 0; i < 3; i++)
 		CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
 	unlink(path);
