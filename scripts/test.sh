@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 need=()
 # debootstrap makes the sid root of sysdig 0.41.4 (scripts/sid-root.sh); the
 # last six are the runtime libraries of the Falco binaries the tests run
-# (../shared/falco/README.md).
+# (../shared/falco/README.md). podman, runc and catatonit (the pod's
+# infra container) run tests/deploy's pod; python3-yaml checks its recipes.
 for pkg in build-essential cmake sysdig libfalcosecurity0-dev strace musl-tools util-linux python3 file tini dumb-init clang libclang-rt-14-dev \
-	debootstrap zlib1g libjsoncpp25 libre2-9 libtbb12 libyaml-cpp0.7 libelf1; do
+	debootstrap zlib1g libjsoncpp25 libre2-9 libtbb12 libyaml-cpp0.7 libelf1 \
+	podman runc catatonit python3-yaml; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -44,6 +46,9 @@ echo "== static pdig: $(stat -c %s "$BUILD-static/pdig") bytes; its musl build's
 echo "== end-to-end tests (sysdig 0.29.3 and 0.41.4) of the glibc build against the static pdig"
 STATIC_PDIG=$(realpath "$BUILD-static/pdig")
 (cd "$BUILD" && PDIG_UNDER_TEST="$STATIC_PDIG" ctest --output-on-failure -j2 --timeout 300 -R '^(e2e|modern)_')
+# The pod test (tests/deploy) needs the static pdig for its FROM scratch
+# image: in the glibc build's own run it skips.
+(cd "$BUILD" && PDIG_UNDER_TEST="$STATIC_PDIG" ctest --output-on-failure --timeout 300 -R '^deploy_test_pod$')
 
 # The unit and end-to-end tests again, under ASan and UBSan.
 echo "== sanitizers: the suite again under ASan + UBSan"

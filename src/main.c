@@ -17,6 +17,9 @@
 #include "sinks/udig.h"
 #include "tracer/tracer.h"
 
+/* seconds to wait for the pdig ring's consumer (--wait-consumer) */
+#define WAIT_CONSUMER_ENV "PDIG_WAIT_CONSUMER"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -52,6 +55,10 @@ static void usage(FILE *f)
 		"            base_syscalls.repair); repeatable, adds to -e\n"
 		"  --repair  add libsinsp's repair set to the -e set; alone: only the\n"
 		"            process tree, ids and cwd (the minimal state-safe set)\n"
+		"  --wait-consumer SECS  wait up to SECS seconds (0-3600) for a consumer of\n"
+		"            the pdig ring (the Falco plugin) before starting CMD, so its\n"
+		"            first events are not discarded; then start it anyway, with\n"
+		"            a warning (also $PDIG_WAIT_CONSUMER=SECS)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
@@ -181,6 +188,7 @@ int main(int argc, char **argv)
 	const char *scap_path = NULL;
 	uint64_t rotate_bytes = 0;
 	int scap_schema = -1; /* --schema: the -w file's (-1: not given, 1.0.0) */
+	const char *wait_consumer = getenv(WAIT_CONSUMER_ENV); /* --wait-consumer overrides it */
 	const char *trace_exprs[64];
 	int ntrace = 0;
 	const char *rules_files[64];
@@ -193,6 +201,7 @@ int main(int argc, char **argv)
 		{ "schema", required_argument, 0, 'Z' },
 		{ "rules", required_argument, 0, 'R' },
 		{ "repair", no_argument, 0, 'Q' },
+		{ "wait-consumer", required_argument, 0, 'W' },
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
@@ -256,6 +265,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'W':
+			wait_consumer = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -277,6 +289,18 @@ int main(int argc, char **argv)
 	if (inject && !attach_pid) {
 		fprintf(stderr, "pdig: -S goes with -p or -P (a spawned program always gets the filter)\n");
 		return 2;
+	}
+	long wait_ms = 0;
+	if (wait_consumer && *wait_consumer) {
+		char *end;
+		errno = 0;
+		double secs = strtod(wait_consumer, &end);
+		if (errno || *end || !(secs >= 0 && secs <= 3600)) {
+			fprintf(stderr, "pdig: --wait-consumer / %s: expected seconds (0-3600), got '%s'\n",
+				WAIT_CONSUMER_ENV, wait_consumer);
+			return 2;
+		}
+		wait_ms = (long)(secs * 1000);
 	}
 	if (json && !text_path) {
 		fprintf(stderr, "pdig: -j needs -o FILE\n");
@@ -321,6 +345,17 @@ int main(int argc, char **argv)
 		sinks_add(ring);
 	else
 		fprintf(stderr, "pdig: pdig ring unavailable: %s\n", err);
+	/* $PDIG_RING_DIR says the consumer is to be Falco's plugin: name it,
+	 * not `sysdig -u`, when events are discarded for want of one */
+	static char ring_hint[4200];
+	if (ring && getenv(RING_DIR_ENV) && *getenv(RING_DIR_ENV)) {
+		snprintf(ring_hint, sizeof ring_hint, "no consumer of the pdig ring in %s yet (Falco with the "
+			 "pdig plugin); events are being discarded until one comes", getenv(RING_DIR_ENV));
+		udig_sink_hint(ring_hint);
+	}
+	if (ring && wait_ms > 0 && !ring_sink_wait(ring, (unsigned)wait_ms))
+		fprintf(stderr, "pdig: no consumer of the pdig ring after %s s: starting without one "
+			"(events are discarded until it comes)\n", wait_consumer);
 	struct sink *udig = udig_sink_open(err, sizeof err);
 	/* pdig's files: no tracee may open them for writing (guard_files.c) */
 	if (udig) {

@@ -35,10 +35,11 @@ struct pdig_plugin {
 	char err[1024];
 	/* counters, reported as metrics */
 	uint64_t n_events, n_bad, n_drops_seen, n_producer_evts;
+	uint64_t n_missed_seen;      /* producers' discards while no consumer held a ring */
 	uint64_t n_resyncs;
 	uint64_t n_ring_lost;        /* times the ring's file was removed or replaced */
 	uint64_t scan_ms;            /* how long finding the host's table took */
-	ss_plugin_metric metrics[6];
+	ss_plugin_metric metrics[7];
 };
 
 struct pdig_instance {
@@ -47,8 +48,10 @@ struct pdig_instance {
 	ss_plugin_event **evts;
 	bool bad_logged;
 	uint64_t drops_logged, next_drop_log;
+	uint64_t missed_logged, next_missed_log;
 	uint64_t resyncs_logged, next_resync_log;
 	uint64_t next_ring_check, lost_logged, next_lost_log;
+	uint32_t last_batch; /* events handed over by the last next_batch */
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -273,7 +276,15 @@ void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 	struct pdig_instance *h = hh;
 	if (!h)
 		return;
-	ring_consumer_close(&h->ring);
+	/* Events pdig wrote after the host's last read are lost with the ring:
+	 * say how many, so a restart's loss is counted (pdig counts the rest,
+	 * written after this, as discarded). A host that stops in the middle
+	 * of the last batch it took (Falco on SIGTERM) does not process the
+	 * rest of it, which only the host could count: give its size. */
+	uint64_t unread = ring_consumer_close(&h->ring);
+	if (unread)
+		plog(s, SS_PLUGIN_LOG_SEV_WARNING, "closing %s with %llu events unread: they are lost "
+		     "(the host's last batch held %u)", h->ring.path, (unsigned long long)unread, h->last_batch);
 	free(h->buf);
 	free(h->evts);
 	free(h);
@@ -294,6 +305,21 @@ static void note_drops(struct pdig_plugin *p, struct pdig_instance *h)
 		     (unsigned long long)evts);
 		h->drops_logged = drops;
 		h->next_drop_log = now + DROP_LOG_EVERY_NS;
+	}
+	/* Events pdig could not deliver while no Falco held a ring (before
+	 * this one started, or while it restarted): pdig adds them to the
+	 * header when it attaches, so they are seen here, not only in pdig's
+	 * own exit counts. A ring made again starts from 0. */
+	uint64_t missed = ring_consumer_missed(&h->ring);
+	if (missed < h->missed_logged)
+		h->missed_logged = 0;
+	p->n_missed_seen = missed;
+	if (missed > h->missed_logged && now >= h->next_missed_log) {
+		plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig producers discarded %llu events while no consumer "
+		     "held their ring (before this one was made, or while Falco restarted)",
+		     (unsigned long long)missed);
+		h->missed_logged = missed;
+		h->next_missed_log = now + DROP_LOG_EVERY_NS;
 	}
 }
 
@@ -330,8 +356,10 @@ static void check_ring(struct pdig_plugin *p, struct pdig_instance *h)
 	if (p->n_ring_lost > h->lost_logged && now >= h->next_lost_log) {
 		if (rc == 0)
 			plog(p, SS_PLUGIN_LOG_SEV_ERROR, "%s was removed or replaced by someone else "
-			     "(%llu times so far; counted in pdig.ring_lost): made it again",
-			     h->ring.path, (unsigned long long)p->n_ring_lost);
+			     "(%llu times so far; counted in pdig.ring_lost): made it again; %llu events "
+			     "left unread in the old rings so far are lost",
+			     h->ring.path, (unsigned long long)p->n_ring_lost,
+			     (unsigned long long)h->ring.lost_unread);
 		else
 			plog(p, SS_PLUGIN_LOG_SEV_ERROR, "%s was removed or replaced by someone else, "
 			     "and making it again failed (retrying): %s", h->ring.path, err);
@@ -387,6 +415,7 @@ ss_plugin_rc plugin_next_batch(ss_plugin_t *s, ss_instance_t *hh, uint32_t *nevt
 			uint32_t k = take(p, h, n);
 			note_drops(p, h);
 			if (k) {
+				h->last_batch = k;
 				*nevts = k;
 				*evts = h->evts;
 				return SS_PLUGIN_SUCCESS;
@@ -427,6 +456,7 @@ ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 	metric(&p->metrics[3], "pdig.bad_events", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_bad);
 	metric(&p->metrics[4], "pdig.ring_resyncs", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_resyncs);
 	metric(&p->metrics[5], "pdig.ring_lost", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_ring_lost);
-	*num_metrics = 6;
+	metric(&p->metrics[6], "pdig.discarded_unattached", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_missed_seen);
+	*num_metrics = 7;
 	return p->metrics;
 }

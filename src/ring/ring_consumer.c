@@ -116,24 +116,74 @@ bool ring_consumer_intact(const struct ring_consumer *c)
 	return c->fd >= 0 && stat(c->path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino;
 }
 
+static uint64_t close_ring(struct ring_consumer *c);
+
 int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen)
 {
 	if (c->fd >= 0) {
-		/* producers still attached to the old file let go of it */
-		uint32_t closed = RING_STATE_CLOSED;
-		pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+		/* producers still attached to the old file let go of it; what
+		 * they wrote there and we did not read is lost: counted */
+		c->lost_unread += close_ring(c);
 		close(c->fd);
 		c->fd = -1;
 	}
 	return create(c, err, errlen);
 }
 
-void ring_consumer_close(struct ring_consumer *c)
+static bool read_data(struct ring_consumer *c, uint8_t *dst, uint64_t pos, size_t n);
+
+/* Records published in [tail, head), walking their lengths; stops at
+ * broken framing (what follows cannot be counted). */
+static uint64_t count_unread(struct ring_consumer *c)
 {
-	if (c->fd < 0)
-		return;
+	uint64_t head, pos = c->tail, n = 0;
+	if (!pread_all(c->fd, &head, sizeof head, FIELD(head)) || head - pos > c->size)
+		return 0;
+	while (head - pos >= RING_REC_HDR) {
+		uint32_t len;
+		if (!read_data(c, (uint8_t *)&len, pos, sizeof len) || len == 0 || len > RING_REC_MAX ||
+		    RING_REC_HDR + (uint64_t)len > head - pos)
+			break;
+		pos += RING_REC_HDR + (uint64_t)len;
+		n++;
+	}
+	return n;
+}
+
+/* After the ring is marked closed: wait until the producers' lock is seen
+ * free once (a producer checks the state under it, so none writes after
+ * that). A producer may hold it long: pdig runs as SCHED_IDLE and a
+ * loaded machine preempts it mid-record. So wait while the owner's slot
+ * is held (the producer is alive), as producers wait for each other
+ * (owner_lock.h), up to WAIT_OUT_MS; a dead owner or a lock word that
+ * names no slot (scribbled) ends the wait at once. */
+#define WAIT_OUT_MS 2000
+static void wait_producers_out(struct ring_consumer *c)
+{
+	for (int i = 0; i < WAIT_OUT_MS; i++) {
+		uint64_t lock;
+		if (!pread_all(c->fd, &lock, sizeof lock, FIELD(lock)) || lock == 0 || lock > RING_SLOTS ||
+		    !ring_byte_held(c->fd, RING_SLOT_BASE + (off_t)(lock - 1)))
+			return;
+		usleep(1000);
+	}
+}
+
+/* Marks our ring closed, lets producers finish their record, and counts
+ * what nobody will read. */
+static uint64_t close_ring(struct ring_consumer *c)
+{
 	uint32_t closed = RING_STATE_CLOSED;
 	pwrite_all(c->fd, &closed, sizeof closed, FIELD(state));
+	wait_producers_out(c);
+	return count_unread(c);
+}
+
+uint64_t ring_consumer_close(struct ring_consumer *c)
+{
+	if (c->fd < 0)
+		return 0;
+	uint64_t unread = close_ring(c);
 	/* Remove the name only if it is still our file (a newer consumer may
 	 * have replaced a ring it took for stale). */
 	struct stat st;
@@ -141,6 +191,7 @@ void ring_consumer_close(struct ring_consumer *c)
 		unlink(c->path);
 	close(c->fd);
 	c->fd = -1;
+	return unread;
 }
 
 /* Reads [pos, pos + n) of the data ring, in two pieces when it wraps. */
@@ -223,4 +274,12 @@ void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uin
 		pread_all(c->fd, v, sizeof v, FIELD(head));
 	*n_evts = v[2];
 	*n_drops = v[3];
+}
+
+uint64_t ring_consumer_missed(const struct ring_consumer *c)
+{
+	uint64_t v = 0;
+	if (c->fd >= 0)
+		pread_all(c->fd, &v, sizeof v, FIELD(n_missed));
+	return v;
 }

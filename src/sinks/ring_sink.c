@@ -38,6 +38,7 @@ struct ring_sink {
 	bool refused;
 	uint64_t bad_retry;
 	char last_err[4800];     /* a path of up to 4095 bytes and why */
+	uint64_t missed_told;    /* stats.discarded told to consumers so far */
 	void (*on_attach)(const char *path);
 };
 
@@ -58,6 +59,8 @@ static int schema_for(uint32_t code)
 	const struct pdig_schema *sc = id < 0 ? NULL : pdig_schema_get((enum pdig_schema_id)id);
 	return sc && !strcmp(sc->version, s) ? id : -1;
 }
+
+#define CONSUMER_GONE "its consumer closed it or went away"
 
 /* Lets go of the ring, saying why: the plugin's user should learn from
  * pdig's side too that its events stopped. */
@@ -106,9 +109,22 @@ static void try_attach(struct ring_sink *r, const struct stat *st)
 		ring_producer_detach(&r->p);
 		return;
 	}
+	if (!ring_producer_consumer_live(&r->p)) {
+		/* closed, or its consumer died (no lock held): attaching would
+		 * only be followed by a detach at the next check, every 100 ms */
+		snprintf(err, sizeof err, "%s: a stale ring (its consumer closed it or went away); "
+			 "not feeding it until a consumer makes it again", r->path);
+		refuse(r, st, err);
+		ring_producer_detach(&r->p);
+		return;
+	}
 	r->refused = false;
 	r->schema_id = id;
 	r->attached = true;
+	/* what no consumer got since the last ring (or since the start): the
+	 * plugin reports it, so the loss is seen where the alerts are */
+	ring_producer_add_missed(&r->p, r->base.stats.discarded - r->missed_told);
+	r->missed_told = r->base.stats.discarded;
 	/* its host knows nothing of what runs already (the tracer describes it) */
 	r->intro_due = true;
 	if (r->on_attach)
@@ -132,10 +148,22 @@ static void refresh(struct ring_sink *r)
 		detach(r, r->p.faulted ? "the file was truncated under pdig"
 			  : !exists ? "the file is gone"
 			  : !same ? "the file was replaced"
-			  : "its consumer closed it or went away");
+			  : CONSUMER_GONE);
 	}
 	if (exists && (!r->refused || !same_file_state(&st, &r->bad) || now >= r->bad_retry))
 		try_attach(r, &st);
+}
+
+bool ring_sink_wait(struct sink *s, unsigned ms)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	for (unsigned waited = 0;; waited += CHECK_NS / MS) {
+		r->next_check = 0;
+		refresh(r);
+		if (r->attached || waited >= ms)
+			return r->attached;
+		nanosleep(&(struct timespec){ 0, CHECK_NS }, NULL);
+	}
 }
 
 static bool ring_take_intro(struct sink *s)
@@ -175,6 +203,13 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 	enum ring_put put = ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
 	if (put == RING_PUT_OK) {
 		s->stats.written++;
+		return;
+	}
+	if (put == RING_PUT_CLOSED) {
+		/* the consumer is leaving (e.g. Falco restarting): as when no
+		 * plugin is attached, not a loss of the ring's */
+		s->stats.discarded++;
+		detach(r, CONSUMER_GONE);
 		return;
 	}
 	s->stats.dropped++;

@@ -42,7 +42,10 @@ struct udig_sink {
 
 static bool warned; /* the no-consumer message is printed once per run */
 
+static const char *hint; /* replaces the no-consumer message */
+
 void udig_sink_quiet(void) { warned = true; }
+void udig_sink_hint(const char *msg) { hint = msg; }
 
 static uint64_t now_ns(clockid_t c)
 {
@@ -76,8 +79,11 @@ static void warn_discarding(void)
 {
 	if (!warned) {
 		warned = true;
-		fprintf(stderr, "pdig: no udig consumer attached (start `sysdig -u`); "
-			"events are being discarded\n");
+		if (hint)
+			fprintf(stderr, "pdig: %s\n", hint);
+		else
+			fprintf(stderr, "pdig: no udig consumer attached (start `sysdig -u`); "
+				"events are being discarded\n");
 	}
 }
 

@@ -20,6 +20,14 @@
  *   process whose other threads may be using it. Its events (the open's
  *   exit with the fd, its procexit) are made as usual.
  *
+ * Nor may a tracee take a protected file's name away (unlink, rename from
+ * it or over it, or rename a folder on its path): the ring's folder may be
+ * a volume every uid can write (a Kubernetes emptyDir is 0777 without the
+ * sticky bit), and a ring whose name is gone is one pdig lets go of, which
+ * would blind the consumer. Refused with EACCES, as a folder the caller
+ * may not write answers. The name is looked up without following its last
+ * symlink, as these calls do.
+ *
  * Left open: an O_TRUNC that wins the race has truncated the file before
  * the exit check; see the README's "Tamper resistance". */
 #include <errno.h>
@@ -101,9 +109,17 @@ static bool is_protected(const struct stat *st)
 	return false;
 }
 
+/* calls that take a name away: unlink(2), rename(2) and their *at forms */
+static bool name_call(uint64_t nr)
+{
+	return nr == SYS_unlink || nr == SYS_unlinkat || nr == SYS_rename || nr == SYS_renameat ||
+	       nr == SYS_renameat2;
+}
+
 bool guard_file_call(uint64_t nr)
 {
-	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat || nr == SYS_truncate;
+	return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat || nr == SYS_truncate ||
+	       name_call(nr);
 }
 
 /* Could this call change the file it names? Its flags from the args (or,
@@ -133,8 +149,9 @@ static bool changes_file(const struct tracee_mem *m, uint64_t nr, const uint64_t
 }
 
 /* stat of the file a path names as tid would look it up (dirfd for the
- * *at calls, AT_FDCWD otherwise). */
-static int stat_as(pid_t tid, int dirfd, const char *path, struct stat *st)
+ * *at calls, AT_FDCWD otherwise); its last symlink followed or not (flags
+ * 0 or AT_SYMLINK_NOFOLLOW). */
+static int stat_as(pid_t tid, int dirfd, const char *path, struct stat *st, int flags)
 {
 	char full[STR_MAX + 64];
 	if (!*path)
@@ -145,7 +162,61 @@ static int stat_as(pid_t tid, int dirfd, const char *path, struct stat *st)
 		snprintf(full, sizeof full, "/proc/%d/cwd/%s", tid, path);
 	else
 		snprintf(full, sizeof full, "/proc/%d/fd/%d/%s", tid, dirfd, path);
-	return stat(full, st);
+	return fstatat(AT_FDCWD, full, st, flags);
+}
+
+/* Is the folder st one on the path of a protected file (renaming it would
+ * take the file's name away too)? */
+static bool holds_protected(const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return false;
+	for (unsigned i = 0; i < nprotected; i++) {
+		char dir[STR_MAX];
+		snprintf(dir, sizeof dir, "%s", protected_files[i].path);
+		for (char *slash; (slash = strrchr(dir, '/')) != NULL;) {
+			struct stat d;
+			slash[slash == dir] = 0; /* "/x" -> "/" */
+			if (stat(dir, &d) == 0 && d.st_dev == st->st_dev && d.st_ino == st->st_ino)
+				return true;
+			if (slash == dir)
+				break;
+		}
+	}
+	return false;
+}
+
+/* the name at args[path_arg] (relative to args[dir_arg], -1: the cwd) */
+static bool names_protected(const struct thread *t, const struct tracee_mem *m, const uint64_t *args,
+			    int dir_arg, int path_arg)
+{
+	char path[STR_MAX];
+	struct stat st;
+	if (mem_read_str(m, args[path_arg], path, sizeof path) < 0)
+		return false; /* unreadable: the kernel fails it with EFAULT */
+	if (stat_as(t->tid, dir_arg < 0 ? AT_FDCWD : (int)args[dir_arg], path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	return is_protected(&st) || holds_protected(&st);
+}
+
+static int name_check(const struct thread *t, const struct tracee_mem *m, uint64_t nr, const uint64_t *args)
+{
+	bool hit;
+	switch (nr) {
+	case SYS_unlink:
+		hit = names_protected(t, m, args, -1, 0);
+		break;
+	case SYS_unlinkat:
+		hit = names_protected(t, m, args, 0, 1);
+		break;
+	case SYS_rename:
+		hit = names_protected(t, m, args, -1, 0) || names_protected(t, m, args, -1, 1);
+		break;
+	default: /* renameat, renameat2: from and to */
+		hit = names_protected(t, m, args, 0, 1) || names_protected(t, m, args, 2, 3);
+		break;
+	}
+	return hit ? EACCES : 0;
 }
 
 int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
@@ -156,6 +227,8 @@ int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, con
 	struct mem_reader r;
 	/* not kept for the exit: an untraced call has no exit stop to forget it */
 	const struct tracee_mem *m = mem_reader_init(&r, NULL, t->tid, MEM_PLAIN);
+	if (name_call(nr))
+		return name_check(t, m, nr, args);
 	if (!changes_file(m, nr, args))
 		return 0;
 	bool at = nr == SYS_openat || nr == SYS_openat2;
@@ -163,7 +236,7 @@ int guard_file_check(struct tracer *tr, const struct thread *t, uint64_t nr, con
 	if (mem_read_str(m, args[at ? 1 : 0], path, sizeof path) < 0)
 		return 0;
 	struct stat st;
-	if (stat_as(t->tid, at ? (int)args[0] : AT_FDCWD, path, &st) < 0)
+	if (stat_as(t->tid, at ? (int)args[0] : AT_FDCWD, path, &st, 0) < 0)
 		return 0; /* nothing there yet: a new file is not pdig's */
 	return is_protected(&st) ? EACCES : 0;
 }

@@ -48,6 +48,51 @@ static void child_exec(const char *path, char *const argv[], const struct syscal
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+/* A number from a one-line /proc file, or -1. */
+static int read_proc_int(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	char line[256];
+	int v = -1;
+	size_t klen = key ? strlen(key) : 0;
+	while (fgets(line, sizeof line, f))
+		if (!key || strncmp(line, key, klen) == 0) {
+			sscanf(line + klen, "%d", &v);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* One line naming what to allow when pdig may not trace its own child.
+ * Tracing a child needs no capability, so the causes are few: Yama at
+ * scope 3 (no ptrace at all) or 2 (CAP_SYS_PTRACE only), or a seccomp
+ * profile without ptrace, which is what a container runtime's custom
+ * profile does. Such a profile answers ENOSYS (podman's defaultErrnoRet)
+ * or EPERM (Docker's), which pdig printed raw before: "ptrace: Function
+ * not implemented" told a user nothing about the profile. */
+static void explain_seize_error(int err)
+{
+	int scope = read_proc_int("/proc/sys/kernel/yama/ptrace_scope", NULL);
+	if (scope == 3)
+		fprintf(stderr, "pdig: ptrace is disabled on this host (kernel.yama.ptrace_scope=3): "
+		                "set it to 1 or lower to run pdig\n");
+	else if (err == EPERM && scope == 2 && !tracer_has_cap(19 /* CAP_SYS_PTRACE */))
+		fprintf(stderr, "pdig: ptrace needs CAP_SYS_PTRACE on this host (kernel.yama.ptrace_scope=2): "
+		                "grant that capability or set the scope to 1\n");
+	else if ((err == EPERM || err == ENOSYS) && read_proc_int("/proc/self/status", "Seccomp:") > 0)
+		fprintf(stderr, "pdig: the seccomp profile forbids ptrace (%s): allow the ptrace syscall in the "
+		                "container's seccomp profile (runtimes' default profiles do; no capability is needed)\n",
+		        strerror(err));
+	else if (err == EPERM || err == ENOSYS)
+		fprintf(stderr, "pdig: ptrace is not available here (%s): the runtime or sandbox must allow "
+		                "the ptrace syscall (no capability is needed)\n", strerror(err));
+	else
+		fprintf(stderr, "pdig: ptrace: %s\n", strerror(err));
+}
+
 /* Forks, seizes, traces; the tracer is the caller's to free. */
 static int spawn_with(struct tracer *tr, const char *path, char *const argv[], const struct tracer_opts *o)
 {
@@ -70,11 +115,7 @@ static int spawn_with(struct tracer *tr, const char *path, char *const argv[], c
 		int e = errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		if (e == EPERM)
-			fprintf(stderr, "pdig: ptrace is not permitted here (EPERM): allow the ptrace syscall "
-			                "in the container's seccomp profile and/or grant CAP_SYS_PTRACE\n");
-		else
-			fprintf(stderr, "pdig: ptrace: %s\n", strerror(e));
+		explain_seize_error(e);
 		return 1;
 	}
 	struct thread *t = threads_get(&tr->threads, pid);

@@ -12,7 +12,10 @@
  *                                print "records N bad M", bad = records the
  *                                plugin's checks refuse against pdig's own
  *                                table of SCHEMA; with MARK, then
- *                                " marked K": records holding those bytes */
+ *                                " marked K": records holding those bytes;
+ *                                then " missed J" if producers told of J
+ *                                records no consumer got (before they
+ *                                attached) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +62,13 @@ static int consume(const char *dir, const char *schema, double seconds, const ch
 			}
 		usleep(1000);
 	}
+	uint64_t missed = ring_consumer_missed(&c);
 	ring_consumer_close(&c);
 	printf("records %lu bad %lu", records, bad);
 	if (mark)
 		printf(" marked %lu", marked);
+	if (missed)
+		printf(" missed %llu", (unsigned long long)missed);
 	printf("\n");
 	return 0;
 }

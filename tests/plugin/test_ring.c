@@ -292,6 +292,82 @@ static void toggled_lock(void)
 	CHECK_MSG(ms < 50, "a take after a give-up waited %llu ms", (unsigned long long)ms);
 }
 
+/* Closing counts what producers wrote and nobody read (lost with the
+ * ring, so the host can say how many), and a closed ring takes nothing
+ * more: what comes after is the producer's to count. */
+/* a small 4.5.1 ring at path and one producer attached to it */
+static void open_pair(struct ring_consumer *c, struct ring_producer *p)
+{
+	char err[512];
+	CHECK_EQ_INT(ring_consumer_open(c, dir, RING_DATA_MIN, RING_SCHEMA(4, 5, 1), 0, err, sizeof err), 0);
+	CHECK_EQ_INT(ring_producer_attach(p, path, err, sizeof err), 0);
+}
+
+static void closing_counts(void)
+{
+	struct ring_consumer c;
+	struct ring_producer p;
+	uint8_t rec[100];
+	open_pair(&c, &p);
+	uint32_t put_seq = 0, get_seq = 0;
+	for (int i = 0; i < 3; i++) {
+		fill(rec, sizeof rec, put_seq++);
+		CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	}
+	CHECK_EQ_INT(drain(&c, &get_seq, sizeof rec), 3);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	CHECK_EQ_INT(ring_consumer_close(&c), 2);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_CLOSED);
+	CHECK_EQ_INT(p.h->lock, 0);
+	ring_producer_detach(&p);
+	CHECK_EQ_INT(ring_consumer_close(&c), 0); /* twice: nothing */
+}
+
+/* A producer that holds the lock longer than a moment (pdig as SCHED_IDLE
+ * on a loaded machine) finishes its record before the close counts; a ring
+ * made again counts what was left unread in the old one. */
+static void closing_waits(void)
+{
+	struct ring_consumer c;
+	struct ring_producer p;
+	char err[512];
+	uint8_t rec[100];
+	open_pair(&c, &p);
+	uint32_t seq = 0;
+	fill(rec, sizeof rec, seq);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	/* mid-put: the lock is ours, the state was seen open; the record
+	 * lands 300 ms later (the consumer gave up after 50 ms before) */
+	p.h->lock = p.slot + 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep(300000);
+		uint32_t len = sizeof rec;
+		uint64_t head = p.h->head;
+		memcpy(p.data + head % p.size, &len, 4);
+		memcpy(p.data + head % p.size + 4, rec, len);
+		__atomic_store_n(&p.h->head, head + 4 + len, __ATOMIC_RELEASE);
+		__atomic_store_n(&p.h->lock, 0, __ATOMIC_RELEASE);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	CHECK_EQ_INT(ring_consumer_close(&c), 2);
+	waitpid(pid, NULL, 0);
+	ring_producer_detach(&p);
+
+	/* recreate: the old ring's unread records are counted */
+	open_pair(&c, &p);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_OK);
+	unlink(path);
+	CHECK_EQ_INT(ring_consumer_recreate(&c, err, sizeof err), 0);
+	CHECK_EQ_INT(c.lost_unread, 3);
+	CHECK_EQ_INT(ring_producer_put(&p, rec, sizeof rec), RING_PUT_CLOSED);
+	ring_producer_detach(&p);
+	CHECK_EQ_INT(ring_consumer_close(&c), 0);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -303,6 +379,8 @@ int main(void)
 	scribbled_tail();
 	replaced_under_consumer();
 	toggled_lock();
+	closing_counts();
+	closing_waits();
 	unlink(path);
 	rmdir(dir);
 	return check_done("plugin_ring");

@@ -8,7 +8,10 @@
 #   says so, and feeds the ring again once it is good;
 # - scribble the consumer's tail: the consumer heals it, events flow;
 # - make pdig attach to many rings, one after another: the current ring
-#   stays out of its tracees' reach (the guard's table does not fill up).
+#   stays out of its tracees' reach (the guard's table does not fill up);
+# - its own tracee, in a ring folder every uid may write (a Kubernetes
+#   emptyDir: 0777, no sticky bit), removes or renames the ring, or its
+#   folder, to blind the consumer: each is refused, events keep flowing.
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/plugin_lib.sh"
 
@@ -117,4 +120,58 @@ n=$(grep -c 'no longer feeding this ring' "$WORK/p-many.err")
 expect_eq "$(cat "$WORK/p-many.out")" REFUSED "many: the tracee still cannot write the current ring"
 expect_no_grep "$WORK/p-many.err" 'cannot protect' "many: the guard's table never ran full"
 wait $cp
+
+# --- 5. the tracee takes the ring's name away (an emptyDir: 0777, no sticky) -
+vol=$(mktemp -d /tmp/pdig-ring-vol.XXXXXX)
+chmod 0777 "$vol"
+mkdir -m 0777 "$vol/run"
+"$RING_FEED" consume "$vol/run" 4.5.1 8 pdig-read-after-0attack >"$WORK/c-name" 2>&1 &
+cp=$!
+"$RING_FEED" wait "$vol/run" 10 >/dev/null || fail "name: no consumer"
+# each round: one attack, then one watched read (the mark made at run time)
+as_nobody env PDIG_RING_DIR="$vol/run" "$PDIG" -o "$vol/events.txt" sh -c '
+	r=$0/run/pdig-ring
+	for a in "rm -f $r" "mv -f $r $0/run/x" "ln -s /x $0/y" "mv -f $0/y $r" "mv $0/run $0/moved" \
+		"rm -f $r" "mv -f $r $0/run/x"; do
+		if $a 2>/dev/null; then echo "DONE $a"; else echo "REFUSED $a"; fi
+		cat /nonexistent/pdig-read-after-$((0))attack 2>/dev/null
+		sleep 0.15
+	done' "$vol" >"$WORK/p-name.out" 2>"$WORK/p-name.err"
+expect_eq "$?" 0 "name: the program ran to its end"
+expect_eq "$(grep -c '^REFUSED' "$WORK/p-name.out")" 6 "name: unlink, rename from, rename over and of the folder: all 6 refused ($(grep '^DONE' "$WORK/p-name.out" | grep -v 'ln -s' | tr '\n' ';'))"
+[ -f "$vol/run/pdig-ring" ] && ok "name: the ring is still there" || fail "name: the ring is gone"
+wait $cp
+read -r marked < <(sed -n 's/.* marked \([0-9]*\).*/\1/p' "$WORK/c-name")
+[ "${marked:-0}" -ge 7 ] && ok "name: the reads after each of the 7 attacks reached the consumer ($marked marked)" ||
+	fail "name: only ${marked:-0} marked events reached the consumer after 7 attacks: $(cat "$WORK/c-name")"
+expect_no_grep "$WORK/p-name.err" 'no longer feeding' "name: pdig never let go of the ring"
+expect_grep "$vol/events.txt" '< unlinkat res=-13\(EACCES\) .*name=[^ ]*/run/pdig-ring' "name: the refused unlink is an event, as the driver's"
+expect_grep "$vol/events.txt" '< renameat2 res=-13\(EACCES\) .*newpath=[^ ]*/run/pdig-ring' "name: the refused rename over the ring is an event"
+rm -rf "$vol"
+
+# --- 6. a stale ring left at the name: closed, or its consumer gone -----------
+# pdig refuses it once, saying so, instead of attaching and letting go
+# every 100 ms; a consumer making the ring again is fed at once
+for kind in closed dead; do
+	"$RING_FEED" consume "$ring" 4.5.1 0.5 >/dev/null 2>&1 &
+	cp=$!
+	"$RING_FEED" wait "$ring" 10 >/dev/null || fail "stale $kind: no consumer"
+	cp "$ring/pdig-ring" "$ring/stale" # a copy: nobody holds its lock
+	chmod 0666 "$ring/stale"
+	wait $cp
+	[ "$kind" = closed ] && poke "$ring/stale" 32 02000000
+	mv "$ring/stale" "$ring/pdig-ring"
+	PDIG_RING_DIR=$ring "$PDIG" -v sh -c 'end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do cat /etc/hostname >/dev/null; sleep 0.05; done' \
+		2>"$WORK/p-stale-$kind.err" &
+	pp=$!
+	sleep 1
+	"$RING_FEED" consume "$ring" 4.5.1 2 >"$WORK/c-stale-$kind" 2>&1 &
+	cp=$!
+	wait $pp
+	expect_eq "$?" 0 "stale $kind: the program ran"
+	expect_eq "$(grep -c 'a stale ring' "$WORK/p-stale-$kind.err")" 1 "stale $kind: pdig says once that the ring is stale"
+	expect_no_grep "$WORK/p-stale-$kind.err" 'no longer feeding' "stale $kind: pdig never attached to it"
+	wait $cp
+	expect_grep "$WORK/c-stale-$kind" '^records [1-9][0-9]* bad 0' "stale $kind: the consumer that made the ring again was fed"
+done
 finish

@@ -56,13 +56,16 @@ struct ring_hdr {
 	uint64_t lock;         /* owner slot + 1, 0 = free */
 	uint64_t n_evts;       /* records producers tried to write */
 	uint64_t n_drops;      /* of those, lost: no room, or the lock given up */
-	uint8_t pad1[32];
+	uint64_t n_missed;     /* records producers discarded while no consumer held a
+				* ring (told when they attach: not in n_evts) */
+	uint8_t pad1[24];
 	/* consumer block */
 	uint64_t tail;         /* next read position */
 };
 
 _Static_assert(sizeof(struct ring_hdr) == 136, "ring header layout");
 _Static_assert(__builtin_offsetof(struct ring_hdr, head) == 64, "head offset");
+_Static_assert(__builtin_offsetof(struct ring_hdr, n_missed) == 96, "n_missed offset");
 _Static_assert(__builtin_offsetof(struct ring_hdr, tail) == 128, "tail offset");
 
 #define RING_SCHEMA(maj, min, pat) (((uint32_t)(maj) << 16) | ((uint32_t)(min) << 8) | (uint32_t)(pat))
@@ -100,10 +103,17 @@ bool ring_producer_consumer_live(struct ring_producer *p);
 uint32_t ring_producer_schema(struct ring_producer *p);
 uint32_t ring_producer_snaplen(struct ring_producer *p);
 
-enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG, RING_PUT_FAULT };
+enum ring_put { RING_PUT_OK, RING_PUT_FULL, RING_PUT_LOCKED, RING_PUT_TOO_BIG, RING_PUT_FAULT,
+		RING_PUT_CLOSED };
 /* Writes one record. Never waits for room: a full ring drops (counted in
- * the header's n_drops, which the consumer reports). */
+ * the header's n_drops, which the consumer reports). A ring its consumer
+ * closed takes nothing (RING_PUT_CLOSED): the caller counts the record
+ * as not delivered and lets go of the ring. */
 enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32_t len);
+/* Tells the consumer of n records this producer discarded while no
+ * consumer held a ring (before this one came, or while it restarted):
+ * added to the header's n_missed, which the consumer reports. */
+void ring_producer_add_missed(struct ring_producer *p, uint64_t n);
 
 /* ---- consumer side (the plugin) -------------------------------------------- */
 
@@ -115,6 +125,7 @@ struct ring_consumer {
 	uint32_t size;
 	uint64_t tail;        /* our read position (the header's copy is for producers) */
 	uint64_t corrupt;     /* times the framing was broken and the ring skipped */
+	uint64_t lost_unread; /* records left unread in rings made again (recreate) */
 	uint32_t schema, snaplen; /* what the header asks for, to make it again */
 };
 
@@ -123,14 +134,16 @@ struct ring_consumer {
 int ring_consumer_open(struct ring_consumer *c, const char *dir, uint32_t data_size,
 		       uint32_t schema, uint32_t snaplen, char *err, size_t errlen);
 /* Marks the ring closed, removes the file (if it is still ours) and
- * releases it. */
-void ring_consumer_close(struct ring_consumer *c);
+ * releases it. Returns the records producers wrote that were never read
+ * (they are lost: the caller should say how many). */
+uint64_t ring_consumer_close(struct ring_consumer *c);
 /* Does the ring's path still name our file? (One stat: not too often.)
  * Anyone who can write the folder can remove or replace it, and
  * producers then no longer find us. */
 bool ring_consumer_intact(const struct ring_consumer *c);
 /* Makes a fresh ring at our path in place of whatever is there now (ours
- * was removed or replaced), and lets go of the old one. */
+ * was removed or replaced), and lets go of the old one, adding what was
+ * left unread in it to c->lost_unread. */
 int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen);
 /* Copies whole records into buf (each with its u32 length prefix) up to
  * cap bytes and advances the tail past them. Reads the file with pread,
@@ -143,5 +156,7 @@ int ring_consumer_recreate(struct ring_consumer *c, char *err, size_t errlen);
 size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap);
 /* Producer counters from the header (untrusted, informational). */
 void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uint64_t *n_drops);
+/* Records producers discarded before they attached (the header's n_missed). */
+uint64_t ring_consumer_missed(const struct ring_consumer *c);
 
 #endif

@@ -94,5 +94,8 @@ struct sink *text_sink_open(const char *path, bool json, char *err, size_t errle
  * time the sink attaches to a ring file (pdig protects it from tracees). */
 struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path),
 			    char *err, size_t errlen);
+/* Waits up to ms for the ring sink s to attach to a consumer's ring (so a
+ * program started next loses none of its first events); true if it did. */
+bool ring_sink_wait(struct sink *s, unsigned ms);
 
 #endif

@@ -70,5 +70,8 @@ struct sink;
 struct udig_descs *udig_sink_descs(struct sink *s);
 /* Do not warn about a missing consumer (another sink takes the events). */
 void udig_sink_quiet(void);
+/* Replaces the no-consumer message (a user who set $PDIG_RING_DIR wants
+ * Falco's plugin, not `sysdig -u`); msg is kept, not copied. */
+void udig_sink_hint(const char *msg);
 
 #endif
