@@ -106,18 +106,20 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
 	if (!p || !p->known)
 		return false;
 	bool known = false;
+	/* the kernel takes an fd as unsigned int: the upper 32 bits of the
+	 * register are ignored, so close((1 << 32) | fd) closes fd */
 	switch (nr) {
 	case SYS_close:
 		/* only this thread can touch the table (p->known), and the
 		 * file there cannot fail its close */
-		known = tid == pid && fd_clean(p, args[0]);
+		known = tid == pid && fd_clean(p, (uint32_t)args[0]);
 		if (known)
 			*ret = 0;
-		forget_fd(p, args[0]);
+		forget_fd(p, (uint32_t)args[0]);
 		break;
 	case SYS_dup2:
 	case SYS_dup3:
-		forget_fd(p, args[1]);
+		forget_fd(p, (uint32_t)args[1]);
 		break;
 	case SYS_close_range:
 	case SYS_execve:

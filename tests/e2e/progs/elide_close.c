@@ -5,7 +5,8 @@
  * child both an inherited fd and its own. Not: a second close (EBADF), an
  * fd never opened (EBADF), /dev/null (a device's driver may flush), an fd
  * made by dup, the target of dup2, fds after close_range, any close after
- * a thread was made. */
+ * a thread was made. close and dup2 with the fd's upper 32 bits set (the
+ * kernel ignores them) close and replace the fd. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +79,21 @@ int main(int argc, char **argv)
 	syscall(SYS_close_range, (unsigned)f, (unsigned)g, 0u);
 	report("after close_range", f);
 	report("after close_range", g);
+
+	/* the kernel reads an fd as 32 bits: these close and replace f and g */
+	f = open_in(dir, "f", O_RDONLY);
+	errno = 0;
+	long r = syscall(SYS_close, (1ull << 32) | (unsigned)f);
+	printf("close high bits: close(%d) = %ld errno %d\n", f, r, r ? errno : 0);
+	fflush(stdout);
+	report("after close high bits", f);
+	f = open_in(dir, "f", O_RDONLY);
+	g = open_in(dir, "f", O_RDONLY);
+	int n = open("/dev/null", O_RDONLY);
+	syscall(SYS_dup2, n, (1ull << 32) | (unsigned)g);
+	report("dup2 high bits target", g);
+	report("dup2 high bits source", n);
+	report("file", f);
 
 	f = open_in(dir, "f", O_RDONLY);
 	pid_t child = fork();
