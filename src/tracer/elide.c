@@ -19,7 +19,11 @@
  * gives up on a process for good when its table may change behind pdig's
  * back: another thread or process sharing it (clone with CLONE_THREAD or
  * CLONE_FILES), an io_uring (IORING_OP_CLOSE runs no syscall), a 32-bit
- * call with no x86-64 twin. It is off in attach mode (fds opened before
+ * call with no x86-64 twin. A ring pdig did not see made counts too: one
+ * kept across the exec (checked in /proc at the exec), one received
+ * (pidfd_getfd, recvmsg with control data, recvmmsg, when traced), and
+ * any io_uring_enter/io_uring_register, which stop for that even when
+ * not traced (elide_watched). It is off in attach mode (fds opened before
  * pdig came), when the traced set leaves out one of the calls above
  * (their entries would not stop) and with PDIG_NO_ELIDE=1.
  *
@@ -43,12 +47,23 @@ void elide_init(struct tracer *tr)
 	const char *off = getenv("PDIG_NO_ELIDE");
 	if (tr->attach_mode || (off && *off && strcmp(off, "0")))
 		return;
+	e->on = elide_possible(&tr->set);
+}
+
+bool elide_possible(const struct syscall_set *set)
+{
 	static const int needed[] = { SYS_close, SYS_close_range, SYS_dup2, SYS_dup3, SYS_execve, SYS_execveat,
 		                      SYS_io_uring_setup };
 	for (size_t i = 0; i < sizeof needed / sizeof *needed; i++)
-		if (!tr->set.on[needed[i]])
-			return;
-	e->on = true;
+		if (!set->on[needed[i]])
+			return false;
+	return true;
+}
+
+bool elide_watched(const struct syscall_set *set, uint64_t nr)
+{
+	/* (stopped silently: the entry is all elide needs) */
+	return (nr == SYS_io_uring_enter || nr == SYS_io_uring_register) && elide_possible(set);
 }
 
 static struct elide_proc *find(struct elide *e, pid_t pid)
@@ -69,7 +84,10 @@ void elide_on_exec(struct tracer *tr, pid_t pid)
 		p = &e->procs[e->next++ % ELIDE_PROCS];
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
-	p->known = true;
+	/* a ring kept across the exec (its fd made inheritable) can close
+	 * fds with no syscall pdig sees: IORING_OP_CLOSE run by an SQPOLL
+	 * kernel thread */
+	p->known = !procfs_has_io_uring(pid);
 }
 
 void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)
@@ -133,6 +151,11 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
 		p->known = t->clone3_flags_ok && !(t->clone3_flags & CLONE_SHARES_TABLE);
 		break;
 	case SYS_io_uring_setup:
+	/* a ring pdig did not see made (inherited, received by SCM_RIGHTS
+	 * or pidfd_getfd) runs IORING_OP_CLOSE at io_uring_enter, and a
+	 * registered file table at io_uring_register */
+	case SYS_io_uring_enter:
+	case SYS_io_uring_register:
 	case COMPAT_NONE:
 		p->known = false;
 		break;
@@ -142,13 +165,30 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
 	return known;
 }
 
-void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, int64_t ret)
+/* Whether a recvmsg's (x86-64 struct msghdr at addr) answer carried
+ * control data: SCM_RIGHTS may have brought a ring's fd. Unreadable
+ * counts as carried. */
+static bool got_control(const struct tracee_mem *mem, uint64_t addr)
+{
+	uint64_t controllen; /* msg_controllen, set by the kernel to what came */
+	return !mem || mem_read_exact(mem, addr + 40, &controllen, sizeof controllen) < 0 || controllen;
+}
+
+void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, const uint64_t *args, int64_t ret,
+                   const struct tracee_mem *mem)
 {
 	struct elide *e = &tr->elide;
-	if (!e->on || ret < 0 || ret >= ELIDE_FDS)
+	if (!e->on || ret < 0)
 		return;
 	struct elide_proc *p = find(e, pid);
 	if (!p || !p->known)
+		return;
+	/* an fd that came from elsewhere may be a ring's */
+	if (nr == SYS_pidfd_getfd || nr == SYS_recvmmsg || (nr == SYS_recvmsg && got_control(mem, args[1]))) {
+		p->known = false;
+		return;
+	}
+	if (ret >= ELIDE_FDS)
 		return;
 	switch (nr) {
 	case SYS_socket:
