@@ -95,6 +95,15 @@ W=$(mktemp -d /tmp/pdig-svc.XXXXXX)
 # floor leave it running when they go), before $W is removed.
 keep_pid() { echo "$1" >>"$W/pids"; }
 forget_pid() { [ -f "$W/pids" ] && sed -i "/^$1\$/d" "$W/pids"; }
+# run_kept CMD...: runs CMD in the background, kept, and waits for it (a
+# signal is then handled at once, not when CMD ends)
+run_kept() {
+	"$@" &
+	local p=$!
+	keep_pid "$p"
+	wait "$p"
+	forget_pid "$p"
+}
 cleanup() {
 	trap - EXIT INT TERM
 	local pids
@@ -208,11 +217,7 @@ run_nginx() {
 		forget_pid "$tp"
 		echo "0 0 -"; return
 	fi
-	"${wpre[@]}" wrk -t1 -c8 -d"${DUR}s" "${hdr[@]}" "http://127.0.0.1:$PORT/f" >"$W/wrk.out" 2>&1 &
-	local lp=$!
-	keep_pid "$lp"
-	wait "$lp"
-	forget_pid "$lp"
+	run_kept "${wpre[@]}" wrk -t1 -c8 -d"${DUR}s" "${hdr[@]}" "http://127.0.0.1:$PORT/f" >"$W/wrk.out" 2>&1
 	local pid; pid=$(cat "$W/ngx/nginx.pid" 2>/dev/null)
 	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 	wait "$tp" 2>/dev/null
@@ -229,11 +234,7 @@ run_py() {
 	local cell=$1 pin=$2 pre=()
 	[ "$pin" = pinned ] && pre=(taskset -c 0)
 	# shellcheck disable=SC2046
-	"${pre[@]}" $(tracer "$cell") "$PY" "$ROOT/bench/service_py.py" "$DUR" "$W/spool" >"$W/py.out" 2>"$W/tracer.log" &
-	local tp=$!
-	keep_pid "$tp"
-	wait "$tp"
-	forget_pid "$tp"
+	run_kept "${pre[@]}" $(tracer "$cell") "$PY" "$ROOT/bench/service_py.py" "$DUR" "$W/spool" >"$W/py.out" 2>"$W/tracer.log"
 	local ops rate st
 	ops=$(awk '/^ops / { print $2 }' "$W/py.out")
 	rate=$(awk '/^ops / { print $6 }' "$W/py.out")
@@ -270,12 +271,7 @@ for r in $(seq "$REPS"); do
 	for svc in $ONLY; do
 		for pin in pinned unpinned; do
 			for c in $cells; do
-				# in the background and waited for: a signal is
-				# handled at once, not when the cell ends
-				run_cell "$svc" "$c" "$pin" >"$W/res" &
-				keep_pid $!
-				wait $!
-				forget_pid $!
+				run_kept run_cell "$svc" "$c" "$pin" >"$W/res"
 				res=$(cat "$W/res")
 				echo "$svc $pin $c $res" >>"$W/raw"
 				echo "round $r: $svc $pin $c: $res" >&2
