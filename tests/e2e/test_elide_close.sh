@@ -28,8 +28,8 @@ capture() {
 	# a thread's procexit lands where pdig reaps it, and a clone's exit in
 	# the parent and in the child in the order pdig sees their stops, which
 	# the scheduler decides: compared apart, as a set
-	grep -v -e '|procexit|' -e '^elide_close|<|clone3\{0,1\}|' "$WORK/$1.all" >"$WORK/$1.out"
-	grep -e '|procexit|' -e '^elide_close|<|clone3\{0,1\}|' "$WORK/$1.all" | sort >>"$WORK/$1.out"
+	grep -v -e '|procexit|' -e '^elide_close|<|v\{0,1\}fork|' -e '^elide_close|<|clone3\{0,1\}|' "$WORK/$1.all" >"$WORK/$1.out"
+	grep -e '|procexit|' -e '^elide_close|<|v\{0,1\}fork|' -e '^elide_close|<|clone3\{0,1\}|' "$WORK/$1.all" | sort >>"$WORK/$1.out"
 }
 capture plain
 capture elided
@@ -40,7 +40,7 @@ expect_eq "$plain" 0 "PDIG_NO_ELIDE=1 elides nothing"
 # every successful close but eight of the program's (/dev/null twice, dup,
 # dup2 target twice, the one after a thread, the device node made by
 # mknod, the one after clone(CLONE_FILES)): the loader's, the forked
-# child's and the programs run again (posix_spawn, exec) too
+# child's and the programs run again (vfork, exec) too
 ok_closes=$(grep -c '^elide_close|<|close|0|' "$WORK/elided.raw")
 expect_eq "${elided:-0}" "$((ok_closes - 8))" "exactly the closes that may be elided were"
 # (15 of the program's own: a static build's loader closes nothing)
@@ -68,7 +68,7 @@ expect_grep "$WORK/elided.raw" "^elide_close\|<\|close\|-9\|77\|" "the close of 
 expect_grep "$WORK/elided.raw" "^elide_close\|<\|close\|-9\|[0-9]+\|file\|$WORK/d/f\|" "a second close: EBADF, on the fd sysdig still names"
 expect_grep "$WORK/elided.raw" "^elide_close\|<\|close\|0\|[0-9]+\|file\|$WORK/d/f\|" "a file's close names it"
 expect_grep "$WORK/elided.raw" '^elide_close\|<\|close\|0\|[0-9]+\|ipv4\|127\.0\.0\.1:' "a socket's close names its tuple"
-for what in 'char device' 'after posix_spawn' 'spawned: file' 'exec: file' 'exec: after clone\(CLONE_FILES\)'; do
+for what in 'char device' 'after vfork' 'spawned: file' 'exec: file' 'exec: after clone\(CLONE_FILES\)'; do
 	expect_grep "$WORK/elided.stdout" "^$what: close\([0-9]+\) = 0 errno 0$" "$what: closed"
 done
 # and after each close sysdig forgot the fd: the next open of the same

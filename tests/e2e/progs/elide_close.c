@@ -6,15 +6,14 @@
  * fd never opened (EBADF), /dev/null (a device's driver may flush), an fd
  * made by dup, the target of dup2, fds after close_range, any close after
  * a thread was made, a device node made in DIR, a close after a
- * clone(CLONE_FILES) child. Elidable too: after posix_spawn, in the
- * program posix_spawn ran and in a forked child after its exec. close
+ * clone(CLONE_FILES) child. Elidable too: after vfork, in the program
+ * the vfork child ran and in a forked child after its exec. close
  * and dup2 with the fd's upper 32 bits set (the kernel ignores them)
  * close and replace the fd. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/sysmacros.h>
 #include <fcntl.h>
@@ -47,7 +46,7 @@ static void *thread_main(void *arg) { return arg; }
 
 static int shares_files(void *arg) { return arg != NULL; }
 
-/* The program run again: by posix_spawn ("spawned"), or by a forked child's
+/* The program run again: by a vfork child ("spawned"), or by a forked child's
  * exec ("exec"), which then shares its table with a clone(CLONE_FILES)
  * child that is not a thread. */
 static int second_program(const char *dir, const char *how)
@@ -144,16 +143,20 @@ int main(int argc, char **argv)
 	report("char device", cd);
 	unlink(cdev);
 
-	/* posix_spawn (a vfork: CLONE_VM, not CLONE_FILES) leaves the
-	 * parent's table its own; the spawned program, after its exec, is
-	 * known too; and so is a forked child after its exec, until it shares
-	 * its table with clone(CLONE_FILES) */
+	/* vfork (CLONE_VM, not CLONE_FILES: what posix_spawn does, without
+	 * musl's error pipe) leaves the parent's table its own; the program
+	 * it runs, after its exec, is known too; and so is a forked child
+	 * after its exec, until it shares its table with clone(CLONE_FILES) */
 	f = open_in(dir, "f", O_RDONLY);
 	char *spawned_argv[] = { argv[0], (char *)dir, "spawned", NULL };
-	pid_t sp;
-	if (posix_spawn(&sp, argv[0], NULL, NULL, spawned_argv, environ) == 0)
+	pid_t sp = vfork();
+	if (sp == 0) {
+		execv(argv[0], spawned_argv);
+		_exit(1);
+	}
+	if (sp > 0)
 		waitpid(sp, NULL, 0);
-	report("after posix_spawn", f);
+	report("after vfork", f);
 	child = fork();
 	if (child == 0) {
 		char *exec_argv[] = { argv[0], (char *)dir, "exec", NULL };
