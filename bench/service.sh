@@ -50,6 +50,13 @@ while [ $# -gt 0 ]; do
 	*) sed -n '2,30p' "$0" >&2; exit 2 ;;
 	esac
 done
+KNOWN_CELLS="untraced floor strace pdig pdig-w pdig-udig pdig-falco pdig-w-rules pdig-falco-rules"
+for c in $CELLS; do
+	case " $KNOWN_CELLS " in *" $c "*) ;; *) echo "service.sh: unknown cell '$c' (cells: $KNOWN_CELLS)" >&2; exit 2 ;; esac
+done
+for s in $ONLY; do
+	case $s in nginx-ka | nginx-close | py) ;; *) echo "service.sh: unknown service '$s' (nginx-ka nginx-close py)" >&2; exit 2 ;; esac
+done
 missing=
 for c in nginx:nginx-light wrk:wrk strace:strace; do
 	command -v "${c%%:*}" >/dev/null || [ -x "/usr/sbin/${c%%:*}" ] || missing="$missing ${c#*:}"
@@ -81,7 +88,37 @@ RULES=${RULES:-$ROOT/tests/falco/rules.yaml}
 NCPU=$(nproc)
 . "$ROOT/bench/lib_falco.sh"
 W=$(mktemp -d /tmp/pdig-svc.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+# Every process started in the background is written to $W/pids (cells
+# run in subshells, so a variable would not reach this shell) and taken
+# off when waited for; on exit, Ctrl-C or TERM what is left is ended by
+# pid (TERM, then KILL), and so is nginx by its pid file (strace and the
+# floor leave it running when they go), before $W is removed.
+keep_pid() { echo "$1" >>"$W/pids"; }
+forget_pid() { [ -f "$W/pids" ] && sed -i "/^$1\$/d" "$W/pids"; }
+# run_kept CMD...: runs CMD in the background, kept, and waits for it (a
+# signal is then handled at once, not when CMD ends)
+run_kept() {
+	"$@" &
+	local p=$!
+	keep_pid "$p"
+	wait "$p"
+	forget_pid "$p"
+}
+cleanup() {
+	trap - EXIT INT TERM
+	local pids
+	pids="$(cat "$W/pids" 2>/dev/null) $(cat "$W/ngx/nginx.pid" 2>/dev/null)"
+	# shellcheck disable=SC2086
+	if [ -n "${pids// /}" ]; then
+		kill -TERM $pids 2>/dev/null
+		sleep 0.3
+		kill -KILL $pids 2>/dev/null
+	fi
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 PORT=$((20000 + RANDOM % 20000))
 
 # --- the services ---------------------------------------------------------
@@ -125,12 +162,14 @@ start_consumer() { # CELL PIN
 	pdig-falco-rules)
 		FALCO_RULES=$RULES falco_consumer_start "${pre[@]}" ;;
 	esac
+	[ -z "$CPID" ] || keep_pid "$CPID"
 }
 
 stop_consumer() {
 	[ -n "$CPID" ] || return 0
 	kill -INT "$CPID" 2>/dev/null
 	wait "$CPID" 2>/dev/null
+	forget_pid "$CPID"
 	CPID=
 }
 
@@ -172,14 +211,17 @@ run_nginx() {
 	# shellcheck disable=SC2046
 	"${pre[@]}" $(tracer "$cell") "$NGINX" -c "$W/nginx.conf" -p "$W/ngx" 2>"$W/tracer.log" &
 	local tp=$!
+	keep_pid "$tp"
 	if ! wait_port; then
 		kill "$tp" 2>/dev/null; wait "$tp" 2>/dev/null
+		forget_pid "$tp"
 		echo "0 0 -"; return
 	fi
-	"${wpre[@]}" wrk -t1 -c8 -d"${DUR}s" "${hdr[@]}" "http://127.0.0.1:$PORT/f" >"$W/wrk.out" 2>&1
+	run_kept "${wpre[@]}" wrk -t1 -c8 -d"${DUR}s" "${hdr[@]}" "http://127.0.0.1:$PORT/f" >"$W/wrk.out" 2>&1
 	local pid; pid=$(cat "$W/ngx/nginx.pid" 2>/dev/null)
 	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
 	wait "$tp" 2>/dev/null
+	forget_pid "$tp"
 	local rps reqs st
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$W/wrk.out")
 	reqs=$(awk '/requests in/ { print $1 }' "$W/wrk.out")
@@ -192,7 +234,7 @@ run_py() {
 	local cell=$1 pin=$2 pre=()
 	[ "$pin" = pinned ] && pre=(taskset -c 0)
 	# shellcheck disable=SC2046
-	"${pre[@]}" $(tracer "$cell") "$PY" "$ROOT/bench/service_py.py" "$DUR" "$W/spool" >"$W/py.out" 2>"$W/tracer.log"
+	run_kept "${pre[@]}" $(tracer "$cell") "$PY" "$ROOT/bench/service_py.py" "$DUR" "$W/spool" >"$W/py.out" 2>"$W/tracer.log"
 	local ops rate st
 	ops=$(awk '/^ops / { print $2 }' "$W/py.out")
 	rate=$(awk '/^ops / { print $6 }' "$W/py.out")
@@ -229,7 +271,8 @@ for r in $(seq "$REPS"); do
 	for svc in $ONLY; do
 		for pin in pinned unpinned; do
 			for c in $cells; do
-				res=$(run_cell "$svc" "$c" "$pin")
+				run_kept run_cell "$svc" "$c" "$pin" >"$W/res"
+				res=$(cat "$W/res")
 				echo "$svc $pin $c $res" >>"$W/raw"
 				echo "round $r: $svc $pin $c: $res" >&2
 			done

@@ -15,9 +15,15 @@ import sys
 import time
 
 
-def collector(srv):
-    while True:
-        c, _ = srv.accept()
+def collector(srv, parent):
+    # ends when the shipper is gone, however it went (killed, failed)
+    srv.settimeout(0.5)
+    while os.getppid() == parent:
+        try:
+            c, _ = srv.accept()
+        except socket.timeout:
+            continue
+        c.settimeout(None)
         data = c.recv(256)
         if not data:
             c.close()
@@ -34,13 +40,23 @@ def main():
     srv.bind(("127.0.0.1", 0))
     srv.listen(64)
     port = srv.getsockname()[1]
+    parent = os.getpid()
     child = os.fork()
     if child == 0:
         try:
-            collector(srv)
+            collector(srv, parent)
         finally:
             os._exit(0)
     srv.close()
+    try:
+        ops, secs = ship(spool, port, duration)
+    finally:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+    print("ops %d secs %.3f ops_per_s %.1f" % (ops, secs, ops / secs))
+
+
+def ship(spool, port, duration):
     record = b"x" * 100 + b"\n"
     ops = 0
     start = time.monotonic()
@@ -56,10 +72,7 @@ def main():
         s.recv(16)
         s.close()
         ops += 1
-    secs = time.monotonic() - start
-    os.kill(child, 9)
-    os.waitpid(child, 0)
-    print("ops %d secs %.3f ops_per_s %.1f" % (ops, secs, ops / secs))
+    return ops, time.monotonic() - start
 
 
 main()

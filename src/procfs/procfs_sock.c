@@ -6,6 +6,8 @@
 #include "procfs_internal.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <unistd.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -117,6 +119,27 @@ bool procfs_fd_closes_clean(struct procfs *pf, int64_t pid, int64_t fd)
 	             fs_without_flush((unsigned long)fs.f_type);
 	close(dup);
 	return clean;
+}
+
+bool procfs_has_io_uring(int64_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%" PRId64 "/fd", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return true; /* unsure */
+	bool found = false;
+	struct dirent *de;
+	while (!found && (de = readdir(d))) {
+		char target[64];
+		ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			found = !strcmp(target, "anon_inode:[io_uring]");
+		}
+	}
+	closedir(d);
+	return found;
 }
 
 int procfs_sock(void *ctx, int64_t pid, int64_t fd, struct sock_names *out)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "schema/rules_set.h"
 
@@ -27,11 +28,24 @@ static char *read_all(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "--rules: %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "--rules: %s: not a regular file", path);
+		fclose(f);
+		return NULL;
+	}
+	/* one byte more than allowed: a longer file is refused, not cut */
 	char *buf = malloc(RULES_MAX_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, RULES_MAX_BYTES, f) : 0;
+	size_t n = buf ? fread(buf, 1, RULES_MAX_BYTES + 1, f) : 0;
+	bool failed = buf && ferror(f);
 	fclose(f);
 	if (!buf) {
 		snprintf(err, errlen, "--rules: out of memory");
+		return NULL;
+	}
+	if (failed || n > RULES_MAX_BYTES) {
+		snprintf(err, errlen, failed ? "--rules: %s: cannot be read" : "--rules: %s: larger than 8 MiB", path);
+		free(buf);
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -63,10 +77,20 @@ static const char *list_items(const char *rules, const char *name, size_t nlen, 
 	return NULL;
 }
 
-static int add_name(const char *rules, const char *name, size_t nlen, struct syscall_set *set, int depth);
+/* One file's scan: its text and the lists expanded so far (each list is
+ * expanded once: a list naming itself, or lists naming each other, would
+ * otherwise multiply the work by their length at every level). */
+struct scan {
+	const char *rules;
+	const char *expanded[4096]; /* items of the lists expanded */
+	unsigned nexpanded;
+	bool too_many; /* more lists named than expanded[] holds */
+};
+
+static int add_name(struct scan *sc, const char *name, size_t nlen, struct syscall_set *set);
 
 /* Each name in text[0..len) (separated by anything not a name character). */
-static int add_names(const char *rules, const char *text, size_t len, struct syscall_set *set, int depth)
+static int add_names(struct scan *sc, const char *text, size_t len, struct syscall_set *set)
 {
 	int added = 0;
 	for (size_t i = 0; i < len;) {
@@ -77,14 +101,14 @@ static int add_names(const char *rules, const char *text, size_t len, struct sys
 		size_t j = i;
 		while (j < len && name_char(text[j]))
 			j++;
-		added += add_name(rules, text + i, j - i, set, depth);
+		added += add_name(sc, text + i, j - i, set);
 		i = j;
 	}
 	return added;
 }
 
 /* Selects the syscalls event or syscall name selects (a list: its items). */
-static int add_name(const char *rules, const char *name, size_t nlen, struct syscall_set *set, int depth)
+static int add_name(struct scan *sc, const char *name, size_t nlen, struct syscall_set *set)
 {
 	char n[64];
 	if (nlen >= sizeof n)
@@ -96,8 +120,8 @@ static int add_name(const char *rules, const char *name, size_t nlen, struct sys
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
 		if (!pdig_syscall_reported(nr))
 			continue;
-		const struct pdig_syscall *sc = pdig_schema_syscall(s, nr);
-		const struct pdig_event *e = sc && (sc->flags & SCF_USED) ? pdig_schema_event(s, sc->enter) : NULL;
+		const struct pdig_syscall *sys = pdig_schema_syscall(s, nr);
+		const struct pdig_event *e = sys && (sys->flags & SCF_USED) ? pdig_schema_event(s, sys->enter) : NULL;
 		bool by_event = e && !strcmp(e->name, n);
 		bool by_name = !e && pdig_native_names[nr] && !strcmp(pdig_native_names[nr], n);
 		if (by_event || by_name) {
@@ -106,10 +130,18 @@ static int add_name(const char *rules, const char *name, size_t nlen, struct sys
 		}
 	}
 	size_t ilen;
-	const char *items;
-	if (depth < 8 && (items = list_items(rules, n, nlen, &ilen)) != NULL)
-		added += add_names(rules, items, ilen, set, depth + 1);
-	return added;
+	const char *items = list_items(sc->rules, n, nlen, &ilen);
+	if (!items)
+		return added;
+	for (unsigned i = 0; i < sc->nexpanded; i++)
+		if (sc->expanded[i] == items)
+			return added;
+	if (sc->nexpanded == sizeof sc->expanded / sizeof *sc->expanded) {
+		sc->too_many = true;
+		return added;
+	}
+	sc->expanded[sc->nexpanded++] = items;
+	return added + add_names(sc, items, ilen, set);
 }
 
 /* Is the comparison at p (just past "evt.type") negated: `!=`, or `not`
@@ -129,6 +161,10 @@ int rules_set_add_file(const char *path, struct syscall_set *set, char *err, siz
 	char *rules = read_all(path, err, errlen);
 	if (!rules)
 		return -1;
+	static struct scan sc; /* (32 KiB: not on the stack) */
+	sc.rules = rules;
+	sc.nexpanded = 0;
+	sc.too_many = false;
 	int added = 0;
 	for (const char *p = rules; (p = strstr(p, "evt.type")) != NULL;) {
 		const char *at = p;
@@ -160,10 +196,15 @@ int rules_set_add_file(const char *path, struct syscall_set *set, char *err, siz
 				len++;
 		}
 		if (!negated(rules, at, op))
-			added += add_names(rules, p, len, set, 0);
+			added += add_names(&sc, p, len, set);
 		p += len;
 	}
 	free(rules);
+	if (sc.too_many) {
+		snprintf(err, errlen, "--rules: %s: more than %zu lists named", path,
+		         sizeof sc.expanded / sizeof *sc.expanded);
+		return -1;
+	}
 	return added;
 }
 

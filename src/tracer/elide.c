@@ -19,13 +19,24 @@
  * gives up on a process for good when its table may change behind pdig's
  * back: another thread or process sharing it (clone with CLONE_THREAD or
  * CLONE_FILES), an io_uring (IORING_OP_CLOSE runs no syscall), a 32-bit
- * call with no x86-64 twin. It is off in attach mode (fds opened before
+ * call with no x86-64 twin. A ring pdig did not see made counts too: one
+ * kept across the exec (checked in /proc at the exec), one received
+ * (pidfd_getfd, recvmsg with control data, recvmmsg, when traced), and
+ * any io_uring_enter/io_uring_register, which stop for that even when
+ * not traced (elide_watched). It is off in attach mode (fds opened before
  * pdig came), when the traced set leaves out one of the calls above
  * (their entries would not stop) and with PDIG_NO_ELIDE=1.
  *
  * Left out on purpose: calls whose result depends on the state of the
  * kernel at run time (data, a socket's peer, a file's existence), which is
- * every other call in the default set. */
+ * every other call in the default set.
+ *
+ * What an elided exit cannot say: its timestamp is the entry's (both
+ * events are made at the entry stop). And a SIGKILL that lands while the
+ * thread sits in the seccomp stop makes the kernel skip the close
+ * (fatal_signal_pending at the stop's end): pdig has then reported res=0
+ * for a close that never ran, in a process that dies at once (its table
+ * with it). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -43,12 +54,23 @@ void elide_init(struct tracer *tr)
 	const char *off = getenv("PDIG_NO_ELIDE");
 	if (tr->attach_mode || (off && *off && strcmp(off, "0")))
 		return;
+	e->on = elide_possible(&tr->set);
+}
+
+bool elide_possible(const struct syscall_set *set)
+{
 	static const int needed[] = { SYS_close, SYS_close_range, SYS_dup2, SYS_dup3, SYS_execve, SYS_execveat,
 		                      SYS_io_uring_setup };
 	for (size_t i = 0; i < sizeof needed / sizeof *needed; i++)
-		if (!tr->set.on[needed[i]])
-			return;
-	e->on = true;
+		if (!set->on[needed[i]])
+			return false;
+	return true;
+}
+
+bool elide_watched(const struct syscall_set *set, uint64_t nr)
+{
+	/* (stopped silently: the entry is all elide needs) */
+	return (nr == SYS_io_uring_enter || nr == SYS_io_uring_register) && elide_possible(set);
 }
 
 static struct elide_proc *find(struct elide *e, pid_t pid)
@@ -69,7 +91,10 @@ void elide_on_exec(struct tracer *tr, pid_t pid)
 		p = &e->procs[e->next++ % ELIDE_PROCS];
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
-	p->known = true;
+	/* a ring kept across the exec (its fd made inheritable) can close
+	 * fds with no syscall pdig sees: IORING_OP_CLOSE run by an SQPOLL
+	 * kernel thread */
+	p->known = !procfs_has_io_uring(pid);
 }
 
 void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)
@@ -106,18 +131,20 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
 	if (!p || !p->known)
 		return false;
 	bool known = false;
+	/* the kernel takes an fd as unsigned int: the upper 32 bits of the
+	 * register are ignored, so close((1 << 32) | fd) closes fd */
 	switch (nr) {
 	case SYS_close:
 		/* only this thread can touch the table (p->known), and the
 		 * file there cannot fail its close */
-		known = tid == pid && fd_clean(p, args[0]);
+		known = tid == pid && fd_clean(p, (uint32_t)args[0]);
 		if (known)
 			*ret = 0;
-		forget_fd(p, args[0]);
+		forget_fd(p, (uint32_t)args[0]);
 		break;
 	case SYS_dup2:
 	case SYS_dup3:
-		forget_fd(p, args[1]);
+		forget_fd(p, (uint32_t)args[1]);
 		break;
 	case SYS_close_range:
 	case SYS_execve:
@@ -131,6 +158,11 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
 		p->known = t->clone3_flags_ok && !(t->clone3_flags & CLONE_SHARES_TABLE);
 		break;
 	case SYS_io_uring_setup:
+	/* a ring pdig did not see made (inherited, received by SCM_RIGHTS
+	 * or pidfd_getfd) runs IORING_OP_CLOSE at io_uring_enter, and a
+	 * registered file table at io_uring_register */
+	case SYS_io_uring_enter:
+	case SYS_io_uring_register:
 	case COMPAT_NONE:
 		p->known = false;
 		break;
@@ -140,13 +172,70 @@ bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread
 	return known;
 }
 
-void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, int64_t ret)
+/* Whether call nr returns a new fd (other than the opens and sockets
+ * elide_on_exit learns from). */
+static bool returns_fd(uint64_t nr, const uint64_t *args)
+{
+	switch (nr) {
+	case SYS_fcntl:
+		return args[1] == 0 /* F_DUPFD */ || args[1] == 1030 /* F_DUPFD_CLOEXEC */;
+	case SYS_dup:
+	case SYS_dup2:
+	case SYS_dup3:
+	case SYS_eventfd:
+	case SYS_eventfd2:
+	case SYS_epoll_create:
+	case SYS_epoll_create1:
+	case SYS_signalfd:
+	case SYS_signalfd4:
+	case SYS_timerfd_create:
+	case SYS_inotify_init:
+	case SYS_inotify_init1:
+	case SYS_fanotify_init:
+	case SYS_memfd_create:
+	case 447: /* memfd_secret (not in musl's headers) */
+	case SYS_pidfd_open:
+	case SYS_open_by_handle_at:
+	case SYS_userfaultfd:
+	case SYS_perf_event_open:
+	case SYS_bpf:
+	case SYS_fsopen:
+	case SYS_fspick:
+	case SYS_fsmount:
+	case SYS_open_tree:
+	case SYS_io_uring_setup:
+	case SYS_landlock_create_ruleset:
+	case SYS_mq_open:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether a recvmsg's (x86-64 struct msghdr at addr) answer carried
+ * control data: SCM_RIGHTS may have brought a ring's fd. Unreadable
+ * counts as carried. */
+static bool got_control(const struct tracee_mem *mem, uint64_t addr)
+{
+	uint64_t controllen; /* msg_controllen, set by the kernel to what came */
+	return !mem || mem_read_exact(mem, addr + 40, &controllen, sizeof controllen) < 0 || controllen;
+}
+
+void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, const uint64_t *args, int64_t ret,
+                   const struct tracee_mem *mem)
 {
 	struct elide *e = &tr->elide;
-	if (!e->on || ret < 0 || ret >= ELIDE_FDS)
+	if (!e->on || ret < 0)
 		return;
 	struct elide_proc *p = find(e, pid);
 	if (!p || !p->known)
+		return;
+	/* an fd that came from elsewhere may be a ring's */
+	if (nr == SYS_pidfd_getfd || nr == SYS_recvmmsg || (nr == SYS_recvmsg && got_control(mem, args[1]))) {
+		p->known = false;
+		return;
+	}
+	if (ret >= ELIDE_FDS)
 		return;
 	switch (nr) {
 	case SYS_socket:
@@ -157,10 +246,17 @@ void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, int64_t ret)
 	case SYS_openat:
 	case SYS_openat2:
 	case SYS_creat:
-		if (!procfs_fd_closes_clean(tr->procfs, pid, ret))
+		if (!procfs_fd_closes_clean(tr->procfs, pid, ret)) {
+			forget_fd(p, (uint64_t)ret);
 			return;
+		}
 		break;
 	default:
+		/* A new fd on a number pdig holds clean means pdig missed its
+		 * close: unknown from now, so that a missed close can never
+		 * turn into a wrong res=0 later. */
+		if (returns_fd(nr, args))
+			forget_fd(p, (uint64_t)ret);
 		return;
 	}
 	p->clean[ret / 64] |= 1ull << (ret % 64);

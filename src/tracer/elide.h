@@ -29,6 +29,14 @@ struct elide {
 struct tracer;
 struct thread;
 
+struct syscall_set;
+/* Whether set has every call whose entry elision must see. */
+bool elide_possible(const struct syscall_set *set);
+/* A call not in set that must still stop for elision to stay exact (the
+ * seccomp filter stops it, with no events): io_uring_enter and
+ * io_uring_register, by which a ring pdig did not see made closes fds. */
+bool elide_watched(const struct syscall_set *set, uint64_t nr);
+
 /* Decides once whether elision can be exact for this tracer (every call
  * that changes an fd table stops; not attach mode; PDIG_NO_ELIDE unset). */
 void elide_init(struct tracer *tr);
@@ -39,8 +47,12 @@ void elide_init(struct tracer *tr);
  * be reported now and its exit stop skipped. */
 bool elide_on_entry(struct tracer *tr, pid_t pid, pid_t tid, const struct thread *t, uint64_t nr,
                     const uint64_t *args, int64_t *ret);
-/* A traced exit seen: learn the fd it opened. */
-void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, int64_t ret);
+struct tracee_mem;
+/* A traced exit seen (args at the entry, mem reads the tracee): learn the
+ * fd it opened; an fd received from elsewhere (SCM_RIGHTS, pidfd_getfd)
+ * ends the trust in the table. */
+void elide_on_exit(struct tracer *tr, pid_t pid, uint64_t nr, const uint64_t *args, int64_t ret,
+                   const struct tracee_mem *mem);
 /* Process child was made by a fork of process parent (a clone sharing
  * neither the fd table nor the thread group), before the child ran: its
  * table is a copy of the parent's, known if the parent's is. */

@@ -53,7 +53,7 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	s.on[SYS_clone] = s.on[SYS_clone3] = 1;
 	/* and those that could switch pdig off (guard.c) */
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
-		if (guard_always_stops((uint64_t)nr))
+		if (guard_always_stops((uint64_t)nr) || elide_watched(set, (uint64_t)nr))
 			s.on[nr] = 1;
 	struct cond cond[MAX_COND];
 	int ncond = 0, checks = 0;

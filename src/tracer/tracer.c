@@ -642,7 +642,7 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		else if (!t->silent)
 			skipped(tr, 1);
 		/* after the event: its dev lookup tells what elide needs */
-		elide_on_exit(tr, thread_pid(tr, t), t->nr, info.exit.rval);
+		elide_on_exit(tr, thread_pid(tr, t), t->nr, t->args, info.exit.rval, mem);
 		t->silent = false;
 		guard_file_opened(tr, t, info.exit.rval);
 	}

@@ -94,6 +94,8 @@ int procfs_signal_dispositions(struct procfs *pf, int64_t tid, int sig, uint64_t
  * directory or FIFO on a filesystem without ->flush)? One dup of the fd
  * (pidfd_getfd), fstatfs, fstat; false when unsure. */
 bool procfs_fd_closes_clean(struct procfs *pf, int64_t pid, int64_t fd);
+/* Does process pid hold an io_uring's fd (true when /proc cannot say)? */
+bool procfs_has_io_uring(int64_t pid);
 
 /* The sock() fallback used when pidfd_getfd is refused: looks the socket
  * inode up in /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix}. Exposed for tests.

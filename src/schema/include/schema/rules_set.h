@@ -12,8 +12,10 @@
  * rules and macros alike, lists expanded; `!=` and `not evt.type` add
  * nothing), as Falco's own selection does: an event name selects every
  * syscall reported with that event, a syscall name reported with generic
- * events selects that syscall. Returns the number of syscalls named, or -1
- * with a one-line message in err (the file cannot be read). */
+ * events selects that syscall; each list is expanded once. Returns the
+ * number of syscalls named, or -1 with a one-line message in err (the file
+ * cannot be read, is not a regular file, is over 8 MiB, names more than
+ * 4096 lists). */
 int rules_set_add_file(const char *path, struct syscall_set *set, char *err, size_t errlen);
 
 /* Adds what libsinsp's sinsp_repair_state_sc_set() adds to a set (Falco's

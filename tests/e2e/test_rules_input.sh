@@ -1,0 +1,43 @@
+#!/bin/bash
+# `pdig --rules FILE` on files it must refuse or must not hang on
+# (src/schema/rules_set.c): a list naming itself (expanded once, not 10^8
+# times), a file over 8 MiB (refused, not cut), a directory (refused). Each
+# refusal is one line on stderr and a non-zero exit, before any program runs.
+. "$(dirname "$0")/lib.sh"
+e2e_isolate "$@"
+
+cat >"$WORK/loop.yaml" <<'Y'
+- list: loop
+  items: [loop, loop, loop, loop, loop, loop, loop, loop, loop, open]
+- list: ping
+  items: [pong, pong, pong, pong, pong, pong, pong, pong, pong, openat]
+- list: pong
+  items: [ping, ping, ping, ping, ping, ping, ping, ping, ping, unlink]
+- rule: r
+  desc: d
+  condition: evt.type in (loop, ping)
+  output: o
+  priority: INFO
+Y
+timeout 10 "$PDIG" -v --rules "$WORK/loop.yaml" true >/dev/null 2>"$WORK/loop.err"
+expect_eq "$?" 0 "a list naming itself: pdig ends, at once"
+set_line=$(sed -n 's/^pdig: tracing //p' "$WORK/loop.err")
+for sc in open openat unlink; do
+	case ",$set_line," in *",$sc,"*) ok "$sc from the lists" ;; *) fail "$sc not traced: $set_line" ;; esac
+done
+
+# refuse FILE WHAT: pdig --rules FILE exits non-zero with one line naming it
+refuse() {
+	"$PDIG" --rules "$1" true >"$WORK/out" 2>"$WORK/err"
+	local rc=$?
+	[ "$rc" -ne 0 ] && ok "$2: exit $rc" || fail "$2: exit 0"
+	expect_eq "$(wc -l <"$WORK/err")" 1 "$2: one line on stderr ($(cat "$WORK/err"))"
+	expect_grep "$WORK/err" "$3" "$2: says why"
+	[ -s "$WORK/out" ] && fail "$2: the program ran: $(cat "$WORK/out")"
+}
+refuse /etc "a directory" 'not a regular file'
+# 8 MiB of a valid file's text and one byte more
+{ cat "$WORK/loop.yaml"; head -c $((8 * 1024 * 1024)) /dev/zero | tr '\0' ' '; } >"$WORK/big.yaml"
+refuse "$WORK/big.yaml" "a file over 8 MiB" 'larger than 8 MiB'
+refuse "$WORK/none.yaml" "a missing file" 'No such file'
+finish
