@@ -33,7 +33,8 @@ for mode in full rules; do
 	scenario_run "${args[@]}" -w "$WORK/$mode.scap"
 	expect_eq "$PRC" 0 "$mode: the scenario exits 0"
 	sysdig -r "$WORK/$mode.scap" -p "*$F" "$FILTER" 2>"$WORK/$mode.err" |
-		sed -E -e 's/pdig-falco-test\.[0-9]+/pdig-falco-test.N/g' -e 's/:[0-9]{4,5}->/:PORT->/g' >"$WORK/$mode.out"
+		sed -E -e 's/pdig-falco-test\.[0-9]+/pdig-falco-test.N/g' -e 's/:[0-9]{4,5}->/:PORT->/g' \
+			-e 's/\|[0-9a-f]+->[0-9a-f]+ /|UNIXADDR->UNIXADDR /g' >"$WORK/$mode.out"
 	[ -s "$WORK/$mode.out" ] || fail "$mode: sysdig -r printed nothing: $(cat "$WORK/$mode.err")"
 done
 if ! cmp -s "$WORK/full.out" "$WORK/rules.out"; then
