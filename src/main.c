@@ -50,9 +50,10 @@ static void usage(FILE *f)
 		"            %%file %%network %%process %%desc %%memory %%signal %%ipc %%creds,\n"
 		"            all (as -a), none; '!LIST' for all but LIST; '?NAME' skips\n"
 		"            unknown names\n"
-		"  --rules FILE  trace the syscalls FILE's Falco rules name with evt.type,\n"
-		"            plus what libsinsp needs for its state beside them (Falco's\n"
-		"            base_syscalls.repair); repeatable, adds to -e\n"
+		"  --rules FILE  trace the syscalls the event types of FILE's Falco rules\n"
+		"            need, as Falco selects them, plus what libsinsp needs for its\n"
+		"            state beside them (Falco's base_syscalls.repair); repeatable\n"
+		"            (files load in order, as Falco's rules_files), adds to -e\n"
 		"  --repair  add libsinsp's repair set to the -e set; alone: only the\n"
 		"            process tree, ids and cwd (the minimal state-safe set)\n"
 		"  --wait-consumer SECS  wait up to SECS seconds (0-3600) for a consumer of\n"
@@ -154,24 +155,31 @@ static void ring_attached(const char *path)
 }
 
 /* --rules/--repair: the rules' syscalls (added to the -e set, or alone),
- * then libsinsp's repair set; -v says what is traced. */
+ * less the high-volume I/O Falco leaves out unless -A, then libsinsp's
+ * repair set; -v says what is traced. */
 static int pick_from_rules(struct syscall_set *set, bool from_e, const char *const *files, int n, int verbose)
 {
-	char err[256];
+	char err[768];
+	static char names[8192];
 	if (!from_e)
 		memset(set, 0, sizeof *set);
-	for (int i = 0; i < n; i++) {
-		int k = rules_set_add_file(files[i], set, err, sizeof err);
-		if (k < 0) {
-			fprintf(stderr, "pdig: %s\n", err);
-			return -1;
-		}
-		if (verbose)
-			fprintf(stderr, "pdig: %s: rules name %d syscalls\n", files[i], k);
+	struct syscall_set rules = { { 0 } };
+	int k = n ? rules_set_from_files(files, n, &rules, stderr, err, sizeof err) : 0;
+	if (k < 0) {
+		fprintf(stderr, "pdig: %s\n", err);
+		return -1;
 	}
+	if (verbose && n) {
+		syscall_set_names(&rules, names, sizeof names);
+		fprintf(stderr, "pdig: rules select %d syscalls: %s\n", k, names);
+	}
+	if (syscall_set_drop_io(&rules, names, sizeof names))
+		fprintf(stderr, "pdig: --rules: not traced, as Falco ignores them without -A: %s (add them with -e trace=)\n",
+			names);
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		set->on[nr] |= rules.on[nr];
 	syscall_set_repair(set);
 	if (verbose) {
-		static char names[8192];
 		syscall_set_names(set, names, sizeof names);
 		fprintf(stderr, "pdig: tracing %s\n", names);
 	}

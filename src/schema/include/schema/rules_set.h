@@ -4,19 +4,28 @@
 #define PDIG_RULES_SET_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "schema/syscall_set.h"
 
-/* Adds to set every syscall that the Falco rules file at path names
- * positively with evt.type (`evt.type=X`, `evt.type in (X, Y, LIST)`, in
- * rules and macros alike, lists expanded; `!=` and `not evt.type` add
- * nothing), as Falco's own selection does: an event name selects every
- * syscall reported with that event, a syscall name reported with generic
- * events selects that syscall; each list is expanded once. Returns the
- * number of syscalls named, or -1 with a one-line message in err (the file
- * cannot be read, is not a regular file, is over 8 MiB, names more than
- * 4096 lists). */
-int rules_set_add_file(const char *path, struct syscall_set *set, char *err, size_t errlen);
+/* Adds to set the syscalls the Falco rules files at paths (n of them,
+ * loaded in this order as Falco loads its rules_files) need: the event
+ * types the conditions of their enabled syscall rules can match, as
+ * Falco's own selection computes them ("syscalls in rules"), an event
+ * name selecting every syscall reported with that event, and a syscall
+ * reported as a generic event selected by its own name. A rule pdig
+ * cannot decide, or that matches every type, selects every syscall, and
+ * one line on warn (NULL: none) names it. Returns the number of syscalls
+ * the rules select, or -1 with a one-line message in err (a file cannot
+ * be read, is not a regular file, is over 8 MiB, is malformed: FILE:LINE). */
+int rules_set_from_files(const char *const *paths, int n, struct syscall_set *set, FILE *warn, char *err,
+			 size_t errlen);
+
+/* Removes from set what Falco leaves out of its selection unless run with
+ * -A (read, write, pread64, pwrite64, readv, writev, preadv, pwritev,
+ * sendfile); their names, comma-separated, into names (cut at len).
+ * Returns how many were removed. */
+int syscall_set_drop_io(struct syscall_set *set, char *names, size_t len);
 
 /* Adds what libsinsp's sinsp_repair_state_sc_set() adds to a set (Falco's
  * `base_syscalls.repair: true`): the process tree, ids and cwd always
