@@ -142,9 +142,15 @@ static bool word(const char *p, const char *w)
 	return !strncmp(p, w, n) && !ident(p[n]);
 }
 
+/* what, where, and the text there on one line (the message is one line) */
 static void snippet(struct cp *c, const char *what)
 {
-	fail(c, COND_ERROR, "%s at offset %zu: '%.24s'", what, (size_t)(c->p - c->text), c->p);
+	char at[25];
+	size_t n = 0;
+	for (; n < sizeof at - 1 && c->p[n]; n++)
+		at[n] = (unsigned char)c->p[n] < ' ' ? ' ' : c->p[n];
+	at[n] = '\0';
+	fail(c, COND_ERROR, "%s at offset %zu: '%s'", what, (size_t)(c->p - c->text), at);
 }
 
 /* A quoted string at p ('...' or "...", backslash escapes): its content

@@ -63,6 +63,9 @@ static void fail(struct yp *y, const char *fmt, ...)
 	if (w >= 0 && (size_t)w < y->errlen)
 		vsnprintf(y->err + w, y->errlen - (size_t)w, fmt, ap);
 	va_end(ap);
+	for (char *e = y->err; *e; e++) /* quoted text: one line */
+		if ((unsigned char)*e < ' ')
+			*e = ' ';
 }
 
 static void move(struct yp *y, const char *to)
@@ -397,6 +400,8 @@ static struct ynode *flow(struct yp *y)
 		}
 		if (*y->p == ',')
 			move(y, y->p + 1);
+		else if (!*y->p)
+			fail(y, "a flow collection that does not end");
 		else if (*y->p != close)
 			fail(y, "expected ',' or '%c' in a flow collection", close);
 	}

@@ -1,8 +1,9 @@
 #!/bin/bash
 # `pdig --rules FILE` on files it must refuse or must not hang on
-# (src/schema/rules_set.c): a list naming itself (expanded once, not 10^8
+# (src/schema/rules_set.c, rules_db.c): a list naming itself (expanded once, not 10^8
 # times), a file over 8 MiB (refused, not cut), a directory (refused). Each
-# refusal is one line on stderr and a non-zero exit, before any program runs.
+# refusal is one line on stderr and a non-zero exit, before any program runs;
+# so is a malformed file (its condition, its YAML), naming file:line.
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
 
@@ -40,4 +41,13 @@ refuse /etc "a directory" 'not a regular file'
 { cat "$WORK/loop.yaml"; head -c $((8 * 1024 * 1024)) /dev/zero | tr '\0' ' '; } >"$WORK/big.yaml"
 refuse "$WORK/big.yaml" "a file over 8 MiB" 'larger than 8 MiB'
 refuse "$WORK/none.yaml" "a missing file" 'No such file'
+# malformed rules: the condition, the YAML, a rule changed before it exists
+printf -- '- rule: r\n  desc: d\n  output: o\n  condition: evt.type in (open\n' >"$WORK/cond.yaml"
+refuse "$WORK/cond.yaml" "an unbalanced condition" "cond.yaml:4: rule 'r': expected ',' or '\\)'"
+printf -- '- rule: r\n\t  condition: evt.type=open\n' >"$WORK/tab.yaml"
+refuse "$WORK/tab.yaml" "a tab in the indentation" 'tab.yaml:2: a tab in the indentation'
+printf -- '- rule: r\n  enabled: false\n' >"$WORK/orphan.yaml"
+refuse "$WORK/orphan.yaml" "enabled: for no rule" "orphan.yaml:1: rule 'r': changes no earlier rule"
+printf -- '- rule: r\n  condition: a\n- macro: a\n  condition: b\n- macro: b\n  condition: a\n' >"$WORK/cycle.yaml"
+refuse "$WORK/cycle.yaml" "macros using each other" "uses itself"
 finish
