@@ -262,6 +262,7 @@ static const char *operator(struct cp *c)
 }
 
 static void or_expr(struct cp *c, bool neg, struct evset *out);
+static void not_expr(struct cp *c, bool neg, struct evset *out);
 
 /* field op value, field op (list), field exists, or a macro's name. */
 static void comparison(struct cp *c, bool neg, struct evset *out)
@@ -420,40 +421,31 @@ static void not_expr(struct cp *c, bool neg, struct evset *out)
 	primary(c, neg, out);
 }
 
-/* Under negation `and` is an `or` of the negated sides, and the reverse. */
-static void and_expr(struct cp *c, bool neg, struct evset *out)
+/* An `or` (level 0) of `and`s (level 1) of `not`s. Under negation an
+ * `and` is an `or` of the negated sides, and the reverse. */
+static void chain(struct cp *c, bool neg, struct evset *out, int level)
 {
-	not_expr(c, neg, out);
+	static const char *const op[] = { "or", "and" };
+	if (level == 2) {
+		not_expr(c, neg, out);
+		return;
+	}
+	chain(c, neg, out, level + 1);
 	for (;;) {
 		skip_ws(c);
-		if (c->status == COND_ERROR || !word(c->p, "and"))
+		if (c->status == COND_ERROR || !word(c->p, op[level]))
 			return;
-		c->p += 3;
+		c->p += strlen(op[level]);
 		struct evset r = { { 0 } };
-		not_expr(c, neg, &r);
-		if (neg)
+		chain(c, neg, &r, level + 1);
+		if ((level == 0) != neg)
 			unite(out, &r);
 		else
 			intersect(out, &r);
 	}
 }
 
-static void or_expr(struct cp *c, bool neg, struct evset *out)
-{
-	and_expr(c, neg, out);
-	for (;;) {
-		skip_ws(c);
-		if (c->status == COND_ERROR || !word(c->p, "or"))
-			return;
-		c->p += 2;
-		struct evset r = { { 0 } };
-		and_expr(c, neg, &r);
-		if (neg)
-			intersect(out, &r);
-		else
-			unite(out, &r);
-	}
-}
+static void or_expr(struct cp *c, bool neg, struct evset *out) { chain(c, neg, out, 0); }
 
 enum cond_status cond_eval(const char *cond, bool neg, const struct cond_env *env, unsigned depth, struct evset *out,
 			   char *err, size_t errlen)
