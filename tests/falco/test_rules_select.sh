@@ -8,7 +8,7 @@
 #   through and/or, no evt.type, evt.type ORed with another field, quoted
 #   values, lists over lines, block/plain scalars and YAML comments,
 #   macros and lists of an earlier file, append/override, enabled: false,
-#   other sources, exceptions;
+#   other sources, exceptions; constructs of Falco's own rules files;
 # - the replay test's rules (rules.yaml).
 # Falco names ppm_sc codes; pdig native x86-64 syscalls. The sets compare
 # equal once Falco's pread/pwrite/prlimit are pdig's pread64/pwrite64/
@@ -106,7 +106,7 @@ done < <(sed -e 's/^pread64$/pread/' -e 's/^pwrite64$/pwrite/' -e 's/^prlimit64$
 ok "$n_names event type names: $n_eq equal, $n_all unknown to pdig (no x86-64 syscall): every syscall"
 
 # 2. the cases, one file or several
-for case in not_in not_equal no_type or_top narrowing layout base "base override"; do
+for case in not_in not_equal no_type or_top narrowing layout stable_like base "base override"; do
 	fargs=() pargs=()
 	for f in $case; do
 		fargs+=(-r "$DIR/$f.yaml")
