@@ -9,8 +9,11 @@
  * - a rule of another source (`source: k8s_audit`) needs no syscall;
  * - macros and lists are resolved when the rules are compiled, after
  *   every file is loaded, so a macro may be defined after its use;
- * - exceptions only narrow a rule (`and not (...)`): ignoring them keeps
- *   its set or makes it larger, never smaller. */
+ * - exceptions add `and not ((F1 C1 V1 and F2 C2 V2) or ...)` to the
+ *   condition (single-field form: `and not F C (V1, V2)`); they narrow
+ *   the set only when every field is evt.type (any other comparison under
+ *   the `not` is every type), so only those are kept, as condition text;
+ *   an exception pdig does not read is left out, which never narrows. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +23,17 @@
 
 #define HASH_SLOTS (2 * RULES_DB_MAX_ENTRIES)
 
+/* An exception of a rule whose fields are all evt.type: what later
+ * `exceptions: append` items need to turn their values into a term. */
+#define EXC_MAX_FIELDS 8
+struct exception {
+	char *name;
+	bool usable; /* all fields evt.type, comparisons pdig reads */
+	bool single; /* `fields: evt.type` (not a list) */
+	unsigned nfields;
+	char comps[EXC_MAX_FIELDS][12];
+};
+
 struct entry {
 	char *name;
 	const char *file; /* owned by the db's files[] */
@@ -28,6 +42,9 @@ struct entry {
 	char **items; /* lists */
 	unsigned nitems, capitems;
 	bool enabled, syscall_source; /* rules */
+	char *exc;                    /* rules: " and not (...)" of exceptions */
+	struct exception *excs;
+	unsigned nexcs;
 	/* macros: the set under each negation, once computed */
 	unsigned char state[2]; /* 0 not yet, 1 being computed, 2 done */
 	int status[2];
@@ -102,10 +119,13 @@ static struct entry *add(struct table *t, const char *name)
 	return e;
 }
 
+static void clear_exceptions(struct entry *e);
+
 static void clear_entry(struct entry *e)
 {
 	free(e->cond);
 	e->cond = NULL;
+	clear_exceptions(e);
 	for (unsigned i = 0; i < e->nitems; i++)
 		free(e->items[i]);
 	free(e->items);
@@ -305,6 +325,162 @@ static int macro_item(struct load *l, const struct ynode *item)
 	return set_cond(l, e, scalar(cn), cn->line);
 }
 
+/* A growing NUL-terminated text. */
+struct buf {
+	char *s;
+	size_t n, cap;
+};
+
+static bool bputs(struct buf *b, const char *t)
+{
+	size_t n = strlen(t);
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = (b->n + n + 1) * 2;
+		char *s = realloc(b->s, cap);
+		if (!s)
+			return false;
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, t, n + 1);
+	b->n += n;
+	return true;
+}
+
+static void btrunc(struct buf *b, size_t n)
+{
+	b->n = n;
+	if (b->s)
+		b->s[n] = '\0';
+}
+
+static void clear_exceptions(struct entry *e)
+{
+	free(e->exc);
+	e->exc = NULL;
+	for (unsigned i = 0; i < e->nexcs; i++)
+		free(e->excs[i].name);
+	free(e->excs);
+	e->excs = NULL;
+	e->nexcs = 0;
+}
+
+/* A value pdig puts into an exception term: an event or syscall name. */
+static bool plain_name(const char *v)
+{
+	size_t n = 0;
+	for (; v && v[n]; n++)
+		if (!((v[n] >= 'a' && v[n] <= 'z') || (v[n] >= 'A' && v[n] <= 'Z') || (v[n] >= '0' && v[n] <= '9') ||
+		      v[n] == '_' || v[n] == '-' || v[n] == '.'))
+			return false;
+	return n > 0 && n < 64;
+}
+
+static bool known_comp(const char *c)
+{
+	static const char *const ok[] = { "=", "==", "!=", "in", "intersects", "pmatch", "<", "<=", ">", ">=",
+					   "contains", "icontains", "startswith", "endswith", "glob", "bcontains" };
+	for (size_t i = 0; c && i < sizeof ok / sizeof *ok; i++)
+		if (!strcmp(c, ok[i]))
+			return true;
+	return false;
+}
+
+/* "evt.type COMP VALUE" for one field of a tuple; false when pdig does
+ * not read the value (then the tuple is left out). */
+static bool exc_leaf(struct buf *b, const char *comp, const struct ynode *v)
+{
+	if (v->kind == YN_SCALAR) {
+		if (!plain_name(v->text))
+			return false;
+		return bputs(b, "evt.type ") && bputs(b, comp) && bputs(b, " \"") && bputs(b, v->text) && bputs(b, "\"");
+	}
+	if (v->kind != YN_SEQ || !bputs(b, "evt.type ") || !bputs(b, comp) || !bputs(b, " ("))
+		return false;
+	for (unsigned i = 0; i < v->n; i++) {
+		const char *t = scalar(v->kids[i]);
+		if (!plain_name(t) || !bputs(b, i ? ", \"" : "\"") || !bputs(b, t) || !bputs(b, "\""))
+			return false;
+	}
+	return bputs(b, ")");
+}
+
+/* The terms of values (one exception's) into b: " and not (T)" each. */
+static void exc_terms(struct buf *b, const struct exception *x, const struct ynode *values)
+{
+	if (!x->usable || !values || values->kind != YN_SEQ)
+		return;
+	if (x->single) { /* evt.type COMP (V1, V2, ...) */
+		size_t mark = b->n;
+		if (!bputs(b, " and not (") || !exc_leaf(b, x->comps[0], values) || !bputs(b, ")"))
+			btrunc(b, mark);
+		return;
+	}
+	for (unsigned t = 0; t < values->n; t++) {
+		const struct ynode *tuple = values->kids[t];
+		size_t mark = b->n;
+		bool ok = tuple->kind == YN_SEQ && tuple->n == x->nfields && bputs(b, " and not (");
+		for (unsigned i = 0; ok && i < x->nfields; i++)
+			ok = (!i || bputs(b, " and ")) && exc_leaf(b, x->comps[i], tuple->kids[i]);
+		if (!ok || !bputs(b, ")"))
+			btrunc(b, mark);
+	}
+}
+
+/* The exceptions of a rule item: new ones described and their terms
+ * added, values of earlier ones (by name) turned into terms too. */
+static int exceptions(struct load *l, struct entry *e, const struct ynode *list)
+{
+	if (!list)
+		return 0;
+	if (list->kind != YN_SEQ)
+		return bad(l, list->line, "rule '%s': exceptions is not a list%s", e->name, NULL);
+	struct buf b = { e->exc, e->exc ? strlen(e->exc) : 0, e->exc ? strlen(e->exc) + 1 : 0 };
+	for (unsigned i = 0; i < list->n; i++) {
+		const struct ynode *it = list->kids[i];
+		const char *name = scalar(yaml_get(it, "name"));
+		const struct ynode *fields = yaml_get(it, "fields"), *comps = yaml_get(it, "comps");
+		if (!name)
+			continue; /* Falco refuses it; nothing pdig narrows by */
+		struct exception *x = NULL;
+		for (unsigned k = 0; k < e->nexcs; k++)
+			if (!strcmp(e->excs[k].name, name))
+				x = &e->excs[k];
+		if (!x) {
+			struct exception *xs = realloc(e->excs, (e->nexcs + 1) * sizeof *xs);
+			if (!xs || !(name = strdup(name))) {
+				free(b.s);
+				e->exc = NULL;
+				return bad(l, it->line, "out of memory%s%s", "", NULL);
+			}
+			e->excs = xs;
+			x = &xs[e->nexcs++];
+			memset(x, 0, sizeof *x);
+			x->name = (char *)name;
+			x->single = fields && fields->kind == YN_SCALAR;
+			x->nfields = x->single ? 1 : fields && fields->kind == YN_SEQ ? fields->n : 0;
+			x->usable = x->nfields > 0 && x->nfields <= EXC_MAX_FIELDS;
+			for (unsigned f = 0; x->usable && f < x->nfields; f++) {
+				const char *fn = x->single ? fields->text : scalar(fields->kids[f]);
+				const char *c = comps ? (comps->kind == YN_SCALAR ? comps->text
+							: f < comps->n ? scalar(comps->kids[f]) : NULL)
+						      : (x->single ? "in" : "=");
+				x->usable = fn && !strcmp(fn, "evt.type") && known_comp(c) && strlen(c) < sizeof x->comps[f];
+				if (x->usable)
+					strcpy(x->comps[f], c);
+			}
+		}
+		exc_terms(&b, x, yaml_get(it, "values"));
+	}
+	if (b.n > RULES_DB_MAX_COND) {
+		free(b.s);
+		e->exc = NULL;
+		return bad(l, list->line, "rule '%s': exceptions longer than 1 MiB%s", e->name, NULL);
+	}
+	e->exc = b.s;
+	return 0;
+}
+
 static int rule_item(struct load *l, const struct ynode *item)
 {
 	const char *name = scalar(yaml_get(item, "rule"));
@@ -334,7 +510,10 @@ static int rule_item(struct load *l, const struct ynode *item)
 			return -1;
 		if (en && (en_mode || !mode || mode == 'a'))
 			e->enabled = enabled;
-		return 0;
+		int ex_mode = how(l, item, "exceptions");
+		if (ex_mode == 'r')
+			clear_exceptions(e);
+		return ex_mode < 0 ? -1 : exceptions(l, e, yaml_get(item, "exceptions"));
 	}
 	if (!cn)
 		return bad(l, item->line, "rule '%s': no condition%s", name, NULL);
@@ -342,7 +521,9 @@ static int rule_item(struct load *l, const struct ynode *item)
 		return -1;
 	e->enabled = enabled;
 	e->syscall_source = !src || !strcmp(src, "syscall");
-	return set_cond(l, e, scalar(cn), cn->line);
+	if (set_cond(l, e, scalar(cn), cn->line) < 0)
+		return -1;
+	return exceptions(l, e, yaml_get(item, "exceptions"));
 }
 
 int rules_db_load_text(struct rules_db *db, const char *name, const char *text, char *err, size_t errlen)
@@ -494,7 +675,18 @@ int rules_db_select(struct rules_db *db, struct syscall_set *set, FILE *warn, ch
 		struct evset s;
 		char why[600];
 		why[0] = '\0';
-		int st = cond_eval(r->cond, false, env_of(db), 0, &s, why, sizeof why);
+		char *cond = r->cond;
+		if (r->exc && *r->exc) { /* (condition) and not (exception) ... */
+			size_t n = strlen(r->cond) + strlen(r->exc) + 3;
+			if (!(cond = malloc(n))) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			snprintf(cond, n, "(%s)%s", r->cond, r->exc);
+		}
+		int st = cond_eval(cond, false, env_of(db), 0, &s, why, sizeof why);
+		if (cond != r->cond)
+			free(cond);
 		if (st == COND_ERROR) {
 			snprintf(err, errlen, "%s:%u: rule '%.64s': %s", r->file, r->line, r->name, why);
 			return -1;
