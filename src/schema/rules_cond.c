@@ -236,6 +236,39 @@ static bool field(struct cp *c, bool *plain_evt_type)
 	return true;
 }
 
+/* One value at p: quoted, or bare (in a list, maybe a list's name). Its
+ * names go into s when typed. *ref: a field reference (`val(fd.name)`),
+ * no literal. False on a syntax error. */
+static bool one_value(struct cp *c, struct evset *s, bool typed, bool in_list, bool *ref)
+{
+	*ref = false;
+	if (*c->p == '"' || *c->p == '\'') {
+		char v[NAME_LEN_MAX];
+		size_t len;
+		if (!quoted(c, v, sizeof v, &len))
+			return false;
+		if (typed)
+			add_value(c, s, v, len, false);
+		return true;
+	}
+	const char *b = c->p;
+	while (!bare_end(*c->p))
+		c->p++;
+	if (c->p == b) {
+		snippet(c, in_list ? "expected a list item" : "expected a value");
+		return false;
+	}
+	if (!in_list && *c->p == '(') { /* val(field), a transformer */
+		c->p = b;
+		bool ignored;
+		*ref = true;
+		return field(c, &ignored);
+	}
+	if (typed)
+		add_value(c, s, b, (size_t)(c->p - b), in_list);
+	return true;
+}
+
 static const char *const word_ops[] = {
 	"contains", "icontains", "bcontains", "startswith", "bstartswith", "endswith", "glob", "iglob",
 	"regex", "exists", "in", "intersects", "pmatch",
@@ -313,25 +346,9 @@ static void comparison(struct cp *c, bool neg, struct evset *out)
 			skip_ws(c);
 			if (*c->p == ')' && first)
 				break;
-			char v[NAME_LEN_MAX];
-			size_t len;
-			bool bare = !(*c->p == '"' || *c->p == '\'');
-			if (!bare) {
-				if (!quoted(c, v, sizeof v, &len))
-					return;
-				if (typed)
-					add_value(c, &s, v, len, false);
-			} else {
-				const char *b = c->p;
-				while (!bare_end(*c->p))
-					c->p++;
-				if (c->p == b) {
-					snippet(c, "expected a list item");
-					return;
-				}
-				if (typed)
-					add_value(c, &s, b, (size_t)(c->p - b), true);
-			}
+			bool ref;
+			if (!one_value(c, &s, typed, true, &ref))
+				return;
 			skip_ws(c);
 			if (*c->p == ',') {
 				c->p++;
@@ -343,30 +360,11 @@ static void comparison(struct cp *c, bool neg, struct evset *out)
 			return;
 		}
 		c->p++;
-	} else if (*c->p == '"' || *c->p == '\'') {
-		char v[NAME_LEN_MAX];
-		size_t len;
-		if (!quoted(c, v, sizeof v, &len))
-			return;
-		if (typed)
-			add_value(c, &s, v, len, false);
 	} else {
-		const char *b = c->p;
-		while (!bare_end(*c->p))
-			c->p++;
-		if (c->p == b) {
-			snippet(c, "expected a value");
+		bool ref;
+		if (!one_value(c, &s, typed, false, &ref))
 			return;
-		}
-		if (*c->p == '(') { /* val(field), a transformer: not a literal */
-			c->p = b;
-			bool ignored;
-			if (!field(c, &ignored))
-				return;
-			literal = false;
-		} else if (typed) {
-			add_value(c, &s, b, (size_t)(c->p - b), false);
-		}
+		literal = !ref;
 	}
 	if (!typed || !literal) {
 		evset_fill(out); /* not about evt.type: every type, negated or not */
