@@ -56,11 +56,13 @@ static bool has_type_name(unsigned nr, const char *n, bool *own_event)
 	return pdig_native_names[nr] && !strcmp(pdig_native_names[nr], n);
 }
 
-/* Names Falco 0.44 maps to more syscalls than their events say (seen in
- * its "syscalls in rules" report: either name selects both). */
+/* Names Falco 0.44 maps to more syscalls than their events say, seen in
+ * its "syscalls in rules" report: either name selects both; complemented,
+ * the first removes both, the second only itself (its events are
+ * accept4's alone, while accept's events stand for both syscalls). */
 static const char *const same_type[][2] = { { "accept", "accept4" } };
 
-bool evset_add_name(struct evset *out, const char *name, size_t len)
+bool evset_add_name(struct evset *out, const char *name, size_t len, bool comp)
 {
 	char n[NAME_LEN_MAX];
 	if (len == 0 || len >= sizeof n)
@@ -70,7 +72,7 @@ bool evset_add_name(struct evset *out, const char *name, size_t len)
 	bool known = false;
 	for (size_t i = 0; i < sizeof same_type / sizeof *same_type; i++)
 		if (!strcmp(n, same_type[i][0]) || !strcmp(n, same_type[i][1])) {
-			for (int k = 0; k < 2; k++) {
+			for (int k = comp && !strcmp(n, same_type[i][1]); k < 2; k++) {
 				int nr = pdig_syscall_by_name(same_type[i][k]);
 				if (nr >= 0)
 					out->w[nr / 64] |= 1ull << (nr % 64);
@@ -178,14 +180,15 @@ static bool quoted(struct cp *c, char *buf, size_t bufsz, size_t *len)
 	return true;
 }
 
-/* One evt.type value: a name, or (bare, in a list) a list's names. */
-static void add_value(struct cp *c, struct evset *s, const char *v, size_t len, bool bare_in_list)
+/* One evt.type value: a name, or (bare) a list's names. Falco expands a
+ * bare list name wherever a value stands, also after `=` and `!=`, and a
+ * list of an event type's name hides that event type. comp: s will be
+ * complemented. */
+static void add_value(struct cp *c, struct evset *s, const char *v, size_t len, bool bare, bool comp)
 {
-	if (evset_add_name(s, v, len))
-		return;
-	if (bare_in_list) {
+	if (bare) {
 		char why[160] = "";
-		int r = c->env->list(c->env->ctx, v, len, s, why, sizeof why);
+		int r = c->env->list(c->env->ctx, v, len, comp, s, why, sizeof why);
 		if (r == COND_OK)
 			return;
 		if (r == COND_UNDECIDED) {
@@ -193,6 +196,8 @@ static void add_value(struct cp *c, struct evset *s, const char *v, size_t len, 
 			return;
 		}
 	}
+	if (evset_add_name(s, v, len, comp))
+		return;
 	fail(c, COND_UNDECIDED, "'%.*s' is no event type pdig knows", (int)(len > 64 ? 64 : len), v);
 }
 
@@ -222,7 +227,8 @@ static bool field(struct cp *c, bool *plain_evt_type)
 		*plain_evt_type = false;
 		return true;
 	}
-	*plain_evt_type = n == 8 && !strncmp(b, "evt.type", 8);
+	/* syscall.type narrows as evt.type does (Falco 0.44.1's report) */
+	*plain_evt_type = (n == 8 && !strncmp(b, "evt.type", 8)) || (n == 12 && !strncmp(b, "syscall.type", 12));
 	if (*c->p == '[') {
 		while (*c->p && *c->p != ']')
 			c->p++;
@@ -239,7 +245,7 @@ static bool field(struct cp *c, bool *plain_evt_type)
 /* One value at p: quoted, or bare (in a list, maybe a list's name). Its
  * names go into s when typed. *ref: a field reference (`val(fd.name)`),
  * no literal. False on a syntax error. */
-static bool one_value(struct cp *c, struct evset *s, bool typed, bool in_list, bool *ref)
+static bool one_value(struct cp *c, struct evset *s, bool typed, bool comp, bool in_list, bool *ref)
 {
 	*ref = false;
 	if (*c->p == '"' || *c->p == '\'') {
@@ -248,7 +254,7 @@ static bool one_value(struct cp *c, struct evset *s, bool typed, bool in_list, b
 		if (!quoted(c, v, sizeof v, &len))
 			return false;
 		if (typed)
-			add_value(c, s, v, len, false);
+			add_value(c, s, v, len, false, comp);
 		return true;
 	}
 	const char *b = c->p;
@@ -265,7 +271,7 @@ static bool one_value(struct cp *c, struct evset *s, bool typed, bool in_list, b
 		return field(c, &ignored);
 	}
 	if (typed)
-		add_value(c, s, b, (size_t)(c->p - b), in_list);
+		add_value(c, s, b, (size_t)(c->p - b), true, comp);
 	return true;
 }
 
@@ -331,6 +337,7 @@ static void comparison(struct cp *c, bool neg, struct evset *out)
 	}
 	bool list = !strcmp(op, "in") || !strcmp(op, "intersects") || !strcmp(op, "pmatch");
 	bool typed = evt_type && (list ? !strcmp(op, "in") : !strcmp(op, "=") || !strcmp(op, "==") || !strcmp(op, "!="));
+	bool comp = neg != !strcmp(op, "!=");
 	struct evset s = { { 0 } };
 	bool literal = true;
 	skip_ws(c);
@@ -347,7 +354,7 @@ static void comparison(struct cp *c, bool neg, struct evset *out)
 			if (*c->p == ')' && first)
 				break;
 			bool ref;
-			if (!one_value(c, &s, typed, true, &ref))
+			if (!one_value(c, &s, typed, comp, true, &ref))
 				return;
 			skip_ws(c);
 			if (*c->p == ',') {
@@ -362,7 +369,7 @@ static void comparison(struct cp *c, bool neg, struct evset *out)
 		c->p++;
 	} else {
 		bool ref;
-		if (!one_value(c, &s, typed, false, &ref))
+		if (!one_value(c, &s, typed, comp, false, &ref))
 			return;
 		literal = !ref;
 	}
@@ -370,7 +377,7 @@ static void comparison(struct cp *c, bool neg, struct evset *out)
 		evset_fill(out); /* not about evt.type: every type, negated or not */
 		return;
 	}
-	if (neg != !strcmp(op, "!="))
+	if (comp)
 		complement(&s);
 	*out = s;
 }

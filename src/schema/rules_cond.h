@@ -37,10 +37,11 @@ struct cond_env {
 	 * such macro exists. */
 	int (*macro)(void *ctx, const char *name, size_t len, bool neg, struct evset *out, unsigned depth,
 		     char *err, size_t errlen);
-	/* Adds list name's event types to out: COND_OK, COND_UNDECIDED (an
-	 * item is no event type pdig knows; err says which), or 2 when no
-	 * such list exists. */
-	int (*list)(void *ctx, const char *name, size_t len, struct evset *out, char *err, size_t errlen);
+	/* Adds list name's event types to out (comp: for a set that will be
+	 * complemented, see evset_add_name): COND_OK, COND_UNDECIDED (an item
+	 * is no event type pdig knows; err says which), or 2 when no such
+	 * list exists. */
+	int (*list)(void *ctx, const char *name, size_t len, bool comp, struct evset *out, char *err, size_t errlen);
 };
 
 /* The set of cond (under negation neg) into out. depth: the macro nesting
@@ -49,8 +50,11 @@ enum cond_status cond_eval(const char *cond, bool neg, const struct cond_env *en
 			   char *err, size_t errlen);
 
 /* Adds the syscalls event type name (len bytes) selects to out; false when
- * pdig knows no event or syscall of that name. */
-bool evset_add_name(struct evset *out, const char *name, size_t len);
+ * pdig knows no event or syscall of that name. comp: out will be
+ * complemented (`not evt.type=X`, `evt.type!=X`), which for a few names
+ * removes fewer syscalls than the name selects (Falco 0.44: `accept4`
+ * selects accept and accept4, `not evt.type=accept4` removes accept4 only). */
+bool evset_add_name(struct evset *out, const char *name, size_t len, bool comp);
 
 void evset_fill(struct evset *s);
 static inline void evset_clear(struct evset *s) { *s = (struct evset){ { 0 } }; }

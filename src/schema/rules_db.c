@@ -10,10 +10,11 @@
  * - macros and lists are resolved when the rules are compiled, after
  *   every file is loaded, so a macro may be defined after its use;
  * - exceptions add `and not ((F1 C1 V1 and F2 C2 V2) or ...)` to the
- *   condition (single-field form: `and not F C (V1, V2)`); they narrow
- *   the set only when every field is evt.type (any other comparison under
- *   the `not` is every type), so only those are kept, as condition text;
- *   an exception pdig does not read is left out, which never narrows. */
+ *   condition (single-field form: `and not F C (V1, V2)`; a scalar value
+ *   of `in` is a list's name: `F in (V)`); they narrow the set only when
+ *   every field is evt.type (any other comparison under the `not` is
+ *   every type), so only those are kept, as condition text per term; an
+ *   exception pdig does not read is left out, which never narrows. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,10 @@ struct entry {
 	char **items; /* lists */
 	unsigned nitems, capitems;
 	bool enabled, syscall_source; /* rules */
-	char *exc;                    /* rules: " and not (...)" of exceptions */
+	/* rules: the exceptions' terms pdig reads, as records "NAME\0TERM\0"
+	 * (TERM: what the exception's `and not (...)` negates) */
+	char *exc;
+	size_t exc_len;
 	struct exception *excs;
 	unsigned nexcs;
 	/* macros: the set under each negation, once computed */
@@ -50,11 +54,12 @@ struct entry {
 	int status[2];
 	struct evset memo[2];
 	char *why[2];
-	/* lists: the event types of the list and those it names */
-	bool list_done;
-	int list_status;
-	struct evset list_set;
-	char *list_why;
+	/* lists: the event types of the list and those it names, for a set
+	 * kept or complemented (evset_add_name) */
+	bool list_done[2];
+	int list_status[2];
+	struct evset list_set[2];
+	char *list_why[2];
 	unsigned mark;
 };
 
@@ -134,9 +139,9 @@ static void clear_entry(struct entry *e)
 	for (int i = 0; i < 2; i++) {
 		free(e->why[i]);
 		e->why[i] = NULL;
+		free(e->list_why[i]);
+		e->list_why[i] = NULL;
 	}
-	free(e->list_why);
-	e->list_why = NULL;
 }
 
 static void free_table(struct table *t)
@@ -185,11 +190,12 @@ static int bad(struct load *l, unsigned line, const char *fmt, const char *a, co
 
 static const char *scalar(const struct ynode *n) { return n && n->kind == YN_SCALAR ? n->text : NULL; }
 
-/* A YAML boolean as yaml-cpp reads one: -1 when it is none. */
+/* A YAML boolean as yaml-cpp reads one (Falco 0.44.1 takes y and n too):
+ * -1 when it is none. */
 static int boolean(const char *s)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" };
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N" };
 	for (size_t i = 0; s && i < sizeof yes / sizeof *yes; i++) {
 		if (!strcmp(s, yes[i]))
 			return 1;
@@ -230,7 +236,7 @@ static int append_cond(struct load *l, struct entry *e, const char *more, unsign
 {
 	size_t a = e->cond ? strlen(e->cond) : 0, b = strlen(more);
 	if (a + b + 2 > RULES_DB_MAX_COND)
-		return bad(l, line, "'%s': condition longer than 1 MiB after appends%s", e->name, NULL);
+		return bad(l, line, "'%s': condition longer than 1 MiB%s", e->name, a ? " after appends" : "");
 	char *c = realloc(e->cond, a + b + 2);
 	if (!c)
 		return bad(l, line, "out of memory%s%s", "", NULL);
@@ -347,6 +353,15 @@ static bool bputs(struct buf *b, const char *t)
 	return true;
 }
 
+/* t and its NUL: one field of a record */
+static bool bput0(struct buf *b, const char *t)
+{
+	if (!bputs(b, t) || !bputs(b, " "))
+		return false;
+	b->s[b->n - 1] = '\0';
+	return true;
+}
+
 static void btrunc(struct buf *b, size_t n)
 {
 	b->n = n;
@@ -358,6 +373,7 @@ static void clear_exceptions(struct entry *e)
 {
 	free(e->exc);
 	e->exc = NULL;
+	e->exc_len = 0;
 	for (unsigned i = 0; i < e->nexcs; i++)
 		free(e->excs[i].name);
 	free(e->excs);
@@ -387,12 +403,16 @@ static bool known_comp(const char *c)
 }
 
 /* "evt.type COMP VALUE" for one field of a tuple; false when pdig does
- * not read the value (then the tuple is left out). */
+ * not read the value (then the tuple is left out). A scalar after a list
+ * operator is a list's name, as in Falco: `evt.type in (VALUE)`. */
 static bool exc_leaf(struct buf *b, const char *comp, const struct ynode *v)
 {
+	bool list_op = !strcmp(comp, "in") || !strcmp(comp, "intersects") || !strcmp(comp, "pmatch");
 	if (v->kind == YN_SCALAR) {
 		if (!plain_name(v->text))
 			return false;
+		if (list_op)
+			return bputs(b, "evt.type ") && bputs(b, comp) && bputs(b, " (") && bputs(b, v->text) && bputs(b, ")");
 		return bputs(b, "evt.type ") && bputs(b, comp) && bputs(b, " \"") && bputs(b, v->text) && bputs(b, "\"");
 	}
 	if (v->kind != YN_SEQ || !bputs(b, "evt.type ") || !bputs(b, comp) || !bputs(b, " ("))
@@ -405,24 +425,25 @@ static bool exc_leaf(struct buf *b, const char *comp, const struct ynode *v)
 	return bputs(b, ")");
 }
 
-/* The terms of values (one exception's) into b: " and not (T)" each. */
+/* The terms of values (one exception's) into b: a record "NAME\0T\0"
+ * each, T what the term's `and not (T)` negates. */
 static void exc_terms(struct buf *b, const struct exception *x, const struct ynode *values)
 {
 	if (!x->usable || !values || values->kind != YN_SEQ)
 		return;
 	if (x->single) { /* evt.type COMP (V1, V2, ...) */
 		size_t mark = b->n;
-		if (!bputs(b, " and not (") || !exc_leaf(b, x->comps[0], values) || !bputs(b, ")"))
+		if (!bput0(b, x->name) || !exc_leaf(b, x->comps[0], values) || !bput0(b, ""))
 			btrunc(b, mark);
 		return;
 	}
 	for (unsigned t = 0; t < values->n; t++) {
 		const struct ynode *tuple = values->kids[t];
 		size_t mark = b->n;
-		bool ok = tuple->kind == YN_SEQ && tuple->n == x->nfields && bputs(b, " and not (");
+		bool ok = tuple->kind == YN_SEQ && tuple->n == x->nfields && bput0(b, x->name);
 		for (unsigned i = 0; ok && i < x->nfields; i++)
 			ok = (!i || bputs(b, " and ")) && exc_leaf(b, x->comps[i], tuple->kids[i]);
-		if (!ok || !bputs(b, ")"))
+		if (!ok || !bput0(b, ""))
 			btrunc(b, mark);
 	}
 }
@@ -435,7 +456,7 @@ static int exceptions(struct load *l, struct entry *e, const struct ynode *list)
 		return 0;
 	if (list->kind != YN_SEQ)
 		return bad(l, list->line, "rule '%s': exceptions is not a list%s", e->name, NULL);
-	struct buf b = { e->exc, e->exc ? strlen(e->exc) : 0, e->exc ? strlen(e->exc) + 1 : 0 };
+	struct buf b = { e->exc, e->exc_len, e->exc ? e->exc_len + 1 : 0 };
 	for (unsigned i = 0; i < list->n; i++) {
 		const struct ynode *it = list->kids[i];
 		const char *name = scalar(yaml_get(it, "name"));
@@ -478,6 +499,7 @@ static int exceptions(struct load *l, struct entry *e, const struct ynode *list)
 		return bad(l, list->line, "rule '%s': exceptions longer than 1 MiB%s", e->name, NULL);
 	}
 	e->exc = b.s;
+	e->exc_len = b.n;
 	return 0;
 }
 
@@ -565,8 +587,10 @@ int rules_db_load_text(struct rules_db *db, const char *name, const char *text, 
 }
 
 /* Walks list e and the lists it names (each once: lists may name each
- * other in a cycle) without recursion: list chains can be long. */
-static int walk_list(struct rules_db *db, struct entry *root, struct evset *out, char **why)
+ * other in a cycle) without recursion: list chains can be long. An item
+ * naming a list is that list, even when it is an event type's name too
+ * (Falco expands list names first). */
+static int walk_list(struct rules_db *db, struct entry *root, bool comp, struct evset *out, char **why)
 {
 	if (!db->stack && !(db->stack = malloc(RULES_DB_MAX_ENTRIES * sizeof *db->stack)))
 		return COND_ERROR;
@@ -579,9 +603,9 @@ static int walk_list(struct rules_db *db, struct entry *root, struct evset *out,
 		for (unsigned i = 0; i < e->nitems; i++) {
 			const char *it = e->items[i];
 			size_t n = strlen(it);
-			if (evset_add_name(out, it, n))
-				continue;
 			struct entry *sub = find(&db->lists, it, n);
+			if (!sub && evset_add_name(out, it, n, comp))
+				continue;
 			if (!sub) {
 				char buf[200];
 				snprintf(buf, sizeof buf, "list '%.64s' (%s:%u): '%.64s' is no event type pdig knows", e->name,
@@ -598,23 +622,24 @@ static int walk_list(struct rules_db *db, struct entry *root, struct evset *out,
 	return COND_OK;
 }
 
-static int list_cb(void *ctx, const char *name, size_t len, struct evset *out, char *err, size_t errlen)
+static int list_cb(void *ctx, const char *name, size_t len, bool comp, struct evset *out, char *err, size_t errlen)
 {
 	struct rules_db *db = ctx;
 	struct entry *e = find(&db->lists, name, len);
 	if (!e)
 		return 2;
-	if (!e->list_done) {
-		evset_clear(&e->list_set);
-		e->list_status = walk_list(db, e, &e->list_set, &e->list_why);
-		e->list_done = true;
+	int k = comp;
+	if (!e->list_done[k]) {
+		evset_clear(&e->list_set[k]);
+		e->list_status[k] = walk_list(db, e, comp, &e->list_set[k], &e->list_why[k]);
+		e->list_done[k] = true;
 	}
-	if (e->list_status != COND_OK) {
-		snprintf(err, errlen, "%s", e->list_why ? e->list_why : "out of memory");
-		return e->list_status;
+	if (e->list_status[k] != COND_OK) {
+		snprintf(err, errlen, "%s", e->list_why[k] ? e->list_why[k] : "out of memory");
+		return e->list_status[k];
 	}
 	for (size_t i = 0; i < sizeof out->w / sizeof *out->w; i++)
-		out->w[i] |= e->list_set.w[i];
+		out->w[i] |= e->list_set[k].w[i];
 	return COND_OK;
 }
 
@@ -673,20 +698,24 @@ int rules_db_select(struct rules_db *db, struct syscall_set *set, FILE *warn, ch
 		if (!r->enabled || !r->syscall_source)
 			continue;
 		struct evset s;
-		char why[600];
+		char why[700], xwhy[600];
 		why[0] = '\0';
-		char *cond = r->cond;
-		if (r->exc && *r->exc) { /* (condition) and not (exception) ... */
-			size_t n = strlen(r->cond) + strlen(r->exc) + 3;
-			if (!(cond = malloc(n))) {
-				snprintf(err, errlen, "out of memory");
-				return -1;
+		int st = cond_eval(r->cond, false, env_of(db), 0, &s, why, sizeof why);
+		/* (condition) and not (T1) and not (T2) ...: each term's set
+		 * intersected, its message naming its exception */
+		for (size_t k = 0; st != COND_ERROR && k < r->exc_len;) {
+			const char *xname = r->exc + k, *term = xname + strlen(xname) + 1;
+			k = (size_t)(term - r->exc) + strlen(term) + 1;
+			struct evset t;
+			xwhy[0] = '\0';
+			int xst = cond_eval(term, true, env_of(db), 0, &t, xwhy, sizeof xwhy);
+			if (xst == COND_ERROR || (xst == COND_UNDECIDED && st == COND_OK)) {
+				snprintf(why, sizeof why, "exception '%.64s': %s", xname, xwhy);
+				st = xst;
 			}
-			snprintf(cond, n, "(%s)%s", r->cond, r->exc);
+			for (size_t w = 0; w < sizeof s.w / sizeof *s.w; w++)
+				s.w[w] &= t.w[w];
 		}
-		int st = cond_eval(cond, false, env_of(db), 0, &s, why, sizeof why);
-		if (cond != r->cond)
-			free(cond);
 		if (st == COND_ERROR) {
 			snprintf(err, errlen, "%s:%u: rule '%.64s': %s", r->file, r->line, r->name, why);
 			return -1;
