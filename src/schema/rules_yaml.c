@@ -4,6 +4,7 @@
  * line at a time; every node lives in one arena, freed at once. */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,33 @@ static void add_kid(struct yp *y, struct ynode *n, char *key, struct ynode *kid)
 	n->n++;
 }
 
+/* Code point cp as UTF-8 (NUL is written as a space, as "\\0" is). */
+static void put_utf8(struct buf *b, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	put(b, u, n);
+}
+
 /* A quoted scalar at p ('...' or "..."), folded over lines as YAML does. */
 static struct ynode *quoted(struct yp *y)
 {
@@ -251,6 +279,26 @@ static struct ynode *quoted(struct yp *y)
 				while (blank(*s))
 					s++;
 				continue;
+			case 'x': case 'u': case 'U': { /* a code point, written as UTF-8 */
+				int digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
+				uint32_t cp = 0;
+				for (int i = 0; i < digits; i++) {
+					char h = s[2 + i];
+					int v = h >= '0' && h <= '9' ? h - '0'
+						: h >= 'a' && h <= 'f' ? h - 'a' + 10
+						: h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+					if (v < 0 || cp > 0x10ffff) {
+						move(y, s);
+						fail(y, "a bad \\x, \\u or \\U escape");
+						free(b.s);
+						return NULL;
+					}
+					cp = cp << 4 | (uint32_t)v;
+				}
+				put_utf8(&b, cp ? cp : ' ');
+				s += 2 + digits;
+				continue;
+			}
 			default: out = c; break;
 			}
 			if (c == '\0') {
@@ -646,6 +694,8 @@ struct yaml_doc *yaml_parse(const char *text, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	if (!strncmp(text, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark: no content */
+		text += 3;
 	/* col() looks back for the line start: a NUL before the text ends it */
 	size_t len = strlen(text);
 	char *copy = malloc(len + 2);
