@@ -173,6 +173,9 @@ static int pick_from_rules(struct syscall_set *set, bool from_e, const char *con
 		syscall_set_names(&rules, names, sizeof names);
 		fprintf(stderr, "pdig: rules select %d syscalls: %s\n", k, names);
 	}
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) /* -e traces them: not dropped, not to report */
+		if (set->on[nr])
+			rules.on[nr] = 0;
 	if (syscall_set_drop_io(&rules, names, sizeof names))
 		fprintf(stderr, "pdig: --rules: not traced, as Falco ignores them without -A: %s (add them with -e trace=)\n",
 			names);

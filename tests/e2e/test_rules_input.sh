@@ -50,4 +50,20 @@ printf -- '- rule: r\n  enabled: false\n' >"$WORK/orphan.yaml"
 refuse "$WORK/orphan.yaml" "enabled: for no rule" "orphan.yaml:1: rule 'r': changes no earlier rule"
 printf -- '- rule: r\n  condition: a\n- macro: a\n  condition: b\n- macro: b\n  condition: a\n' >"$WORK/cycle.yaml"
 refuse "$WORK/cycle.yaml" "macros using each other" "uses itself"
+# one condition over 1 MiB, with no append: the message says no append
+{ printf -- '- rule: r\n  desc: d\n  output: o\n  condition: evt.type='; head -c $((1024 * 1024 + 10)) /dev/zero | tr '\0' a; echo; } >"$WORK/long.yaml"
+refuse "$WORK/long.yaml" "a condition over 1 MiB" "long.yaml:4: 'r': condition longer than 1 MiB$"
+# an exception's unknown value: the warning names the exception, not an offset in generated text
+printf -- '- rule: r\n  desc: d\n  output: o\n  condition: evt.type=open\n  exceptions:\n  - name: myexc\n    fields: [evt.type]\n    comps: [in]\n    values: [[open]]\n  - name: badexc\n    fields: [evt.type]\n    comps: [in]\n    values: [[nosuch]]\n' >"$WORK/exc.yaml"
+"$PDIG" --rules "$WORK/exc.yaml" true 2>"$WORK/err" >/dev/null
+expect_grep "$WORK/err" "exc.yaml:4: rule 'r': exception 'badexc': 'nosuch' is no event type pdig knows" \
+	"an exception's unknown value: the warning names the exception"
+grep -q offset "$WORK/err" && fail "the exception's message points into generated text: $(cat "$WORK/err")"
+
+# the "not traced" line leaves out what -e trace= traces anyway
+printf -- '- rule: r\n  desc: d\n  output: o\n  condition: evt.type in (read, write, open)\n' >"$WORK/io.yaml"
+"$PDIG" -e trace=read --rules "$WORK/io.yaml" true 2>"$WORK/err" >/dev/null
+expect_grep "$WORK/err" 'ignores them without -A: write [(]add' "-e trace=read: only write reported as not traced"
+"$PDIG" -e trace=read,write --rules "$WORK/io.yaml" true 2>"$WORK/err" >/dev/null
+grep -q 'ignores them without -A' "$WORK/err" && fail "-e trace=read,write: a not-traced line: $(cat "$WORK/err")"
 finish

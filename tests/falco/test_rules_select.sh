@@ -106,7 +106,8 @@ done < <(sed -e 's/^pread64$/pread/' -e 's/^pwrite64$/pwrite/' -e 's/^prlimit64$
 ok "$n_names event type names: $n_eq equal, $n_all unknown to pdig (no x86-64 syscall): every syscall"
 
 # 2. the cases, one file or several
-for case in not_in not_equal no_type or_top narrowing layout stable_like exceptions base "base override"; do
+for case in not_in not_equal no_type or_top narrowing layout stable_like exceptions base "base override" \
+	list_named_type list_named_type_not accept_narrow accept_not exceptions_in syscall_type yaml_forms; do
 	fargs=() pargs=()
 	for f in $case; do
 		fargs+=(-r "$DIR/$f.yaml")

@@ -48,9 +48,11 @@ static const char *select_of(const char *const *files, char *warn, size_t wlen)
 		return "ALL";
 	size_t used = 0;
 	out[0] = '\0';
-	for (int i = 0; i < PDIG_SYSCALL_MAX; i++)
-		if (set.on[i] && pdig_native_names[i])
-			used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", pdig_native_names[i]);
+	for (int i = 0; i < PDIG_SYSCALL_MAX && used < sizeof out - 1; i++)
+		if (set.on[i] && pdig_native_names[i]) {
+			int w = snprintf(out + used, sizeof out - used, "%s%s", used ? "," : "", pdig_native_names[i]);
+			used = w < 0 || (size_t)w >= sizeof out - used ? sizeof out - 1 : used + (size_t)w;
+		}
 	return out;
 }
 
@@ -175,6 +177,15 @@ static void test_conditions(void)
 	CHECK_EQ_STR(cond("", "evt.type=procexit"), "");
 	CHECK_EQ_STR(cond("", "evt.type=accept4"), "accept,accept4"); /* as Falco 0.44 reports */
 	CHECK_EQ_STR(cond("", "evt.type=close_range"), "close_range"); /* its enter event is "NA" */
+	/* complemented, accept4 removes itself only, accept both (Falco 0.44.1) */
+	CHECK_EQ_STR(cond("", "evt.type=accept and not evt.type=accept4"), "accept");
+	CHECK_EQ_STR(cond("", "evt.type in (accept, connect) and evt.type != accept4"), "connect,accept");
+	CHECK_EQ_STR(cond("", "evt.type=accept4 and not evt.type=accept"), "");
+	CHECK_MSG(all_but(cond("", "not evt.type=accept4"), (const char *const[]){ "accept4", NULL }) &&
+			  strstr(cond("", "not evt.type=accept4"), "accept,"),
+		  "not accept4: all but accept4");
+	/* syscall.type narrows as evt.type */
+	CHECK_EQ_STR(cond("", "syscall.type in (mkdir, rmdir) and proc.name=x"), "mkdir,rmdir");
 	/* split over lines, field arguments, comparison operators */
 	CHECK_EQ_STR(cond("", ">\n    evt.type in (open,\n      openat)\n    and proc.aname[2] != x and fd.num>=0"),
 		     "open,openat");
@@ -188,6 +199,32 @@ static void test_macros_lists(void)
 	CHECK_EQ_STR(cond(defs, "m and proc.name=x"), "connect,accept,accept4");
 	CHECK_MSG(all_but(cond(defs, "n"), (const char *const[]){ "connect", "accept", "accept4", NULL }),
 		  "a negated macro: all but its types");
+	/* a list named as an event type hides it, after =, !=, in and as an
+	 * item; a quoted value is never a list (Falco 0.44.1) */
+	const char *hide = "- list: open\n  items: [connect]\n- list: b\n  items: [open, mkdir]\n";
+	CHECK_EQ_STR(cond(hide, "evt.type = open"), "connect");
+	CHECK_EQ_STR(cond(hide, "evt.type in (b)"), "connect,mkdir");
+	CHECK_EQ_STR(cond(hide, "evt.type = \"open\""), "open");
+	CHECK_MSG(all_but(cond(hide, "evt.type != open"), (const char *const[]){ "connect", NULL }) &&
+			  strstr(cond(hide, "evt.type != open"), "open,"),
+		  "!= a list named open: all but connect");
+	CHECK_EQ_STR(cond("- list: l\n  items: [accept4]\n", "evt.type in (accept, connect) and not evt.type in (l)"),
+		     "connect,accept");
+	/* exceptions with `in` and a scalar value: a list's name, or a name */
+	const char *exc = "- list: skip\n  items: [open, connect]\n- rule: r\n  desc: d\n  condition: evt.type in "
+			  "(open, connect, mkdir)\n  output: o\n  priority: INFO\n  exceptions:\n  - name: x\n    fields: "
+			  "[evt.type]\n    comps: [in]\n    values: [[%s]]\n";
+	char text[512];
+	snprintf(text, sizeof text, exc, "skip");
+	CHECK_EQ_STR(one(text), "mkdir");
+	snprintf(text, sizeof text, exc, "open");
+	CHECK_EQ_STR(one(text), "connect,mkdir");
+	char xwarn[512] = "";
+	snprintf(text, sizeof text, exc, "nosuch");
+	const char *xf[] = { "x.yaml", text, NULL };
+	CHECK_EQ_STR(select_of(xf, xwarn, sizeof xwarn), "ALL");
+	CHECK_MSG(strstr(xwarn, "x.yaml:5: rule 'r': exception 'x': 'nosuch' is no event type") && !strstr(xwarn, "offset"),
+		  "the exception named: %s", xwarn);
 	/* a macro defined after the rule that uses it */
 	const char *later[] = { "r.yaml",
 				"- rule: r\n  desc: d\n  condition: later\n  output: o\n  priority: INFO\n"
@@ -302,8 +339,25 @@ static void test_loader(void)
 	(void)nr;
 }
 
+/* What yaml-cpp takes and Falco 0.44.1 loads: a byte order mark, y/n
+ * booleans, \\x, \\u and \\U escapes. */
+static void test_yaml_forms(void)
+{
+	CHECK_EQ_STR(one("\xef\xbb\xbf- rule: r\n  desc: d\n  condition: evt.type=mkdir\n  output: o\n  priority: INFO\n"),
+		     "mkdir");
+	CHECK_EQ_STR(one("- rule: r\n  desc: d\n  condition: evt.type=mkdir\n  output: o\n  priority: INFO\n  enabled: n\n"
+			 "- rule: s\n  desc: d\n  condition: evt.type=rmdir\n  output: o\n  priority: INFO\n  enabled: Y\n"),
+		     "rmdir");
+	CHECK_EQ_STR(one("- rule: r\n  desc: d\n  condition: \"evt.type=\\u0072mdir or evt.type=\\x6dkdir or "
+			 "evt.type=\\U00000063hmod\"\n  output: o\n  priority: INFO\n"),
+		     "mkdir,rmdir,chmod");
+	const char *r = one("- rule: r\n  condition: \"evt.type=\\x6\"\n");
+	CHECK_MSG(!strncmp(r, "ERR: r.yaml:2:", 14) && strstr(r, "escape"), "a short \\x escape: %s", r);
+}
+
 int main(void)
 {
+	test_yaml_forms();
 	test_yaml();
 	test_conditions();
 	test_macros_lists();
