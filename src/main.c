@@ -19,6 +19,8 @@
 
 /* seconds to wait for the pdig ring's consumer (--wait-consumer) */
 #define WAIT_CONSUMER_ENV "PDIG_WAIT_CONSUMER"
+/* pdig's CPU budget (--max-cpu), for deploy recipes that set env only */
+#define MAX_CPU_ENV "PDIG_MAX_CPU"
 
 static void usage(FILE *f)
 {
@@ -59,6 +61,11 @@ static void usage(FILE *f)
 		"            the pdig ring (the Falco plugin) before starting CMD, so its\n"
 		"            first events are not discarded; then start it anyway, with\n"
 		"            a warning (also $PDIG_WAIT_CONSUMER=SECS)\n"
+		"  --max-cpu FRACTION  availability mode: keep pdig's own CPU within\n"
+		"            FRACTION of one CPU (0.01-64; 0.3 = 30%%) by shedding events\n"
+		"            in a fixed order (README: Availability mode), counted as\n"
+		"            drops; full tracing again once the load falls (also\n"
+		"            $PDIG_MAX_CPU=FRACTION)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
@@ -144,6 +151,7 @@ static void out_emit(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, s
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
 static uint32_t out_intro(void *ctx) { (void)ctx; return sinks_intro(); }
+static void out_shed(void *ctx, uint64_t n) { (void)ctx; sinks_shed(n); }
 
 /* The ring sink found a consumer's ring: the tracees may not write it, and
  * a missing udig consumer is no longer worth a warning. */
@@ -155,13 +163,16 @@ static void ring_attached(const char *path)
 
 /* --rules/--repair: the rules' syscalls (added to the -e set, or alone),
  * then libsinsp's repair set; -v says what is traced. */
-static int pick_from_rules(struct syscall_set *set, bool from_e, const char *const *files, int n, int verbose)
+static int pick_from_rules(struct syscall_set *set, struct syscall_set *named, bool from_e, const char *const *files,
+                           int n, int verbose)
 {
 	char err[256];
 	if (!from_e)
 		memset(set, 0, sizeof *set);
+	/* what the rules name, apart: --max-cpu sheds the rest first */
+	memset(named, 0, sizeof *named);
 	for (int i = 0; i < n; i++) {
-		int k = rules_set_add_file(files[i], set, err, sizeof err);
+		int k = rules_set_add_file(files[i], named, err, sizeof err);
 		if (k < 0) {
 			fprintf(stderr, "pdig: %s\n", err);
 			return -1;
@@ -169,6 +180,8 @@ static int pick_from_rules(struct syscall_set *set, bool from_e, const char *con
 		if (verbose)
 			fprintf(stderr, "pdig: %s: rules name %d syscalls\n", files[i], k);
 	}
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+		set->on[nr] |= named->on[nr];
 	syscall_set_repair(set);
 	if (verbose) {
 		static char names[8192];
@@ -189,6 +202,7 @@ int main(int argc, char **argv)
 	uint64_t rotate_bytes = 0;
 	int scap_schema = -1; /* --schema: the -w file's (-1: not given, 1.0.0) */
 	const char *wait_consumer = getenv(WAIT_CONSUMER_ENV); /* --wait-consumer overrides it */
+	const char *max_cpu = getenv(MAX_CPU_ENV); /* --max-cpu overrides it */
 	const char *trace_exprs[64];
 	int ntrace = 0;
 	const char *rules_files[64];
@@ -202,6 +216,7 @@ int main(int argc, char **argv)
 		{ "rules", required_argument, 0, 'R' },
 		{ "repair", no_argument, 0, 'Q' },
 		{ "wait-consumer", required_argument, 0, 'W' },
+		{ "max-cpu", required_argument, 0, 'M' },
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
@@ -268,6 +283,9 @@ int main(int argc, char **argv)
 		case 'W':
 			wait_consumer = optarg;
 			break;
+		case 'M':
+			max_cpu = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -302,6 +320,18 @@ int main(int argc, char **argv)
 		}
 		wait_ms = (long)(secs * 1000);
 	}
+	double budget = 0;
+	if (max_cpu && *max_cpu) {
+		char *end;
+		errno = 0;
+		budget = strtod(max_cpu, &end);
+		/* a fraction of one CPU; above 1 only with several tracer threads */
+		if (errno || *end || !(budget >= 0.01 && budget <= 64)) {
+			fprintf(stderr, "pdig: --max-cpu / %s: expected a fraction of one CPU (0.01-64), got '%s'\n",
+				MAX_CPU_ENV, max_cpu);
+			return 2;
+		}
+	}
 	if (json && !text_path) {
 		fprintf(stderr, "pdig: -j needs -o FILE\n");
 		return 2;
@@ -329,7 +359,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pdig: -a traces everything: it does not go with --rules or --repair\n");
 		return 2;
 	}
-	if (repair && pick_from_rules(&o.set, ntrace > 0, rules_files, nrules, verbose) < 0)
+	static struct syscall_set rules_named;
+	if (repair && pick_from_rules(&o.set, &rules_named, ntrace > 0, rules_files, nrules, verbose) < 0)
 		return 2;
 
 	char path[4096];
@@ -395,7 +426,10 @@ int main(int argc, char **argv)
 	procfs_desc_source(&state_ctx, &state);
 	sinks_set_source(&state);
 
-	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro };
+	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro,
+		                        out_shed };
+	o.max_cpu = budget;
+	o.rules_named = nrules ? &rules_named : NULL;
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
 	if (attach_pid)

@@ -217,6 +217,16 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 		detach(r, "the file was truncated under pdig (its events are dropped)");
 }
 
+static void ring_shed(struct sink *s, uint64_t n)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	if (!r->attached)
+		return;
+	ring_producer_add_shed(&r->p, n);
+	if (r->p.faulted)
+		detach(r, "the file was truncated under pdig (its events are dropped)");
+}
+
 static void ring_close(struct sink *s)
 {
 	struct ring_sink *r = (struct ring_sink *)s;
@@ -246,6 +256,7 @@ struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path)
 	r->base.schema = ring_schema;
 	r->base.snaplen = ring_snaplen;
 	r->base.write = ring_write;
+	r->base.shed = ring_shed;
 	r->base.close = ring_close;
 	refresh(r); /* a consumer already there is fed from the first event */
 	return &r->base;

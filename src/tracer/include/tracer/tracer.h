@@ -31,6 +31,9 @@ struct tracer_output {
 	 * tracer then describes them all (a clone exit each), in those
 	 * schemas. Asked once per stop, after wanted(). */
 	uint32_t (*intro)(void *ctx);
+	/* Optional: n events were shed to keep pdig within --max-cpu (not
+	 * made; counted where the consumers read the driver's drops). */
+	void (*shed)(void *ctx, uint64_t n);
 };
 
 struct tracer_opts {
@@ -38,6 +41,8 @@ struct tracer_opts {
 	struct syscall_set set; /* syscalls to trace */
 	int verbose;
 	bool no_follow_cpu;     /* keep pdig off the tracee's CPU (placement.c) */
+	double max_cpu;         /* --max-cpu: pdig's CPU budget (0 = none; budget.c) */
+	const struct syscall_set *rules_named; /* the --rules files' syscalls, or NULL */
 };
 
 /* Runs path/argv under the tracer until every traced process has exited.

@@ -1,0 +1,42 @@
+/* Availability mode, `--max-cpu FRACTION` (budget.c): pdig keeps its own
+ * CPU within the budget by shedding events in a fixed order of levels,
+ * counts every event it sheds and comes back when the pressure ends. */
+#ifndef PDIG_TRACER_BUDGET_H
+#define PDIG_TRACER_BUDGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tracer/seccomp.h"
+
+struct tracer;
+
+/* Levels, in the order pdig narrows what it traces. */
+enum budget_level {
+	BUDGET_FULL,  /* everything traced is reported */
+	BUDGET_IO,    /* data I/O no rule names is shed */
+	BUDGET_FILES, /* and every call but process, network and path calls */
+	BUDGET_CORE,  /* and path calls (opens...) of files not sensitive */
+	BUDGET_LEVELS
+};
+
+/* Once, before tracing: max_cpu 0 = off. traced: the traced set;
+ * rules_named: the syscalls the --rules files name, or NULL (none given). */
+void budget_init(double max_cpu, const struct syscall_set *traced, const struct syscall_set *rules_named);
+bool budget_enabled(void);
+/* At every stop, before it is handled (want: events are wanted now):
+ * measures pdig's CPU when a window is over and moves between levels,
+ * telling the consumer (drop enter/exit events) when narrowing starts
+ * and ends. tid: the stopped thread, which the markers name. */
+void budget_tick(struct tracer *tr, pid_t tid, bool want);
+/* A traced syscall's entry, events wanted: true if its events are shed
+ * at the current level (then counted, and the output told). */
+bool budget_sheds(struct tracer *tr, pid_t tid, uint64_t nr, const uint64_t *args);
+/* Does a shed call still need its exit stop for pdig's own state (the
+ * guard's check of an open that may write, procfs's view of opens)? */
+bool budget_needs_exit(uint64_t nr, const uint64_t *args);
+/* At the end, with -v: events shed per level and per syscall. */
+void budget_report(int verbose);
+
+#endif

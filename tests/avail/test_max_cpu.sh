@@ -1,0 +1,70 @@
+#!/bin/bash
+# --max-cpu: a paced syscall-heavy program (avail_load) under pdig -w.
+#  1. no budget: pdig's CPU over phase 1 (U_full);
+#  2. --max-cpu 0.01, below what the bare stops cost: pdig says so once,
+#     serves at the lowest level (U_floor), and the program is not slowed;
+#  3. --max-cpu B, halfway between the two: pdig's CPU stays within B plus
+#     a tolerance of a quarter of the gap (at least 0.02 CPU), which run 1
+#     exceeds (the assertion can fail).
+# Runs 2 and 3: the events `sysdig -r` reads plus those pdig counts as shed
+# are exactly twice the calls made, per kind; process, network and
+# sensitive-file events all survive; phase 2, after a quiet pause, is
+# traced in full. CPU: pdig's own (utime+stime, all threads, no children),
+# over phase 1's seconds (the pause and phase 2 cost little and count
+# against it).
+. "$(dirname "$0")/avail_lib.sh"
+e2e_isolate "$@"
+
+# run NAME PDIG_ARGS...: sets U (pdig's CPU per second of phase 1)
+run() {
+	local name=$1; shift
+	"$HELPERS/own_cpu" "$WORK/$name.cpu" "$PDIG" -v "$@" -w "$WORK/$name.scap" \
+		"$HELPERS/avail_load" $SECS $PAUSE $ROUNDS2 $RATE >"$WORK/$name.out" 2>"$WORK/$name.err"
+	local rc=$?
+	expect_eq "$rc" 0 "$name: pdig and the program exit 0"
+	U=$(awk -v s=$SECS '{ sub("cpu=", "", $1); printf "%.3f", $1 / s }' "$WORK/$name.cpu")
+	echo "$name: pdig used $U CPU over phase 1 ($(cat "$WORK/$name.cpu")); $(head -1 "$WORK/$name.out")"
+	grep -- '--max-cpu' "$WORK/$name.err"
+}
+
+# events NAME: the .scap's events as "TYPE DIR NAME" lines (drop markers too)
+events() {
+	sysdig -D -r "$WORK/$1.scap" -p '*%evt.type %evt.dir %evt.arg.name' 2>/dev/null |
+		awk '{ print $1, $2, ($1 == "openat" && $2 == "<") ? $3 : "" }' | sed 's/ $//' > "$WORK/$1.ev"
+}
+
+run full
+U_full=$U
+expect_no_grep "$WORK/full.err" 'max-cpu' "full: no budget, nothing shed"
+
+run floor --max-cpu 0.01
+U_floor=$U
+expect_grep "$WORK/floor.err" '^pdig: --max-cpu 0\.01 is below the floor: the ptrace stops alone cost [0-9.]+ CPU' \
+	"floor: pdig says the budget is below the floor"
+expect_eq "$(grep -c 'below the floor' "$WORK/floor.err")" 1 "floor: said once"
+expect_grep "$WORK/floor.err" 'time per level: .* core [0-9]*\.[0-9]*[1-9][0-9]* s' "floor: served at the lowest level"
+# the program keeps its pace (availability): not slower than with full tracing
+r_full=$(made sendto phase1 "$WORK/full.out") r_floor=$(made sendto phase1 "$WORK/floor.out")
+[ "$r_floor" -ge $((r_full * 95 / 100)) ] && ok "floor: the program made $r_floor rounds (full: $r_full)" ||
+	fail "floor: the program was slowed: $r_floor rounds, $r_full with full tracing"
+events floor
+check_account floor "$WORK/floor.ev"
+
+gap=$(awk -v f=$U_full -v l=$U_floor 'BEGIN { printf "%.3f", f - l }')
+if awk -v g=$gap 'BEGIN { exit !(g >= 0.06) }'; then
+	B=$(awk -v f=$U_full -v l=$U_floor 'BEGIN { printf "%.2f", (f + l) / 2 }')
+	TOL=$(awk -v g=$gap 'BEGIN { t = g / 4; printf "%.3f", t < 0.02 ? 0.02 : t }')
+	run budget --max-cpu "$B"
+	echo "budget $B, tolerance $TOL (full $U_full, floor $U_floor)"
+	awk -v u=$U -v b=$B -v t=$TOL 'BEGIN { exit !(u <= b + t) }' &&
+		ok "budget: pdig used $U CPU <= $B + $TOL" || fail "budget: pdig used $U CPU > $B + $TOL"
+	awk -v u=$U_full -v b=$B -v t=$TOL 'BEGIN { exit !(u > b + t) }' &&
+		ok "without --max-cpu the same bound fails ($U_full > $B + $TOL)" ||
+		fail "full tracing fits the bound too: the test proves nothing"
+	expect_grep "$WORK/budget.err" 'events shed [1-9]' "budget: events were shed"
+	events budget
+	check_account budget "$WORK/budget.ev"
+else
+	skip_part "budget" "full tracing ($U_full CPU) costs too little over the floor ($U_floor) here to test a budget between"
+fi
+finish
