@@ -1,7 +1,8 @@
 #!/bin/bash
 # --max-cpu: a paced syscall-heavy program (avail_load) under pdig -w.
 #  1. no budget: pdig's CPU over phase 1 (U_full);
-#  2. --max-cpu 0.01, below what the bare stops cost: pdig says so once,
+#  2. a budget of a quarter of U_full (at least 0.03), below what the bare
+#     stops cost (half of U_full or more, measured): pdig says so once,
 #     serves at the lowest level (U_floor), and the program is not slowed;
 #  3. --max-cpu B, halfway between the two: pdig's CPU stays within B plus
 #     a tolerance of a quarter of the gap (at least 0.02 CPU), which run 1
@@ -19,7 +20,7 @@ e2e_isolate "$@"
 run() {
 	local name=$1; shift
 	"$HELPERS/own_cpu" "$WORK/$name.cpu" "$PDIG" -v "$@" -w "$WORK/$name.scap" \
-		"$HELPERS/avail_load" $SECS $PAUSE $ROUNDS2 $RATE >"$WORK/$name.out" 2>"$WORK/$name.err"
+		"$HELPERS/avail_load" $SECS $PAUSE $ROUNDS2 $RATE $RATE2 >"$WORK/$name.out" 2>"$WORK/$name.err"
 	local rc=$?
 	expect_eq "$rc" 0 "$name: pdig and the program exit 0"
 	U=$(awk -v s=$SECS '{ sub("cpu=", "", $1); printf "%.3f", $1 / s }' "$WORK/$name.cpu")
@@ -37,9 +38,10 @@ run full
 U_full=$U
 expect_no_grep "$WORK/full.err" 'max-cpu' "full: no budget, nothing shed"
 
-run floor --max-cpu 0.01
+FLOOR_BUDGET=$(awk -v f=$U_full 'BEGIN { b = f / 4; printf "%.2f", b < 0.03 ? 0.03 : b }')
+run floor --max-cpu $FLOOR_BUDGET
 U_floor=$U
-expect_grep "$WORK/floor.err" '^pdig: --max-cpu 0\.01 is below the floor: the ptrace stops alone cost [0-9.]+ CPU' \
+expect_grep "$WORK/floor.err" "^pdig: --max-cpu ${FLOOR_BUDGET/./\\.} is below the floor: the ptrace stops alone cost [0-9.]+ CPU" \
 	"floor: pdig says the budget is below the floor"
 expect_eq "$(grep -c 'below the floor' "$WORK/floor.err")" 1 "floor: said once"
 expect_grep "$WORK/floor.err" 'time per level: .* core [0-9]*\.[0-9]*[1-9][0-9]* s' "floor: served at the lowest level"

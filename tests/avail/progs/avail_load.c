@@ -10,7 +10,8 @@
  * Phase 1 is paced at RATE rounds a second (0: as fast as it can), as a
  * service serving a given load is: then what pdig saves per syscall is
  * CPU saved, where a program looping flat out would only run faster.
- * Usage: avail_load SECS PAUSE_MS ROUNDS2 RATE */
+ * Phase 2 is paced at RATE2, a light load that fits the budget.
+ * Usage: avail_load SECS PAUSE_MS ROUNDS2 RATE RATE2 */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,15 @@ static void round_of(int sv[2], unsigned long i, struct counts *c)
 	}
 }
 
+/* Round i of a loop started at start, at rate rounds a second (0: flat
+ * out): ahead of the pace by a millisecond or more, sleep it off. */
+static void pace(double start, unsigned long i, double rate)
+{
+	double ahead = rate > 0 ? start + (double)i / rate - now() : 0;
+	if (ahead >= 0.001)
+		nanosleep(&(struct timespec){ (time_t)ahead, (long)((ahead - (time_t)ahead) * 1e9) }, NULL);
+}
+
 static void print(const char *phase, const struct counts *c)
 {
 	printf("%s sendto=%lu recvfrom=%lu openat=%lu close=%lu socket=%lu clone=%lu\n", phase, c->sendto,
@@ -62,9 +72,9 @@ static void print(const char *phase, const struct counts *c)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5)
+	if (argc != 6)
 		return 2;
-	double rate = atof(argv[4]);
+	double rate = atof(argv[4]), rate2 = atof(argv[5]);
 	double secs = atof(argv[1]);
 	long pause_ms = atol(argv[2]), rounds2 = atol(argv[3]);
 	int sv[2];
@@ -73,16 +83,16 @@ int main(int argc, char **argv)
 	struct counts one = { 0 }, two = { 0 };
 	double start = now(), end = start + secs;
 	for (unsigned long i = 0; now() < end; i++) {
-		/* ahead of the pace by a millisecond or more: sleep it off */
-		double ahead = rate > 0 ? start + (double)i / rate - now() : 0;
-		if (ahead >= 0.001)
-			nanosleep(&(struct timespec){ 0, (long)(ahead * 1e9) }, NULL);
+		pace(start, i, rate);
 		round_of(sv, i, &one);
 	}
 	nanosleep(&(struct timespec){ pause_ms / 1000, (pause_ms % 1000) * 1000000 }, NULL);
 	open("/etc/pdig-avail-phase2", O_RDONLY);
-	for (long i = 0; i < rounds2; i++)
+	start = now();
+	for (long i = 0; i < rounds2; i++) {
+		pace(start, (unsigned long)i, rate2);
 		round_of(sv, (unsigned long)i, &two);
+	}
 	print("phase1", &one);
 	print("phase2", &two);
 	fflush(stdout);

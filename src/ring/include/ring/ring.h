@@ -165,5 +165,7 @@ size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap);
 void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uint64_t *n_drops);
 /* Records producers discarded before they attached (the header's n_missed). */
 uint64_t ring_consumer_missed(const struct ring_consumer *c);
+/* Of n_drops, the records producers shed to keep within their CPU budget. */
+uint64_t ring_consumer_shed(const struct ring_consumer *c);
 
 #endif
