@@ -272,6 +272,8 @@ fail:
 	return NULL;
 }
 
+static void log_drops(struct pdig_plugin *p, const char *when, uint64_t evts, uint64_t drops, uint64_t shed);
+
 void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 {
 	struct pdig_instance *h = hh;
@@ -282,6 +284,11 @@ void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 	 * written after this, as discarded). A host that stops in the middle
 	 * of the last batch it took (Falco on SIGTERM) does not process the
 	 * rest of it, which only the host could count: give its size. */
+	/* drops since the last (rate-limited) log: the final count, once */
+	uint64_t evts, drops;
+	ring_consumer_counters(&h->ring, &evts, &drops);
+	if (drops > h->drops_logged)
+		log_drops(s, "in all", evts, drops, ring_consumer_shed(&h->ring));
 	uint64_t unread = ring_consumer_close(&h->ring);
 	if (unread)
 		plog(s, SS_PLUGIN_LOG_SEV_WARNING, "closing %s with %llu events unread: they are lost "
@@ -292,6 +299,14 @@ void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 }
 
 /* ---- events ------------------------------------------------------------------ */
+
+static void log_drops(struct pdig_plugin *p, const char *when, uint64_t evts, uint64_t drops, uint64_t shed)
+{
+	uint64_t full = drops > shed ? drops - shed : 0;
+	plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig producers dropped %llu events %s (%llu shed to keep within "
+	     "pdig --max-cpu, %llu because the ring was full; %llu offered)", (unsigned long long)drops, when,
+	     (unsigned long long)(drops - full), (unsigned long long)full, (unsigned long long)evts);
+}
 
 static void note_drops(struct pdig_plugin *p, struct pdig_instance *h)
 {
@@ -305,11 +320,7 @@ static void note_drops(struct pdig_plugin *p, struct pdig_instance *h)
 	p->n_shed_seen = shed;
 	uint64_t now = mono_ns();
 	if (drops > h->drops_logged && now >= h->next_drop_log) {
-		uint64_t full = drops > shed ? drops - shed : 0;
-		plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig producers dropped %llu events so far (%llu shed to "
-		     "keep within pdig --max-cpu, %llu because the ring was full; %llu offered)",
-		     (unsigned long long)drops, (unsigned long long)(drops - full), (unsigned long long)full,
-		     (unsigned long long)evts);
+		log_drops(p, "so far", evts, drops, shed);
 		h->drops_logged = drops;
 		h->next_drop_log = now + DROP_LOG_EVERY_NS;
 	}

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "ring/ring.h"
+#include "schema/event_ids.h"
+#include "schema/event_layout.h"
 #include "schema/schema.h"
 #include "sinks/sink.h"
 
@@ -200,6 +202,11 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 		s->stats.discarded++;
 		return;
 	}
+	/* drop enter/exit (--max-cpu narrowing): the plugin refuses them, as
+	 * a ring writer could forge the host's state with them; what was shed
+	 * reaches it through the header's counters (ring_shed) */
+	if (len >= EVT_HDR_LEN && (evt_type(ev) == EV_DROP_E || evt_type(ev) == EV_DROP_X))
+		return;
 	enum ring_put put = ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
 	if (put == RING_PUT_OK) {
 		s->stats.written++;
