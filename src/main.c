@@ -163,13 +163,15 @@ static void ring_attached(const char *path)
 
 /* --rules/--repair: the rules' syscalls (added to the -e set, or alone),
  * then libsinsp's repair set; -v says what is traced. */
-static int pick_from_rules(struct syscall_set *set, struct syscall_set *named, bool from_e, const char *const *files,
+static int pick_from_rules(struct syscall_set *set, struct syscall_set *needed, bool from_e, const char *const *files,
                            int n, int verbose)
 {
 	char err[256];
 	if (!from_e)
 		memset(set, 0, sizeof *set);
-	/* what the rules name, apart: --max-cpu sheds the rest first */
+	/* what the rules name, apart: with the repair set for them, what
+	 * they need (--max-cpu sheds what -e added beyond it first) */
+	struct syscall_set named_only, *named = &named_only;
 	memset(named, 0, sizeof *named);
 	for (int i = 0; i < n; i++) {
 		int k = rules_set_add_file(files[i], named, err, sizeof err);
@@ -182,6 +184,8 @@ static int pick_from_rules(struct syscall_set *set, struct syscall_set *named, b
 	}
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
 		set->on[nr] |= named->on[nr];
+	*needed = *named;
+	syscall_set_repair(needed);
 	syscall_set_repair(set);
 	if (verbose) {
 		static char names[8192];
@@ -359,8 +363,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pdig: -a traces everything: it does not go with --rules or --repair\n");
 		return 2;
 	}
-	static struct syscall_set rules_named;
-	if (repair && pick_from_rules(&o.set, &rules_named, ntrace > 0, rules_files, nrules, verbose) < 0)
+	static struct syscall_set rules_need;
+	if (repair && pick_from_rules(&o.set, &rules_need, ntrace > 0, rules_files, nrules, verbose) < 0)
 		return 2;
 
 	char path[4096];
@@ -429,7 +433,7 @@ int main(int argc, char **argv)
 	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro,
 		                        out_shed };
 	o.max_cpu = budget;
-	o.rules_named = nrules ? &rules_named : NULL;
+	o.rules_need = repair ? &rules_need : NULL;
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
 	if (attach_pid)

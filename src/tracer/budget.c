@@ -16,10 +16,11 @@
  *
  * Levels (budget.h), each shedding what the one before did and more:
  *   io     data I/O no rule needs: read/write/send/recv families, polls,
- *          seeks; with --rules, every traced call the rules do not name
- *          (the repair set's extras) but the kept ones below;
+ *          seeks; with --rules/--repair, also every traced call outside
+ *          what they asked for (what -e added) but the kept ones below;
  *   files  everything else but the kept calls and the path calls: close,
- *          dup, fcntl, pipe, eventfd... and rule-named data I/O;
+ *          dup, fcntl, pipe, eventfd... and data I/O a rule or the
+ *          repair set needs;
  *   core   path calls (open, creat, unlink, rename, mkdir, chmod...) whose
  *          paths are not sensitive (sensitive() below).
  * Never shed: process events (clone/fork/vfork/execve/exit, procexit,
@@ -150,7 +151,7 @@ static bool path_args(uint64_t nr, int *a, int *c)
 	}
 }
 
-void budget_init(double max_cpu, const struct syscall_set *traced, const struct syscall_set *rules_named)
+void budget_init(double max_cpu, const struct syscall_set *traced, const struct syscall_set *rules_need)
 {
 	memset(&b, 0, sizeof b);
 	if (!(max_cpu > 0))
@@ -162,14 +163,14 @@ void budget_init(double max_cpu, const struct syscall_set *traced, const struct 
 		b.saving[l] = 2;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
 		int a, c;
-		bool named = rules_named && rules_named->on[nr];
+		bool needed = rules_need && rules_need->on[nr];
 		if (!traced->on[nr] || kept((uint64_t)nr))
 			b.shed_at[nr] = 0;
 		else if (path_args((uint64_t)nr, &a, &c))
 			b.shed_at[nr] = BUDGET_CORE;
-		else if (data_io((uint64_t)nr) && !named)
+		else if (data_io((uint64_t)nr) && !needed)
 			b.shed_at[nr] = BUDGET_IO;
-		else if (rules_named && !named)
+		else if (rules_need && !needed)
 			b.shed_at[nr] = BUDGET_IO; /* no rule needs it */
 		else
 			b.shed_at[nr] = BUDGET_FILES;
@@ -178,7 +179,10 @@ void budget_init(double max_cpu, const struct syscall_set *traced, const struct 
 	b.start_cpu = b.win_cpu = cpu_ns();
 }
 
-bool budget_enabled(void) { return b.on; }
+int budget_shed_level(uint64_t nr)
+{
+	return nr < PDIG_SYSCALL_MAX ? b.shed_at[nr] : 0;
+}
 
 /* Tell the consumer that narrowing starts (drop enter) or ends (drop
  * exit), as the driver marks a sampling period. Ratio 1: pdig sheds by
@@ -303,6 +307,11 @@ static bool sensitive(const char *p)
 		return rest && (!strcmp(rest, "/mem") || !strcmp(rest, "/environ") || !strncmp(rest, "/root/", 6));
 	}
 	return false;
+}
+
+bool budget_path_sensitive(const char *path)
+{
+	return sensitive(path);
 }
 
 static bool path_sensitive(pid_t tid, uint64_t addr)

@@ -22,9 +22,13 @@ enum budget_level {
 };
 
 /* Once, before tracing: max_cpu 0 = off. traced: the traced set;
- * rules_named: the syscalls the --rules files name, or NULL (none given). */
-void budget_init(double max_cpu, const struct syscall_set *traced, const struct syscall_set *rules_named);
-bool budget_enabled(void);
+ * rules_need: what --rules/--repair asked for (the rules' syscalls and
+ * the repair set for them), or NULL (neither given). */
+void budget_init(double max_cpu, const struct syscall_set *traced, const struct syscall_set *rules_need);
+/* The level from which calls nr are shed (0: never; BUDGET_CORE: only
+ * those whose paths are not sensitive), and that test, for -v and tests. */
+int budget_shed_level(uint64_t nr);
+bool budget_path_sensitive(const char *path);
 /* At every stop, before it is handled (want: events are wanted now):
  * measures pdig's CPU when a window is over and moves between levels,
  * telling the consumer (drop enter/exit events) when narrowing starts

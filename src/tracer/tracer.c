@@ -64,7 +64,7 @@ struct tracer *core_new(const struct tracer_opts *o, bool attach_mode)
 	placement_init(&tr->placement, !o->no_follow_cpu);
 	/* polling spends CPU to shorten waits: not under a CPU budget */
 	waiting_init(&tr->waiting, !o->no_follow_cpu && !(o->max_cpu > 0));
-	budget_init(o->max_cpu, &o->set, o->rules_named);
+	budget_init(o->max_cpu, &o->set, o->rules_need);
 	return tr;
 }
 

@@ -42,7 +42,9 @@ struct tracer_opts {
 	int verbose;
 	bool no_follow_cpu;     /* keep pdig off the tracee's CPU (placement.c) */
 	double max_cpu;         /* --max-cpu: pdig's CPU budget (0 = none; budget.c) */
-	const struct syscall_set *rules_named; /* the --rules files' syscalls, or NULL */
+	/* --rules/--repair: what the rules name plus libsinsp's repair set
+	 * for them (without what -e added), or NULL */
+	const struct syscall_set *rules_need;
 };
 
 /* Runs path/argv under the tracer until every traced process has exited.
