@@ -26,7 +26,8 @@
  * Never shed: process events (clone/fork/vfork/execve/exit, procexit,
  * signals), network (socket, connect, accept, bind, listen), credential,
  * namespace and limit changes, module and bpf loads, ptrace, prctl,
- * memfd_create, and whatever the guard reports as an attack.
+ * seccomp, memfd_create, signals sent, and whatever the guard reports as
+ * an attack.
  *
  * Hysteresis. Over budget in a window: one level up (three windows reach
  * the lowest level). Back down one level only when the level above is
@@ -102,7 +103,8 @@ static bool kept(uint64_t nr)
 	case SYS_socket: case SYS_connect: case SYS_accept: case SYS_accept4: case SYS_bind: case SYS_listen:
 	case SYS_ptrace: case SYS_prctl: case SYS_setpgid: case SYS_setsid: case SYS_mount: case SYS_umount2:
 	case SYS_init_module: case SYS_finit_module: case SYS_delete_module: case SYS_bpf: case SYS_memfd_create:
-	case SYS_kill: case SYS_tkill: case SYS_tgkill: case SYS_open_by_handle_at: case SYS_pidfd_getfd:
+	case SYS_kill: case SYS_tkill: case SYS_tgkill: case SYS_pidfd_send_signal: case SYS_rt_sigqueueinfo:
+	case SYS_rt_tgsigqueueinfo: case SYS_seccomp: case SYS_open_by_handle_at: case SYS_pidfd_getfd:
 		return true;
 	default:
 		/* credentials, cwd, root, namespaces, limits */

@@ -434,11 +434,12 @@ static void on_syscall_entry_elided(const struct stop *s, struct thread *t, uint
 }
 
 /* A traced call whose events the budget sheds (budget.c): no event, no
- * read; followed to its exit only where pdig's own state needs the exit,
- * else resumed with request. */
+ * read; followed to its exit only where pdig's own state needs the exit
+ * (the guard's too: a group signal it let through ends there), else
+ * resumed with request. */
 static void shed_syscall(struct thread *t, uint64_t nr, const uint64_t *args, int request)
 {
-	if (budget_needs_exit(nr, args)) {
+	if (budget_needs_exit(nr, args) || guard_follows(t->tid)) {
 		t->nr = nr;
 		memcpy(t->args, args, sizeof t->args);
 		t->silent = true;
