@@ -151,7 +151,7 @@ static void out_emit(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, s
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
 static uint32_t out_intro(void *ctx) { (void)ctx; return sinks_intro(); }
-static void out_shed(void *ctx, uint64_t n) { (void)ctx; sinks_shed(n); }
+static void out_shed(void *ctx, enum pdig_schema_id schema, uint64_t n) { (void)ctx; sinks_shed(schema, n); }
 
 /* The ring sink found a consumer's ring: the tracees may not write it, and
  * a missing udig consumer is no longer worth a warning. */

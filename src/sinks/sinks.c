@@ -86,10 +86,10 @@ void sinks_skipped(uint64_t n)
 			all[i]->stats.discarded += n;
 }
 
-void sinks_shed(uint64_t n)
+void sinks_shed(enum pdig_schema_id schema, uint64_t n)
 {
 	for (int i = 0; i < nsinks; i++)
-		if (all[i]->shed && all[i]->wants(all[i]))
+		if (all[i]->shed && sink_schema(all[i]) == schema && all[i]->wants(all[i]))
 			all[i]->shed(all[i], n);
 }
 

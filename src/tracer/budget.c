@@ -43,7 +43,9 @@
  * straight back to full tracing: the pressure is over. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <time.h>
 
 #include "abi/time_ns.h"
@@ -94,13 +96,20 @@ static uint64_t cpu_ns(void)
 }
 
 /* Calls never shed: what the rules about processes, the network and
- * privileges see, and what pdig's state needs reported. */
+ * privileges see, and what pdig's state needs reported. close and the
+ * dup family too: a consumer's fd table goes stale without them (a later
+ * event names the old file), and with close elision a close costs one
+ * stop either way. sendmsg, recvfrom and recvmsg: Falco's inbound and
+ * outbound macros see unconnected UDP through them (sendto: when it names
+ * a destination, kept_for() below). */
 static bool kept(uint64_t nr)
 {
 	switch (nr) {
 	case SYS_clone: case SYS_clone3: case SYS_fork: case SYS_vfork: case SYS_execve: case SYS_execveat:
 	case SYS_exit: case SYS_exit_group:
 	case SYS_socket: case SYS_connect: case SYS_accept: case SYS_accept4: case SYS_bind: case SYS_listen:
+	case SYS_sendmsg: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_close: case SYS_dup: case SYS_dup2: case SYS_dup3:
 	case SYS_ptrace: case SYS_prctl: case SYS_setpgid: case SYS_setsid: case SYS_mount: case SYS_umount2:
 	case SYS_init_module: case SYS_finit_module: case SYS_delete_module: case SYS_bpf: case SYS_memfd_create:
 	case SYS_kill: case SYS_tkill: case SYS_tgkill: case SYS_pidfd_send_signal: case SYS_rt_sigqueueinfo:
@@ -109,6 +118,21 @@ static bool kept(uint64_t nr)
 	default:
 		/* credentials, cwd, root, namespaces, limits */
 		return procfs_watched(nr);
+	}
+}
+
+/* Calls kept for what their registers say: a sendto naming a destination
+ * (unconnected UDP, Falco's outbound), an fcntl that duplicates an fd (the
+ * consumer's fd table), a mode change that sets setuid or setgid. */
+static bool kept_for(uint64_t nr, const uint64_t *args)
+{
+	const uint64_t set_id = 06000; /* S_ISUID | S_ISGID */
+	switch (nr) {
+	case SYS_sendto: return args[4] != 0;
+	case SYS_fcntl: return args[1] == 0 /* F_DUPFD */ || args[1] == 1030 /* F_DUPFD_CLOEXEC */;
+	case SYS_chmod: case SYS_fchmod: return args[1] & set_id;
+	case SYS_fchmodat: return args[2] & set_id;
+	default: return false;
 	}
 }
 
@@ -144,10 +168,10 @@ static bool path_args(uint64_t nr, int *a, int *c)
 		*a = 0; *c = 1; return true;
 	case SYS_renameat: case SYS_renameat2: case SYS_linkat:
 		*a = 1; *c = 3; return true;
-	case SYS_symlink:
-		*a = 1; return true;
+	case SYS_symlink: /* the target, and the link made */
+		*a = 0; *c = 1; return true;
 	case SYS_symlinkat:
-		*a = 2; return true;
+		*a = 0; *c = 2; return true;
 	default:
 		return false;
 	}
@@ -186,6 +210,11 @@ int budget_shed_level(uint64_t nr)
 	return nr < PDIG_SYSCALL_MAX ? b.shed_at[nr] : 0;
 }
 
+int budget_call_level(uint64_t nr, const uint64_t *args)
+{
+	return kept_for(nr, args) ? 0 : budget_shed_level(nr);
+}
+
 /* Tell the consumer that narrowing starts (drop enter) or ends (drop
  * exit), as the driver marks a sampling period. Ratio 1: pdig sheds by
  * kind, not by sampling time, so a consumer must not scale its counts. */
@@ -209,7 +238,11 @@ static void set_level(int level, uint64_t now)
 /* One window is over: usage is pdig's CPU per wall second in it. */
 static void evaluate(uint64_t now, uint64_t span, double usage)
 {
-	b.level_ns[b.level] += span;
+	/* a quiet second (below): the load is gone, not between two levels,
+	 * and the span is counted as time at full */
+	bool quiet = span >= QUIET_NS && usage <= b.max && b.level != BUDGET_FULL &&
+	             usage * b.saving[b.level] < b.max * DOWN_MARGIN;
+	b.level_ns[quiet ? BUDGET_FULL : b.level] += span;
 	if (b.measure_step && usage > 0) {
 		double r = b.before_step / usage;
 		b.saving[b.level] = r < 1 ? 1 : r > 8 ? 8 : r;
@@ -247,8 +280,7 @@ static void evaluate(uint64_t now, uint64_t span, double usage)
 		b.calm_since = 0;
 		return;
 	}
-	if (span >= QUIET_NS) {
-		/* a quiet second: the load is gone, not between two levels */
+	if (quiet) {
 		b.hold = HOLD_BASE_NS;
 		set_level(BUDGET_FULL, now);
 		b.stepped_down_at = 0;
@@ -272,8 +304,8 @@ void budget_tick(struct tracer *tr, pid_t tid, bool want)
 	uint64_t cpu = cpu_ns(), span = now - b.win_wall;
 	double usage = (double)(cpu - b.win_cpu) / (double)span;
 	evaluate(now, span, usage);
-	b.win_wall = now;
-	b.win_cpu = cpu;
+	__atomic_store_n(&b.win_wall, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&b.win_cpu, cpu, __ATOMIC_RELAXED);
 	if (want && b.level != BUDGET_FULL && !b.marked)
 		mark(tr, tid, true);
 	else if (want && b.level == BUDGET_FULL && b.marked)
@@ -281,28 +313,102 @@ void budget_tick(struct tracer *tr, pid_t tid, bool want)
 	__atomic_store_n(&b.evaluating, 0, __ATOMIC_RELEASE);
 }
 
-/* Paths Falco's rules watch, by prefix: system configuration and
- * credentials, binaries and boot files, devices and sockets that give the
- * host away, keys and shell history anywhere. A relative path (its
- * directory unknown without a lookup) counts as sensitive. */
-static bool sensitive(const char *p)
+/* Paths Falco's rules watch, as data. By prefix: system configuration
+ * and credentials (/etc covers /etc/profile*, /etc/cron*), binaries and
+ * boot files, devices and sockets that give the host away, package
+ * databases, cron spools. By component anywhere: key and credential
+ * directories. By file name anywhere: shell start-up files, shell
+ * history, a cgroup's release_agent. */
+static const char *const sensitive_prefixes[] = {
+	"/etc", "/root", "/boot", "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin",
+	"/lib/modules", "/dev/mem", "/dev/kmem", "/dev/port", "/var/run/docker.sock", "/run/docker.sock",
+	"/run/containerd", "/var/run/secrets", "/sys/kernel", "/var/log", "/var/spool/cron", "/var/lib/rpm",
+	"/var/lib/dpkg",
+};
+static const char *const sensitive_dirs[] = { ".ssh", ".aws", ".kube", ".docker", ".gnupg" };
+static const char *const sensitive_names[] = {
+	".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zprofile",
+	"release_agent",
+};
+/* Written to (created, changed): sensitive anywhere under these, and
+ * anything directly below / */
+static const char *const sensitive_written[] = { "/dev" };
+
+#define COUNT(a) (sizeof a / sizeof *a)
+
+/* Does p start with the path prefix q (equal, or q then a slash)? */
+static bool under(const char *p, const char *q)
 {
-	static const char *const prefixes[] = {
-		"/etc/", "/root/", "/boot/", "/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/",
-		"/usr/local/sbin/", "/lib/modules/", "/dev/mem", "/dev/kmem", "/dev/port", "/var/run/docker.sock",
-		"/run/docker.sock", "/run/containerd/", "/var/run/secrets/", "/sys/kernel/", "/var/log/",
-	};
-	static const char *const anywhere[] = { "/.ssh/", "/.aws/", "/.kube/", "/.gnupg/", "_history" };
-	if (p[0] != '/')
+	size_t n = strlen(q);
+	return !strncmp(p, q, n) && (p[n] == 0 || p[n] == '/');
+}
+
+/* Tidies absolute path p in place, lexically: // and /./ collapse, a
+ * trailing slash goes. false if it has a .. component: Falco's
+ * directory-traversal rule looks for those, and resolving them without
+ * the file system (symlinks) would guess. */
+static bool tidy(char *p)
+{
+	char *w = p;
+	for (const char *r = p; *r;) {
+		while (*r == '/')
+			r++;
+		const char *end = strchrnul(r, '/');
+		size_t n = (size_t)(end - r);
+		if (n == 1 && r[0] == '.') {
+			r = end;
+			continue;
+		}
+		if (n == 2 && r[0] == '.' && r[1] == '.')
+			return false;
+		if (n) {
+			*w++ = '/';
+			memmove(w, r, n);
+			w += n;
+		}
+		r = end;
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = 0;
+	return true;
+}
+
+/* writes: the call creates or changes the file (not a read-only open).
+ * A relative path (its directory unknown without a lookup) counts as
+ * sensitive. */
+static bool sensitive(const char *path, bool writes)
+{
+	char p[PATH_PEEK];
+	if (path[0] != '/' || strlen(path) >= sizeof p)
 		return true;
-	if (!strcmp(p, "/etc") || !strcmp(p, "/root"))
+	strcpy(p, path);
+	if (!tidy(p))
 		return true;
-	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-		if (!strncmp(p, prefixes[i], strlen(prefixes[i])))
+	for (size_t i = 0; i < COUNT(sensitive_prefixes); i++)
+		if (under(p, sensitive_prefixes[i]))
 			return true;
-	for (size_t i = 0; i < sizeof anywhere / sizeof *anywhere; i++)
-		if (strstr(p, anywhere[i]))
+	if (writes) {
+		if (p[1] && !strchr(p + 1, '/'))
+			return true; /* directly below / */
+		for (size_t i = 0; i < COUNT(sensitive_written); i++)
+			if (under(p, sensitive_written[i]))
+				return true;
+	}
+	const char *base = strrchr(p, '/') + 1;
+	for (size_t i = 0; i < COUNT(sensitive_names); i++)
+		if (!strcmp(base, sensitive_names[i]))
 			return true;
+	size_t bl = strlen(base);
+	if (bl >= 8 && !strcmp(base + bl - 8, "_history"))
+		return true;
+	for (const char *c = p; c && *c; c = strchr(c + 1, '/')) {
+		const char *end = strchrnul(c + 1, '/');
+		for (size_t i = 0; i < COUNT(sensitive_dirs); i++)
+			if ((size_t)(end - c - 1) == strlen(sensitive_dirs[i]) &&
+			    !strncmp(c + 1, sensitive_dirs[i], (size_t)(end - c - 1)))
+				return true;
+	}
 	/* /proc/PID/mem, environ, ...: another process's memory or secrets */
 	if (!strncmp(p, "/proc/", 6)) {
 		const char *rest = strchr(p + 6, '/');
@@ -311,12 +417,12 @@ static bool sensitive(const char *p)
 	return false;
 }
 
-bool budget_path_sensitive(const char *path)
+bool budget_path_sensitive(const char *path, bool writes)
 {
-	return sensitive(path);
+	return sensitive(path, writes);
 }
 
-static bool path_sensitive(pid_t tid, uint64_t addr)
+static bool path_sensitive(pid_t tid, uint64_t addr, bool writes)
 {
 	char path[PATH_PEEK];
 	struct mem_reader r;
@@ -325,26 +431,79 @@ static bool path_sensitive(pid_t tid, uint64_t addr)
 	if (n <= 0 || (size_t)n >= sizeof path - 1)
 		return true;
 	path[n] = 0;
-	return sensitive(path);
+	return sensitive(path, writes);
 }
 
-bool budget_sheds(struct tracer *tr, pid_t tid, uint64_t nr, const uint64_t *args)
+/* Does path call nr create or change a file (not a read-only open)? */
+static bool path_call_writes(uint64_t nr, const uint64_t *args)
+{
+	switch (nr) {
+	case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat:
+		return budget_needs_exit(nr, args);
+	default:
+		return true;
+	}
+}
+
+/* A call interrupted by a signal the kernel discards is restarted, and
+ * its restart stops at the filter again: the same call, whose events are
+ * already counted. It stays shed, at whatever level, uncounted. */
+static bool restart_of_shed(struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	bool restart = t->shed_restart && (nr == SYS_restart_syscall ||
+	                                   (nr == t->shed_nr && !memcmp(args, t->shed_args, sizeof t->shed_args)));
+	t->shed_restart = false;
+	return restart;
+}
+
+void budget_on_discarded_signal(struct thread *t)
+{
+	if (!b.on || !t->shed_last)
+		return;
+	/* at the signal-delivery stop the registers still hold what the
+	 * interrupted call returned: a restart errno means it is restarted */
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 && r.orig_rax == t->shed_nr &&
+	    sig_defers_exit((int64_t)r.rax))
+		t->shed_restart = true;
+}
+
+/* n calls nr shed: the events each wanted schema's driver would have
+ * sent (exit-only schemas send no enter for most calls). */
+static void count_shed(struct tracer *tr, int level, uint64_t nr)
+{
+	/* -v: as schema 1.0.0 counts them, enter and exit */
+	__atomic_fetch_add(&b.shed_level[level], 2, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&b.shed_nr[nr], 2, __ATOMIC_RELAXED);
+	if (!tr->out.shed)
+		return;
+	for (const struct pdig_schema *s = core_schema_next(tr, NULL); s; s = core_schema_next(tr, s))
+		if (pdig_syscall_reported(nr))
+			tr->out.shed(tr->out.ctx, s->id, 1 + (encode_enter_sent(s, nr) ? 1 : 0));
+}
+
+bool budget_sheds(struct tracer *tr, struct thread *t, uint64_t nr, const uint64_t *args)
 {
 	if (!b.on || nr >= PDIG_SYSCALL_MAX)
 		return false;
+	if (restart_of_shed(t, nr, args))
+		return true;
+	t->shed_last = false;
 	int level = __atomic_load_n(&b.level, __ATOMIC_RELAXED);
-	int at = b.shed_at[nr];
+	int at = budget_call_level(nr, args);
 	if (!at || level < at)
 		return false;
 	int a, c;
-	if (at == BUDGET_CORE && path_args(nr, &a, &c) &&
-	    (path_sensitive(tid, args[a]) || (c >= 0 && path_sensitive(tid, args[c]))))
-		return false;
-	/* both events; exit and exit_group, which have no exit, are kept */
-	__atomic_fetch_add(&b.shed_level[level], 2, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&b.shed_nr[nr], 2, __ATOMIC_RELAXED);
-	if (tr->out.shed)
-		tr->out.shed(tr->out.ctx, 2);
+	if (at == BUDGET_CORE && path_args(nr, &a, &c)) {
+		bool w = path_call_writes(nr, args);
+		if (path_sensitive(t->tid, args[a], w) || (c >= 0 && path_sensitive(t->tid, args[c], w)))
+			return false;
+	}
+	/* exit and exit_group, which have no exit, are kept */
+	count_shed(tr, level, nr);
+	t->shed_last = true;
+	t->shed_nr = nr;
+	memcpy(t->shed_args, args, sizeof t->shed_args);
 	return true;
 }
 
@@ -357,6 +516,9 @@ bool budget_needs_exit(uint64_t nr, const uint64_t *args)
 	case SYS_open: return args[1] & writes;
 	case SYS_openat: return args[2] & writes;
 	case SYS_creat: case SYS_openat2: return true; /* openat2's flags are in memory */
+	/* fds received (SCM_RIGHTS): the close elision's table learns them
+	 * at the exit (elide_on_exit) */
+	case SYS_recvmmsg: return true;
 	default: return false;
 	}
 }

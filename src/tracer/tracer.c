@@ -570,7 +570,7 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		resume(t->tid, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 		return;
 	}
-	if (budget_sheds(tr, t->tid, nr, info.seccomp.args)) {
+	if (budget_sheds(tr, t, nr, info.seccomp.args)) {
 		shed_syscall(t, nr, info.seccomp.args, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT);
 		return;
 	}
@@ -619,7 +619,7 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 	syscall_entered(s, t, info->arch, nr, info->entry.args, info->stack_pointer);
 	if (refused(s, t, nr, info->entry.args))
 		return;
-	if (traced(tr, nr) && s->want && budget_sheds(tr, t->tid, nr, info->entry.args)) {
+	if (traced(tr, nr) && s->want && budget_sheds(tr, t, nr, info->entry.args)) {
 		shed_syscall(t, nr, info->entry.args, PTRACE_SYSCALL);
 		return;
 	}

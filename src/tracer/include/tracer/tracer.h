@@ -31,9 +31,10 @@ struct tracer_output {
 	 * tracer then describes them all (a clone exit each), in those
 	 * schemas. Asked once per stop, after wanted(). */
 	uint32_t (*intro)(void *ctx);
-	/* Optional: n events were shed to keep pdig within --max-cpu (not
-	 * made; counted where the consumers read the driver's drops). */
-	void (*shed)(void *ctx, uint64_t n);
+	/* Optional: n events of schema `schema` were shed to keep pdig
+	 * within --max-cpu (not made; counted where the consumers read the
+	 * driver's drops). Told once per wanted schema. */
+	void (*shed)(void *ctx, enum pdig_schema_id schema, uint64_t n);
 };
 
 struct tracer_opts {
