@@ -15,16 +15,19 @@
  * of wall time at the first stop after a window ends.
  *
  * Levels (budget.h), each shedding what the one before did and more:
- *   io     data I/O no rule needs: read/write/send/recv families, polls,
- *          seeks; with --rules/--repair, also every traced call outside
- *          what they asked for (what -e added) but the kept ones below;
- *   files  everything else but the kept calls and the path calls: close,
- *          dup, fcntl, pipe, eventfd... and data I/O a rule or the
- *          repair set needs;
+ *   io     data I/O: read/write families, sendto with no destination,
+ *          sendmmsg, recvmmsg, polls, seeks; with --rules/--repair, also
+ *          every traced call outside what they asked for (what -e added)
+ *          but the kept ones below;
+ *   files  everything else but the kept calls and the path calls: fcntl,
+ *          pipe, eventfd... and data I/O a rule or the repair set needs;
  *   core   path calls (open, creat, unlink, rename, mkdir, chmod...) whose
  *          paths are not sensitive (sensitive() below).
  * Never shed: process events (clone/fork/vfork/execve/exit, procexit,
- * signals), network (socket, connect, accept, bind, listen), credential,
+ * signals), network (socket, connect, accept, bind, listen; sendmsg,
+ * recvfrom, recvmsg and a sendto naming a destination, which Falco's
+ * inbound/outbound macros use for unconnected UDP), the fd table (close,
+ * dup*, fcntl F_DUPFD*), setuid/setgid mode changes, credential,
  * namespace and limit changes, module and bpf loads, ptrace, prctl,
  * seccomp, memfd_create, signals sent, and whatever the guard reports as
  * an attack.

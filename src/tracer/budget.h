@@ -16,7 +16,7 @@ struct thread;
 /* Levels, in the order pdig narrows what it traces. */
 enum budget_level {
 	BUDGET_FULL,  /* everything traced is reported */
-	BUDGET_IO,    /* data I/O no rule names is shed */
+	BUDGET_IO,    /* data I/O (with --rules: and what no rule needs) is shed */
 	BUDGET_FILES, /* and every call but process, network and path calls */
 	BUDGET_CORE,  /* and path calls (opens...) of files not sensitive */
 	BUDGET_LEVELS

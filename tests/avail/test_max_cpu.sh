@@ -5,8 +5,8 @@
 #     stops cost (half of U_full or more, measured): pdig says so once,
 #     serves at the lowest level (U_floor), and the program is not slowed;
 #  3. --max-cpu B, halfway between the two: pdig's CPU stays within B plus
-#     a tolerance of a quarter of the gap (at least 0.02 CPU), which run 1
-#     exceeds (the assertion can fail).
+#     a tolerance of a quarter of the gap (at least 0.02 CPU), and is at
+#     least a quarter of the gap below run 1's (the budget saved CPU).
 # Runs 2 and 3: the events `sysdig -r` reads plus those pdig counts as shed
 # are exactly twice the calls made, per kind; process, network and
 # sensitive-file events all survive; phase 2, after a quiet pause, is
@@ -45,9 +45,14 @@ expect_grep "$WORK/floor.err" "^pdig: --max-cpu ${FLOOR_BUDGET/./\\.} is below t
 	"floor: pdig says the budget is below the floor"
 expect_eq "$(grep -c 'below the floor' "$WORK/floor.err")" 1 "floor: said once"
 expect_grep "$WORK/floor.err" 'time per level: .* core [0-9]*\.[0-9]*[1-9][0-9]* s' "floor: served at the lowest level"
-# the program keeps its pace (availability): not slower than with full tracing
+# the program keeps its pace (availability): not slower than with full
+# tracing. Both runs are paced (RATE rounds a second), so a machine that
+# keeps up gives both the same count; while other jobs share the CPUs the
+# count of either run varied by up to 3% (97.3% seen), so the margin is
+# 10%: pdig never delays the program on purpose, and one that did (to save
+# CPU by slowing stops) would lose far more than that at this rate.
 r_full=$(made sendto phase1 "$WORK/full.out") r_floor=$(made sendto phase1 "$WORK/floor.out")
-[ "$r_floor" -ge $((r_full * 95 / 100)) ] && ok "floor: the program made $r_floor rounds (full: $r_full)" ||
+[ "$r_floor" -ge $((r_full * 90 / 100)) ] && ok "floor: the program made $r_floor rounds (full: $r_full)" ||
 	fail "floor: the program was slowed: $r_floor rounds, $r_full with full tracing"
 events floor
 check_account floor "$WORK/floor.ev"
@@ -60,9 +65,11 @@ if awk -v g=$gap 'BEGIN { exit !(g >= 0.06) }'; then
 	echo "budget $B, tolerance $TOL (full $U_full, floor $U_floor)"
 	awk -v u=$U -v b=$B -v t=$TOL 'BEGIN { exit !(u <= b + t) }' &&
 		ok "budget: pdig used $U CPU <= $B + $TOL" || fail "budget: pdig used $U CPU > $B + $TOL"
-	awk -v u=$U_full -v b=$B -v t=$TOL 'BEGIN { exit !(u > b + t) }' &&
-		ok "without --max-cpu the same bound fails ($U_full > $B + $TOL)" ||
-		fail "full tracing fits the bound too: the test proves nothing"
+	# the budget made the difference: measured, its run used at least a
+	# quarter of the gap less than the run without it
+	awk -v u=$U -v f=$U_full -v g=$gap 'BEGIN { exit !(f - u >= g / 4) }' &&
+		ok "budget: $U CPU, at least $gap / 4 below full tracing's $U_full" ||
+		fail "budget: $U CPU is not below full tracing's $U_full by a quarter of the gap ($gap): nothing was saved"
 	expect_grep "$WORK/budget.err" 'events shed [1-9]' "budget: events were shed"
 	events budget
 	check_account budget "$WORK/budget.ev"
