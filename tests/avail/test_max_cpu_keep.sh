@@ -43,6 +43,11 @@ case $last in
 *keep_A*) fail "the consumer's fd table is stale: fd 100 still named keep_A after its close ('$last')" ;;
 *) ok "the last close of fd 100 does not name the closed keep_A ('$last')" ;;
 esac
+# -v's time per level: the 2 s quiet pause is time at full, not at the
+# level the load had left pdig at
+full_s=$(sed -n 's/.*time per level: full \([0-9.]*\) s.*/\1/p' "$WORK/keep.err")
+awk -v f="${full_s:-0}" 'BEGIN { exit !(f >= 1.9) }' && ok "-v: the quiet pause counts as time at full ($full_s s)" ||
+	fail "-v: only ${full_s:-?} s at full: the quiet pause was put on the old level"
 # one recvmmsg, restarted 50 times after ignored signals: shed once
 expect_eq "$(shed recvmmsg "$WORK/keep.err")" 2 "the interrupted recvmmsg is counted once"
 # two threads: exact account of openat and close
