@@ -19,6 +19,8 @@
 
 /* seconds to wait for the pdig ring's consumer (--wait-consumer) */
 #define WAIT_CONSUMER_ENV "PDIG_WAIT_CONSUMER"
+/* pdig's CPU budget (--max-cpu), for deploy recipes that set env only */
+#define MAX_CPU_ENV "PDIG_MAX_CPU"
 
 static void usage(FILE *f)
 {
@@ -60,6 +62,11 @@ static void usage(FILE *f)
 		"            the pdig ring (the Falco plugin) before starting CMD, so its\n"
 		"            first events are not discarded; then start it anyway, with\n"
 		"            a warning (also $PDIG_WAIT_CONSUMER=SECS)\n"
+		"  --max-cpu FRACTION  availability mode: keep pdig's own CPU within\n"
+		"            FRACTION of one CPU (0.01-64; 0.3 = 30%%) by shedding events\n"
+		"            in a fixed order (README: Availability mode), counted as\n"
+		"            drops; full tracing again once the load falls (also\n"
+		"            $PDIG_MAX_CPU=FRACTION)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
@@ -145,6 +152,7 @@ static void out_emit(void *ctx, enum pdig_schema_id schema, const uint8_t *ev, s
 static void out_skipped(void *ctx, uint64_t n) { (void)ctx; sinks_skipped(n); }
 static void out_describe(void *ctx, int64_t tid) { (void)ctx; sinks_describe_process(tid); }
 static uint32_t out_intro(void *ctx) { (void)ctx; return sinks_intro(); }
+static void out_shed(void *ctx, enum pdig_schema_id schema, uint64_t n) { (void)ctx; sinks_shed(schema, n); }
 
 /* The ring sink found a consumer's ring: the tracees may not write it, and
  * a missing udig consumer is no longer worth a warning. */
@@ -156,8 +164,10 @@ static void ring_attached(const char *path)
 
 /* --rules/--repair: the rules' syscalls (added to the -e set, or alone),
  * less the high-volume I/O Falco leaves out unless -A, then libsinsp's
- * repair set; -v says what is traced. */
-static int pick_from_rules(struct syscall_set *set, bool from_e, const char *const *files, int n, int verbose)
+ * repair set; -v says what is traced. *needed: what the rules need (their
+ * set with its repair set: --max-cpu sheds what -e added beyond it first). */
+static int pick_from_rules(struct syscall_set *set, struct syscall_set *needed, bool from_e, const char *const *files,
+                           int n, int verbose)
 {
 	char err[768];
 	static char names[8192];
@@ -173,14 +183,18 @@ static int pick_from_rules(struct syscall_set *set, bool from_e, const char *con
 		syscall_set_names(&rules, names, sizeof names);
 		fprintf(stderr, "pdig: rules select %d syscalls: %s\n", k, names);
 	}
+	struct syscall_set named = rules; /* before what -e traces is taken out */
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) /* -e traces them: not dropped, not to report */
 		if (set->on[nr])
 			rules.on[nr] = 0;
 	if (syscall_set_drop_io(&rules, names, sizeof names))
 		fprintf(stderr, "pdig: --rules: not traced, as Falco ignores them without -A: %s (add them with -e trace=)\n",
 			names);
-	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
+	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++) {
+		needed->on[nr] = rules.on[nr] || (named.on[nr] && set->on[nr]);
 		set->on[nr] |= rules.on[nr];
+	}
+	syscall_set_repair(needed);
 	syscall_set_repair(set);
 	if (verbose) {
 		syscall_set_names(set, names, sizeof names);
@@ -200,6 +214,7 @@ int main(int argc, char **argv)
 	uint64_t rotate_bytes = 0;
 	int scap_schema = -1; /* --schema: the -w file's (-1: not given, 1.0.0) */
 	const char *wait_consumer = getenv(WAIT_CONSUMER_ENV); /* --wait-consumer overrides it */
+	const char *max_cpu = getenv(MAX_CPU_ENV); /* --max-cpu overrides it */
 	const char *trace_exprs[64];
 	int ntrace = 0;
 	const char *rules_files[64];
@@ -213,6 +228,7 @@ int main(int argc, char **argv)
 		{ "rules", required_argument, 0, 'R' },
 		{ "repair", no_argument, 0, 'Q' },
 		{ "wait-consumer", required_argument, 0, 'W' },
+		{ "max-cpu", required_argument, 0, 'M' },
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
@@ -279,6 +295,9 @@ int main(int argc, char **argv)
 		case 'W':
 			wait_consumer = optarg;
 			break;
+		case 'M':
+			max_cpu = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V':
 			printf("pdig %s (event schema %s)\n", PDIG_VERSION, PDIG_SCHEMA_VERSION);
@@ -313,6 +332,18 @@ int main(int argc, char **argv)
 		}
 		wait_ms = (long)(secs * 1000);
 	}
+	double budget = 0;
+	if (max_cpu && *max_cpu) {
+		char *end;
+		errno = 0;
+		budget = strtod(max_cpu, &end);
+		/* a fraction of one CPU; above 1 only with several tracer threads */
+		if (errno || *end || !(budget >= 0.01 && budget <= 64)) {
+			fprintf(stderr, "pdig: --max-cpu / %s: expected a fraction of one CPU (0.01-64), got '%s'\n",
+				MAX_CPU_ENV, max_cpu);
+			return 2;
+		}
+	}
 	if (json && !text_path) {
 		fprintf(stderr, "pdig: -j needs -o FILE\n");
 		return 2;
@@ -340,7 +371,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pdig: -a traces everything: it does not go with --rules or --repair\n");
 		return 2;
 	}
-	if (repair && pick_from_rules(&o.set, ntrace > 0, rules_files, nrules, verbose) < 0)
+	static struct syscall_set rules_need;
+	if (repair && pick_from_rules(&o.set, &rules_need, ntrace > 0, rules_files, nrules, verbose) < 0)
 		return 2;
 
 	char path[4096];
@@ -406,7 +438,10 @@ int main(int argc, char **argv)
 	procfs_desc_source(&state_ctx, &state);
 	sinks_set_source(&state);
 
-	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro };
+	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro,
+		                        out_shed };
+	o.max_cpu = budget;
+	o.rules_need = repair ? &rules_need : NULL;
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
 	if (attach_pid)

@@ -94,6 +94,15 @@ size_t encode_syscall(int is_exit, const struct enc_ctx *c, void *buf, size_t ca
 	return evb_finish(&b);
 }
 
+size_t encode_drop(const struct pdig_schema *s, bool enter, uint64_t ts, int64_t tid, uint32_t ratio, void *buf,
+                   size_t cap)
+{
+	struct evbuf b;
+	evb_begin_in(&b, s, buf, cap, enter ? EV_DROP_E : EV_DROP_X, ts, (uint64_t)tid);
+	evb_u32(&b, ratio);
+	return evb_finish(&b);
+}
+
 size_t encode_procexit(const struct pdig_schema *s, uint64_t ts, int64_t tid, int status, void *buf,
                        size_t cap)
 {

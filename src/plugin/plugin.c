@@ -36,10 +36,11 @@ struct pdig_plugin {
 	/* counters, reported as metrics */
 	uint64_t n_events, n_bad, n_drops_seen, n_producer_evts;
 	uint64_t n_missed_seen;      /* producers' discards while no consumer held a ring */
+	uint64_t n_shed_seen;        /* of the drops, those shed under pdig --max-cpu */
 	uint64_t n_resyncs;
 	uint64_t n_ring_lost;        /* times the ring's file was removed or replaced */
 	uint64_t scan_ms;            /* how long finding the host's table took */
-	ss_plugin_metric metrics[7];
+	ss_plugin_metric metrics[8];
 };
 
 struct pdig_instance {
@@ -271,6 +272,8 @@ fail:
 	return NULL;
 }
 
+static void log_drops(struct pdig_plugin *p, const char *when, uint64_t evts, uint64_t drops, uint64_t shed);
+
 void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 {
 	struct pdig_instance *h = hh;
@@ -281,6 +284,11 @@ void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 	 * written after this, as discarded). A host that stops in the middle
 	 * of the last batch it took (Falco on SIGTERM) does not process the
 	 * rest of it, which only the host could count: give its size. */
+	/* drops since the last (rate-limited) log: the final count, once */
+	uint64_t evts, drops;
+	ring_consumer_counters(&h->ring, &evts, &drops);
+	if (drops > h->drops_logged)
+		log_drops(s, "in all", evts, drops, ring_consumer_shed(&h->ring));
 	uint64_t unread = ring_consumer_close(&h->ring);
 	if (unread)
 		plog(s, SS_PLUGIN_LOG_SEV_WARNING, "closing %s with %llu events unread: they are lost "
@@ -292,17 +300,27 @@ void plugin_close(ss_plugin_t *s, ss_instance_t *hh)
 
 /* ---- events ------------------------------------------------------------------ */
 
+static void log_drops(struct pdig_plugin *p, const char *when, uint64_t evts, uint64_t drops, uint64_t shed)
+{
+	uint64_t full = drops > shed ? drops - shed : 0;
+	plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig producers dropped %llu events %s (%llu shed to keep within "
+	     "pdig --max-cpu, %llu because the ring was full; %llu offered)", (unsigned long long)drops, when,
+	     (unsigned long long)(drops - full), (unsigned long long)full, (unsigned long long)evts);
+}
+
 static void note_drops(struct pdig_plugin *p, struct pdig_instance *h)
 {
 	uint64_t evts, drops;
 	ring_consumer_counters(&h->ring, &evts, &drops);
 	p->n_producer_evts = evts;
 	p->n_drops_seen = drops;
+	/* pdig --max-cpu counts what it sheds as drops, like the driver;
+	 * n_shed says how many of them, so the message names both causes */
+	uint64_t shed = ring_consumer_shed(&h->ring);
+	p->n_shed_seen = shed;
 	uint64_t now = mono_ns();
 	if (drops > h->drops_logged && now >= h->next_drop_log) {
-		plog(p, SS_PLUGIN_LOG_SEV_WARNING, "pdig producers dropped %llu events so far "
-		     "(the ring was full; %llu offered)", (unsigned long long)drops,
-		     (unsigned long long)evts);
+		log_drops(p, "so far", evts, drops, shed);
 		h->drops_logged = drops;
 		h->next_drop_log = now + DROP_LOG_EVERY_NS;
 	}
@@ -457,6 +475,7 @@ ss_plugin_metric *plugin_get_metrics(ss_plugin_t *s, uint32_t *num_metrics)
 	metric(&p->metrics[4], "pdig.ring_resyncs", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_resyncs);
 	metric(&p->metrics[5], "pdig.ring_lost", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_ring_lost);
 	metric(&p->metrics[6], "pdig.discarded_unattached", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_missed_seen);
-	*num_metrics = 7;
+	metric(&p->metrics[7], "pdig.shed", SS_PLUGIN_METRIC_TYPE_MONOTONIC, p->n_shed_seen);
+	*num_metrics = 8;
 	return p->metrics;
 }

@@ -276,6 +276,14 @@ void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uin
 	*n_drops = v[3];
 }
 
+uint64_t ring_consumer_shed(const struct ring_consumer *c)
+{
+	uint64_t v = 0;
+	if (c->fd >= 0)
+		pread_all(c->fd, &v, sizeof v, FIELD(n_shed));
+	return v;
+}
+
 uint64_t ring_consumer_missed(const struct ring_consumer *c)
 {
 	uint64_t v = 0;

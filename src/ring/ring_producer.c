@@ -240,3 +240,17 @@ void ring_producer_add_missed(struct ring_producer *p, uint64_t n)
 	}
 	FAULT_GUARD_END;
 }
+
+void ring_producer_add_shed(struct ring_producer *p, uint64_t n)
+{
+	if (p->faulted || !n)
+		return;
+	FAULT_GUARD {
+		__atomic_fetch_add(&p->h->n_evts, n, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&p->h->n_drops, n, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&p->h->n_shed, n, __ATOMIC_RELAXED);
+	} ON_FAULT {
+		p->faulted = true;
+	}
+	FAULT_GUARD_END;
+}

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "ring/ring.h"
+#include "schema/event_ids.h"
+#include "schema/event_layout.h"
 #include "schema/schema.h"
 #include "sinks/sink.h"
 
@@ -200,6 +202,11 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 		s->stats.discarded++;
 		return;
 	}
+	/* drop enter/exit (--max-cpu narrowing): the plugin refuses them, as
+	 * a ring writer could forge the host's state with them; what was shed
+	 * reaches it through the header's counters (ring_shed) */
+	if (len >= EVT_HDR_LEN && (evt_type(ev) == EV_DROP_E || evt_type(ev) == EV_DROP_X))
+		return;
 	enum ring_put put = ring_producer_put(&r->p, ev, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
 	if (put == RING_PUT_OK) {
 		s->stats.written++;
@@ -214,6 +221,16 @@ static void ring_write(struct sink *s, const uint8_t *ev, size_t len)
 	}
 	s->stats.dropped++;
 	if (put == RING_PUT_FAULT)
+		detach(r, "the file was truncated under pdig (its events are dropped)");
+}
+
+static void ring_shed(struct sink *s, uint64_t n)
+{
+	struct ring_sink *r = (struct ring_sink *)s;
+	if (!r->attached)
+		return;
+	ring_producer_add_shed(&r->p, n);
+	if (r->p.faulted)
 		detach(r, "the file was truncated under pdig (its events are dropped)");
 }
 
@@ -246,6 +263,7 @@ struct sink *ring_sink_open(const char *dir, void (*on_attach)(const char *path)
 	r->base.schema = ring_schema;
 	r->base.snaplen = ring_snaplen;
 	r->base.write = ring_write;
+	r->base.shed = ring_shed;
 	r->base.close = ring_close;
 	refresh(r); /* a consumer already there is fed from the first event */
 	return &r->base;

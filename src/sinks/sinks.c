@@ -86,6 +86,13 @@ void sinks_skipped(uint64_t n)
 			all[i]->stats.discarded += n;
 }
 
+void sinks_shed(enum pdig_schema_id schema, uint64_t n)
+{
+	for (int i = 0; i < nsinks; i++)
+		if (all[i]->shed && sink_schema(all[i]) == schema && all[i]->wants(all[i]))
+			all[i]->shed(all[i], n);
+}
+
 void sinks_describe_process(int64_t tid)
 {
 	if (!source)

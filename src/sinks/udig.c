@@ -305,6 +305,24 @@ static void udig_write(struct sink *s, const uint8_t *ev, size_t len)
 	FAULT_GUARD_END;
 }
 
+/* Events shed under --max-cpu: in n_drops_buffer, the one drop counter
+ * a udig consumer reads (sysdig's "Driver Drops"), and in n_evts, which
+ * counts what the driver tried to write. Atomic, without the lock, as
+ * lost_to_lock. */
+static void udig_shed(struct sink *s, uint64_t n)
+{
+	struct udig_sink *u = (struct udig_sink *)s;
+	if (u->faulted)
+		return;
+	FAULT_GUARD {
+		__atomic_fetch_add(&u->d->n_evts, n, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&u->d->n_drops_buffer, n, __ATOMIC_RELAXED);
+	} ON_FAULT {
+		lost_to_fault(u);
+	}
+	FAULT_GUARD_END;
+}
+
 static void udig_close(struct sink *s)
 {
 	struct udig_sink *u = (struct udig_sink *)s;
@@ -430,6 +448,7 @@ struct sink *udig_sink_open(char *err, size_t errlen)
 	u->base.wants = udig_wants;
 	u->base.snaplen = udig_snaplen;
 	u->base.write = udig_write;
+	u->base.shed = udig_shed;
 	u->base.flush = NULL;
 	u->base.close = udig_close;
 	return &u->base;

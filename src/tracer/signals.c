@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/user.h>
 
+#include "budget.h"
 #include "procfs/procfs.h"
 #include "tracer_internal.h"
 
@@ -148,6 +149,7 @@ void sig_on_delivery_stop(struct tracer *tr, struct thread *t, int sig, bool wan
 			/* the kernel would have discarded it when it was sent */
 			if (t->exit_deferred)
 				t->restart_hidden = true;
+			budget_on_discarded_signal(t);
 		} else {
 			sig_flush_exit(tr, t, want);
 			/* a call the program's own filter trapped: its exit first,

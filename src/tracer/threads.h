@@ -39,6 +39,11 @@ struct thread {
 	bool exit_deferred;
 	bool restart_hidden;    /* that signal was one the kernel discards: the restart is no new call */
 	bool in_restart;        /* in the restarted call: its stops are not a new entry */
+	/* --max-cpu (budget.c): its last traced call was shed (nr, args);
+	 * a signal the kernel discards interrupted it, so it restarts */
+	bool shed_last, shed_restart;
+	uint64_t shed_nr;
+	uint64_t shed_args[6];
 	bool fatal_reported;    /* a signaldeliver for the signal that ends it is out */
 	bool procexit_sent;     /* its procexit went out at its exit stop, not to repeat when reaped */
 	/* A vfork parent: the kernel resumes it once the child has exec'd or

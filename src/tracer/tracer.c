@@ -18,6 +18,7 @@
 #include "abi/time_ns.h"
 #include "procfs/procfs.h"
 #include "abi/kernel_abi.h"
+#include "budget.h"
 #include "tracer_internal.h"
 
 struct tracer_process tracer_process = { .main_status = -1 };
@@ -61,7 +62,9 @@ struct tracer *core_new(const struct tracer_opts *o, bool attach_mode)
 	procfs_cache_enable(tr->procfs, true,
 	                    traced(tr, SYS_open) && traced(tr, SYS_creat) && traced(tr, SYS_openat) && traced(tr, SYS_openat2));
 	placement_init(&tr->placement, !o->no_follow_cpu);
-	waiting_init(&tr->waiting, !o->no_follow_cpu);
+	/* polling spends CPU to shorten waits: not under a CPU budget */
+	waiting_init(&tr->waiting, !o->no_follow_cpu && !(o->max_cpu > 0));
+	budget_init(o->max_cpu, &o->set, o->rules_need);
 	return tr;
 }
 
@@ -430,6 +433,24 @@ static void on_syscall_entry_elided(const struct stop *s, struct thread *t, uint
 	resume(t->tid, PTRACE_CONT, 0);
 }
 
+/* A traced call whose events the budget sheds (budget.c): no event, no
+ * read; followed to its exit only where pdig's own state needs the exit
+ * (the guard's too: a group signal it let through ends there), else
+ * resumed with request. */
+static void shed_syscall(struct thread *t, uint64_t nr, const uint64_t *args, int request)
+{
+	if (budget_needs_exit(nr, args) || guard_follows(t->tid)) {
+		t->nr = nr;
+		memcpy(t->args, args, sizeof t->args);
+		t->silent = true;
+		t->state = TS_IN_SYSCALL;
+		resume(t->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
+	t->state = TS_RUNNING;
+	resume(t->tid, request, 0);
+}
+
 /* A traced syscall let go because no sink wants events: its enter and
  * exit are not made (exit and exit_group never return). */
 static void skip_syscall(struct tracer *tr, uint64_t nr)
@@ -549,6 +570,10 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		resume(t->tid, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 		return;
 	}
+	if (budget_sheds(tr, t, nr, info.seccomp.args)) {
+		shed_syscall(t, nr, info.seccomp.args, t->untraced_asked ? PTRACE_SYSCALL : PTRACE_CONT);
+		return;
+	}
 	if (known)
 		on_syscall_entry_elided(s, t, nr, info.seccomp.args, known_ret);
 	else
@@ -594,6 +619,10 @@ static void on_syscall_entry_stop(const struct stop *s, struct thread *t, struct
 	syscall_entered(s, t, info->arch, nr, info->entry.args, info->stack_pointer);
 	if (refused(s, t, nr, info->entry.args))
 		return;
+	if (traced(tr, nr) && s->want && budget_sheds(tr, t, nr, info->entry.args)) {
+		shed_syscall(t, nr, info->entry.args, PTRACE_SYSCALL);
+		return;
+	}
 	if (traced(tr, nr) && s->want) {
 		on_syscall_entry(s, t, nr, info->entry.args);
 		return;
@@ -835,6 +864,7 @@ static void set_exit_stops(struct tracer *tr, struct thread *t, bool on)
 void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
 	struct stop s = { .tr = tr, .want = core_wanted(tr) };
+	budget_tick(tr, tid, s.want);
 	/* a consumer that attached since: the processes it cannot know yet */
 	if (s.want && tr->out.intro) {
 		uint32_t mask = tr->out.intro(tr->out.ctx) & tr->schemas;
@@ -1001,6 +1031,7 @@ void core_loop(struct tracer *tr)
 			handle_queued_deaths(tr);
 	}
 	waiting_report(&tr->waiting, tr->verbose);
+	budget_report(tr->verbose);
 	if (tr->verbose)
 		fprintf(stderr, "pdig: stops: %llu (seccomp %llu, syscall entry/exit %llu, other %llu), exits elided %llu\n",
 		        (unsigned long long)(tr->stops.seccomp + tr->stops.syscall + tr->stops.other),

@@ -175,6 +175,11 @@ uint16_t process_exit_event(uint16_t type, const struct enc_ctx *c);
 size_t encode_procexit(const struct pdig_schema *s, uint64_t ts, int64_t tid, int status, void *buf,
                        size_t cap);
 
+/* drop (enter: the producer starts leaving events out; exit: it stops),
+ * with the sampling ratio the consumer is to assume (1: none). */
+size_t encode_drop(const struct pdig_schema *s, bool enter, uint64_t ts, int64_t tid, uint32_t ratio, void *buf,
+                   size_t cap);
+
 /* signaldeliver: thread tid takes signal sig sent by spid (0: by the
  * kernel, or a sender the driver does not name). */
 size_t encode_signaldeliver(const struct pdig_schema *s, uint64_t ts, int64_t tid, int64_t spid, int sig,

@@ -58,7 +58,10 @@ struct ring_hdr {
 	uint64_t n_drops;      /* of those, lost: no room, or the lock given up */
 	uint64_t n_missed;     /* records producers discarded while no consumer held a
 				* ring (told when they attach: not in n_evts) */
-	uint8_t pad1[24];
+	uint64_t n_shed;       /* records producers left out to keep within their
+				* CPU budget (pdig --max-cpu): in n_evts and n_drops
+				* too, as the driver counts drops; 0 from older pdigs */
+	uint8_t pad1[16];
 	/* consumer block */
 	uint64_t tail;         /* next read position */
 };
@@ -66,6 +69,7 @@ struct ring_hdr {
 _Static_assert(sizeof(struct ring_hdr) == 136, "ring header layout");
 _Static_assert(__builtin_offsetof(struct ring_hdr, head) == 64, "head offset");
 _Static_assert(__builtin_offsetof(struct ring_hdr, n_missed) == 96, "n_missed offset");
+_Static_assert(__builtin_offsetof(struct ring_hdr, n_shed) == 104, "n_shed offset");
 _Static_assert(__builtin_offsetof(struct ring_hdr, tail) == 128, "tail offset");
 
 #define RING_SCHEMA(maj, min, pat) (((uint32_t)(maj) << 16) | ((uint32_t)(min) << 8) | (uint32_t)(pat))
@@ -114,6 +118,9 @@ enum ring_put ring_producer_put(struct ring_producer *p, const void *rec, uint32
  * consumer held a ring (before this one came, or while it restarted):
  * added to the header's n_missed, which the consumer reports. */
 void ring_producer_add_missed(struct ring_producer *p, uint64_t n);
+/* Tells the consumer of n records left out to keep within a CPU budget:
+ * added to n_evts and n_drops (what it reports as drops) and n_shed (why). */
+void ring_producer_add_shed(struct ring_producer *p, uint64_t n);
 
 /* ---- consumer side (the plugin) -------------------------------------------- */
 
@@ -158,5 +165,7 @@ size_t ring_consumer_read(struct ring_consumer *c, uint8_t *buf, size_t cap);
 void ring_consumer_counters(const struct ring_consumer *c, uint64_t *n_evts, uint64_t *n_drops);
 /* Records producers discarded before they attached (the header's n_missed). */
 uint64_t ring_consumer_missed(const struct ring_consumer *c);
+/* Of n_drops, the records producers shed to keep within their CPU budget. */
+uint64_t ring_consumer_shed(const struct ring_consumer *c);
 
 #endif

@@ -52,6 +52,9 @@ struct sink {
 	/* Optional. A thread that exists before the first event and that no
 	 * event will introduce (attach mode). */
 	void (*describe_process)(struct sink *s, const struct proc_desc *p);
+	/* Optional. n events were shed to keep pdig within --max-cpu: told
+	 * to the consumer where it reads the driver's drops. */
+	void (*shed)(struct sink *s, uint64_t n);
 	struct sink_stats stats;
 };
 
@@ -73,6 +76,10 @@ void sinks_emit(enum pdig_schema_id schema, const uint8_t *ev, size_t len);
 /* n events were not made because sinks_wanted() said none: every sink that
  * discards counts them. */
 void sinks_skipped(uint64_t n);
+/* n events of schema `schema` were shed (--max-cpu): every sink of that
+ * schema that wants events now and counts drops for its consumer counts
+ * them. */
+void sinks_shed(enum pdig_schema_id schema, uint64_t n);
 /* The schemas of sinks whose take_intro() says a new consumer needs the
  * traced processes described (SCHEMA_BIT()s). */
 uint32_t sinks_intro(void);

@@ -31,6 +31,10 @@ struct tracer_output {
 	 * tracer then describes them all (a clone exit each), in those
 	 * schemas. Asked once per stop, after wanted(). */
 	uint32_t (*intro)(void *ctx);
+	/* Optional: n events of schema `schema` were shed to keep pdig
+	 * within --max-cpu (not made; counted where the consumers read the
+	 * driver's drops). Told once per wanted schema. */
+	void (*shed)(void *ctx, enum pdig_schema_id schema, uint64_t n);
 };
 
 struct tracer_opts {
@@ -38,6 +42,10 @@ struct tracer_opts {
 	struct syscall_set set; /* syscalls to trace */
 	int verbose;
 	bool no_follow_cpu;     /* keep pdig off the tracee's CPU (placement.c) */
+	double max_cpu;         /* --max-cpu: pdig's CPU budget (0 = none; budget.c) */
+	/* --rules/--repair: what the rules name plus libsinsp's repair set
+	 * for them (without what -e added), or NULL */
+	const struct syscall_set *rules_need;
 };
 
 /* Runs path/argv under the tracer until every traced process has exited.
