@@ -223,6 +223,10 @@ static void emit_procexit(struct tracer *tr, pid_t tid, int status)
 
 static void resume(pid_t tid, int request, int sig)
 {
+	/* with several workers, the stop's last resume waits for the lock to
+	 * be let go (workers.c) */
+	if (core_resume_deferred(tid, request, sig))
+		return;
 	/* ESRCH: the thread died meanwhile; waitpid reports its exit. */
 	ptrace(request, tid, 0, (void *)(long)sig);
 }
@@ -850,12 +854,15 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (!t->attached)
+	bool first = !t->attached;
+	if (first) {
+		t->owner = (uint8_t)worker_self(); /* the worker its first stop came to */
 		on_new_thread(&s, t);
+	}
 	/* a clone3 in flight is watched to its thread's exit, events or not */
 	if (t->exit_stops != (s.want || t->untraced_asked))
 		set_exit_stops(tr, t, s.want || t->untraced_asked);
-	placement_follow(&tr->placement, tr->procfs, t);
+	placement_follow(core_placement(tr), tr->procfs, t);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
@@ -892,8 +899,8 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			t->group_stopped = true;
 			resume(tid, PTRACE_LISTEN, 0); /* group-stop: stay stopped until SIGCONT */
-		} else {
-			run_on(t);
+		} else if (!(first && handover_try(tr, t))) {
+			run_on(t); /* (handed over: another worker resumes it) */
 		}
 		return;
 	case PTRACE_EVENT_EXIT:
@@ -982,24 +989,41 @@ void core_loop(struct tracer *tr)
 	 * ends the rest of the namespace. So it does once told to end
 	 * (ending.c). Otherwise it waits for every tracee, like strace -f.
 	 * Orphans reparented to pdig are reaped here either way, since
-	 * waitpid(-1) also returns untraced children. */
+	 * waitpid(-1) also returns untraced children. With several workers
+	 * (workers.c) each runs this loop on its own tracees. */
 	while (!tracer_process.detach_requested &&
-	       !((tracer_process.init_process || tracer_process.end_signal) && tracer_process.main_status >= 0)) {
+	       !((tracer_process.init_process || tracer_process.end_signal) && tracer_process.main_status >= 0) &&
+	       !workers_done()) {
+		if (workers_inbox(tr))
+			continue;
 		int status;
 		pid_t tid = tracer_wait(tr, &status);
-		placement_tick(&tr->placement, threads_count(&tr->threads), tr->verbose);
+		placement_tick(core_placement(tr), threads_count(&tr->threads), tr->verbose);
 		if (tid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || (errno == ECHILD && workers_idle(tr)))
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
+		workers_served();
+		core_lock();
 		if (WIFSTOPPED(status))
 			core_on_stop(tr, tid, status);
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			core_on_death(tr, tid, status);
 		if (tr->ndeaths)
 			handle_queued_deaths(tr);
+		core_unlock();
+		core_resume_flush();
+		workers_after_stop(tr);
 	}
+	/* the others see the end too */
+	workers_leave();
+	if (workers_count() == 1)
+		core_report(tr);
+}
+
+void core_report(struct tracer *tr)
+{
 	waiting_report(&tr->waiting, tr->verbose);
 	if (tr->verbose)
 		fprintf(stderr, "pdig: stops: %llu (seccomp %llu, syscall entry/exit %llu, other %llu), exits elided %llu\n",

@@ -73,15 +73,17 @@ static void judge(struct waiting *w, bool hit, uint64_t now)
 
 pid_t tracer_wait(struct tracer *tr, int *status)
 {
-	struct waiting *w = &tr->waiting;
-	if (w->usable && placement_poll_wanted(&tr->placement) && !placement_assisting(&tr->placement)) {
+	struct waiting *w = core_waiting(tr);
+	struct placement *p = core_placement(tr);
+	int flags = core_wait_flags();
+	if (w->usable && placement_poll_wanted(p) && !placement_assisting(p)) {
 		uint64_t now = tracer_mono_ns();
 		if (!w->on && now >= w->retry_at)
 			w->on = true;
 		if (w->on) {
 			uint64_t deadline = now + POLL_NS;
 			for (;;) {
-				pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+				pid_t tid = waitpid(-1, status, flags | WNOHANG);
 				if (tid != 0) {
 					if (tid > 0)
 						judge(w, true, now);
@@ -98,7 +100,7 @@ pid_t tracer_wait(struct tracer *tr, int *status)
 			judge(w, false, now);
 		}
 	}
-	return waitpid(-1, status, __WALL);
+	return waitpid(-1, status, flags);
 }
 
 void waiting_report(const struct waiting *w, bool verbose)

@@ -38,6 +38,7 @@ struct tracer_opts {
 	struct syscall_set set; /* syscalls to trace */
 	int verbose;
 	bool no_follow_cpu;     /* keep pdig off the tracee's CPU (placement.c) */
+	unsigned threads;       /* tracer threads for a spawned program (0: 1); attach uses one */
 };
 
 /* Runs path/argv under the tracer until every traced process has exited.

@@ -1,0 +1,472 @@
+/* Several tracer threads ("workers"), docs/scale.md.
+ *
+ * ptrace binds a tracee to the thread that attached it, and an
+ * auto-attached child to its creator's tracer thread. So each worker runs
+ * the stop loop on its own tracees (waitpid with __WNOTHREAD: another
+ * worker's reports are not its to reap), and a new thread is spread at its
+ * first stop: the worker that got it parks it in pause() with every signal
+ * blocked, detaches it and posts it to a less busy worker, which seizes it,
+ * stops it, puts its registers and signal mask back and lets it run. It
+ * runs nothing untraced meanwhile: pause() is all it can do (pdig's filter
+ * lets that one call through, seccomp.c), and a seize that fails kills it.
+ *
+ * Everything shared (the thread table, procfs and its caches, the kept
+ * strings, the event buffer, the sinks behind the output) sits in struct
+ * tracer under one lock, held while one report is handled; waitpid and a
+ * stop's last resume are made outside it. Each worker has its own
+ * placement, polling and counters. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "abi/kernel_abi.h"
+#include "tracer_internal.h"
+
+#ifndef PTRACE_GETSIGMASK
+#define PTRACE_GETSIGMASK 0x420a
+#define PTRACE_SETSIGMASK 0x420b
+#endif
+
+/* The signal that wakes a worker out of waitpid: no SA_RESTART, no-op. */
+#define WAKE_SIGNAL (SIGRTMIN + 4)
+#define KICK_AGAIN_NS 200000 /* a wake lost between the inbox check and waitpid is sent again */
+
+/* A tracee on its way from one worker to another. */
+struct handover {
+	pid_t tid;
+	bool exit_stops;             /* PTRACE_O_TRACEEXIT was set on it */
+	struct user_regs_struct regs; /* as at its first stop */
+	uint64_t sigmask;            /* its own mask, all blocked while parked */
+};
+
+#define INBOX_MAX 64
+
+struct worker {
+	unsigned index;
+	pid_t ktid;
+	pthread_t thread;
+	struct placement placement;
+	struct waiting waiting;
+	/* under wlock */
+	struct handover inbox[INBOX_MAX];
+	unsigned ninbox;
+	uint64_t posted, taken;      /* handovers posted to it, and taken by it */
+	bool idle;                   /* waitpid said ECHILD, nothing in its inbox */
+	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks */
+	/* its own */
+	uint64_t served, handed_in, handed_out, handover_failed;
+	uint64_t lock_held_ns, lock_taken;
+};
+
+static struct {
+	unsigned n;
+	struct worker *w[WORKERS_MAX];
+	pthread_mutex_t wlock;       /* inboxes, idle flags, done */
+	bool done;
+	bool follow_cpu;             /* placement and polling asked for (not --no-follow-cpu) */
+	struct tracer *tr;
+} workers = { .n = 1, .wlock = PTHREAD_MUTEX_INITIALIZER };
+
+static pthread_mutex_t core_mutex = PTHREAD_MUTEX_INITIALIZER;
+static __thread struct worker *self;
+/* the stop's last resume, made once the lock is let go */
+static __thread struct { bool deferring, pending; pid_t tid; int request, sig; } later;
+static __thread uint64_t locked_at;
+/* a handover this worker posted and must see taken */
+static __thread struct { struct worker *to; uint64_t seq; } posted;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+unsigned workers_count(void) { return workers.n; }
+unsigned worker_self(void) { return self ? self->index : 0; }
+struct placement *core_placement(struct tracer *tr) { return self && self->index ? &self->placement : &tr->placement; }
+struct waiting *core_waiting(struct tracer *tr) { return self && self->index ? &self->waiting : &tr->waiting; }
+int core_wait_flags(void) { return workers.n > 1 ? __WALL | __WNOTHREAD : __WALL; }
+
+void core_lock(void)
+{
+	pthread_mutex_lock(&core_mutex);
+	if (workers.n > 1) {
+		later.deferring = true;
+		locked_at = mono_ns();
+	}
+}
+
+void core_unlock(void)
+{
+	if (workers.n > 1 && self) {
+		self->lock_held_ns += mono_ns() - locked_at;
+		self->lock_taken++;
+	}
+	later.deferring = false;
+	pthread_mutex_unlock(&core_mutex);
+}
+
+/* core_resume's way, deferred while the lock is held: one pending resume
+ * at a time (a second one sends the first). */
+bool core_resume_deferred(pid_t tid, int request, int sig)
+{
+	if (!later.deferring)
+		return false;
+	core_resume_flush();
+	later.pending = true;
+	later.tid = tid;
+	later.request = request;
+	later.sig = sig;
+	return true;
+}
+
+void core_resume_flush(void)
+{
+	if (!later.pending)
+		return;
+	later.pending = false;
+	ptrace(later.request, later.tid, 0, (void *)(long)later.sig);
+}
+
+static void wake_handler(int sig)
+{
+	(void)sig;
+}
+
+static void kick(struct worker *w)
+{
+	pthread_cond_signal(&w->cond);
+	if (w->ktid)
+		syscall(SYS_tgkill, getpid(), w->ktid, WAKE_SIGNAL);
+}
+
+static struct worker *worker_new(unsigned index)
+{
+	struct worker *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->index = index;
+	pthread_cond_init(&w->cond, NULL);
+	return w;
+}
+
+void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu)
+{
+	workers.follow_cpu = follow_cpu;
+	if (n < 1)
+		n = 1;
+	if (n > WORKERS_MAX)
+		n = WORKERS_MAX;
+	workers.tr = tr;
+	for (unsigned i = 0; i < n; i++) {
+		workers.w[i] = worker_new(i);
+		if (!workers.w[i]) {
+			n = i;
+			break;
+		}
+	}
+	workers.n = n ? n : 1;
+	if (workers.n > 1) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = wake_handler; /* no SA_RESTART: waitpid returns EINTR */
+		sigemptyset(&sa.sa_mask);
+		sigaction(WAKE_SIGNAL, &sa, NULL);
+	}
+	self = workers.w[0];
+	if (self)
+		self->ktid = (pid_t)syscall(SYS_gettid);
+}
+
+void workers_served(void)
+{
+	if (self)
+		self->served++;
+}
+
+bool workers_done(void)
+{
+	if (workers.n < 2)
+		return false;
+	pthread_mutex_lock(&workers.wlock);
+	bool d = workers.done;
+	pthread_mutex_unlock(&workers.wlock);
+	return d;
+}
+
+void workers_leave(void)
+{
+	if (workers.n < 2)
+		return;
+	pthread_mutex_lock(&workers.wlock);
+	workers.done = true;
+	for (unsigned i = 0; i < workers.n; i++)
+		if (workers.w[i] != self)
+			kick(workers.w[i]);
+	pthread_mutex_unlock(&workers.wlock);
+}
+
+/* The least busy worker by traced threads, counted in the table. */
+struct load {
+	unsigned count[WORKERS_MAX];
+};
+
+static void count_owner(struct thread *t, void *arg)
+{
+	struct load *l = arg;
+	if (t->owner < WORKERS_MAX)
+		l->count[t->owner]++;
+}
+
+static struct worker *least_busy(struct tracer *tr)
+{
+	struct load l;
+	memset(&l, 0, sizeof l);
+	threads_each(&tr->threads, count_owner, &l);
+	unsigned me = self->index, best = me;
+	for (unsigned i = 0; i < workers.n; i++)
+		if (l.count[i] < l.count[best])
+			best = i;
+	/* moving must make things more even (the new one counts as ours) */
+	return l.count[best] + 1 < l.count[me] ? workers.w[best] : NULL;
+}
+
+static bool is_creation(uint64_t nr)
+{
+	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork;
+}
+
+bool handover_try(struct tracer *tr, struct thread *t)
+{
+	if (workers.n < 2 || !self || tr->attach_mode || !t->seccomp || t->state != TS_RUNNING || t->exit_deferred)
+		return false;
+	struct worker *to = least_busy(tr);
+	/* posters hold the core lock: room seen now is room when posting */
+	if (!to || to->ninbox >= INBOX_MAX)
+		return false;
+	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops };
+	/* the new child returns from its creating syscall: 0 in rax, just past
+	 * a 64-bit `syscall` instruction, which it is sent back to */
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &h.regs) < 0 || h.regs.cs != 0x33 || h.regs.rax != 0 ||
+	    !is_creation(h.regs.orig_rax))
+		return false;
+	errno = 0;
+	long text = ptrace(PTRACE_PEEKTEXT, t->tid, (void *)(h.regs.rip - 2), 0);
+	if (errno || (text & 0xffff) != 0x050f)
+		return false;
+	if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask) < 0)
+		return false;
+	uint64_t all = ~0ull;
+	struct user_regs_struct park = h.regs;
+	park.rip -= 2;
+	park.rax = SYS_pause;
+	park.orig_rax = (uint64_t)-1; /* no restart: it is not in a syscall now */
+	park.rdi = PARK_MAGIC;
+	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof all, &all) < 0)
+		return false;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &park) < 0 || ptrace(PTRACE_DETACH, t->tid, 0, 0) < 0) {
+		ptrace(PTRACE_SETREGS, t->tid, 0, &h.regs);
+		ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask);
+		return false;
+	}
+	/* detached: from now it is parked in pause(), to be seized by `to` */
+	t->owner = (uint8_t)to->index;
+	pthread_mutex_lock(&workers.wlock);
+	to->inbox[to->ninbox++] = h;
+	to->idle = false;
+	posted.to = to;
+	posted.seq = ++to->posted;
+	kick(to);
+	pthread_mutex_unlock(&workers.wlock);
+	self->handed_out++;
+	return true;
+}
+
+/* A death the worker takes in for a tracee it could not seize. */
+static void lost_in_handover(struct tracer *tr, pid_t tid)
+{
+	core_lock();
+	core_on_death(tr, tid, SIGKILL); /* as the kernel reports a SIGKILLed task */
+	core_unlock();
+	core_resume_flush();
+}
+
+/* Seize a parked tracee, stop it, put it back as it was, let it run. */
+static void take(struct tracer *tr, const struct handover *h)
+{
+	unsigned long opts = tracer_options(tr) | (h->exit_stops ? PTRACE_O_TRACEEXIT : 0);
+	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)opts) < 0) {
+		/* gone (killed while parked), or someone else's now (EPERM):
+		 * it ran nothing; fail closed */
+		if (errno != ESRCH)
+			kill(h->tid, SIGKILL); /* any tid: the whole process */
+		self->handover_failed++;
+		lost_in_handover(tr, h->tid);
+		return;
+	}
+	ptrace(PTRACE_INTERRUPT, h->tid, 0, 0);
+	int status;
+	pid_t r;
+	while ((r = waitpid(h->tid, &status, __WALL | __WNOTHREAD)) < 0 && errno == EINTR)
+		;
+	if (r < 0) {
+		self->handover_failed++;
+		lost_in_handover(tr, h->tid);
+		return;
+	}
+	if (WIFSTOPPED(status) && status >> 16 != PTRACE_EVENT_EXIT) {
+		/* before pause() or inside it (-ERESTARTNOHAND): the saved
+		 * registers either way, orig_rax -1 so nothing is restarted */
+		struct user_regs_struct regs = h->regs;
+		regs.orig_rax = (uint64_t)-1;
+		uint64_t mask = h->sigmask;
+		ptrace(PTRACE_SETREGS, h->tid, 0, &regs);
+		ptrace(PTRACE_SETSIGMASK, h->tid, (void *)sizeof mask, &mask);
+	}
+	self->handed_in++;
+	core_lock();
+	if (WIFSTOPPED(status))
+		core_on_stop(tr, h->tid, status);
+	else
+		core_on_death(tr, h->tid, status);
+	core_unlock();
+	core_resume_flush();
+}
+
+bool workers_inbox(struct tracer *tr)
+{
+	if (workers.n < 2 || !self)
+		return false;
+	struct handover got[INBOX_MAX];
+	pthread_mutex_lock(&workers.wlock);
+	unsigned n = self->ninbox;
+	memcpy(got, self->inbox, n * sizeof *got);
+	self->ninbox = 0;
+	self->taken = self->posted;
+	if (n)
+		pthread_cond_broadcast(&self->cond); /* the acks */
+	pthread_mutex_unlock(&workers.wlock);
+	for (unsigned i = 0; i < n; i++)
+		take(tr, &got[i]);
+	return n > 0;
+}
+
+void workers_after_stop(struct tracer *tr)
+{
+	if (!posted.to)
+		return;
+	struct worker *to = posted.to;
+	uint64_t seq = posted.seq;
+	posted.to = NULL;
+	for (;;) {
+		pthread_mutex_lock(&workers.wlock);
+		bool taken = to->taken >= seq || workers.done;
+		if (!taken) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += KICK_AGAIN_NS;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&to->cond, &workers.wlock, &ts);
+			taken = to->taken >= seq || workers.done;
+			if (!taken)
+				kick(to);
+		}
+		pthread_mutex_unlock(&workers.wlock);
+		if (taken)
+			return;
+		/* one handing to us meanwhile must not wait on us */
+		workers_inbox(tr);
+	}
+}
+
+bool workers_idle(struct tracer *tr)
+{
+	(void)tr;
+	if (workers.n < 2 || !self)
+		return false;
+	pthread_mutex_lock(&workers.wlock);
+	self->idle = self->ninbox == 0;
+	bool all = true;
+	for (unsigned i = 0; i < workers.n; i++)
+		all = all && workers.w[i]->idle;
+	if (all && !workers.done) {
+		/* nobody traces anything and nothing is on its way: the end */
+		workers.done = true;
+		for (unsigned i = 0; i < workers.n; i++)
+			if (workers.w[i] != self)
+				kick(workers.w[i]);
+	}
+	while (!workers.done && self->ninbox == 0)
+		pthread_cond_wait(&self->cond, &workers.wlock);
+	bool more = !workers.done || self->ninbox;
+	self->idle = false;
+	pthread_mutex_unlock(&workers.wlock);
+	return more;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct tracer *tr = workers.tr;
+	self = w;
+	w->ktid = (pid_t)syscall(SYS_gettid);
+	placement_init(&w->placement, workers.follow_cpu);
+	waiting_init(&w->waiting, workers.follow_cpu);
+	core_loop(tr);
+	if (tracer_process.end_signal)
+		ending_finish(tr, false);
+	placement_close(&w->placement);
+	return NULL;
+}
+
+void workers_run(struct tracer *tr)
+{
+	unsigned started = 1;
+	for (unsigned i = 1; i < workers.n; i++) {
+		if (pthread_create(&workers.w[i]->thread, NULL, worker_main, workers.w[i]) != 0)
+			break;
+		started++;
+	}
+	if (started < workers.n) {
+		fprintf(stderr, "pdig: could start only %u of %u tracer threads\n", started, workers.n);
+		/* the rest never take a tracee: they count as idle */
+		for (unsigned i = started; i < workers.n; i++)
+			workers.w[i]->idle = true;
+	}
+	core_loop(tr);
+	if (tracer_process.end_signal)
+		ending_finish(tr, true);
+	workers_leave();
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(workers.w[i]->thread, NULL);
+	if (workers.n > 1 && tr->verbose) {
+		uint64_t total = 0, held = 0, taken = 0;
+		for (unsigned i = 0; i < workers.n; i++) {
+			struct worker *w = workers.w[i];
+			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed\n",
+			        i, (unsigned long long)w->served, (unsigned long long)w->handed_in,
+			        (unsigned long long)w->handed_out, (unsigned long long)w->handover_failed);
+			total += w->served;
+			held += w->lock_held_ns;
+			taken += w->lock_taken;
+		}
+		fprintf(stderr, "pdig: %u tracer threads served %llu stops; the shared state's lock was held %.2f us per stop\n",
+		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0);
+	}
+	if (workers.n > 1)
+		core_report(tr);
+}
