@@ -702,6 +702,8 @@ static void on_clone_event(const struct stop *s, pid_t tid, bool vfork)
 		ct = threads_get(&tr->threads, (pid_t)child);
 	if (ct)
 		ct->creator_seen = true;
+	if (ct && !ct->attached)
+		ct->owner = (uint8_t)worker_self(); /* auto-attached to the creator's tracer thread */
 	struct thread *t = threads_find(&tr->threads, tid);
 	if (t)
 		t->untraced_asked = false; /* the child is traced: no escape */
@@ -942,8 +944,12 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 		threads_remove(&tr->threads, tid);
 		procfs_on_death(tr->procfs, tid);
 	}
-	if (tid == tracer_process.main_pid)
+	if (tid == tracer_process.main_pid) {
 		tracer_process.main_status = status;
+		/* pdig's own child, which another worker may be waiting for in
+		 * vain now that this one reaped it (workers.c) */
+		workers_poke();
+	}
 }
 
 bool core_death_room(struct tracer *tr)
@@ -1004,8 +1010,14 @@ void core_loop(struct tracer *tr)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
-		workers_served();
 		core_lock();
+		/* the stop of a tracee another worker traces: its job */
+		if (WIFSTOPPED(status) && workers_forward(tr, tid, status)) {
+			core_unlock();
+			workers_after_stop(tr);
+			continue;
+		}
+		workers_served();
 		if (WIFSTOPPED(status))
 			core_on_stop(tr, tid, status);
 		else if (WIFEXITED(status) || WIFSIGNALED(status))

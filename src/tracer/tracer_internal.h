@@ -187,9 +187,18 @@ bool core_resume_deferred(pid_t tid, int request, int sig);
  * was taken); on ECHILD, wait for work (true) or for the end (false). */
 bool workers_inbox(struct tracer *tr);
 bool workers_idle(struct tracer *tr);
+/* A stop reported to this worker of a tracee another worker traces
+ * (the program pdig forked is pdig's child: after an exec from one of its
+ * threads, any pdig thread's wait may report it): posted to that worker;
+ * true if so. The lock is held. */
+bool workers_forward(struct tracer *tr, pid_t tid, int status);
 /* After a report was handled and the lock let go: wait until the worker a
  * tracee was handed to has taken it. */
 void workers_after_stop(struct tracer *tr);
+/* Wake every other worker out of its wait, to look again: the kernel
+ * wakes a waiting thread for its own tracees and children only, so one
+ * may wait on for a child another worker reaped. */
+void workers_poke(void);
 /* Every worker is to leave its loop (the end, or a detach). */
 bool workers_done(void);
 void workers_leave(void);

@@ -41,9 +41,12 @@
 #define WAKE_SIGNAL (SIGRTMIN + 4)
 #define KICK_AGAIN_NS 200000 /* a wake lost between the inbox check and waitpid is sent again */
 
-/* A tracee on its way from one worker to another. */
+/* A tracee on its way from one worker to another, or (report) a stop of
+ * one that another worker's wait reported. */
 struct handover {
 	pid_t tid;
+	bool report;                 /* status is a stop to handle, nothing to seize */
+	int status;
 	bool exit_stops;             /* PTRACE_O_TRACEEXIT was set on it */
 	struct user_regs_struct regs; /* as at its first stop */
 	uint64_t sigmask;            /* its own mask, all blocked while parked */
@@ -242,6 +245,8 @@ static struct worker *least_busy(struct tracer *tr)
 	return l.count[best] + 1 < l.count[me] ? workers.w[best] : NULL;
 }
 
+static void post(struct worker *to, const struct handover *h);
+
 static bool is_creation(uint64_t nr)
 {
 	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork;
@@ -282,13 +287,7 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	}
 	/* detached: from now it is parked in pause(), to be seized by `to` */
 	t->owner = (uint8_t)to->index;
-	pthread_mutex_lock(&workers.wlock);
-	to->inbox[to->ninbox++] = h;
-	to->idle = false;
-	posted.to = to;
-	posted.seq = ++to->posted;
-	kick(to);
-	pthread_mutex_unlock(&workers.wlock);
+	post(to, &h);
 	self->handed_out++;
 	return true;
 }
@@ -344,6 +343,77 @@ static void take(struct tracer *tr, const struct handover *h)
 	core_resume_flush();
 }
 
+/* A stop another worker's wait took: handled here, where ptrace works. */
+static void take_report(struct tracer *tr, const struct handover *h)
+{
+
+	self->served++;
+	core_lock();
+	core_on_stop(tr, h->tid, h->status);
+	core_unlock();
+	core_resume_flush();
+}
+
+static void post(struct worker *to, const struct handover *h)
+{
+	pthread_mutex_lock(&workers.wlock);
+	to->inbox[to->ninbox++] = *h;
+	to->idle = false;
+	posted.to = to;
+	posted.seq = ++to->posted;
+	kick(to);
+	pthread_mutex_unlock(&workers.wlock);
+}
+
+/* The worker whose thread traces tid (TracerPid), or NULL. */
+static struct worker *tracing_worker(pid_t tid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	long tracer = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
+			break;
+	fclose(f);
+	for (unsigned i = 0; i < workers.n; i++)
+		if (workers.w[i]->ktid == tracer)
+			return workers.w[i];
+	return NULL;
+}
+
+bool workers_forward(struct tracer *tr, pid_t tid, int status)
+{
+	if (workers.n < 2 || !self)
+		return false;
+	struct thread *t = threads_find(&tr->threads, tid);
+	/* a new thread's first stop comes to its creator's tracer: here */
+	if (!t || !t->attached || t->owner >= workers.n)
+		return false;
+	struct worker *to = workers.w[t->owner];
+	if (status >> 16 == PTRACE_EVENT_EXEC) {
+		/* exec from a thread: the leader's tid now names the thread
+		 * that made it, whose tracer may not be the leader's; the
+		 * table is renamed only once the event is handled */
+		unsigned long msg;
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
+			to = self;
+		else if (errno == ESRCH)
+			to = tracing_worker(tid);
+	}
+	if (!to || to == self)
+		return false;
+	pthread_mutex_lock(&workers.wlock);
+	bool room = to->ninbox < INBOX_MAX;
+	pthread_mutex_unlock(&workers.wlock);
+	if (!room)
+		return false; /* (cannot be: a worker holds few) */
+	post(to, &(struct handover){ .tid = tid, .report = true, .status = status });
+	return true;
+}
+
 bool workers_inbox(struct tracer *tr)
 {
 	if (workers.n < 2 || !self)
@@ -357,8 +427,12 @@ bool workers_inbox(struct tracer *tr)
 	if (n)
 		pthread_cond_broadcast(&self->cond); /* the acks */
 	pthread_mutex_unlock(&workers.wlock);
-	for (unsigned i = 0; i < n; i++)
-		take(tr, &got[i]);
+	for (unsigned i = 0; i < n; i++) {
+		if (got[i].report)
+			take_report(tr, &got[i]);
+		else
+			take(tr, &got[i]);
+	}
 	return n > 0;
 }
 
@@ -393,6 +467,15 @@ void workers_after_stop(struct tracer *tr)
 	}
 }
 
+void workers_poke(void)
+{
+	if (workers.n < 2)
+		return;
+	for (unsigned i = 0; i < workers.n; i++)
+		if (workers.w[i] != self && workers.w[i]->ktid)
+			syscall(SYS_tgkill, getpid(), workers.w[i]->ktid, WAKE_SIGNAL);
+}
+
 bool workers_idle(struct tracer *tr)
 {
 	(void)tr;
@@ -400,6 +483,10 @@ bool workers_idle(struct tracer *tr)
 		return false;
 	pthread_mutex_lock(&workers.wlock);
 	self->idle = self->ninbox == 0;
+	/* one still waiting may only wait for a child that is gone */
+	for (unsigned i = 0; i < workers.n; i++)
+		if (!workers.w[i]->idle && workers.w[i]->ktid)
+			syscall(SYS_tgkill, getpid(), workers.w[i]->ktid, WAKE_SIGNAL);
 	bool all = true;
 	for (unsigned i = 0; i < workers.n; i++)
 		all = all && workers.w[i]->idle;

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 /* Tracees for the tracer-thread tests (test_scale_handover.sh): N threads
  * or processes made at once by the main thread, each making ITERS
  * open+close pairs on /dev/null once all exist, then printing its tid and
@@ -10,6 +9,9 @@
  * process at once (pdig refuses it: the process must stay pdig's).
  *
  *   scale_spread threads|procs N ITERS [signals SIGS | ptrace] */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pthread_sigqueue */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -90,6 +92,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sig;
+	sa.sa_flags = SA_RESTART; /* the children block in read() */
 	sigaction(SIGRTMIN + 1, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	int refused = 0;
@@ -100,7 +103,6 @@ int main(int argc, char **argv)
 			pid_t c = fork();
 			if (c == 0) {
 				char b;
-				close(go_pipe[1]);
 				if (read(go_pipe[0], &b, 1) != 1)
 					_exit(1);
 				work();
@@ -117,8 +119,12 @@ int main(int argc, char **argv)
 		if (write(go_pipe[1], go, (size_t)n) != n)
 			return 1;
 		int bad = 0, st;
-		while (wait(&st) > 0)
-			bad += !WIFEXITED(st) || WEXITSTATUS(st);
+		pid_t c;
+		while ((c = wait(&st)) > 0)
+			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+				bad++;
+				printf("process %d: status %#x\n", (int)c, st);
+			}
 		if (try_ptrace)
 			printf("ptrace refused %d of %d\n", refused, n);
 		return bad != 0;
