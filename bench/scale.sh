@@ -83,8 +83,8 @@ for t in $TS; do
 	for cfg in $CONFIGS; do
 		v=${cell[$cfg.$t]}
 		if [ "$cfg" = untraced ]; then printf ' %s |' "$v"
-		else awk -v v="$v" -v u="$u" 'BEGIN { printf " %s (%.3f) |", v, u > 0 ? v / u : 0 }'; fi
+		else awk -v v="$v" -v u="$u" 'BEGIN { printf " %s (%.3f) |", v, (u > 0 ? v / u : 0) }'; fi
 	done
 	awk -v a="${cell[pdig-w1.$t]}" -v b="${cell[pdig-w1.$first]}" -v c="${cell[pdig-w.$t]}" -v d="${cell[pdig-w.$first]}" \
-		'BEGIN { printf " %.2fx | %.2fx |\n", b > 0 ? a / b : 0, d > 0 ? c / d : 0 }'
+		'BEGIN { printf " %.2fx | %.2fx |\n", (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
 done

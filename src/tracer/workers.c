@@ -69,6 +69,7 @@ struct worker {
 	/* its own */
 	uint64_t served, handed_in, handed_out, handover_failed;
 	uint64_t lock_held_ns, lock_taken;
+	uint64_t out_ns, in_ns;      /* time spent handing over, and taking over */
 };
 
 static struct {
@@ -260,6 +261,7 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	/* posters hold the core lock: room seen now is room when posting */
 	if (!to || to->ninbox >= INBOX_MAX)
 		return false;
+	uint64_t t0 = mono_ns();
 	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops };
 	/* the new child returns from its creating syscall: 0 in rax, just past
 	 * a 64-bit `syscall` instruction, which it is sent back to */
@@ -289,6 +291,7 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	t->owner = (uint8_t)to->index;
 	post(to, &h);
 	self->handed_out++;
+	self->out_ns += mono_ns() - t0;
 	return true;
 }
 
@@ -304,6 +307,7 @@ static void lost_in_handover(struct tracer *tr, pid_t tid)
 /* Seize a parked tracee, stop it, put it back as it was, let it run. */
 static void take(struct tracer *tr, const struct handover *h)
 {
+	uint64_t t0 = mono_ns();
 	unsigned long opts = tracer_options(tr) | (h->exit_stops ? PTRACE_O_TRACEEXIT : 0);
 	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)opts) < 0) {
 		/* gone (killed while parked), or someone else's now (EPERM):
@@ -341,6 +345,7 @@ static void take(struct tracer *tr, const struct handover *h)
 		core_on_death(tr, h->tid, status);
 	core_unlock();
 	core_resume_flush();
+	self->in_ns += mono_ns() - t0;
 }
 
 /* A stop another worker's wait took: handled here, where ptrace works. */
@@ -541,7 +546,7 @@ void workers_run(struct tracer *tr)
 	for (unsigned i = 1; i < started; i++)
 		pthread_join(workers.w[i]->thread, NULL);
 	if (workers.n > 1 && tr->verbose) {
-		uint64_t total = 0, held = 0, taken = 0;
+		uint64_t total = 0, held = 0, taken = 0, outs = 0, ins = 0, out_ns = 0, in_ns = 0;
 		for (unsigned i = 0; i < workers.n; i++) {
 			struct worker *w = workers.w[i];
 			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed\n",
@@ -550,9 +555,15 @@ void workers_run(struct tracer *tr)
 			total += w->served;
 			held += w->lock_held_ns;
 			taken += w->lock_taken;
+			outs += w->handed_out;
+			ins += w->handed_in;
+			out_ns += w->out_ns;
+			in_ns += w->in_ns;
 		}
-		fprintf(stderr, "pdig: %u tracer threads served %llu stops; the shared state's lock was held %.2f us per stop\n",
-		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0);
+		fprintf(stderr, "pdig: %u tracer threads served %llu stops; the shared state's lock was held %.2f us "
+		                "per stop; a handover took %.1f us to give, %.1f us to take\n",
+		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
+		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
 	}
 	if (workers.n > 1)
 		core_report(tr);
