@@ -1,6 +1,5 @@
 /* pdig: trace a program with ptrace+seccomp and emit sysdig events. */
 #include <errno.h>
-#include <sched.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +19,6 @@
 
 /* seconds to wait for the pdig ring's consumer (--wait-consumer) */
 #define WAIT_CONSUMER_ENV "PDIG_WAIT_CONSUMER"
-
-/* One tracer thread per CPU pdig may use: more could not run at once. */
-static unsigned default_threads(void)
-{
-	cpu_set_t cpus;
-	if (sched_getaffinity(0, sizeof cpus, &cpus) != 0)
-		return 1;
-	int n = CPU_COUNT(&cpus);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
 
 static void usage(FILE *f)
 {
@@ -72,8 +61,8 @@ static void usage(FILE *f)
 		"            a warning (also $PDIG_WAIT_CONSUMER=SECS)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
-		"  --threads N  serve the program's stops with N tracer threads (1-64;\n"
-		"            default: one per CPU pdig may use); -p/-P use one\n"
+		"  --threads N  serve the program's stops with N tracer threads (1-64,\n"
+		"            default 1; see docs/scale.md); -p/-P use one\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
 		"                   run it as SCHED_IDLE to keep the thread there, nor poll\n"
 		"                   for stops when it runs elsewhere (cross-CPU stops cost\n"
@@ -196,7 +185,7 @@ int main(int argc, char **argv)
 	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
 	pid_t attach_pid = 0;
 	int verbose = 0;
-	unsigned threads = 0; /* --threads; 0: as many as the CPUs pdig may use */
+	unsigned threads = 0; /* --threads; 0: one */
 	const char *text_path = NULL;
 	/* -w/-C/-e: capture files and the trace filter */
 	const char *scap_path = NULL;
@@ -423,7 +412,8 @@ int main(int argc, char **argv)
 	o.out = (struct tracer_output){ NULL, out_wanted, out_snaplen, out_emit, out_skipped, out_describe, out_intro };
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
-	o.threads = threads ? threads : default_threads();
+	/* one by default: docs/scale.md says what several do not keep yet */
+	o.threads = threads ? threads : 1;
 	if (attach_pid)
 		rc = tracer_attach(attach_pid, tree, inject, &o);
 	else

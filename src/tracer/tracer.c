@@ -1011,6 +1011,11 @@ void core_loop(struct tracer *tr)
 			break; /* ECHILD: every tracee is gone */
 		}
 		core_lock();
+		/* several workers: the report was only looked at (tracer_wait) */
+		if (workers_count() > 1 && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
+			core_unlock();
+			continue; /* taken meanwhile by pdig's other wait (the real parent's) */
+		}
 		/* the stop of a tracee another worker traces: its job */
 		if (WIFSTOPPED(status) && workers_forward(tr, tid, status)) {
 			core_unlock();

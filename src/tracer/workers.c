@@ -516,6 +516,18 @@ static void *worker_main(void *arg)
 	struct tracer *tr = workers.tr;
 	self = w;
 	w->ktid = (pid_t)syscall(SYS_gettid);
+	/* signals sent to pdig (forwarded ones, the ending ones, a tracee's
+	 * group signal that guard_group.c takes back) are worker 0's: its
+	 * handlers and its mask decide, as with one thread */
+	sigset_t all;
+	sigfillset(&all);
+	sigdelset(&all, WAKE_SIGNAL);
+	/* faults stay deliverable: a blocked one kills (the ring's SIGBUS
+	 * guard, src/ring/fault_guard.c, catches a truncated ring) */
+	static const int faults[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
+	for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
 	placement_init(&w->placement, workers.follow_cpu);
 	waiting_init(&w->waiting, workers.follow_cpu);
 	core_loop(tr);
