@@ -64,7 +64,6 @@ bool guard_always_stops(uint64_t nr)
 	case SYS_pidfd_send_signal:
 	case SYS_seccomp: /* a filter of the program's own (guard_seccomp.c) */
 	case SYS_prctl:   /* PR_SET_SECCOMP */
-	case SYS_ptrace:  /* an attach to a thread pdig hands between its tracer threads */
 		return true;
 	case SYS_open:
 	case SYS_openat:
@@ -76,6 +75,17 @@ bool guard_always_stops(uint64_t nr)
 
 bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask)
 {
+	if (nr == SYS_ptrace) {
+		/* an attach to a thread pdig hands between its tracer threads
+		 * (ptrace_check): only with several, and only for requests
+		 * with a bit of PTRACE_ATTACH (0x10) or PTRACE_SEIZE (0x4206)
+		 * beyond the low four: 0x10-0x1f and 0x42xx stop (a superset:
+		 * DETACH, SYSCALL, SEIZE, INTERRUPT...), PEEK/POKE/CONT/GETREGS
+		 * (1-15) do not */
+		*mask = 0x4210;
+		*arg = 0;
+		return workers_count() > 1;
+	}
 	/* an open that could change a file: write access or O_TRUNC (a
 	 * read-only open, nearly all of them, does not stop for the guard) */
 	*mask = O_WRONLY | O_RDWR | O_TRUNC;
