@@ -62,7 +62,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	int saved = errno;
 	bool from_kill = si && si->si_code != SI_KERNEL;
-	bool program_gone = tracer_process.main_status >= 0;
+	bool program_gone = __atomic_load_n(&tracer_process.main_status, __ATOMIC_RELAXED) >= 0;
 	if (from_kill && !program_gone && tracer_process.main_pid > 0)
 		kill(tracer_process.main_pid, sig);
 	if (ends_trace(sig)) {
@@ -119,7 +119,7 @@ void ending_finish(struct tracer *tr, bool announce)
 	uint64_t deadline = tracer_mono_ns() + REAP_TIMEOUT_NS;
 	/* reap them, so their procexit events are written; with several
 	 * workers each reaps its own (ECHILD once they are gone) */
-	while (threads_count(&tr->threads) > 0 && tracer_mono_ns() < deadline) {
+	while (workers_threads_count(tr) > 0 && tracer_mono_ns() < deadline) {
 		int status;
 		pid_t tid = waitpid(-1, &status, core_wait_flags());
 		if (tid < 0) {

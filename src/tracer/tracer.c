@@ -945,7 +945,8 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 		procfs_on_death(tr->procfs, tid);
 	}
 	if (tid == tracer_process.main_pid) {
-		tracer_process.main_status = status;
+		/* read without the lock by the loops and the signal handler */
+		__atomic_store_n(&tracer_process.main_status, status, __ATOMIC_RELAXED);
 		/* pdig's own child, which another worker may be waiting for in
 		 * vain now that this one reaped it (workers.c) */
 		workers_poke();
@@ -998,13 +999,14 @@ void core_loop(struct tracer *tr)
 	 * waitpid(-1) also returns untraced children. With several workers
 	 * (workers.c) each runs this loop on its own tracees. */
 	while (!tracer_process.detach_requested &&
-	       !((tracer_process.init_process || tracer_process.end_signal) && tracer_process.main_status >= 0) &&
+	       !((tracer_process.init_process || tracer_process.end_signal) &&
+	         __atomic_load_n(&tracer_process.main_status, __ATOMIC_RELAXED) >= 0) &&
 	       !workers_done()) {
 		if (workers_inbox(tr))
 			continue;
 		int status;
 		pid_t tid = tracer_wait(tr, &status);
-		placement_tick(core_placement(tr), threads_count(&tr->threads), tr->verbose);
+		placement_tick(core_placement(tr), workers_threads_count(tr), tr->verbose);
 		if (tid < 0) {
 			if (errno == EINTR || (errno == ECHILD && workers_idle(tr)))
 				continue;

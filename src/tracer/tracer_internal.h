@@ -166,6 +166,8 @@ struct tracer {
 /* n tracer threads for this tracer (1 = the old single loop). */
 void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu);
 unsigned workers_count(void);
+/* The thread table's count, read under the core lock when it is shared. */
+size_t workers_threads_count(struct tracer *tr);
 /* The calling tracer thread's index (0: the main one). */
 unsigned worker_self(void);
 /* The calling tracer thread's placement and polling state. */

@@ -97,6 +97,18 @@ static uint64_t mono_ns(void)
 }
 
 unsigned workers_count(void) { return workers.n; }
+
+size_t workers_threads_count(struct tracer *tr)
+{
+	/* the table is the core lock's: with several workers another may
+	 * change its count meanwhile */
+	if (workers.n < 2)
+		return threads_count(&tr->threads);
+	pthread_mutex_lock(&core_mutex);
+	size_t n = threads_count(&tr->threads);
+	pthread_mutex_unlock(&core_mutex);
+	return n;
+}
 unsigned worker_self(void) { return self ? self->index : 0; }
 struct placement *core_placement(struct tracer *tr) { return self && self->index ? &self->placement : &tr->placement; }
 struct waiting *core_waiting(struct tracer *tr) { return self && self->index ? &self->waiting : &tr->waiting; }
@@ -148,11 +160,24 @@ static void wake_handler(int sig)
 	(void)sig;
 }
 
+/* A worker's kernel tid, written by its own thread once it runs and read
+ * by the others to signal it: atomic (C11: no data race). */
+static pid_t ktid_of(const struct worker *w)
+{
+	return __atomic_load_n(&w->ktid, __ATOMIC_ACQUIRE);
+}
+
+static void wake(const struct worker *w)
+{
+	pid_t k = ktid_of(w);
+	if (k)
+		syscall(SYS_tgkill, getpid(), k, WAKE_SIGNAL);
+}
+
 static void kick(struct worker *w)
 {
 	pthread_cond_signal(&w->cond);
-	if (w->ktid)
-		syscall(SYS_tgkill, getpid(), w->ktid, WAKE_SIGNAL);
+	wake(w);
 }
 
 static struct worker *worker_new(unsigned index)
@@ -190,7 +215,7 @@ void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu)
 	}
 	self = workers.w[0];
 	if (self)
-		self->ktid = (pid_t)syscall(SYS_gettid);
+		__atomic_store_n(&self->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 }
 
 void workers_served(void)
@@ -258,8 +283,15 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	if (workers.n < 2 || !self || tr->attach_mode || !t->seccomp || t->state != TS_RUNNING || t->exit_deferred)
 		return false;
 	struct worker *to = least_busy(tr);
-	/* posters hold the core lock: room seen now is room when posting */
-	if (!to || to->ninbox >= INBOX_MAX)
+	if (!to)
+		return false;
+	/* posters hold the core lock: room seen now is room when posting
+	 * (the count is read under wlock: the taker empties it without the
+	 * core lock) */
+	pthread_mutex_lock(&workers.wlock);
+	bool room = to->ninbox < INBOX_MAX;
+	pthread_mutex_unlock(&workers.wlock);
+	if (!room)
 		return false;
 	uint64_t t0 = mono_ns();
 	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops };
@@ -384,7 +416,7 @@ static struct worker *tracing_worker(pid_t tid)
 			break;
 	fclose(f);
 	for (unsigned i = 0; i < workers.n; i++)
-		if (workers.w[i]->ktid == tracer)
+		if (ktid_of(workers.w[i]) == tracer)
 			return workers.w[i];
 	return NULL;
 }
@@ -477,8 +509,8 @@ void workers_poke(void)
 	if (workers.n < 2)
 		return;
 	for (unsigned i = 0; i < workers.n; i++)
-		if (workers.w[i] != self && workers.w[i]->ktid)
-			syscall(SYS_tgkill, getpid(), workers.w[i]->ktid, WAKE_SIGNAL);
+		if (workers.w[i] != self)
+			wake(workers.w[i]);
 }
 
 bool workers_idle(struct tracer *tr)
@@ -490,8 +522,8 @@ bool workers_idle(struct tracer *tr)
 	self->idle = self->ninbox == 0;
 	/* one still waiting may only wait for a child that is gone */
 	for (unsigned i = 0; i < workers.n; i++)
-		if (!workers.w[i]->idle && workers.w[i]->ktid)
-			syscall(SYS_tgkill, getpid(), workers.w[i]->ktid, WAKE_SIGNAL);
+		if (!workers.w[i]->idle)
+			wake(workers.w[i]);
 	bool all = true;
 	for (unsigned i = 0; i < workers.n; i++)
 		all = all && workers.w[i]->idle;
@@ -515,7 +547,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct tracer *tr = workers.tr;
 	self = w;
-	w->ktid = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&w->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	/* signals sent to pdig (forwarded ones, the ending ones, a tracee's
 	 * group signal that guard_group.c takes back) are worker 0's: its
 	 * handlers and its mask decide, as with one thread */
