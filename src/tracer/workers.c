@@ -16,6 +16,7 @@
  * stop's last resume are made outside it. Each worker has its own
  * placement, polling and counters. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,21 @@
 #define PTRACE_SETSIGMASK 0x420b
 #endif
 
+/* pidfd_open's flag for a thread's pidfd (Linux 6.9) is O_EXCL */
+#define PIDFD_THREAD_O_EXCL O_EXCL
+
+/* A pidfd naming the thread itself, opened while it is still traced (so
+ * still the thread pdig knows): the taker checks after its seize that the
+ * tid still names it, and kills through it, never a reused tid. Without
+ * PIDFD_THREAD (before 6.9) only a process leader has one; -1 then. */
+static int thread_pidfd(pid_t tid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD_O_EXCL);
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(SYS_pidfd_open, tid, 0); /* a leader only */
+	return fd;
+}
+
 /* The signal that wakes a worker out of waitpid: no SA_RESTART, no-op. */
 #define WAKE_SIGNAL (SIGRTMIN + 4)
 #define KICK_AGAIN_NS 200000 /* a wake lost between the inbox check and waitpid is sent again */
@@ -48,9 +64,18 @@ struct handover {
 	bool report;                 /* status is a stop to handle, nothing to seize */
 	int status;
 	bool exit_stops;             /* PTRACE_O_TRACEEXIT was set on it */
+	int pidfd;                   /* the thread itself while parked, or -1 */
 	struct user_regs_struct regs; /* as at its first stop */
 	uint64_t sigmask;            /* its own mask, all blocked while parked */
 };
+
+/* Signal the thread through its pidfd if it has one (0 checks it lives). */
+static int signal_parked(const struct handover *h, int sig)
+{
+	if (h->pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, h->pidfd, sig, NULL, 0);
+	return sig ? kill(h->tid, sig) : 0;
+}
 
 #define INBOX_MAX 64
 
@@ -294,7 +319,7 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	if (!room)
 		return false;
 	uint64_t t0 = mono_ns();
-	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops };
+	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops, .pidfd = -1 };
 	/* the new child returns from its creating syscall: 0 in rax, just past
 	 * a 64-bit `syscall` instruction, which it is sent back to */
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &h.regs) < 0 || h.regs.cs != 0x33 || h.regs.rax != 0 ||
@@ -314,9 +339,12 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	park.rdi = PARK_MAGIC;
 	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof all, &all) < 0)
 		return false;
+	h.pidfd = thread_pidfd(t->tid);
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &park) < 0 || ptrace(PTRACE_DETACH, t->tid, 0, 0) < 0) {
 		ptrace(PTRACE_SETREGS, t->tid, 0, &h.regs);
 		ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask);
+		if (h.pidfd >= 0)
+			close(h.pidfd);
 		return false;
 	}
 	/* detached: from now it is parked in pause(), to be seized by `to` */
@@ -336,6 +364,12 @@ static void lost_in_handover(struct tracer *tr, pid_t tid)
 	core_resume_flush();
 }
 
+static void close_pidfd(const struct handover *h)
+{
+	if (h->pidfd >= 0)
+		close(h->pidfd);
+}
+
 /* Seize a parked tracee, stop it, put it back as it was, let it run. */
 static void take(struct tracer *tr, const struct handover *h)
 {
@@ -343,18 +377,30 @@ static void take(struct tracer *tr, const struct handover *h)
 	unsigned long opts = tracer_options(tr) | (h->exit_stops ? PTRACE_O_TRACEEXIT : 0);
 	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)opts) < 0) {
 		/* gone (killed while parked), or someone else's now (EPERM):
-		 * it ran nothing; fail closed */
+		 * it ran nothing; fail closed (through the pidfd: the tid may
+		 * name another task by now) */
 		if (errno != ESRCH)
-			kill(h->tid, SIGKILL); /* any tid: the whole process */
+			signal_parked(h, SIGKILL); /* any thread: the whole process */
 		self->handover_failed++;
 		lost_in_handover(tr, h->tid);
+		close_pidfd(h);
 		return;
 	}
+	/* the tid seized is the parked thread only if its pidfd still names a
+	 * live task: else the thread died and the tid was reused, and the
+	 * task seized is not pdig's to keep */
+	bool same = signal_parked(h, 0) == 0;
 	ptrace(PTRACE_INTERRUPT, h->tid, 0, 0);
 	int status;
 	pid_t r;
 	while ((r = waitpid(h->tid, &status, __WALL | __WNOTHREAD)) < 0 && errno == EINTR)
 		;
+	if (!same && r > 0) {
+		if (WIFSTOPPED(status))
+			ptrace(PTRACE_DETACH, h->tid, 0, 0);
+		r = -1;
+	}
+	close_pidfd(h);
 	if (r < 0) {
 		self->handover_failed++;
 		lost_in_handover(tr, h->tid);
@@ -447,7 +493,7 @@ bool workers_forward(struct tracer *tr, pid_t tid, int status)
 	pthread_mutex_unlock(&workers.wlock);
 	if (!room)
 		return false; /* (cannot be: a worker holds few) */
-	post(to, &(struct handover){ .tid = tid, .report = true, .status = status });
+	post(to, &(struct handover){ .tid = tid, .report = true, .status = status, .pidfd = -1 });
 	return true;
 }
 
