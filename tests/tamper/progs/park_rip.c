@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 			_exit(0); /* the child, run as it should */
 		if (r == 34) {
 			/* a child that ran the nops at rip-2 and fell through */
-			sh->ran_nops++;
+			__atomic_fetch_add(&sh->ran_nops, 1, __ATOMIC_RELAXED);
 			static const char path[] = "/etc/hostname";
 			long ret;
 			__asm__ volatile("syscall"
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 			                 : "0"(257L), "D"(-100L), "S"(path), "d"(0L)
 			                 : "rcx", "r11", "memory");
 			if (ret == -38)
-				sh->untraced++;
+				__atomic_fetch_add(&sh->untraced, 1, __ATOMIC_RELAXED);
 			_exit(0);
 		}
 		if (r > 0) {
