@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -202,12 +203,104 @@ static const struct workload workloads[] = {
 
 #define NWORK (sizeof workloads / sizeof *workloads)
 
+/* `workloads scale threads|procs T SECS` (bench/scale.sh): T threads or
+ * processes, made at once and started together, each looping
+ * open+close on /dev/null for SECS seconds; prints the pairs made per
+ * second, all of them together. */
+static volatile int scale_go;
+static uint64_t scale_ns;
+
+static long scale_loop(void)
+{
+	while (!scale_go)
+		__asm__ volatile("pause");
+	uint64_t end = mono_ns() + scale_ns;
+	long pairs = 0;
+	do {
+		for (int k = 0; k < 64; k++) {
+			int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				die("open");
+			close(fd);
+		}
+		pairs += 64;
+	} while (mono_ns() < end);
+	return pairs;
+}
+
+static void *scale_thread(void *arg)
+{
+	*(long *)arg = scale_loop();
+	return NULL;
+}
+
+static int scale_main(int argc, char **argv)
+{
+	if (argc < 5) {
+		fprintf(stderr, "usage: workloads scale threads|procs T SECS\n");
+		return 2;
+	}
+	int procs = !strcmp(argv[2], "procs");
+	int t = atoi(argv[3]);
+	double secs = atof(argv[4]);
+	if (t < 1 || t > 256 || !(secs > 0)) {
+		fprintf(stderr, "workloads: scale: bad T or SECS\n");
+		return 2;
+	}
+	scale_ns = (uint64_t)(secs * 1e9);
+	long total = 0;
+	uint64_t t0;
+	if (procs) {
+		/* the start flag and the counts, shared with the children */
+		long *counts = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (counts == MAP_FAILED)
+			die("mmap");
+		volatile int *go = (volatile int *)&counts[300];
+		for (int i = 0; i < t; i++) {
+			pid_t c = fork();
+			if (c < 0)
+				die("fork");
+			if (c == 0) {
+				while (!*go)
+					__asm__ volatile("pause");
+				scale_go = 1;
+				counts[i] = scale_loop();
+				_exit(0);
+			}
+		}
+		t0 = mono_ns();
+		*go = 1;
+		while (wait(NULL) > 0)
+			;
+		for (int i = 0; i < t; i++)
+			total += counts[i];
+	} else {
+		pthread_t th[256];
+		long counts[256];
+		for (int i = 0; i < t; i++)
+			if (pthread_create(&th[i], NULL, scale_thread, &counts[i]) != 0)
+				die("pthread_create");
+		t0 = mono_ns();
+		scale_go = 1;
+		for (int i = 0; i < t; i++) {
+			pthread_join(th[i], NULL);
+			total += counts[i];
+		}
+	}
+	double took = (double)(mono_ns() - t0) / 1e9;
+	printf("scale mode=%s t=%d pairs=%ld secs=%.3f pairs_per_s=%.0f\n", procs ? "procs" : "threads", t, total,
+	       took, (double)total / took);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h")) {
 		fprintf(stderr, "usage: workloads NAME [ITERS] | workloads --list\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "scale"))
+		return scale_main(argc, argv);
 	if (!strcmp(argv[1], "--list")) {
 		for (size_t i = 0; i < NWORK; i++)
 			printf("%s %ld %s\n", workloads[i].name, workloads[i].iters, workloads[i].what);

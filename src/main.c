@@ -69,6 +69,8 @@ static void usage(FILE *f)
 		"            $PDIG_MAX_CPU=FRACTION)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
+		"  --threads N  serve the program's stops with N tracer threads (1-64,\n"
+		"            default 1; see docs/scale.md); -p/-P use one\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
 		"                   run it as SCHED_IDLE to keep the thread there, nor poll\n"
 		"                   for stops when it runs elsewhere (cross-CPU stops cost\n"
@@ -208,6 +210,7 @@ int main(int argc, char **argv)
 	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
 	pid_t attach_pid = 0;
 	int verbose = 0;
+	unsigned threads = 0; /* --threads; 0: one */
 	const char *text_path = NULL;
 	/* -w/-C/-e: capture files and the trace filter */
 	const char *scap_path = NULL;
@@ -224,6 +227,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
 		{ "no-follow-cpu", no_argument, 0, 'F' },
+		{ "threads", required_argument, 0, 'N' },
 		{ "schema", required_argument, 0, 'Z' },
 		{ "rules", required_argument, 0, 'R' },
 		{ "repair", no_argument, 0, 'Q' },
@@ -284,6 +288,16 @@ int main(int argc, char **argv)
 			break;
 		case 'Q': repair = true; break;
 		case 'F': no_follow_cpu = true; break;
+		case 'N': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || !*optarg || v < 1 || v > 64) {
+				fprintf(stderr, "pdig: --threads: expected a number of tracer threads (1-64), got '%s'\n", optarg);
+				return 2;
+			}
+			threads = (unsigned)v;
+			break;
+		}
 		case 'Z':
 			scap_schema = pdig_schema_parse(optarg);
 			if (scap_schema < 0) {
@@ -444,6 +458,8 @@ int main(int argc, char **argv)
 	o.rules_need = repair ? &rules_need : NULL;
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
+	/* one by default: docs/scale.md says what several do not keep yet */
+	o.threads = threads ? threads : 1;
 	if (attach_pid)
 		rc = tracer_attach(attach_pid, tree, inject, &o);
 	else

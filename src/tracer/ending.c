@@ -62,7 +62,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	int saved = errno;
 	bool from_kill = si && si->si_code != SI_KERNEL;
-	bool program_gone = tracer_process.main_status >= 0;
+	bool program_gone = __atomic_load_n(&tracer_process.main_status, __ATOMIC_RELAXED) >= 0;
 	if (from_kill && !program_gone && tracer_process.main_pid > 0)
 		kill(tracer_process.main_pid, sig);
 	if (ends_trace(sig)) {
@@ -109,21 +109,25 @@ static void kill_one(struct thread *t, void *arg)
 	k->processes += !t->pid || t->pid == t->tid;
 }
 
-void ending_finish(struct tracer *tr)
+void ending_finish(struct tracer *tr, bool announce)
 {
 	struct kill_pass k = { 0 };
+	core_lock();
 	threads_each(&tr->threads, kill_one, &k);
+	core_unlock();
 	tick(true);
 	uint64_t deadline = tracer_mono_ns() + REAP_TIMEOUT_NS;
-	/* reap them, so their procexit events are written */
-	while (threads_count(&tr->threads) > 0 && tracer_mono_ns() < deadline) {
+	/* reap them, so their procexit events are written; with several
+	 * workers each reaps its own (ECHILD once they are gone) */
+	while (workers_threads_count(tr) > 0 && tracer_mono_ns() < deadline) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = waitpid(-1, &status, core_wait_flags());
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		core_lock();
 		if (WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_EXIT)
 			/* dying already, where a second SIGKILL is dropped: its
 			 * last events (signals.c), then let it go on */
@@ -132,9 +136,11 @@ void ending_finish(struct tracer *tr)
 			kill(tid, SIGKILL); /* a child forked meanwhile, or a last stop */
 		else
 			core_on_death(tr, tid, status);
+		core_unlock();
+		core_resume_flush();
 	}
 	tick(false);
-	if (k.processes)
+	if (announce && k.processes)
 		fprintf(stderr, "pdig: ended by %s: killed %u traced process%s still running\n",
 		        signal_name(tracer_process.end_signal), k.processes, k.processes == 1 ? "" : "es");
 }

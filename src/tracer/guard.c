@@ -17,6 +17,8 @@
  *   copy (guard_group.c), so a script's `kill 0` works as without pdig;
  *   only SIGKILL and SIGSTOP are refused where they would reach pdig.
  *
+ * - A tracee may not ptrace-attach a thread pdig traces (ptrace_check).
+ *
  * What stays open is listed in the README's "Tamper resistance". */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +75,17 @@ bool guard_always_stops(uint64_t nr)
 
 bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask)
 {
+	if (nr == SYS_ptrace) {
+		/* an attach to a thread pdig hands between its tracer threads
+		 * (ptrace_check): only with several, and only for requests
+		 * with a bit of PTRACE_ATTACH (0x10) or PTRACE_SEIZE (0x4206)
+		 * beyond the low four: 0x10-0x1f and 0x42xx stop (a superset:
+		 * DETACH, SYSCALL, SEIZE, INTERRUPT...), PEEK/POKE/CONT/GETREGS
+		 * (1-15) do not */
+		*mask = 0x4210;
+		*arg = 0;
+		return workers_count() > 1;
+	}
 	/* an open that could change a file: write access or O_TRUNC (a
 	 * read-only open, nearly all of them, does not stop for the guard) */
 	*mask = O_WRONLY | O_RDWR | O_TRUNC;
@@ -233,8 +246,21 @@ static int dumpable_check(const uint64_t *args)
 	return can_read ? 0 : EPERM;
 }
 
+/* ptrace attaching a thread pdig traces: refused as the kernel refuses an
+ * attach to a traced thread (EPERM). The kernel would anyway, but for the
+ * moment pdig hands a new thread from one tracer thread to another, when
+ * it has no tracer (workers.c): its creator must not take it then. */
+static int ptrace_check(struct tracer *tr, const uint64_t *args)
+{
+	if (args[0] != PTRACE_ATTACH && args[0] != PTRACE_SEIZE)
+		return 0;
+	return threads_find(&tr->threads, (pid_t)args[1]) ? EPERM : 0;
+}
+
 int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args)
 {
+	if (nr == SYS_ptrace)
+		return ptrace_check(tr, args);
 	if (guard_file_call(nr))
 		return guard_file_check(tr, t, nr, args);
 	if (nr == SYS_prctl && (int)args[0] == PR_SET_DUMPABLE)

@@ -132,9 +132,7 @@ static int spawn_with(struct tracer *tr, const char *path, char *const argv[], c
 	tracer_process.init_process = getpid() == 1;
 	ending_install();
 	kill(pid, SIGCONT);
-	core_loop(tr);
-	if (tracer_process.end_signal)
-		ending_finish(tr);
+	workers_run(tr);
 	return core_exit_code(tracer_process.main_status);
 }
 
@@ -143,6 +141,7 @@ int tracer_spawn(const char *path, char *const argv[], const struct tracer_opts 
 	struct tracer *tr = core_new(o, false);
 	if (!tr)
 		return 1;
+	workers_setup(tr, o->threads ? o->threads : 1, !o->no_follow_cpu);
 	int rc = spawn_with(tr, path, argv, o);
 	core_free(tr);
 	return rc;

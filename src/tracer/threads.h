@@ -33,6 +33,7 @@ struct thread {
 	bool group_stopped;     /* parked in PTRACE_LISTEN */
 	bool exit_stops;        /* PTRACE_O_TRACEEXIT is set on it */
 	uint32_t stops;         /* ptrace stops seen (CPU placement samples busy threads) */
+	uint8_t owner;          /* the tracer thread (workers.c) whose tracee it is */
 	/* A syscall that returned a restart errno (signals.c): its exit waits
 	 * until the signal that interrupted it shows whether the driver would
 	 * see it at all. */

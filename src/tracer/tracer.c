@@ -226,6 +226,10 @@ static void emit_procexit(struct tracer *tr, pid_t tid, int status)
 
 static void resume(pid_t tid, int request, int sig)
 {
+	/* with several workers, the stop's last resume waits for the lock to
+	 * be let go (workers.c) */
+	if (core_resume_deferred(tid, request, sig))
+		return;
 	/* ESRCH: the thread died meanwhile; waitpid reports its exit. */
 	ptrace(request, tid, 0, (void *)(long)sig);
 }
@@ -727,6 +731,8 @@ static void on_clone_event(const struct stop *s, pid_t tid, bool vfork)
 		ct = threads_get(&tr->threads, (pid_t)child);
 	if (ct)
 		ct->creator_seen = true;
+	if (ct && !ct->attached)
+		ct->owner = (uint8_t)worker_self(); /* auto-attached to the creator's tracer thread */
 	struct thread *t = threads_find(&tr->threads, tid);
 	if (t)
 		t->untraced_asked = false; /* the child is traced: no escape */
@@ -880,12 +886,15 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		resume(tid, PTRACE_CONT, 0);
 		return;
 	}
-	if (!t->attached)
+	bool first = !t->attached;
+	if (first) {
+		t->owner = (uint8_t)worker_self(); /* the worker its first stop came to */
 		on_new_thread(&s, t);
+	}
 	/* a clone3 in flight is watched to its thread's exit, events or not */
 	if (t->exit_stops != (s.want || t->untraced_asked))
 		set_exit_stops(tr, t, s.want || t->untraced_asked);
-	placement_follow(&tr->placement, tr->procfs, t);
+	placement_follow(core_placement(tr), tr->procfs, t);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
@@ -922,8 +931,8 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			t->group_stopped = true;
 			resume(tid, PTRACE_LISTEN, 0); /* group-stop: stay stopped until SIGCONT */
-		} else {
-			run_on(t);
+		} else if (!(first && handover_try(tr, t))) {
+			run_on(t); /* (handed over: another worker resumes it) */
 		}
 		return;
 	case PTRACE_EVENT_EXIT:
@@ -965,8 +974,13 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 		threads_remove(&tr->threads, tid);
 		procfs_on_death(tr->procfs, tid);
 	}
-	if (tid == tracer_process.main_pid)
-		tracer_process.main_status = status;
+	if (tid == tracer_process.main_pid) {
+		/* read without the lock by the loops and the signal handler */
+		__atomic_store_n(&tracer_process.main_status, status, __ATOMIC_RELAXED);
+		/* pdig's own child, which another worker may be waiting for in
+		 * vain now that this one reaped it (workers.c) */
+		workers_poke();
+	}
 }
 
 bool core_death_room(struct tracer *tr)
@@ -1012,24 +1026,53 @@ void core_loop(struct tracer *tr)
 	 * ends the rest of the namespace. So it does once told to end
 	 * (ending.c). Otherwise it waits for every tracee, like strace -f.
 	 * Orphans reparented to pdig are reaped here either way, since
-	 * waitpid(-1) also returns untraced children. */
+	 * waitpid(-1) also returns untraced children. With several workers
+	 * (workers.c) each runs this loop on its own tracees. */
 	while (!tracer_process.detach_requested &&
-	       !((tracer_process.init_process || tracer_process.end_signal) && tracer_process.main_status >= 0)) {
+	       !((tracer_process.init_process || tracer_process.end_signal) &&
+	         __atomic_load_n(&tracer_process.main_status, __ATOMIC_RELAXED) >= 0) &&
+	       !workers_done()) {
+		if (workers_inbox(tr))
+			continue;
 		int status;
 		pid_t tid = tracer_wait(tr, &status);
-		placement_tick(&tr->placement, threads_count(&tr->threads), tr->verbose);
+		placement_tick(core_placement(tr), workers_threads_count(tr), tr->verbose);
 		if (tid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || (errno == ECHILD && workers_idle(tr)))
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
+		core_lock();
+		/* several workers: the report was only looked at (tracer_wait) */
+		if (workers_count() > 1 && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
+			core_unlock();
+			continue; /* taken meanwhile by pdig's other wait (the real parent's) */
+		}
+		/* the stop of a tracee another worker traces: its job */
+		if (WIFSTOPPED(status) && workers_forward(tr, tid, status)) {
+			core_unlock();
+			workers_after_stop(tr);
+			continue;
+		}
+		workers_served();
 		if (WIFSTOPPED(status))
 			core_on_stop(tr, tid, status);
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			core_on_death(tr, tid, status);
 		if (tr->ndeaths)
 			handle_queued_deaths(tr);
+		core_unlock();
+		core_resume_flush();
+		workers_after_stop(tr);
 	}
+	/* the others see the end too */
+	workers_leave();
+	if (workers_count() == 1)
+		core_report(tr);
+}
+
+void core_report(struct tracer *tr)
+{
 	waiting_report(&tr->waiting, tr->verbose);
 	budget_report(tr->verbose);
 	if (tr->verbose)

@@ -157,6 +157,65 @@ struct tracer {
 	uint8_t event_buf[EVENT_BUF_SIZE]; /* the event being built */
 };
 
+/* Several tracer threads (workers.c, docs/scale.md). Worker 0 is the
+ * thread that calls core_loop first; with one worker nothing changes. */
+#define WORKERS_MAX 64
+/* The first argument of the pause() a parked thread makes; the filter lets
+ * exactly that call run unstopped (seccomp.c). */
+#define PARK_MAGIC 0x7061726b70646967ull /* "gidpkrap": "pdigpark" read backwards */
+/* n tracer threads for this tracer (1 = the old single loop). */
+void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu);
+unsigned workers_count(void);
+/* The thread table's count, read under the core lock when it is shared. */
+size_t workers_threads_count(struct tracer *tr);
+/* The calling tracer thread's index (0: the main one). */
+unsigned worker_self(void);
+/* The calling tracer thread's placement and polling state. */
+struct placement *core_placement(struct tracer *tr);
+struct waiting *core_waiting(struct tracer *tr);
+/* waitpid flags for the loop: __WNOTHREAD once several threads trace,
+ * so each reaps only its own tracees' reports. */
+int core_wait_flags(void);
+/* The lock over everything shared (struct tracer but the per-worker parts),
+ * held while one report is handled. */
+void core_lock(void);
+void core_unlock(void);
+/* Inside core_loop: the last resume of a stop is made once the lock is let
+ * go (core_resume_flush), so other workers need not wait for it. */
+void core_resume_flush(void);
+/* true if the resume was left for core_resume_flush */
+bool core_resume_deferred(pid_t tid, int request, int sig);
+/* The loop's hooks: take the tracees handed to this worker (true if any
+ * was taken); on ECHILD, wait for work (true) or for the end (false). */
+bool workers_inbox(struct tracer *tr);
+bool workers_idle(struct tracer *tr);
+/* A stop reported to this worker of a tracee another worker traces
+ * (the program pdig forked is pdig's child: after an exec from one of its
+ * threads, any pdig thread's wait may report it): posted to that worker;
+ * true if so. The lock is held. */
+bool workers_forward(struct tracer *tr, pid_t tid, int status);
+/* After a report was handled and the lock let go: wait until the worker a
+ * tracee was handed to has taken it. */
+void workers_after_stop(struct tracer *tr);
+/* Wake every other worker out of its wait, to look again: the kernel
+ * wakes a waiting thread for its own tracees and children only, so one
+ * may wait on for a child another worker reaped. */
+void workers_poke(void);
+/* Every worker is to leave its loop (the end, or a detach). */
+bool workers_done(void);
+void workers_leave(void);
+/* Count a report served by the calling worker. */
+void workers_served(void);
+/* At a new thread's first stop (plain PTRACE_EVENT_STOP, the lock held):
+ * hand it to a less busy worker (docs/scale.md: parking). True if it was
+ * (it is no longer ours: do not resume it). */
+bool handover_try(struct tracer *tr, struct thread *t);
+/* Spawn mode: runs core_loop on n workers, then ends the trace
+ * (ending_finish) on each, and reports. */
+void workers_run(struct tracer *tr);
+/* The totals of -v (core_loop prints them with one worker). */
+void core_report(struct tracer *tr);
+
 /* ptrace options: the same for spawned and attached tracees, except that
  * attached ones must never be killed when pdig exits. */
 unsigned long tracer_options(const struct tracer *tr);
@@ -228,7 +287,9 @@ void sig_on_exit_stop(struct tracer *tr, struct thread *t, bool want);
  * and, on SIGTERM/SIGINT/SIGHUP, makes the loop return once the program
  * has exited; ending_finish() then kills and reaps the tracees left. */
 void ending_install(void);
-void ending_finish(struct tracer *tr);
+/* Kills every tracee (announce: said on stderr) and reaps the calling
+ * worker's own. */
+void ending_finish(struct tracer *tr, bool announce);
 
 /* keeper.c: the ending signals tracer_split() left blocked in the tracer,
  * unblocked once attach has its handlers. */

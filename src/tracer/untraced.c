@@ -35,7 +35,7 @@
 #define CLONE_ARGS_MIN 64
 #define CLONE_ARGS_KNOWN 88 /* version 2 (cgroup), the newest so far */
 #define CLONE_ARGS_LIMIT 4096
-#define PIDFD_THREAD_FLAG 0200000 /* O_EXCL: a pidfd for a thread, not a process */
+#define PIDFD_THREAD_FLAG O_EXCL /* PIDFD_THREAD: a pidfd for a thread, not a process */
 
 /* The register of argument i (0 or 1): rdi/rsi on x86-64, ebx/ecx for int 0x80. */
 static int set_arg(pid_t tid, uint32_t arch, int i, uint64_t value)

@@ -71,17 +71,35 @@ static void judge(struct waiting *w, bool hit, uint64_t now)
 	w->polls = w->hits = 0;
 }
 
+/* waitpid(-1); with several workers only a look (WNOWAIT, *status 0):
+ * the report is taken under the core lock (core_loop), so that a thread's
+ * death and the reuse of its tid by a new thread, reported to another
+ * worker, reach the table and the events in the kernel's order. */
+static pid_t wait_any(int *status, int flags)
+{
+	if (!(flags & __WNOTHREAD))
+		return waitpid(-1, status, flags);
+	siginfo_t si;
+	si.si_pid = 0;
+	if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WNOWAIT | flags) < 0)
+		return -1;
+	*status = 0;
+	return si.si_pid;
+}
+
 pid_t tracer_wait(struct tracer *tr, int *status)
 {
-	struct waiting *w = &tr->waiting;
-	if (w->usable && placement_poll_wanted(&tr->placement) && !placement_assisting(&tr->placement)) {
+	struct waiting *w = core_waiting(tr);
+	struct placement *p = core_placement(tr);
+	int flags = core_wait_flags();
+	if (w->usable && placement_poll_wanted(p) && !placement_assisting(p)) {
 		uint64_t now = tracer_mono_ns();
 		if (!w->on && now >= w->retry_at)
 			w->on = true;
 		if (w->on) {
 			uint64_t deadline = now + POLL_NS;
 			for (;;) {
-				pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+				pid_t tid = wait_any(status, flags | WNOHANG);
 				if (tid != 0) {
 					if (tid > 0)
 						judge(w, true, now);
@@ -98,7 +116,7 @@ pid_t tracer_wait(struct tracer *tr, int *status)
 			judge(w, false, now);
 		}
 	}
-	return waitpid(-1, status, __WALL);
+	return wait_any(status, flags);
 }
 
 void waiting_report(const struct waiting *w, bool verbose)

@@ -15,10 +15,13 @@ F='*%thread.tid %evt.dir %evt.type'
 # may lack one (exit_group, execve, or a child killed in a syscall), and a
 # new thread may start with the child side of its clone/fork. For TID (the
 # namespace's init, which is never killed) nothing may stay open but its
-# exit.
+# exit. A thread's state is forgotten at its procexit (tid reuse).
 check_pairs() {
 	awk -v main="$2" '
-	$3 == "procexit" || $3 == "signaldeliver" { next }
+	# a tid is free again after its procexit: after pid wrap a new thread
+	# may get it, and starts afresh (the main thread is checked at the end)
+	$3 == "procexit" { if ($1 != main) { delete seen[$1]; delete open[$1] } next }
+	$3 == "signaldeliver" { next }
 	{
 		t = $1
 		first = !seen[t]; seen[t] = 1

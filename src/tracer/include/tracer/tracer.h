@@ -46,6 +46,7 @@ struct tracer_opts {
 	/* --rules/--repair: what the rules name plus libsinsp's repair set
 	 * for them (without what -e added), or NULL */
 	const struct syscall_set *rules_need;
+	unsigned threads;       /* tracer threads for a spawned program (0: 1); attach uses one */
 };
 
 /* Runs path/argv under the tracer until every traced process has exited.

@@ -1,0 +1,660 @@
+/* Several tracer threads ("workers"), docs/scale.md.
+ *
+ * ptrace binds a tracee to the thread that attached it, and an
+ * auto-attached child to its creator's tracer thread. So each worker runs
+ * the stop loop on its own tracees (waitpid with __WNOTHREAD: another
+ * worker's reports are not its to reap), and a new thread is spread at its
+ * first stop: the worker that got it parks it in pause() with every signal
+ * blocked, detaches it and posts it to a less busy worker, which seizes it,
+ * stops it, puts its registers and signal mask back and lets it run. It
+ * runs nothing untraced meanwhile: pause() is all it can do (pdig's filter
+ * lets that one call through, seccomp.c), and a seize that fails kills it.
+ *
+ * Everything shared (the thread table, procfs and its caches, the kept
+ * strings, the event buffer, the sinks behind the output) sits in struct
+ * tracer under one lock, held while one report is handled; waitpid and a
+ * stop's last resume are made outside it. Each worker has its own
+ * placement, polling and counters. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "abi/kernel_abi.h"
+#include "tracer_internal.h"
+
+#ifndef PTRACE_GETSIGMASK
+#define PTRACE_GETSIGMASK 0x420a
+#define PTRACE_SETSIGMASK 0x420b
+#endif
+
+/* pidfd_open's flag for a thread's pidfd (Linux 6.9) is O_EXCL */
+#define PIDFD_THREAD_O_EXCL O_EXCL
+
+/* A pidfd naming the thread itself, opened while it is still traced (so
+ * still the thread pdig knows): the taker checks after its seize that the
+ * tid still names it, and kills through it, never a reused tid. Without
+ * PIDFD_THREAD (before 6.9) only a process leader has one; -1 then. */
+static int thread_pidfd(pid_t tid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD_O_EXCL);
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(SYS_pidfd_open, tid, 0); /* a leader only */
+	return fd;
+}
+
+/* The signal that wakes a worker out of waitpid: no SA_RESTART, no-op. */
+#define WAKE_SIGNAL (SIGRTMIN + 4)
+#define KICK_AGAIN_NS 200000 /* a wake lost between the inbox check and waitpid is sent again */
+
+/* A tracee on its way from one worker to another, or (report) a stop of
+ * one that another worker's wait reported. */
+struct handover {
+	pid_t tid;
+	bool report;                 /* status is a stop to handle, nothing to seize */
+	int status;
+	bool exit_stops;             /* PTRACE_O_TRACEEXIT was set on it */
+	int pidfd;                   /* the thread itself while parked, or -1 */
+	struct user_regs_struct regs; /* as at its first stop */
+	uint64_t sigmask;            /* its own mask, all blocked while parked */
+};
+
+/* Signal the thread through its pidfd if it has one (0 checks it lives). */
+static int signal_parked(const struct handover *h, int sig)
+{
+	if (h->pidfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, h->pidfd, sig, NULL, 0);
+	return sig ? kill(h->tid, sig) : 0;
+}
+
+#define INBOX_MAX 64
+
+struct worker {
+	unsigned index;
+	pid_t ktid;
+	pthread_t thread;
+	struct placement placement;
+	struct waiting waiting;
+	/* under wlock */
+	struct handover inbox[INBOX_MAX];
+	unsigned ninbox;
+	uint64_t posted, taken;      /* handovers posted to it, and taken by it */
+	bool idle;                   /* waitpid said ECHILD, nothing in its inbox */
+	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks */
+	/* its own */
+	uint64_t served, handed_in, handed_out, handover_failed;
+	uint64_t lock_held_ns, lock_taken;
+	uint64_t out_ns, in_ns;      /* time spent handing over, and taking over */
+};
+
+static struct {
+	unsigned n;
+	struct worker *w[WORKERS_MAX];
+	pthread_mutex_t wlock;       /* inboxes, idle flags, done */
+	bool done;
+	bool follow_cpu;             /* placement and polling asked for (not --no-follow-cpu) */
+	struct tracer *tr;
+} workers = { .n = 1, .wlock = PTHREAD_MUTEX_INITIALIZER };
+
+static pthread_mutex_t core_mutex = PTHREAD_MUTEX_INITIALIZER;
+static __thread struct worker *self;
+/* the stop's last resume, made once the lock is let go */
+static __thread struct { bool deferring, pending; pid_t tid; int request, sig; } later;
+static __thread uint64_t locked_at;
+/* a handover this worker posted and must see taken */
+static __thread struct { struct worker *to; uint64_t seq; } posted;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+unsigned workers_count(void) { return workers.n; }
+
+size_t workers_threads_count(struct tracer *tr)
+{
+	/* the table is the core lock's: with several workers another may
+	 * change its count meanwhile */
+	if (workers.n < 2)
+		return threads_count(&tr->threads);
+	pthread_mutex_lock(&core_mutex);
+	size_t n = threads_count(&tr->threads);
+	pthread_mutex_unlock(&core_mutex);
+	return n;
+}
+unsigned worker_self(void) { return self ? self->index : 0; }
+struct placement *core_placement(struct tracer *tr) { return self && self->index ? &self->placement : &tr->placement; }
+struct waiting *core_waiting(struct tracer *tr) { return self && self->index ? &self->waiting : &tr->waiting; }
+int core_wait_flags(void) { return workers.n > 1 ? __WALL | __WNOTHREAD : __WALL; }
+
+void core_lock(void)
+{
+	pthread_mutex_lock(&core_mutex);
+	if (workers.n > 1) {
+		later.deferring = true;
+		locked_at = mono_ns();
+	}
+}
+
+void core_unlock(void)
+{
+	if (workers.n > 1 && self) {
+		self->lock_held_ns += mono_ns() - locked_at;
+		self->lock_taken++;
+	}
+	later.deferring = false;
+	pthread_mutex_unlock(&core_mutex);
+}
+
+/* core_resume's way, deferred while the lock is held: one pending resume
+ * at a time (a second one sends the first). */
+bool core_resume_deferred(pid_t tid, int request, int sig)
+{
+	if (!later.deferring)
+		return false;
+	core_resume_flush();
+	later.pending = true;
+	later.tid = tid;
+	later.request = request;
+	later.sig = sig;
+	return true;
+}
+
+void core_resume_flush(void)
+{
+	if (!later.pending)
+		return;
+	later.pending = false;
+	ptrace(later.request, later.tid, 0, (void *)(long)later.sig);
+}
+
+static void wake_handler(int sig)
+{
+	(void)sig;
+}
+
+/* A worker's kernel tid, written by its own thread once it runs and read
+ * by the others to signal it: atomic (C11: no data race). */
+static pid_t ktid_of(const struct worker *w)
+{
+	return __atomic_load_n(&w->ktid, __ATOMIC_ACQUIRE);
+}
+
+static void wake(const struct worker *w)
+{
+	pid_t k = ktid_of(w);
+	if (k)
+		syscall(SYS_tgkill, getpid(), k, WAKE_SIGNAL);
+}
+
+static void kick(struct worker *w)
+{
+	pthread_cond_signal(&w->cond);
+	wake(w);
+}
+
+static struct worker *worker_new(unsigned index)
+{
+	struct worker *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->index = index;
+	pthread_cond_init(&w->cond, NULL);
+	return w;
+}
+
+void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu)
+{
+	workers.follow_cpu = follow_cpu;
+	if (n < 1)
+		n = 1;
+	if (n > WORKERS_MAX)
+		n = WORKERS_MAX;
+	workers.tr = tr;
+	for (unsigned i = 0; i < n; i++) {
+		workers.w[i] = worker_new(i);
+		if (!workers.w[i]) {
+			n = i;
+			break;
+		}
+	}
+	workers.n = n ? n : 1;
+	if (workers.n > 1) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = wake_handler; /* no SA_RESTART: waitpid returns EINTR */
+		sigemptyset(&sa.sa_mask);
+		sigaction(WAKE_SIGNAL, &sa, NULL);
+	}
+	self = workers.w[0];
+	if (self)
+		__atomic_store_n(&self->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+}
+
+void workers_served(void)
+{
+	if (self)
+		self->served++;
+}
+
+bool workers_done(void)
+{
+	if (workers.n < 2)
+		return false;
+	pthread_mutex_lock(&workers.wlock);
+	bool d = workers.done;
+	pthread_mutex_unlock(&workers.wlock);
+	return d;
+}
+
+void workers_leave(void)
+{
+	if (workers.n < 2)
+		return;
+	pthread_mutex_lock(&workers.wlock);
+	workers.done = true;
+	for (unsigned i = 0; i < workers.n; i++)
+		if (workers.w[i] != self)
+			kick(workers.w[i]);
+	pthread_mutex_unlock(&workers.wlock);
+}
+
+/* The least busy worker by traced threads, counted in the table. */
+struct load {
+	unsigned count[WORKERS_MAX];
+};
+
+static void count_owner(struct thread *t, void *arg)
+{
+	struct load *l = arg;
+	if (t->owner < WORKERS_MAX)
+		l->count[t->owner]++;
+}
+
+static struct worker *least_busy(struct tracer *tr)
+{
+	struct load l;
+	memset(&l, 0, sizeof l);
+	threads_each(&tr->threads, count_owner, &l);
+	unsigned me = self->index, best = me;
+	for (unsigned i = 0; i < workers.n; i++)
+		if (l.count[i] < l.count[best])
+			best = i;
+	/* moving must make things more even (the new one counts as ours) */
+	return l.count[best] + 1 < l.count[me] ? workers.w[best] : NULL;
+}
+
+static void post(struct worker *to, const struct handover *h);
+
+static bool is_creation(uint64_t nr)
+{
+	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork;
+}
+
+bool handover_try(struct tracer *tr, struct thread *t)
+{
+	if (workers.n < 2 || !self || tr->attach_mode || !t->seccomp || t->state != TS_RUNNING || t->exit_deferred)
+		return false;
+	struct worker *to = least_busy(tr);
+	if (!to)
+		return false;
+	/* posters hold the core lock: room seen now is room when posting
+	 * (the count is read under wlock: the taker empties it without the
+	 * core lock) */
+	pthread_mutex_lock(&workers.wlock);
+	bool room = to->ninbox < INBOX_MAX;
+	pthread_mutex_unlock(&workers.wlock);
+	if (!room)
+		return false;
+	uint64_t t0 = mono_ns();
+	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops, .pidfd = -1 };
+	/* the new child returns from its creating syscall: 0 in rax, just past
+	 * a 64-bit `syscall` instruction, which it is sent back to */
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &h.regs) < 0 || h.regs.cs != 0x33 || h.regs.rax != 0 ||
+	    !is_creation(h.regs.orig_rax))
+		return false;
+	errno = 0;
+	long text = ptrace(PTRACE_PEEKTEXT, t->tid, (void *)(h.regs.rip - 2), 0);
+	if (errno || (text & 0xffff) != 0x050f)
+		return false;
+	if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask) < 0)
+		return false;
+	uint64_t all = ~0ull;
+	struct user_regs_struct park = h.regs;
+	park.rip -= 2;
+	park.rax = SYS_pause;
+	park.orig_rax = (uint64_t)-1; /* no restart: it is not in a syscall now */
+	park.rdi = PARK_MAGIC;
+	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof all, &all) < 0)
+		return false;
+	h.pidfd = thread_pidfd(t->tid);
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &park) < 0 || ptrace(PTRACE_DETACH, t->tid, 0, 0) < 0) {
+		ptrace(PTRACE_SETREGS, t->tid, 0, &h.regs);
+		ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask);
+		if (h.pidfd >= 0)
+			close(h.pidfd);
+		return false;
+	}
+	/* detached: from now it is parked in pause(), to be seized by `to` */
+	t->owner = (uint8_t)to->index;
+	post(to, &h);
+	self->handed_out++;
+	self->out_ns += mono_ns() - t0;
+	return true;
+}
+
+/* A death the worker takes in for a tracee it could not seize. */
+static void lost_in_handover(struct tracer *tr, pid_t tid)
+{
+	core_lock();
+	core_on_death(tr, tid, SIGKILL); /* as the kernel reports a SIGKILLed task */
+	core_unlock();
+	core_resume_flush();
+}
+
+static void close_pidfd(const struct handover *h)
+{
+	if (h->pidfd >= 0)
+		close(h->pidfd);
+}
+
+/* Seize a parked tracee, stop it, put it back as it was, let it run. */
+static void take(struct tracer *tr, const struct handover *h)
+{
+	uint64_t t0 = mono_ns();
+	unsigned long opts = tracer_options(tr) | (h->exit_stops ? PTRACE_O_TRACEEXIT : 0);
+	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)opts) < 0) {
+		/* gone (killed while parked), or someone else's now (EPERM):
+		 * it ran nothing; fail closed (through the pidfd: the tid may
+		 * name another task by now) */
+		if (errno != ESRCH)
+			signal_parked(h, SIGKILL); /* any thread: the whole process */
+		self->handover_failed++;
+		lost_in_handover(tr, h->tid);
+		close_pidfd(h);
+		return;
+	}
+	/* the tid seized is the parked thread only if its pidfd still names a
+	 * live task: else the thread died and the tid was reused, and the
+	 * task seized is not pdig's to keep */
+	bool same = signal_parked(h, 0) == 0;
+	ptrace(PTRACE_INTERRUPT, h->tid, 0, 0);
+	int status;
+	pid_t r;
+	while ((r = waitpid(h->tid, &status, __WALL | __WNOTHREAD)) < 0 && errno == EINTR)
+		;
+	if (!same && r > 0) {
+		if (WIFSTOPPED(status))
+			ptrace(PTRACE_DETACH, h->tid, 0, 0);
+		r = -1;
+	}
+	close_pidfd(h);
+	if (r < 0) {
+		self->handover_failed++;
+		lost_in_handover(tr, h->tid);
+		return;
+	}
+	if (WIFSTOPPED(status) && status >> 16 != PTRACE_EVENT_EXIT) {
+		/* before pause() or inside it (-ERESTARTNOHAND): the saved
+		 * registers either way, orig_rax -1 so nothing is restarted */
+		struct user_regs_struct regs = h->regs;
+		regs.orig_rax = (uint64_t)-1;
+		uint64_t mask = h->sigmask;
+		ptrace(PTRACE_SETREGS, h->tid, 0, &regs);
+		ptrace(PTRACE_SETSIGMASK, h->tid, (void *)sizeof mask, &mask);
+	}
+	self->handed_in++;
+	core_lock();
+	if (WIFSTOPPED(status))
+		core_on_stop(tr, h->tid, status);
+	else
+		core_on_death(tr, h->tid, status);
+	core_unlock();
+	core_resume_flush();
+	self->in_ns += mono_ns() - t0;
+}
+
+/* A stop another worker's wait took: handled here, where ptrace works. */
+static void take_report(struct tracer *tr, const struct handover *h)
+{
+
+	self->served++;
+	core_lock();
+	core_on_stop(tr, h->tid, h->status);
+	core_unlock();
+	core_resume_flush();
+}
+
+static void post(struct worker *to, const struct handover *h)
+{
+	pthread_mutex_lock(&workers.wlock);
+	to->inbox[to->ninbox++] = *h;
+	to->idle = false;
+	posted.to = to;
+	posted.seq = ++to->posted;
+	kick(to);
+	pthread_mutex_unlock(&workers.wlock);
+}
+
+/* The worker whose thread traces tid (TracerPid), or NULL. */
+static struct worker *tracing_worker(pid_t tid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	long tracer = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
+			break;
+	fclose(f);
+	for (unsigned i = 0; i < workers.n; i++)
+		if (ktid_of(workers.w[i]) == tracer)
+			return workers.w[i];
+	return NULL;
+}
+
+bool workers_forward(struct tracer *tr, pid_t tid, int status)
+{
+	if (workers.n < 2 || !self)
+		return false;
+	struct thread *t = threads_find(&tr->threads, tid);
+	/* a new thread's first stop comes to its creator's tracer: here */
+	if (!t || !t->attached || t->owner >= workers.n)
+		return false;
+	struct worker *to = workers.w[t->owner];
+	if (status >> 16 == PTRACE_EVENT_EXEC) {
+		/* exec from a thread: the leader's tid now names the thread
+		 * that made it, whose tracer may not be the leader's; the
+		 * table is renamed only once the event is handled */
+		unsigned long msg;
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0)
+			to = self;
+		else if (errno == ESRCH)
+			to = tracing_worker(tid);
+	}
+	if (!to || to == self)
+		return false;
+	pthread_mutex_lock(&workers.wlock);
+	bool room = to->ninbox < INBOX_MAX;
+	pthread_mutex_unlock(&workers.wlock);
+	if (!room)
+		return false; /* (cannot be: a worker holds few) */
+	post(to, &(struct handover){ .tid = tid, .report = true, .status = status, .pidfd = -1 });
+	return true;
+}
+
+bool workers_inbox(struct tracer *tr)
+{
+	if (workers.n < 2 || !self)
+		return false;
+	struct handover got[INBOX_MAX];
+	pthread_mutex_lock(&workers.wlock);
+	unsigned n = self->ninbox;
+	memcpy(got, self->inbox, n * sizeof *got);
+	self->ninbox = 0;
+	self->taken = self->posted;
+	if (n)
+		pthread_cond_broadcast(&self->cond); /* the acks */
+	pthread_mutex_unlock(&workers.wlock);
+	for (unsigned i = 0; i < n; i++) {
+		if (got[i].report)
+			take_report(tr, &got[i]);
+		else
+			take(tr, &got[i]);
+	}
+	return n > 0;
+}
+
+void workers_after_stop(struct tracer *tr)
+{
+	if (!posted.to)
+		return;
+	struct worker *to = posted.to;
+	uint64_t seq = posted.seq;
+	posted.to = NULL;
+	for (;;) {
+		pthread_mutex_lock(&workers.wlock);
+		bool taken = to->taken >= seq || workers.done;
+		if (!taken) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += KICK_AGAIN_NS;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&to->cond, &workers.wlock, &ts);
+			taken = to->taken >= seq || workers.done;
+			if (!taken)
+				kick(to);
+		}
+		pthread_mutex_unlock(&workers.wlock);
+		if (taken)
+			return;
+		/* one handing to us meanwhile must not wait on us */
+		workers_inbox(tr);
+	}
+}
+
+void workers_poke(void)
+{
+	if (workers.n < 2)
+		return;
+	for (unsigned i = 0; i < workers.n; i++)
+		if (workers.w[i] != self)
+			wake(workers.w[i]);
+}
+
+bool workers_idle(struct tracer *tr)
+{
+	(void)tr;
+	if (workers.n < 2 || !self)
+		return false;
+	pthread_mutex_lock(&workers.wlock);
+	self->idle = self->ninbox == 0;
+	/* one still waiting may only wait for a child that is gone */
+	for (unsigned i = 0; i < workers.n; i++)
+		if (!workers.w[i]->idle)
+			wake(workers.w[i]);
+	bool all = true;
+	for (unsigned i = 0; i < workers.n; i++)
+		all = all && workers.w[i]->idle;
+	if (all && !workers.done) {
+		/* nobody traces anything and nothing is on its way: the end */
+		workers.done = true;
+		for (unsigned i = 0; i < workers.n; i++)
+			if (workers.w[i] != self)
+				kick(workers.w[i]);
+	}
+	while (!workers.done && self->ninbox == 0)
+		pthread_cond_wait(&self->cond, &workers.wlock);
+	bool more = !workers.done || self->ninbox;
+	self->idle = false;
+	pthread_mutex_unlock(&workers.wlock);
+	return more;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct tracer *tr = workers.tr;
+	self = w;
+	__atomic_store_n(&w->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	/* signals sent to pdig (forwarded ones, the ending ones, a tracee's
+	 * group signal that guard_group.c takes back) are worker 0's: its
+	 * handlers and its mask decide, as with one thread */
+	sigset_t all;
+	sigfillset(&all);
+	sigdelset(&all, WAKE_SIGNAL);
+	/* faults stay deliverable: a blocked one kills (the ring's SIGBUS
+	 * guard, src/ring/fault_guard.c, catches a truncated ring) */
+	static const int faults[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
+	for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+		sigdelset(&all, faults[i]);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	placement_init(&w->placement, workers.follow_cpu);
+	waiting_init(&w->waiting, workers.follow_cpu);
+	core_loop(tr);
+	if (tracer_process.end_signal)
+		ending_finish(tr, false);
+	placement_close(&w->placement);
+	return NULL;
+}
+
+void workers_run(struct tracer *tr)
+{
+	unsigned started = 1;
+	for (unsigned i = 1; i < workers.n; i++) {
+		if (pthread_create(&workers.w[i]->thread, NULL, worker_main, workers.w[i]) != 0)
+			break;
+		started++;
+	}
+	if (started < workers.n) {
+		fprintf(stderr, "pdig: could start only %u of %u tracer threads\n", started, workers.n);
+		/* the rest never take a tracee: they count as idle */
+		for (unsigned i = started; i < workers.n; i++)
+			workers.w[i]->idle = true;
+	}
+	core_loop(tr);
+	if (tracer_process.end_signal)
+		ending_finish(tr, true);
+	workers_leave();
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(workers.w[i]->thread, NULL);
+	if (workers.n > 1 && tr->verbose) {
+		uint64_t total = 0, held = 0, taken = 0, outs = 0, ins = 0, out_ns = 0, in_ns = 0;
+		for (unsigned i = 0; i < workers.n; i++) {
+			struct worker *w = workers.w[i];
+			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed\n",
+			        i, (unsigned long long)w->served, (unsigned long long)w->handed_in,
+			        (unsigned long long)w->handed_out, (unsigned long long)w->handover_failed);
+			total += w->served;
+			held += w->lock_held_ns;
+			taken += w->lock_taken;
+			outs += w->handed_out;
+			ins += w->handed_in;
+			out_ns += w->out_ns;
+			in_ns += w->in_ns;
+		}
+		fprintf(stderr, "pdig: %u tracer threads served %llu stops; the shared state's lock was held %.2f us "
+		                "per stop; a handover took %.1f us to give, %.1f us to take\n",
+		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
+		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
+	}
+	if (workers.n > 1)
+		core_report(tr);
+}
