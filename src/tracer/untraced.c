@@ -11,6 +11,7 @@
  * its exit, and to its thread's exit stop: a child made without the clone
  * event that tracing it would have given is an escape, and its creator's
  * process and the child are killed (clone_escaped, clone3_creator_exits). */
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
