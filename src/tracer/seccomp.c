@@ -34,7 +34,6 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
 #define COND_LEN 7      /* a non-zero check */
 #define COND_BITS_LEN 5 /* a mask check */
 #define RUN_LEN 4
-#define PARK_LEN 7      /* the parked thread's pause */
 
 struct cond {
 	int nr, arg;
@@ -77,11 +76,7 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	int runs = 0;
 	for (int nr = 0; nr < PDIG_SYSCALL_MAX; nr++)
 		runs += s.on[nr] && (nr == 0 || !s.on[nr - 1]);
-	/* the park rule only where threads are handed over: one tracer thread
-	 * (the default, attach mode) has no parked thread, and every pause is
-	 * filtered as the rest */
-	int park = workers_count() > 1 ? PARK_LEN : 0;
-	if (6 + park + checks + RUN_LEN * runs + 1 > cap)
+	if (6 + checks + RUN_LEN * runs + 1 > cap)
 		return -1;
 	int i = 0;
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARCH);
@@ -90,19 +85,6 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 	f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_NR);
 	f[i++] = jump(BPF_JMP | BPF_JGE | BPF_K, PDIG_X32_SYSCALL_BIT, 0, 1);
 	f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_TRACE);
-	/* a thread parked on its way between tracer threads (workers.c) makes
-	 * pause(PARK_MAGIC) while it has no tracer: it must not stop (it would
-	 * fail with ENOSYS and run on untraced). Any other pause is filtered
-	 * as the rest; the one this lets through does nothing but wait. */
-	if (park) {
-		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_pause, 0, PARK_LEN - 1);
-		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARGS);
-		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)PARK_MAGIC, 0, 3);
-		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_ARGS + 4);
-		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(PARK_MAGIC >> 32), 0, 1);
-		f[i++] = stmt(BPF_RET | BPF_K, PDIG_SECCOMP_RET_ALLOW);
-		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, PDIG_SECCOMP_DATA_NR);
-	}
 	for (int k = 0; k < ncond; k++) {
 		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond[k].arg;
 		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond[k].nr, 0, (uint8_t)(cond_len(&cond[k]) - 1));

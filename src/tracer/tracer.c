@@ -869,6 +869,8 @@ static void set_exit_stops(struct tracer *tr, struct thread *t, bool on)
 
 void core_on_stop(struct tracer *tr, pid_t tid, int status)
 {
+	if (park_on_stop(tr, tid, status))
+		return;
 	struct stop s = { .tr = tr, .want = core_wanted(tr) };
 	budget_tick(tr, tid, s.want);
 	/* a consumer that attached since: the processes it cannot know yet */
@@ -950,6 +952,8 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 
 void core_on_death(struct tracer *tr, pid_t tid, int status)
 {
+	if (park_on_death(tr, tid, status))
+		return;
 	struct thread *t = threads_find(&tr->threads, tid);
 	mem_release(&tr->kept, tid);
 	guard_call_over(tid, false);

@@ -160,9 +160,6 @@ struct tracer {
 /* Several tracer threads (workers.c, docs/scale.md). Worker 0 is the
  * thread that calls core_loop first; with one worker nothing changes. */
 #define WORKERS_MAX 64
-/* The first argument of the pause() a parked thread makes; the filter lets
- * exactly that call run unstopped (seccomp.c). */
-#define PARK_MAGIC 0x7061726b70646967ull /* "gidpkrap": "pdigpark" read backwards */
 /* n tracer threads for this tracer (1 = the old single loop). */
 void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu);
 unsigned workers_count(void);
@@ -210,6 +207,29 @@ void workers_served(void);
  * hand it to a less busy worker (docs/scale.md: parking). True if it was
  * (it is no longer ours: do not resume it). */
 bool handover_try(struct tracer *tr, struct thread *t);
+/* park.c, at a parked thread's vfork stop: detach it and post it to worker
+ * `to` (false: it could not be detached, i.e. it died). */
+struct user_regs_struct;
+bool workers_give(struct tracer *tr, struct thread *t, unsigned to, const struct user_regs_struct *regs,
+                  uint64_t sigmask, uint64_t t0);
+/* Count a handover taken in, begun at t0. */
+void workers_took(uint64_t t0);
+/* The park (park.c, docs/scale.md): at t's first stop, make it clone the
+ * helper it will wait for, on its way to worker `to` (true: parked, not to
+ * be resumed by the caller). */
+bool park_start(struct tracer *tr, struct thread *t, unsigned to);
+/* At the top of core_on_stop / core_on_death: the park's own stops (the
+ * parked thread's clone, its helper's) are handled there (true). */
+bool park_on_stop(struct tracer *tr, pid_t tid, int status);
+bool park_on_death(struct tracer *tr, pid_t tid, int status);
+/* The taker has the parked thread tid: its helper may exit. */
+void park_release(pid_t tid);
+/* The taker seized tid: at its first stop, these registers, mask and
+ * options are put back (false: out of memory). */
+bool park_taking(pid_t tid, unsigned long opts, const struct user_regs_struct *regs, uint64_t sigmask, uint64_t t0);
+void park_report(void);
+/* Count the threads this worker (me) is parking as their takers'. */
+void park_load(unsigned *count, unsigned me);
 /* Spawn mode: runs core_loop on n workers, then ends the trace
  * (ending_finish) on each, and reports. */
 void workers_run(struct tracer *tr);

@@ -4,11 +4,12 @@
  * auto-attached child to its creator's tracer thread. So each worker runs
  * the stop loop on its own tracees (waitpid with __WNOTHREAD: another
  * worker's reports are not its to reap), and a new thread is spread at its
- * first stop: the worker that got it parks it in pause() with every signal
- * blocked, detaches it and posts it to a less busy worker, which seizes it,
- * stops it, puts its registers and signal mask back and lets it run. It
- * runs nothing untraced meanwhile: pause() is all it can do (pdig's filter
- * lets that one call through, seccomp.c), and a seize that fails kills it.
+ * first stop: the worker that got it parks it in the kernel (park.c: a
+ * vfork-style clone, detached at its vfork stop, so it waits for a helper
+ * thread of pdig's and never reaches user mode meanwhile) and posts it to
+ * a less busy worker, which seizes and interrupts it, has the helper ended
+ * and, at the parked thread's stop, puts its registers and signal mask
+ * back. A seize that fails kills it.
  *
  * Everything shared (the thread table, procfs and its caches, the kept
  * strings, the event buffer, the sinks behind the output) sits in struct
@@ -62,6 +63,8 @@ static int thread_pidfd(pid_t tid)
 struct handover {
 	pid_t tid;
 	bool report;                 /* status is a stop to handle, nothing to seize */
+	bool release;                /* tid is seized by its taker: end its park's helper */
+	unsigned giver;              /* the worker that parked it (and holds its helper) */
 	int status;
 	bool exit_stops;             /* PTRACE_O_TRACEEXIT was set on it */
 	int pidfd;                   /* the thread itself while parked, or -1 */
@@ -288,6 +291,7 @@ static struct worker *least_busy(struct tracer *tr)
 	struct load l;
 	memset(&l, 0, sizeof l);
 	threads_each(&tr->threads, count_owner, &l);
+	park_load(l.count, self->index); /* on their way, not yet marked */
 	unsigned me = self->index, best = me;
 	for (unsigned i = 0; i < workers.n; i++)
 		if (l.count[i] < l.count[best])
@@ -297,11 +301,6 @@ static struct worker *least_busy(struct tracer *tr)
 }
 
 static void post(struct worker *to, const struct handover *h);
-
-static bool is_creation(uint64_t nr)
-{
-	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork;
-}
 
 bool handover_try(struct tracer *tr, struct thread *t)
 {
@@ -316,43 +315,45 @@ bool handover_try(struct tracer *tr, struct thread *t)
 	pthread_mutex_lock(&workers.wlock);
 	bool room = to->ninbox < INBOX_MAX;
 	pthread_mutex_unlock(&workers.wlock);
-	if (!room)
-		return false;
-	uint64_t t0 = mono_ns();
-	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops, .pidfd = -1 };
-	/* the new child returns from its creating syscall: 0 in rax, just past
-	 * a 64-bit `syscall` instruction, which it is sent back to */
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &h.regs) < 0 || h.regs.cs != 0x33 || h.regs.rax != 0 ||
-	    !is_creation(h.regs.orig_rax))
-		return false;
-	errno = 0;
-	long text = ptrace(PTRACE_PEEKTEXT, t->tid, (void *)(h.regs.rip - 2), 0);
-	if (errno || (text & 0xffff) != 0x050f)
-		return false;
-	if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask) < 0)
-		return false;
-	uint64_t all = ~0ull;
-	struct user_regs_struct park = h.regs;
-	park.rip -= 2;
-	park.rax = SYS_pause;
-	park.orig_rax = (uint64_t)-1; /* no restart: it is not in a syscall now */
-	park.rdi = PARK_MAGIC;
-	if (ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof all, &all) < 0)
-		return false;
+	/* parked from here on (park.c), posted at its vfork stop */
+	return room && park_start(tr, t, to->index);
+}
+
+bool workers_give(struct tracer *tr, struct thread *t, unsigned to, const struct user_regs_struct *regs,
+                  uint64_t sigmask, uint64_t t0)
+{
+	(void)tr;
+	struct handover h = { .tid = t->tid, .exit_stops = t->exit_stops, .giver = self->index,
+	                      .regs = *regs, .sigmask = sigmask };
 	h.pidfd = thread_pidfd(t->tid);
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &park) < 0 || ptrace(PTRACE_DETACH, t->tid, 0, 0) < 0) {
-		ptrace(PTRACE_SETREGS, t->tid, 0, &h.regs);
-		ptrace(PTRACE_SETSIGMASK, t->tid, (void *)sizeof h.sigmask, &h.sigmask);
+	if (ptrace(PTRACE_DETACH, t->tid, 0, 0) < 0) {
 		if (h.pidfd >= 0)
 			close(h.pidfd);
 		return false;
 	}
-	/* detached: from now it is parked in pause(), to be seized by `to` */
-	t->owner = (uint8_t)to->index;
-	post(to, &h);
+	/* detached: from now it waits in the kernel, to be seized by `to` */
+	t->owner = (uint8_t)to;
+	post(workers.w[to], &h);
 	self->handed_out++;
 	self->out_ns += mono_ns() - t0;
 	return true;
+}
+
+void workers_took(uint64_t t0)
+{
+	self->handed_in++;
+	self->in_ns += mono_ns() - t0;
+}
+
+/* The giver ends the parked thread's helper: the thread wakes, and traps
+ * into this worker's interrupt. Seen taken, as a handover is: a wake lost
+ * on the giver would leave the thread parked. */
+static void release_helper(struct tracer *tr, const struct handover *h)
+{
+	if (h->giver >= workers.n)
+		return;
+	post(workers.w[h->giver], &(struct handover){ .tid = h->tid, .release = true, .pidfd = -1 });
+	workers_after_stop(tr);
 }
 
 /* A death the worker takes in for a tracee it could not seize. */
@@ -370,18 +371,23 @@ static void close_pidfd(const struct handover *h)
 		close(h->pidfd);
 }
 
-/* Seize a parked tracee, stop it, put it back as it was, let it run. */
+/* Seize a parked tracee and interrupt it; its helper is ended then, and
+ * its stop comes to this worker's loop (park.c puts it back as it was). */
 static void take(struct tracer *tr, const struct handover *h)
 {
 	uint64_t t0 = mono_ns();
 	unsigned long opts = tracer_options(tr) | (h->exit_stops ? PTRACE_O_TRACEEXIT : 0);
-	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)opts) < 0) {
+	/* without PTRACE_O_TRACEVFORKDONE until that stop: the interrupt's
+	 * stop then comes once the clone has returned, where the registers
+	 * put back are not overwritten by its return value */
+	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)(opts & ~(unsigned long)PTRACE_O_TRACEVFORKDONE)) < 0) {
 		/* gone (killed while parked), or someone else's now (EPERM):
 		 * it ran nothing; fail closed (through the pidfd: the tid may
 		 * name another task by now) */
 		if (errno != ESRCH)
 			signal_parked(h, SIGKILL); /* any thread: the whole process */
 		self->handover_failed++;
+		release_helper(tr, h);
 		lost_in_handover(tr, h->tid);
 		close_pidfd(h);
 		return;
@@ -390,40 +396,30 @@ static void take(struct tracer *tr, const struct handover *h)
 	 * live task: else the thread died and the tid was reused, and the
 	 * task seized is not pdig's to keep */
 	bool same = signal_parked(h, 0) == 0;
+	if (same && park_taking(h->tid, opts, &h->regs, h->sigmask, t0)) {
+		close_pidfd(h);
+		ptrace(PTRACE_INTERRUPT, h->tid, 0, 0);
+		release_helper(tr, h);
+		return;
+	}
+	self->handover_failed++;
+	release_helper(tr, h);
+	if (same) {
+		/* no memory to follow it: fail closed; it dies in its wait
+		 * and its death comes to this worker, its tracer now */
+		signal_parked(h, SIGKILL);
+		close_pidfd(h);
+		return;
+	}
+	close_pidfd(h);
 	ptrace(PTRACE_INTERRUPT, h->tid, 0, 0);
 	int status;
 	pid_t r;
 	while ((r = waitpid(h->tid, &status, __WALL | __WNOTHREAD)) < 0 && errno == EINTR)
 		;
-	if (!same && r > 0) {
-		if (WIFSTOPPED(status))
-			ptrace(PTRACE_DETACH, h->tid, 0, 0);
-		r = -1;
-	}
-	close_pidfd(h);
-	if (r < 0) {
-		self->handover_failed++;
-		lost_in_handover(tr, h->tid);
-		return;
-	}
-	if (WIFSTOPPED(status) && status >> 16 != PTRACE_EVENT_EXIT) {
-		/* before pause() or inside it (-ERESTARTNOHAND): the saved
-		 * registers either way, orig_rax -1 so nothing is restarted */
-		struct user_regs_struct regs = h->regs;
-		regs.orig_rax = (uint64_t)-1;
-		uint64_t mask = h->sigmask;
-		ptrace(PTRACE_SETREGS, h->tid, 0, &regs);
-		ptrace(PTRACE_SETSIGMASK, h->tid, (void *)sizeof mask, &mask);
-	}
-	self->handed_in++;
-	core_lock();
-	if (WIFSTOPPED(status))
-		core_on_stop(tr, h->tid, status);
-	else
-		core_on_death(tr, h->tid, status);
-	core_unlock();
-	core_resume_flush();
-	self->in_ns += mono_ns() - t0;
+	if (r > 0 && WIFSTOPPED(status))
+		ptrace(PTRACE_DETACH, h->tid, 0, 0);
+	lost_in_handover(tr, h->tid);
 }
 
 /* A stop another worker's wait took: handled here, where ptrace works. */
@@ -511,7 +507,9 @@ bool workers_inbox(struct tracer *tr)
 		pthread_cond_broadcast(&self->cond); /* the acks */
 	pthread_mutex_unlock(&workers.wlock);
 	for (unsigned i = 0; i < n; i++) {
-		if (got[i].report)
+		if (got[i].release)
+			park_release(got[i].tid);
+		else if (got[i].report)
 			take_report(tr, &got[i]);
 		else
 			take(tr, &got[i]);
@@ -654,6 +652,7 @@ void workers_run(struct tracer *tr)
 		                "per stop; a handover took %.1f us to give, %.1f us to take\n",
 		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
 		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
+		park_report();
 	}
 	if (workers.n > 1)
 		core_report(tr);

@@ -1,6 +1,6 @@
-/* pause(PARK_MAGIC) then pause(0), each ended by SIGALRM: with one tracer
- * thread pdig must trace both (the park call is let through only where
- * tracees are handed between tracer threads). */
+/* pause(PARK_MAGIC) then pause(0), each ended by SIGALRM: pdig must trace
+ * both, with any number of tracer threads (the old park's pause, which the
+ * filter once let through, is gone). */
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -1,18 +1,23 @@
 /* A forked child is handed to another tracer thread at its first stop
- * (pdig --threads N, docs/scale.md): it is parked in pause() on the way.
- * It must never fetch an instruction while it has no tracer: a sibling can
- * rewrite the `syscall` it returns from (here a shared RWX page) between
- * pdig's check of those bytes and the fetch. The toggler thread flips
- * them between `syscall` and two nops; a child that ran the nops returns
- * __NR_pause (34) from the stub and then opens /etc/hostname with a raw
+ * (pdig --threads N, docs/scale.md "The park"). It must never fetch an
+ * instruction while it has no tracer, whatever a sibling does to the
+ * bytes it returns from: the toggler thread flips the `syscall` of the
+ * fork stub (a shared RWX page) to two nops and back, all the time. pdig
+ * makes the child run its park's clone from those very bytes, and its
+ * helper thread's exit too. After every return from the stub but the
+ * parent's own nops (57), the thread opens /etc/hostname with a raw
  * syscall: ENOSYS means the filter found no tracer, i.e. it ran untraced.
+ * With "stopcont" the parent stops and continues each new child at once
+ * (a stopped-then-continued sleep must not restart through those bytes).
  * Prints "forks F ran_nops N untraced U"; the test wants U == 0. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,9 +45,23 @@ static void *toggler(void *arg)
 	return NULL;
 }
 
+/* openat(AT_FDCWD, "/etc/hostname", O_RDONLY) without libc: -ENOSYS if
+ * the filter found no tracer */
+static long raw_open(void)
+{
+	static const char path[] = "/etc/hostname";
+	long ret;
+	__asm__ volatile("syscall"
+	                 : "=a"(ret)
+	                 : "0"(257L), "D"(-100L), "S"(path), "d"(0L)
+	                 : "rcx", "r11", "memory");
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 300;
+	int stopcont = argc > 2 && strcmp(argv[2], "stopcont") == 0;
 	code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (code == MAP_FAILED || sh == MAP_FAILED)
@@ -51,6 +70,7 @@ int main(int argc, char **argv)
 	static const unsigned char stub[] = { 0xb8, 57, 0, 0, 0, 0x0f, 0x05, 0xc3 };
 	memcpy(code, stub, sizeof stub);
 	long (*f)(void) = (long (*)(void))(void *)code;
+	pid_t parent = getpid();
 	pthread_t t;
 	if (pthread_create(&t, NULL, toggler, NULL) != 0)
 		return 1;
@@ -59,23 +79,23 @@ int main(int argc, char **argv)
 	while (forks < rounds && time(NULL) < end) {
 		long r = f();
 		if (r == 57)
-			continue; /* this thread's own fetch saw the nops */
-		if (r == 0)
-			_exit(0); /* the child, run as it should */
-		if (r == 34) {
-			/* a child that ran the nops at rip-2 and fell through */
-			__atomic_fetch_add(&sh->ran_nops, 1, __ATOMIC_RELAXED);
-			static const char path[] = "/etc/hostname";
-			long ret;
-			__asm__ volatile("syscall"
-			                 : "=a"(ret)
-			                 : "0"(257L), "D"(-100L), "S"(path), "d"(0L)
-			                 : "rcx", "r11", "memory");
-			if (ret == -38)
-				__atomic_fetch_add(&sh->untraced, 1, __ATOMIC_RELAXED);
+			continue; /* the parent's own fetch saw the nops */
+		long fd = raw_open();
+		if (fd == -38)
+			__atomic_fetch_add(&sh->untraced, 1, __ATOMIC_RELAXED);
+		else if (fd >= 0)
+			close((int)fd);
+		if (getpid() != parent) {
+			/* a child: 0, or whatever the changed bytes left it */
+			if (r != 0)
+				__atomic_fetch_add(&sh->ran_nops, 1, __ATOMIC_RELAXED);
 			_exit(0);
 		}
 		if (r > 0) {
+			if (stopcont) {
+				kill((pid_t)r, SIGSTOP);
+				kill((pid_t)r, SIGCONT);
+			}
 			forks++;
 			int st;
 			waitpid((pid_t)r, &st, 0);
