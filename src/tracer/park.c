@@ -85,6 +85,8 @@ struct park {
 	unsigned to;                  /* the taker */
 	bool helper_stopped;          /* H is in a ptrace stop we hold */
 	bool released;                /* the taker has X: H may exit */
+	bool helper_opts;             /* H's options set (no exit stop) */
+	unsigned long opts;           /* pdig's ptrace options */
 	unsigned faults;
 	uint64_t sigmask;
 	struct user_regs_struct regs; /* X's, at its first stop */
@@ -204,7 +206,7 @@ bool park_start(struct tracer *tr, struct thread *t, unsigned to)
 	orphans_expire();
 	if (!grow((void **)&parks, &cap_parks, nparks, sizeof *parks))
 		return false;
-	struct park p = { .tid = t->tid, .to = to, .phase = P_CLONE, .t0 = tracer_mono_ns() };
+	struct park p = { .tid = t->tid, .to = to, .phase = P_CLONE, .t0 = tracer_mono_ns(), .opts = tracer_options(tr) };
 	/* the new child returns from its creating syscall: 0 in rax, just past
 	 * a 64-bit `syscall` instruction, which makes the clone */
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &p.regs) < 0 || p.regs.cs != 0x33 || p.regs.rax != 0 ||
@@ -238,10 +240,16 @@ bool park_start(struct tracer *tr, struct thread *t, unsigned to)
 	return true;
 }
 
-/* H runs exit(0) from the `syscall` X made the clone with; PTRACE_SYSCALL
- * so that whatever it runs instead, its next call is made an exit. */
+/* H runs exit(0) from the `syscall` X made the clone with. Resumed with
+ * PTRACE_CONT: if it runs other bytes instead, it is still traced as any
+ * tracee is (every call the filter stops is made an exit, a fault stops
+ * it); without PTRACE_O_TRACEEXIT, so its exit costs no stop on the way
+ * that wakes X. */
 static void helper_exit(struct park *p)
 {
+	if (!p->helper_opts &&
+	    ptrace(PTRACE_SETOPTIONS, p->helper, 0, (void *)(p->opts & ~(unsigned long)PTRACE_O_TRACEEXIT)) == 0)
+		p->helper_opts = true;
 	struct user_regs_struct r = p->regs;
 	r.rip = p->regs.rip - 2;
 	r.rax = SYS_exit;
@@ -250,7 +258,21 @@ static void helper_exit(struct park *p)
 	r.rsp = PARK_SP;
 	ptrace(PTRACE_SETREGS, p->helper, 0, &r);
 	p->helper_stopped = false;
-	core_resume(p->helper, PTRACE_SYSCALL, 0);
+	core_resume(p->helper, PTRACE_CONT, 0);
+}
+
+/* H at a syscall stop (entry or seccomp) of a call it was not given:
+ * the call becomes exit(0), in the ABI it called with. */
+static void helper_call_exit(struct park *p, uint32_t arch)
+{
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, p->helper, 0, &r) == 0) {
+		bool i386 = arch == PDIG_AUDIT_ARCH_I386;
+		r.orig_rax = i386 ? I386_NR_exit : SYS_exit;
+		r.rdi = r.rbx = 0;
+		ptrace(PTRACE_SETREGS, p->helper, 0, &r);
+	}
+	core_resume(p->helper, PTRACE_CONT, 0);
 }
 
 static bool is_fault(pid_t tid, int sig)
@@ -267,28 +289,16 @@ static void helper_stop(struct park *p, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 	bool may_go = p->released || p->phase == P_ORPHAN;
-	if (sig == (SIGTRAP | 0x80)) {
+	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
 		struct pdig_syscall_info info;
-		if (ptrace(PTRACE_GET_SYSCALL_INFO, p->helper, sizeof info, &info) > 0 &&
-		    info.op == PDIG_SYSCALL_INFO_ENTRY) {
-			/* whatever it calls: exit(0), in the ABI it called with */
-			struct user_regs_struct r;
-			if (ptrace(PTRACE_GETREGS, p->helper, 0, &r) == 0) {
-				bool i386 = info.arch == PDIG_AUDIT_ARCH_I386;
-				r.orig_rax = i386 ? I386_NR_exit : SYS_exit;
-				r.rdi = r.rbx = 0;
-				ptrace(PTRACE_SETREGS, p->helper, 0, &r);
-			}
-			core_resume(p->helper, PTRACE_SYSCALL, 0);
-		} else {
+		int n = (int)ptrace(PTRACE_GET_SYSCALL_INFO, p->helper, sizeof info, &info);
+		if (n > 0 && (info.op == PDIG_SYSCALL_INFO_ENTRY || info.op == PDIG_SYSCALL_INFO_SECCOMP))
+			helper_call_exit(p, info.arch);
+		else
 			helper_exit(p); /* returned from something: try again */
-		}
 		return;
 	}
 	switch (event) {
-	case PTRACE_EVENT_SECCOMP:
-		core_resume(p->helper, PTRACE_SYSCALL, 0);
-		return;
 	case PTRACE_EVENT_EXIT:
 		core_resume(p->helper, PTRACE_CONT, 0);
 		return;
@@ -311,10 +321,10 @@ static void helper_stop(struct park *p, int status)
 		}
 		/* (a stop signal goes on to the group: the program's) */
 		p->helper_stopped = false;
-		core_resume(p->helper, PTRACE_SYSCALL, sig);
+		core_resume(p->helper, PTRACE_CONT, sig);
 		return;
 	default:
-		core_resume(p->helper, PTRACE_SYSCALL, 0);
+		core_resume(p->helper, PTRACE_CONT, 0);
 		return;
 	}
 }

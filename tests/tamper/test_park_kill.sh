@@ -1,5 +1,6 @@
 #!/bin/bash
-# The program ends (SIGKILL of its process, exit_group from a sibling)
+# The program ends (SIGKILL of its process, exit_group from a sibling, an
+# execve from a sibling, which kills every other thread first)
 # while its new threads are parked on their way between pdig's tracer
 # threads (docs/scale.md "The park"): pdig ends with it, in time, with the
 # program's status, every handover given either taken or counted failed,
@@ -13,7 +14,7 @@ run() {
 	timeout -k 2 30 "$PDIG" --threads 2 -v -o /dev/null "$HELPERS/park_kill" "$mode" "$delay" \
 		>"$WORK/$name.out" 2>"$WORK/$name.err"
 	local rc=$?
-	expect_eq "$rc" "$want" "$name: pdig ends with the program's status (124: it hung)"
+	expect_eq "$rc" "$want" "$name: pdig ends with the program's status (124 would be a hang)"
 	expect_grep "$WORK/$name.err" 'parks left unfinished: 0$' "$name: no park left unfinished"
 	# what was given was taken or failed (per thread: in, out, failed)
 	local outs ins failed
@@ -26,5 +27,6 @@ run() {
 for delay in 2000 20000 100000; do
 	run kill "$delay" 137
 	run exit "$delay" 3
+	run exec "$delay" 0
 done
 finish

@@ -2,8 +2,9 @@
  * between pdig's tracer threads (docs/scale.md "The park"): pdig must end
  * with it, with nothing left half done. The main thread makes threads and
  * processes as fast as it can; after DELAY_US one thread ends the group:
- * "kill" sends SIGKILL to its own process, "exit" calls exit_group(3).
- * Usage: park_kill kill|exit DELAY_US */
+ * "kill" sends SIGKILL to its own process, "exit" calls exit_group(3),
+ * "exec" runs /bin/true (which kills every other thread first).
+ * Usage: park_kill kill|exit|exec DELAY_US */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int by_kill;
+static const char *how;
 static long delay_us;
 
 static void *ender(void *arg)
@@ -22,8 +23,10 @@ static void *ender(void *arg)
 	(void)arg;
 	struct timespec ts = { delay_us / 1000000, (delay_us % 1000000) * 1000 };
 	nanosleep(&ts, NULL);
-	if (by_kill)
+	if (strcmp(how, "kill") == 0)
 		kill(getpid(), SIGKILL);
+	if (strcmp(how, "exec") == 0)
+		execl("/bin/true", "true", (char *)NULL);
 	syscall(SYS_exit_group, 3);
 	return NULL;
 }
@@ -38,10 +41,10 @@ static void *brief(void *arg)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: park_kill kill|exit DELAY_US\n");
+		fprintf(stderr, "usage: park_kill kill|exit|exec DELAY_US\n");
 		return 2;
 	}
-	by_kill = strcmp(argv[1], "kill") == 0;
+	how = argv[1];
 	delay_us = atol(argv[2]);
 	pthread_t t;
 	if (pthread_create(&t, NULL, ender, NULL) != 0)
