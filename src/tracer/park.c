@@ -432,6 +432,16 @@ static void vfork_stop(struct tracer *tr, struct park *p)
 	p->phase = P_HELD;
 }
 
+/* At a syscall-exit stop of X: X as it was, on as a tracee of this
+ * worker, the park over. */
+static void undo_at_exit(struct tracer *tr, struct park *p)
+{
+	restore(p);
+	pid_t tid = p->tid;
+	park_drop(p);
+	run_on_again(tr, tid);
+}
+
 /* A stop of X while G makes it park. True if handled here. */
 static bool parked_stop(struct tracer *tr, struct park *p, int status)
 {
@@ -458,12 +468,7 @@ static bool parked_stop(struct tracer *tr, struct park *p, int status)
 			return true;
 		}
 		if (sig == (SIGTRAP | 0x80)) {
-			/* the skipped call's exit: X as it was, on as a tracee
-			 * of this worker */
-			restore(p);
-			pid_t tid = p->tid;
-			park_drop(p);
-			run_on_again(tr, tid);
+			undo_at_exit(tr, p); /* the skipped call's exit */
 			return true;
 		}
 		return abort_park(tr, p, status);
@@ -477,12 +482,9 @@ static bool parked_stop(struct tracer *tr, struct park *p, int status)
 			return true;
 		}
 		if (sig == (SIGTRAP | 0x80)) {
-			/* the clone failed (EAGAIN: a limit): X stays here */
+			/* the clone failed (EAGAIN: a limit) */
 			__atomic_fetch_add(&aborted_total, 1, __ATOMIC_RELAXED);
-			restore(p);
-			pid_t tid = p->tid;
-			park_drop(p);
-			run_on_again(tr, tid);
+			undo_at_exit(tr, p);
 			return true;
 		}
 		if (event == PTRACE_EVENT_EXIT) {
