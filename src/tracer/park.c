@@ -606,6 +606,17 @@ bool park_taking(pid_t tid, unsigned long opts, const struct user_regs_struct *r
 	return true;
 }
 
+void park_thread_end(void)
+{
+	free(parks);
+	free(takings);
+	free(early);
+	parks = NULL;
+	takings = NULL;
+	early = NULL;
+	nparks = cap_parks = ntakings = cap_takings = nearly = cap_early = 0;
+}
+
 void park_load(unsigned *count, unsigned me)
 {
 	for (size_t i = 0; i < nparks; i++) {

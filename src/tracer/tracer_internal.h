@@ -228,6 +228,8 @@ void park_release(pid_t tid);
  * options are put back (false: out of memory). */
 bool park_taking(pid_t tid, unsigned long opts, const struct user_regs_struct *regs, uint64_t sigmask, uint64_t t0);
 void park_report(void);
+/* A worker thread's park state freed as it ends. */
+void park_thread_end(void);
 /* Count the threads this worker (me) is parking as their takers'. */
 void park_load(unsigned *count, unsigned me);
 /* Spawn mode: runs core_loop on n workers, then ends the trace

@@ -610,6 +610,7 @@ static void *worker_main(void *arg)
 	if (tracer_process.end_signal)
 		ending_finish(tr, false);
 	placement_close(&w->placement);
+	park_thread_end();
 	return NULL;
 }
 
@@ -633,6 +634,7 @@ void workers_run(struct tracer *tr)
 	workers_leave();
 	for (unsigned i = 1; i < started; i++)
 		pthread_join(workers.w[i]->thread, NULL);
+	park_thread_end();
 	if (workers.n > 1 && tr->verbose) {
 		uint64_t total = 0, held = 0, taken = 0, outs = 0, ins = 0, out_ns = 0, in_ns = 0;
 		for (unsigned i = 0; i < workers.n; i++) {
