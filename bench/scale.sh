@@ -3,8 +3,8 @@
 # --procs, T processes), each looping open+close on /dev/null, for
 # T = 1 2 4 8; pairs per second untraced, under the ptrace floor
 # (bench/floor), under strace -f --seccomp-bpf (openat,close), under pdig
-# alone (no consumer), under pdig -w FILE (tmpfs) with one tracer thread
-# and with the default (one per CPU), side by side, as ratios.
+# alone (no consumer) and under pdig -w FILE (tmpfs), each with one tracer
+# thread and with one per CPU, side by side, as ratios.
 #
 #   bench/scale.sh [--dur SECS] [--reps R] [--procs] [--only "1 2"]
 #
@@ -41,7 +41,7 @@ WL=$BENCH_BIN/workloads
 TMP=$(mktemp -d /dev/shm/pdig-scale.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 CPUS=$(nproc)
-CONFIGS="untraced floor strace pdig pdig-w1 pdig-w"
+CONFIGS="untraced floor strace pdig1 pdig pdig-w1 pdig-w"
 command -v strace >/dev/null || CONFIGS=${CONFIGS/strace /}
 
 # run CONFIG T: prints pairs/s
@@ -51,9 +51,10 @@ run() {
 	untraced) out=$("${wl[@]}") ;;
 	floor) out=$("$BENCH_BIN/floor" -- "${wl[@]}" 2>/dev/null) ;;
 	strace) out=$(strace -f --seccomp-bpf -o /dev/null -e trace=openat,close "${wl[@]}" 2>/dev/null) ;;
-	pdig) out=$("$PDIG" -- "${wl[@]}" 2>/dev/null) ;;
+	pdig1) out=$("$PDIG" --threads 1 -- "${wl[@]}" 2>/dev/null) ;;
+	pdig) out=$("$PDIG" --threads "$CPUS" -- "${wl[@]}" 2>/dev/null) ;;
 	pdig-w1) out=$("$PDIG" --threads 1 -w "$TMP/cap.scap" -- "${wl[@]}" 2>/dev/null); rm -f "$TMP/cap.scap" ;;
-	pdig-w) out=$("$PDIG" -w "$TMP/cap.scap" -- "${wl[@]}" 2>/dev/null); rm -f "$TMP/cap.scap" ;;
+	pdig-w) out=$("$PDIG" --threads "$CPUS" -w "$TMP/cap.scap" -- "${wl[@]}" 2>/dev/null); rm -f "$TMP/cap.scap" ;;
 	esac
 	echo "$out" | sed -n 's/.*pairs_per_s=\([0-9]*\).*/\1/p'
 }
@@ -70,9 +71,9 @@ for t in $TS; do
 done
 
 echo "## scale: $MODE, open+close pairs/s (median of $REPS x ${DUR}s), $CPUS CPUs, $(date -u +%Y-%m-%d) $(uname -r)"
-echo "- ratio in parentheses: the configuration's pairs/s over untraced; pdig-w1: pdig --threads 1 -w (tmpfs);"
-echo "  pdig-w: pdig -w with the default tracer threads ($CPUS); pdig: no consumer, default threads"
-echo "- last columns: pdig -w pairs/s at T over pdig -w pairs/s at T = 1 (--threads 1 / default)"
+echo "- ratio in parentheses: the configuration's pairs/s over untraced; pdig1 and pdig: no consumer, with"
+echo "  --threads 1 and --threads $CPUS (one per CPU); pdig-w1 and pdig-w: the same with -w FILE (tmpfs)"
+echo "- last columns: pdig -w pairs/s at T over pdig -w pairs/s at T = 1 (--threads 1 / --threads $CPUS)"
 echo
 printf '| T |'; for cfg in $CONFIGS; do printf ' %s |' "$cfg"; done; printf ' w1 vs T=1 | w vs T=1 |\n'
 printf '|--:|'; for cfg in $CONFIGS; do printf -- '--:|'; done; printf -- '--:|--:|\n'

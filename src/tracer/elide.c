@@ -81,20 +81,27 @@ static struct elide_proc *find(struct elide *e, pid_t pid)
 	return NULL;
 }
 
+/* pid's slot, emptied (the next slot in turn when pid has none: the
+ * process there becomes unknown). */
+static struct elide_proc *fresh_slot(struct elide *e, pid_t pid)
+{
+	struct elide_proc *p = find(e, pid);
+	if (!p)
+		p = &e->procs[e->next++ % ELIDE_PROCS];
+	memset(p, 0, sizeof *p);
+	p->pid = pid;
+	return p;
+}
+
 void elide_on_exec(struct tracer *tr, pid_t pid)
 {
 	struct elide *e = &tr->elide;
 	if (!e->on)
 		return;
-	struct elide_proc *p = find(e, pid);
-	if (!p) /* the next slot in turn: the process there becomes unknown */
-		p = &e->procs[e->next++ % ELIDE_PROCS];
-	memset(p, 0, sizeof *p);
-	p->pid = pid;
 	/* a ring kept across the exec (its fd made inheritable) can close
 	 * fds with no syscall pdig sees: IORING_OP_CLOSE run by an SQPOLL
 	 * kernel thread */
-	p->known = !procfs_has_io_uring(pid);
+	fresh_slot(e, pid)->known = !procfs_has_io_uring(pid);
 }
 
 void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)
@@ -105,11 +112,13 @@ void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)
 		return;
 	uint64_t clean[ELIDE_FDS / 64];
 	memcpy(clean, p->clean, sizeof clean);
-	/* made like an exec's slot (p may be the slot reused: copied first) */
-	elide_on_exec(tr, child);
-	struct elide_proc *c = find(e, child);
-	if (c)
-		memcpy(c->clean, clean, sizeof clean);
+	/* (p may be the slot reused: copied first.) No look in /proc for a
+	 * ring: a known parent holds none, since pdig forgets a process at
+	 * every way one can come (io_uring_setup, a received fd), and the
+	 * child's table is a copy of the parent's. */
+	struct elide_proc *c = fresh_slot(e, child);
+	c->known = true;
+	memcpy(c->clean, clean, sizeof clean);
 }
 
 static void forget_fd(struct elide_proc *p, uint64_t fd)
