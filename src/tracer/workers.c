@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "abi/kernel_abi.h"
+#include "lockprof.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -654,6 +655,7 @@ void workers_run(struct tracer *tr)
 		                "per stop; a handover took %.1f us to give, %.1f us to take\n",
 		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
 		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
+		lp_report(held, taken);
 	}
 	if (workers.n > 1)
 		core_report(tr);
