@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 
 #include "lockprof.h"
+#include "prelock.h"
 #include "tracer_internal.h"
 
 static ssize_t peek_read(pid_t tid, uint64_t addr, void *dst, size_t len)
@@ -50,6 +51,10 @@ static ssize_t vm_read_now(void *ctx, uint64_t addr, void *dst, size_t len)
 		memcpy(dst, m->pin, len);
 		return (ssize_t)len;
 	}
+	/* read before the lock (prelock.c) */
+	ssize_t early = prelock_read(m->tid, addr, dst, len);
+	if (early >= 0)
+		return early;
 	if (!m->peek_only) {
 		struct iovec local = { dst, len }, remote = { (void *)addr, len };
 		ssize_t n = process_vm_readv(m->tid, &local, 1, &remote, 1, 0);

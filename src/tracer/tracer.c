@@ -20,6 +20,7 @@
 #include "abi/kernel_abi.h"
 #include "budget.h"
 #include "lockprof.h"
+#include "prelock.h"
 #include "tracer_internal.h"
 
 struct tracer_process tracer_process = { .main_status = -1 };
@@ -547,13 +548,11 @@ static bool refused(const struct stop *s, struct thread *t, uint64_t nr, const u
 	return true;
 }
 
-/* The stop's syscall info (info->op 0 when none could be read). */
+/* The stop's syscall info: read before the lock when it could be. */
 static long syscall_info(pid_t tid, struct pdig_syscall_info *info)
 {
 	uint64_t t0 = lp_now();
-	long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof *info, info);
-	if (n <= 0)
-		info->op = 0;
+	long n = prelock_syscall_info(tid, info);
 	lp_add(LP_PTRACE, t0);
 	return n;
 }
@@ -997,6 +996,9 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 	guard_call_over(tid, false);
 	elide_on_death(tr, tid);
 	if (t) {
+		/* a death its tracer thread may hold a stop of (prelock.c) */
+		if (workers_count() > 1 && t->owner != worker_self())
+			prelock_reaped_elsewhere(tid);
 		if (!t->creator_seen) {
 			/* a child whose creator's event may still come (or a
 			 * thread pdig found in place: harmless) */
@@ -1086,17 +1088,32 @@ void core_loop(struct tracer *tr)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
+		/* several workers: the report was only looked at (tracer_wait);
+		 * a stop is taken, and its syscall info read, before the lock,
+		 * a death only under it (prelock.c) */
+		bool took = false;
+		uint64_t mark = 0;
+		if (workers_count() > 1) {
+			mark = prelock_reaps_mark();
+			took = prelock_take_stop(tid, &status, core_wait_flags());
+			if (took)
+				prelock_info(tid, status, tr->elide.on);
+		}
 		core_lock();
-		/* several workers: the report was only looked at (tracer_wait) */
 		uint64_t t0 = lp_now();
-		if (workers_count() > 1 && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
+		if (workers_count() > 1 && !took && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
 			core_unlock();
 			continue; /* taken meanwhile by pdig's other wait (the real parent's) */
+		}
+		if (took && prelock_stale(mark, tid, core_wait_flags())) {
+			core_unlock();
+			continue; /* its thread's death was handled meanwhile */
 		}
 		lp_add(LP_TAKE, t0);
 		/* the stop of a tracee another worker traces: its job */
 		if (WIFSTOPPED(status) && workers_forward(tr, tid, status)) {
 			core_unlock();
+			prelock_forget();
 			workers_after_stop(tr);
 			continue;
 		}
@@ -1108,6 +1125,7 @@ void core_loop(struct tracer *tr)
 		if (tr->ndeaths)
 			handle_queued_deaths(tr);
 		core_unlock();
+		prelock_forget();
 		core_resume_flush();
 		workers_after_stop(tr);
 	}
