@@ -21,7 +21,7 @@ PAIRS=5
 check() {
 	local name=$1 mode=$2
 	# (a tracee left stopped by a confused table hangs: bounded)
-	timeout 60 "$PDIG" --threads 2 -v -w "$WORK/$name.scap" "$HELPERS/tid_reuse" "$mode" $ROUNDS $PAIRS \
+	timeout -k 5 40 "$PDIG" --threads 2 -v -w "$WORK/$name.scap" "$HELPERS/tid_reuse" "$mode" $ROUNDS $PAIRS \
 		>"$WORK/$name.out" 2>"$WORK/$name.err"
 	expect_eq "$?" 0 "$name: exits 0"
 	if grep -q '^ns_last_pid: unavailable' "$WORK/$name.out"; then
