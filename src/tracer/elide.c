@@ -42,6 +42,7 @@
 #include <sys/syscall.h>
 
 #include "elide.h"
+#include "prelock.h"
 #include "procfs/procfs.h"
 #include "tracer_internal.h"
 
@@ -101,7 +102,10 @@ void elide_on_exec(struct tracer *tr, pid_t pid)
 	/* a ring kept across the exec (its fd made inheritable) can close
 	 * fds with no syscall pdig sees: IORING_OP_CLOSE run by an SQPOLL
 	 * kernel thread */
-	fresh_slot(e, pid)->known = !procfs_has_io_uring(pid);
+	bool uring;
+	if (!prelock_io_uring(pid, &uring)) /* scanned before the lock, or now */
+		uring = procfs_has_io_uring(pid);
+	fresh_slot(e, pid)->known = !uring;
 }
 
 void elide_on_fork(struct tracer *tr, pid_t parent, pid_t child)

@@ -6,6 +6,8 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 
+#include "lockprof.h"
+#include "prelock.h"
 #include "tracer_internal.h"
 
 static ssize_t peek_read(pid_t tid, uint64_t addr, void *dst, size_t len)
@@ -28,7 +30,17 @@ static ssize_t peek_read(pid_t tid, uint64_t addr, void *dst, size_t len)
 	return got ? (ssize_t)got : -1;
 }
 
+static ssize_t vm_read_now(void *ctx, uint64_t addr, void *dst, size_t len);
+
 static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
+{
+	uint64_t t0 = lp_now();
+	ssize_t n = vm_read_now(ctx, addr, dst, len);
+	lp_add(LP_MEM, t0);
+	return n;
+}
+
+static ssize_t vm_read_now(void *ctx, uint64_t addr, void *dst, size_t len)
 {
 	struct mem_ctx *m = ctx;
 	if (!len)
@@ -39,6 +51,10 @@ static ssize_t vm_read(void *ctx, uint64_t addr, void *dst, size_t len)
 		memcpy(dst, m->pin, len);
 		return (ssize_t)len;
 	}
+	/* read before the lock (prelock.c) */
+	ssize_t early = prelock_read(m->tid, addr, dst, len);
+	if (early >= 0)
+		return early;
 	if (!m->peek_only) {
 		struct iovec local = { dst, len }, remote = { (void *)addr, len };
 		ssize_t n = process_vm_readv(m->tid, &local, 1, &remote, 1, 0);
@@ -69,7 +85,9 @@ static void vm_readv(void *ctx, const struct mem_span *spans, size_t n, size_t *
 		remote[i] = (struct iovec){ (void *)(uintptr_t)spans[i].addr, spans[i].len };
 		got[i] = 0;
 	}
+	uint64_t t0 = lp_now();
 	ssize_t total = m->peek_only ? -1 : process_vm_readv(m->tid, local, n, remote, n, 0);
+	lp_add(LP_MEM, t0);
 	if (total < 0) {
 		/* refused (or the first area unreadable): one by one */
 		for (size_t i = 0; i < n; i++) {

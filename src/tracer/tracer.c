@@ -19,6 +19,8 @@
 #include "procfs/procfs.h"
 #include "abi/kernel_abi.h"
 #include "budget.h"
+#include "lockprof.h"
+#include "prelock.h"
 #include "tracer_internal.h"
 
 struct tracer_process tracer_process = { .main_status = -1 };
@@ -86,14 +88,18 @@ static uint64_t now_ns(void)
 /* n events were not built because the output did not want them. */
 static void skipped(struct tracer *tr, uint64_t n)
 {
+	uint64_t t0 = lp_now();
 	tr->out.skipped(tr->out.ctx, n);
+	lp_add(LP_SINK, t0);
 }
 
 static void emit(struct tracer *tr, const struct pdig_schema *s, size_t len)
 {
+	uint64_t t0 = lp_now();
 	if (len)
 		tr->out.emit(tr->out.ctx, s->id, tr->event_buf, len);
-	else
+	lp_add(LP_SINK, t0);
+	if (!len)
 		tr->encode_failures++;
 }
 
@@ -102,7 +108,9 @@ void core_emit(struct tracer *tr, const struct pdig_schema *s, size_t len) { emi
 
 bool core_wanted(struct tracer *tr)
 {
+	uint64_t t0 = lp_now();
 	tr->schemas = tr->out.wanted(tr->out.ctx);
+	lp_add(LP_SINK, t0);
 	return tr->schemas != 0;
 }
 
@@ -121,7 +129,9 @@ const struct pdig_schema *core_schema_next(const struct tracer *tr, const struct
 static void read_ids(struct tracer *tr, pid_t tid, pid_t *tgid, pid_t *ppid)
 {
 	int64_t pid = 0, parent = 0;
+	uint64_t t0 = lp_now();
 	procfs_ids(tr->procfs, tid, &pid, &parent);
+	lp_add(LP_PROCFS, t0);
 	*tgid = pid > 0 ? (pid_t)pid : tid;
 	*ppid = parent > 0 ? (pid_t)parent : 0;
 }
@@ -169,7 +179,9 @@ static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, i
 	c.nr = nr;
 	memcpy(c.args, args, sizeof c.args);
 	c.ret = ret;
+	uint64_t t0 = lp_now();
 	c.snaplen = tr->out.snaplen(tr->out.ctx);
+	lp_add(LP_SINK, t0);
 	c.mem = mem;
 	c.st = &tr->st;
 	bool built = false;
@@ -179,7 +191,10 @@ static void emit_syscall_with(struct tracer *tr, const struct tracee_mem *mem, i
 			continue;
 		c.schema = s;
 		built = true;
-		emit(tr, s, encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf));
+		t0 = lp_now();
+		size_t len = encode_syscall(is_exit, &c, tr->event_buf, sizeof tr->event_buf);
+		lp_add(LP_ENCODE, t0);
+		emit(tr, s, len);
 	}
 	/* events wanted, but no enter built: its exit may still need what
 	 * only the entry can read */
@@ -220,8 +235,12 @@ void core_skip_exit(struct tracer *tr, struct thread *t)
 static void emit_procexit(struct tracer *tr, pid_t tid, int status)
 {
 	uint64_t ts = now_ns();
-	EACH_SCHEMA(tr, s)
-		emit(tr, s, encode_procexit(s, ts, tid, status, tr->event_buf, sizeof tr->event_buf));
+	EACH_SCHEMA(tr, s) {
+		uint64_t t0 = lp_now();
+		size_t len = encode_procexit(s, ts, tid, status, tr->event_buf, sizeof tr->event_buf);
+		lp_add(LP_ENCODE, t0);
+		emit(tr, s, len);
+	}
 }
 
 static void resume(pid_t tid, int request, int sig)
@@ -478,7 +497,9 @@ static void syscall_entered(const struct stop *s, struct thread *t, uint32_t arc
 	 * exit_group) is checked at its thread's exit stop */
 	if (t->untraced_asked && !t->exit_stops)
 		set_exit_stops(s->tr, t, true);
+	uint64_t t0 = lp_now();
 	procfs_on_entry(s->tr->procfs, t->tid, nr);
+	lp_add(LP_PROCFS, t0);
 }
 
 /* A syscall with no event wanted that may change what procfs caches:
@@ -527,6 +548,15 @@ static bool refused(const struct stop *s, struct thread *t, uint64_t nr, const u
 	return true;
 }
 
+/* The stop's syscall info: read before the lock when it could be. */
+static long syscall_info(pid_t tid, struct pdig_syscall_info *info)
+{
+	uint64_t t0 = lp_now();
+	long n = prelock_syscall_info(tid, info);
+	lp_add(LP_PTRACE, t0);
+	return n;
+}
+
 static void on_seccomp_stop(const struct stop *s, struct thread *t)
 {
 	struct tracer *tr = s->tr;
@@ -539,8 +569,7 @@ static void on_seccomp_stop(const struct stop *s, struct thread *t)
 		return;
 	}
 	uint64_t nr = COMPAT_NONE;
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) > 0 &&
-	    info.op == PDIG_SYSCALL_INFO_SECCOMP)
+	if (syscall_info(t->tid, &info) > 0 && info.op == PDIG_SYSCALL_INFO_SECCOMP)
 		nr = compat_native_nr(info.arch, info.seccomp.nr, &tr->unrecorded_compat);
 	/* a call the program's own filter denies (guard_seccomp.c) */
 	if (info.op == PDIG_SYSCALL_INFO_SECCOMP &&
@@ -644,7 +673,7 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 {
 	struct tracer *tr = s->tr;
 	struct pdig_syscall_info info;
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof info, &info) <= 0) {
+	if (syscall_info(t->tid, &info) <= 0) {
 		t->state = TS_RUNNING;
 		run_on(t);
 		return;
@@ -660,7 +689,9 @@ static void on_syscall_stop(const struct stop *s, struct thread *t)
 		 * opens, the event at the rest */
 		struct mem_reader r;
 		const struct tracee_mem *mem = syscall_reader(&r, tr, t, MEM_EXIT, 1, t->nr, t->args);
+		uint64_t t0 = lp_now();
 		procfs_on_exit(tr->procfs, t->tid, t->nr, t->args, info.exit.rval, mem);
+		lp_add(LP_PROCFS, t0);
 		t->in_restart = false;
 		if (s->want && !t->silent && sig_defers_exit(info.exit.rval)) {
 			/* told when the signal behind it is known (signals.c);
@@ -748,7 +779,9 @@ static void on_clone_event(const struct stop *s, pid_t tid, bool vfork)
 		if (t->state == TS_IN_SYSCALL)
 			seeded = leave_creator_syscall(s, t, ct);
 	}
+	uint64_t t0 = lp_now();
 	procfs_on_clone(tr->procfs, tid, seeded, seeded ? flags_as_applied(t, ct->creator_flags) : 0, true);
+	lp_add(LP_PROCFS, t0);
 	if (!t) {
 		resume(tid, PTRACE_CONT, 0);
 		return;
@@ -819,7 +852,9 @@ static void on_exec_event(const struct stop *s, pid_t tid)
 	struct tracer *tr = s->tr;
 	unsigned long former = (unsigned long)tid;
 	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
+	uint64_t t0 = lp_now();
 	procfs_on_exec(tr->procfs, tid, (pid_t)former);
+	lp_add(LP_PROCFS, t0);
 	elide_on_exec(tr, tid);
 	struct thread *t;
 	if ((pid_t)former != tid) {
@@ -896,7 +931,9 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	/* a clone3 in flight is watched to its thread's exit, events or not */
 	if (t->exit_stops != (s.want || t->untraced_asked))
 		set_exit_stops(tr, t, s.want || t->untraced_asked);
+	uint64_t t0 = lp_now();
 	placement_follow(core_placement(tr), tr->procfs, t);
+	lp_add(LP_PROCFS, t0);
 	t->group_stopped = false;
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
@@ -933,8 +970,12 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			t->group_stopped = true;
 			resume(tid, PTRACE_LISTEN, 0); /* group-stop: stay stopped until SIGCONT */
-		} else if (!(first && handover_try(tr, t))) {
-			run_on(t); /* (handed over: another worker resumes it) */
+		} else {
+			uint64_t t0 = lp_now();
+			bool handed = first && handover_try(tr, t);
+			lp_add(LP_HANDOVER, t0);
+			if (!handed)
+				run_on(t); /* (handed over: another worker resumes it) */
 		}
 		return;
 	case PTRACE_EVENT_EXIT:
@@ -959,6 +1000,9 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 	guard_call_over(tid, false);
 	elide_on_death(tr, tid);
 	if (t) {
+		/* a death its tracer thread may hold a stop of (prelock.c) */
+		if (workers_count() > 1 && t->owner != worker_self())
+			prelock_reaped_elsewhere(tid);
 		if (!t->creator_seen) {
 			/* a child whose creator's event may still come (or a
 			 * thread pdig found in place: harmless) */
@@ -976,7 +1020,9 @@ void core_on_death(struct tracer *tr, pid_t tid, int status)
 		else
 			skipped(tr, 1);
 		threads_remove(&tr->threads, tid);
+		uint64_t t0 = lp_now();
 		procfs_on_death(tr->procfs, tid);
+		lp_add(LP_PROCFS, t0);
 	}
 	if (tid == tracer_process.main_pid) {
 		/* read without the lock by the loops and the signal handler */
@@ -1046,15 +1092,32 @@ void core_loop(struct tracer *tr)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
+		/* several workers: the report was only looked at (tracer_wait);
+		 * a stop is taken, and its syscall info read, before the lock,
+		 * a death only under it (prelock.c) */
+		bool took = false;
+		uint64_t mark = 0;
+		if (workers_count() > 1) {
+			mark = prelock_reaps_mark();
+			took = prelock_take_stop(tid, &status, core_wait_flags());
+			if (took)
+				prelock_info(tid, status, tr->elide.on);
+		}
 		core_lock();
-		/* several workers: the report was only looked at (tracer_wait) */
-		if (workers_count() > 1 && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
+		uint64_t t0 = lp_now();
+		if (workers_count() > 1 && !took && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
 			core_unlock();
 			continue; /* taken meanwhile by pdig's other wait (the real parent's) */
 		}
+		if (took && prelock_stale(mark, tid, core_wait_flags())) {
+			core_unlock();
+			continue; /* its thread's death was handled meanwhile */
+		}
+		lp_add(LP_TAKE, t0);
 		/* the stop of a tracee another worker traces: its job */
 		if (WIFSTOPPED(status) && workers_forward(tr, tid, status)) {
 			core_unlock();
+			prelock_forget();
 			workers_after_stop(tr);
 			continue;
 		}
@@ -1066,6 +1129,7 @@ void core_loop(struct tracer *tr)
 		if (tr->ndeaths)
 			handle_queued_deaths(tr);
 		core_unlock();
+		prelock_forget();
 		core_resume_flush();
 		workers_after_stop(tr);
 	}

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "abi/kernel_abi.h"
+#include "lockprof.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -655,6 +656,7 @@ void workers_run(struct tracer *tr)
 		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
 		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
 		park_report();
+		lp_report(held, taken);
 	}
 	if (workers.n > 1)
 		core_report(tr);
