@@ -108,8 +108,13 @@ bool guard_mask_set(uint64_t want, bool wait)
 	 * generation sees the new set */
 	__atomic_store_n(&wanted, want, __ATOMIC_RELEASE);
 	uint64_t gen = __atomic_add_fetch(&generation, 1, __ATOMIC_ACQ_REL);
-	sigset_t now;
-	pthread_sigmask(SIG_BLOCK, NULL, &now);
+	/* a request another worker sent earlier may still come: not while
+	 * this thread edits its own mask and `added` (it runs once this is
+	 * done, and applies the same set) */
+	sigset_t sync, now;
+	sigemptyset(&sync);
+	sigaddset(&sync, SYNC_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &sync, &now);
 	apply(&now, want);
 	pthread_sigmask(SIG_SETMASK, &now, NULL);
 	pthread_sigmask(SIG_BLOCK, NULL, &now);
