@@ -467,8 +467,8 @@ int main(int argc, char **argv)
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
 	/* the CPUs pdig may use by default (docs/scale.md, "The default");
-	 * to go back to one, make the default line `o.threads = 1;` */
-	char threads_why[96];
+	 * to go back to one, make the default's line `o.threads = 1;` */
+	char threads_why[96] = "default";
 	if (attach_pid) {
 		o.threads = 1;
 		snprintf(threads_why, sizeof threads_why, "-p/-P use one");
