@@ -702,6 +702,16 @@ void workers_run(struct tracer *tr)
 		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
 		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
 	}
-	if (workers.n > 1)
+	if (workers.n > 1) {
+		/* the polling figures of every worker, reported as one (each
+		 * polls for its own tracees, waiting.c) */
+		for (unsigned i = 1; i < workers.n; i++) {
+			const struct waiting *w = &workers.w[i]->waiting;
+			tr->waiting.total_polls += w->total_polls;
+			tr->waiting.total_hits += w->total_hits;
+			tr->waiting.total_preempted += w->total_preempted;
+			tr->waiting.pauses += w->pauses;
+		}
 		core_report(tr);
+	}
 }
