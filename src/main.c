@@ -21,6 +21,7 @@
 #define WAIT_CONSUMER_ENV "PDIG_WAIT_CONSUMER"
 /* pdig's CPU budget (--max-cpu), for deploy recipes that set env only */
 #define MAX_CPU_ENV "PDIG_MAX_CPU"
+#define THREADS_ENV "PDIG_THREADS"
 
 static void usage(FILE *f)
 {
@@ -69,8 +70,9 @@ static void usage(FILE *f)
 		"            $PDIG_MAX_CPU=FRACTION)\n"
 		"  -v        print each output's event counts (written, dropped,\n"
 		"            discarded) at exit\n"
-		"  --threads N  serve the program's stops with N tracer threads (1-64,\n"
-		"            default 1; see docs/scale.md); -p/-P use one\n"
+		"  --threads N  serve the program's stops with N tracer threads (1-64;\n"
+		"            default: the CPUs pdig may use, at most 8; see\n"
+		"            docs/scale.md; also $PDIG_THREADS=N); -p/-P use one\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
 		"                   run it as SCHED_IDLE to keep the thread there, nor poll\n"
 		"                   for stops when it runs elsewhere (cross-CPU stops cost\n"
@@ -210,7 +212,8 @@ int main(int argc, char **argv)
 	bool all = false, json = false, tree = false, inject = false, no_follow_cpu = false;
 	pid_t attach_pid = 0;
 	int verbose = 0;
-	unsigned threads = 0; /* --threads; 0: one */
+	const char *threads_arg = getenv(THREADS_ENV); /* --threads overrides it */
+	const char *threads_from = THREADS_ENV;
 	const char *text_path = NULL;
 	/* -w/-C/-e: capture files and the trace filter */
 	const char *scap_path = NULL;
@@ -288,16 +291,10 @@ int main(int argc, char **argv)
 			break;
 		case 'Q': repair = true; break;
 		case 'F': no_follow_cpu = true; break;
-		case 'N': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || !*optarg || v < 1 || v > 64) {
-				fprintf(stderr, "pdig: --threads: expected a number of tracer threads (1-64), got '%s'\n", optarg);
-				return 2;
-			}
-			threads = (unsigned)v;
+		case 'N':
+			threads_arg = optarg;
+			threads_from = "--threads";
 			break;
-		}
 		case 'Z':
 			scap_schema = pdig_schema_parse(optarg);
 			if (scap_schema < 0) {
@@ -345,6 +342,17 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		wait_ms = (long)(secs * 1000);
+	}
+	unsigned threads = 0; /* 0: the default (tracer_threads_default) */
+	if (threads_arg && (*threads_arg || threads_from[0] == '-')) {
+		char *end;
+		long v = strtol(threads_arg, &end, 10);
+		if (*end || !*threads_arg || v < 1 || v > 64) {
+			fprintf(stderr, "pdig: %s: expected a number of tracer threads (1-64), got '%s'\n", threads_from,
+			        threads_arg);
+			return 2;
+		}
+		threads = (unsigned)v;
 	}
 	double budget = 0;
 	if (max_cpu && *max_cpu) {
@@ -458,8 +466,20 @@ int main(int argc, char **argv)
 	o.rules_need = repair ? &rules_need : NULL;
 	o.verbose = verbose;
 	o.no_follow_cpu = no_follow_cpu;
-	/* one by default: docs/scale.md says what several do not keep yet */
-	o.threads = threads ? threads : 1;
+	/* the CPUs pdig may use by default (docs/scale.md, "The default");
+	 * to go back to one, make the default's line `o.threads = 1;` */
+	char threads_why[96] = "default";
+	if (attach_pid) {
+		o.threads = 1;
+		snprintf(threads_why, sizeof threads_why, "-p/-P use one");
+	} else if (threads) {
+		o.threads = threads;
+		snprintf(threads_why, sizeof threads_why, "%s", threads_from);
+	} else {
+		o.threads = tracer_threads_default(threads_why, sizeof threads_why);
+	}
+	if (verbose)
+		fprintf(stderr, "pdig: %u tracer thread%s (%s)\n", o.threads, o.threads == 1 ? "" : "s", threads_why);
 	if (attach_pid)
 		rc = tracer_attach(attach_pid, tree, inject, &o);
 	else

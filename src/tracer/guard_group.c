@@ -17,7 +17,8 @@
  * like reaching pdig at the entry: the caller's group may change between
  * the check and the call (setpgid from another thread).
  *
- * pdig is single-threaded, so its signal mask is the process's. */
+ * With several tracer threads the signal must be blocked in every one of
+ * them, whichever worker handles the call: guard_mask.c does that. */
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
@@ -43,12 +44,13 @@ static int find(pid_t tid)
 	return -1;
 }
 
-static bool blocked_by_others(int sig)
+/* Every signal a group call in flight sends, as a mask (bit sig-1). */
+static uint64_t in_flight_set(void)
 {
+	uint64_t set = 0;
 	for (int i = 0; i < n_in_flight; i++)
-		if (in_flight[i].sig == sig)
-			return true;
-	return false;
+		set |= 1ull << (in_flight[i].sig - 1);
+	return set;
 }
 
 /* Sent by a process (not the kernel) with a group call in flight? */
@@ -71,18 +73,27 @@ static bool only(int sig, sigset_t *s)
 
 bool guard_group_begin(pid_t tid, pid_t pid, int sig)
 {
-	if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP)
+	if (sig <= 0 || sig > 64 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP)
 		return false;
 	guard_group_end(tid); /* a stale one (its thread vanished in an exec) */
+	/* pdig's own wake-up signals (several workers) have handlers that do
+	 * nothing harmful when a tracee sends them: the call just runs */
+	if (workers_count() > 1 && (sig == workers_wake_signal() || sig == guard_mask_signal()))
+		return true;
 	if (n_in_flight == IN_FLIGHT_MAX)
 		return false;
 	/* a signal libc keeps for itself (glibc's sigprocmask leaves it out)
-	 * cannot be blocked: refused instead where it reaches pdig */
-	sigset_t s, now;
-	if (!only(sig, &s) || sigprocmask(SIG_BLOCK, &s, NULL) < 0 ||
-	    sigprocmask(SIG_BLOCK, NULL, &now) < 0 || !sigismember(&now, sig))
+	 * cannot be blocked: refused instead where it reaches pdig; so is one
+	 * a worker did not block in time */
+	sigset_t s;
+	if (!only(sig, &s))
 		return false;
 	in_flight[n_in_flight++] = (typeof(in_flight[0])){ tid, pid, sig };
+	if (!guard_mask_set(in_flight_set(), true)) {
+		n_in_flight--;
+		guard_mask_set(in_flight_set(), false);
+		return false;
+	}
 	return true;
 }
 
@@ -107,10 +118,10 @@ void guard_group_end(pid_t tid)
 		if (!from_tracee(&si) && nkept < KEPT_MAX)
 			kept[nkept++] = si;
 	in_flight[i] = in_flight[--n_in_flight];
-	/* queued to pdig itself, any si_code is allowed: the handler sees
-	 * the signal as it came */
+	/* queued to pdig itself (its main thread, worker 0, which takes
+	 * pdig's signals), any si_code is allowed: the handler sees the
+	 * signal as it came */
 	for (int k = 0; k < nkept; k++)
 		syscall(SYS_rt_tgsigqueueinfo, getpid(), getpid(), sig, &kept[k]);
-	if (!blocked_by_others(sig))
-		sigprocmask(SIG_UNBLOCK, &s, NULL);
+	guard_mask_set(in_flight_set(), false);
 }

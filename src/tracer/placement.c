@@ -136,8 +136,11 @@ void placement_tick(struct placement *p, size_t threads, bool verbose)
 	 * would preempt pdig while others wait to be served, and all would
 	 * crowd onto one CPU; be an ordinary task then. A program that keeps
 	 * creating threads or children would make pdig switch at each one:
-	 * one thread counts once it has been alone for a while. */
-	bool solo = threads <= 1;
+	 * one thread counts once it has been alone for a while. None counts
+	 * as crowded: with several tracer threads (each counts its own), one
+	 * that is handed short-lived children one at a time, with none in
+	 * between, would otherwise call each a calm single thread. */
+	bool solo = threads == 1;
 	/* once calm, a solo stop needs no clock unless the assist runs */
 	if (solo && p->calm_solo && !p->assist.usable)
 		return;

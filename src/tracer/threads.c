@@ -27,8 +27,14 @@ struct thread *threads_find(struct thread_table *tt, pid_t tid)
 	return tid > 0 ? slot_of(tt, tid) : NULL;
 }
 
+static void count_owner(struct thread_table *tt, uint8_t owner, int by)
+{
+	__atomic_store_n(&tt->owned[owner], tt->owned[owner] + (uint32_t)by, __ATOMIC_RELAXED);
+}
+
 static void insert_raw(struct thread_table *tt, const struct thread *t)
 {
+	count_owner(tt, t->owner, 1);
 	size_t i = hash(tt, t->tid);
 	while (tt->slots[i].tid)
 		i = (i + 1) & (tt->cap - 1);
@@ -47,6 +53,8 @@ static int grow(struct thread_table *tt)
 	tt->slots = n;
 	tt->cap = ncap;
 	tt->used = 0;
+	for (size_t o = 0; o < 256; o++)
+		__atomic_store_n(&tt->owned[o], 0, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].tid)
 			insert_raw(tt, &old[i]);
@@ -78,6 +86,7 @@ void threads_remove(struct thread_table *tt, pid_t tid)
 	struct thread *slots = tt->slots;
 	size_t mask = tt->cap - 1;
 	size_t i = (size_t)(t - slots);
+	count_owner(tt, t->owner, -1);
 	memset(&slots[i], 0, sizeof slots[i]);
 	tt->used--;
 	/* shift back the entries of the probe run that follows */
@@ -103,12 +112,27 @@ struct thread *threads_rename(struct thread_table *tt, pid_t old_tid, pid_t new_
 	threads_remove(tt, new_tid);
 	copy.tid = new_tid;
 	struct thread *n = threads_get(tt, new_tid);
-	if (n)
+	if (n) {
+		count_owner(tt, n->owner, -1);
 		*n = copy;
+		count_owner(tt, n->owner, 1);
+	}
 	return n;
 }
 
 size_t threads_count(const struct thread_table *tt) { return tt->used; }
+
+void threads_set_owner(struct thread_table *tt, struct thread *t, uint8_t owner)
+{
+	count_owner(tt, t->owner, -1);
+	t->owner = owner;
+	count_owner(tt, owner, 1);
+}
+
+size_t threads_owned(const struct thread_table *tt, uint8_t owner)
+{
+	return __atomic_load_n(&tt->owned[owner], __ATOMIC_RELAXED);
+}
 
 void threads_each(struct thread_table *tt, void (*fn)(struct thread *t, void *arg), void *arg)
 {

@@ -64,6 +64,9 @@ struct thread {
 struct thread_table {
 	struct thread *slots;
 	size_t cap, used;
+	/* entries per owner (tracer thread), changed under the table's lock
+	 * and read without it (atomic): a worker's own count, per stop */
+	uint32_t owned[256];
 };
 
 /* Look up tid; NULL if not traced. */
@@ -75,6 +78,9 @@ void threads_remove(struct thread_table *tt, pid_t tid);
 /* Change a thread's tid (exec from a non-leader thread). */
 struct thread *threads_rename(struct thread_table *tt, pid_t old_tid, pid_t new_tid);
 size_t threads_count(const struct thread_table *tt);
+/* Give t to another owner, and how many entries an owner has. */
+void threads_set_owner(struct thread_table *tt, struct thread *t, uint8_t owner);
+size_t threads_owned(const struct thread_table *tt, uint8_t owner);
 /* Call fn for each thread (the table must not change meanwhile). */
 void threads_each(struct thread_table *tt, void (*fn)(struct thread *t, void *arg), void *arg);
 void threads_free(struct thread_table *tt);

@@ -763,7 +763,7 @@ static void on_clone_event(const struct stop *s, pid_t tid, bool vfork)
 	if (ct)
 		ct->creator_seen = true;
 	if (ct && !ct->attached)
-		ct->owner = (uint8_t)worker_self(); /* auto-attached to the creator's tracer thread */
+		threads_set_owner(&tr->threads, ct, (uint8_t)worker_self()); /* auto-attached to the creator's tracer thread */
 	struct thread *t = threads_find(&tr->threads, tid);
 	if (t)
 		t->untraced_asked = false; /* the child is traced: no escape */
@@ -925,7 +925,7 @@ void core_on_stop(struct tracer *tr, pid_t tid, int status)
 	}
 	bool first = !t->attached;
 	if (first) {
-		t->owner = (uint8_t)worker_self(); /* the worker its first stop came to */
+		threads_set_owner(&tr->threads, t, (uint8_t)worker_self()); /* the worker its first stop came to */
 		on_new_thread(&s, t);
 	}
 	/* a clone3 in flight is watched to its thread's exit, events or not */
@@ -1086,7 +1086,7 @@ void core_loop(struct tracer *tr)
 			continue;
 		int status;
 		pid_t tid = tracer_wait(tr, &status);
-		placement_tick(core_placement(tr), workers_threads_count(tr), tr->verbose);
+		placement_tick(core_placement(tr), workers_own_threads(tr), tr->verbose);
 		if (tid < 0) {
 			if (errno == EINTR || (errno == ECHILD && workers_idle(tr)))
 				continue;
@@ -1099,13 +1099,18 @@ void core_loop(struct tracer *tr)
 		uint64_t mark = 0;
 		if (workers_count() > 1) {
 			mark = prelock_reaps_mark();
-			took = prelock_take_stop(tid, &status, core_wait_flags());
+			/* a worker alone with tracees took the report already
+			 * (waiting.c): a stop's info can still be read here */
+			if (core_waiting(tr)->looked)
+				took = prelock_take_stop(tid, &status, core_wait_flags());
+			else
+				took = WIFSTOPPED(status);
 			if (took)
 				prelock_info(tid, status, tr->elide.on);
 		}
 		core_lock();
 		uint64_t t0 = lp_now();
-		if (workers_count() > 1 && !took && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
+		if (core_waiting(tr)->looked && !took && waitpid(tid, &status, core_wait_flags() | WNOHANG) <= 0) {
 			core_unlock();
 			continue; /* taken meanwhile by pdig's other wait (the real parent's) */
 		}

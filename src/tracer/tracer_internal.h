@@ -113,6 +113,9 @@ struct waiting {
 	long preempted_before; /* involuntary switches at the window's start */
 	uint64_t retry_at, backoff;
 	uint64_t total_polls, total_hits, pauses, total_preempted;
+	/* the last report was only looked at (several workers): core_loop
+	 * takes it under the core lock */
+	bool looked;
 };
 
 /* Deaths reaped by a nested wait (inject.c), handled by the main loop. */
@@ -165,8 +168,16 @@ void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu);
 unsigned workers_count(void);
 /* The thread table's count, read under the core lock when it is shared. */
 size_t workers_threads_count(struct tracer *tr);
+/* The threads the calling worker traces (all of them with one worker). */
+size_t workers_own_threads(struct tracer *tr);
+/* Does no other worker trace anything (so none can see a new thread)? */
+bool workers_alone(struct tracer *tr);
 /* The calling tracer thread's index (0: the main one). */
 unsigned worker_self(void);
+/* Worker i's kernel tid (0: not running), and the signal that wakes a
+ * worker (guard_mask.c signals them all). */
+pid_t workers_ktid(unsigned i);
+int workers_wake_signal(void);
 /* The calling tracer thread's placement and polling state. */
 struct placement *core_placement(struct tracer *tr);
 struct waiting *core_waiting(struct tracer *tr);
@@ -419,5 +430,12 @@ bool guard_group_follows(pid_t tid);
 /* tid's call is over (its exit stop, exit event or death): pdig drops the
  * copy its process sent pdig, and lets the signal in again. */
 void guard_group_end(pid_t tid);
+/* guard_mask.c: block `want` (bit sig-1) in every pdig thread and nothing
+ * else the guard blocked; with wait, true once every worker has (false:
+ * one did not in time, or libc keeps a signal of it). The core lock is
+ * held. setup installs the handler other workers apply it in. */
+bool guard_mask_set(uint64_t want, bool wait);
+void guard_mask_setup(void);
+int guard_mask_signal(void);
 
 #endif

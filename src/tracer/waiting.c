@@ -71,13 +71,16 @@ static void judge(struct waiting *w, bool hit, uint64_t now)
 	w->polls = w->hits = 0;
 }
 
-/* waitpid(-1); with several workers only a look (WNOWAIT, *status 0):
+/* waitpid(-1); with several workers only a look (WNOWAIT, w->looked):
  * the report is taken under the core lock (core_loop), so that a thread's
  * death and the reuse of its tid by a new thread, reported to another
- * worker, reach the table and the events in the kernel's order. */
-static pid_t wait_any(int *status, int flags)
+ * worker, reach the table and the events in the kernel's order. Not while
+ * no other worker traces anything: no other can see a new thread then
+ * (workers_alone), and the look would only cost a syscall per stop. */
+static pid_t wait_any(struct tracer *tr, struct waiting *w, int *status, int flags)
 {
-	if (!(flags & __WNOTHREAD))
+	w->looked = (flags & __WNOTHREAD) && !workers_alone(tr);
+	if (!w->looked)
 		return waitpid(-1, status, flags);
 	siginfo_t si;
 	si.si_pid = 0;
@@ -99,7 +102,7 @@ pid_t tracer_wait(struct tracer *tr, int *status)
 		if (w->on) {
 			uint64_t deadline = now + POLL_NS;
 			for (;;) {
-				pid_t tid = wait_any(status, flags | WNOHANG);
+				pid_t tid = wait_any(tr, w, status, flags | WNOHANG);
 				if (tid != 0) {
 					if (tid > 0)
 						judge(w, true, now);
@@ -116,7 +119,7 @@ pid_t tracer_wait(struct tracer *tr, int *status)
 			judge(w, false, now);
 		}
 	}
-	return wait_any(status, flags);
+	return wait_any(tr, w, status, flags);
 }
 
 void waiting_report(const struct waiting *w, bool verbose)

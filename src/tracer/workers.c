@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,27 @@ size_t workers_threads_count(struct tracer *tr)
 	pthread_mutex_unlock(&core_mutex);
 	return n;
 }
+size_t workers_own_threads(struct tracer *tr)
+{
+	/* with one worker the table's count, as before; with several the
+	 * calling worker's own (kept by the table, read without the lock):
+	 * placement's "serves a single thread" is per tracer thread */
+	if (workers.n < 2 || !self)
+		return threads_count(&tr->threads);
+	return threads_owned(&tr->threads, (uint8_t)self->index);
+}
+bool workers_alone(struct tracer *tr)
+{
+	/* Only a worker with tracees can get a new thread (at its creator's
+	 * tracer), and only by a handover can one without get any: made by
+	 * a worker with tracees while it handles a stop, not while it waits.
+	 * So while the caller is the only one with tracees, it stays so
+	 * until its wait returns. */
+	for (unsigned i = 0; i < workers.n; i++)
+		if (workers.w[i] != self && threads_owned(&tr->threads, (uint8_t)i))
+			return false;
+	return true;
+}
 unsigned worker_self(void) { return self ? self->index : 0; }
 struct placement *core_placement(struct tracer *tr) { return self && self->index ? &self->placement : &tr->placement; }
 struct waiting *core_waiting(struct tracer *tr) { return self && self->index ? &self->waiting : &tr->waiting; }
@@ -196,6 +218,16 @@ static pid_t ktid_of(const struct worker *w)
 	return __atomic_load_n(&w->ktid, __ATOMIC_ACQUIRE);
 }
 
+pid_t workers_ktid(unsigned i)
+{
+	return i < workers.n && workers.w[i] ? ktid_of(workers.w[i]) : 0;
+}
+
+int workers_wake_signal(void)
+{
+	return WAKE_SIGNAL;
+}
+
 static void wake(const struct worker *w)
 {
 	pid_t k = ktid_of(w);
@@ -241,6 +273,7 @@ void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu)
 		sa.sa_handler = wake_handler; /* no SA_RESTART: waitpid returns EINTR */
 		sigemptyset(&sa.sa_mask);
 		sigaction(WAKE_SIGNAL, &sa, NULL);
+		guard_mask_setup();
 	}
 	self = workers.w[0];
 	if (self)
@@ -333,7 +366,7 @@ bool workers_give(struct tracer *tr, struct thread *t, unsigned to, const struct
 		return false;
 	}
 	/* detached: from now it waits in the kernel, to be seized by `to` */
-	t->owner = (uint8_t)to;
+	threads_set_owner(&tr->threads, t, (uint8_t)to);
 	post(workers.w[to], &h);
 	self->handed_out++;
 	self->out_ns += mono_ns() - t0;
@@ -592,19 +625,28 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct tracer *tr = workers.tr;
 	self = w;
-	__atomic_store_n(&w->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	/* signals sent to pdig (forwarded ones, the ending ones, a tracee's
 	 * group signal that guard_group.c takes back) are worker 0's: its
 	 * handlers and its mask decide, as with one thread */
 	sigset_t all;
 	sigfillset(&all);
 	sigdelset(&all, WAKE_SIGNAL);
+	sigdelset(&all, guard_mask_signal()); /* the guard's requests (guard_mask.c) */
+	/* Each stop of a tracee sends its tracer thread's process a SIGCHLD.
+	 * pdig leaves it at its default (ignored), so the kernel drops it at
+	 * once, unless the tracer thread blocks it: then it is queued for the
+	 * process and wakes worker 0 from its wait for nothing, once per stop
+	 * of every other worker's tracees (measured: about a third more CPU per
+	 * stop with two workers, docs/scale.md). */
+	sigdelset(&all, SIGCHLD);
 	/* faults stay deliverable: a blocked one kills (the ring's SIGBUS
 	 * guard, src/ring/fault_guard.c, catches a truncated ring) */
 	static const int faults[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
 	for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
 		sigdelset(&all, faults[i]);
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	/* known to the others once its mask is set: the guard asks it then */
+	__atomic_store_n(&w->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	placement_init(&w->placement, workers.follow_cpu);
 	waiting_init(&w->waiting, workers.follow_cpu);
 	core_loop(tr);
@@ -623,6 +665,11 @@ void workers_run(struct tracer *tr)
 			break;
 		started++;
 	}
+	/* each one running with its mask set before any tracee is served
+	 * (the guard's requests reach only a running worker) */
+	for (unsigned i = 1; i < started; i++)
+		while (!ktid_of(workers.w[i]))
+			sched_yield();
 	if (started < workers.n) {
 		fprintf(stderr, "pdig: could start only %u of %u tracer threads\n", started, workers.n);
 		/* the rest never take a tracee: they count as idle */
@@ -658,6 +705,16 @@ void workers_run(struct tracer *tr)
 		park_report();
 		lp_report(held, taken);
 	}
-	if (workers.n > 1)
+	if (workers.n > 1) {
+		/* the polling figures of every worker, reported as one (each
+		 * polls for its own tracees, waiting.c) */
+		for (unsigned i = 1; i < workers.n; i++) {
+			const struct waiting *w = &workers.w[i]->waiting;
+			tr->waiting.total_polls += w->total_polls;
+			tr->waiting.total_hits += w->total_hits;
+			tr->waiting.total_preempted += w->total_preempted;
+			tr->waiting.pauses += w->pauses;
+		}
 		core_report(tr);
+	}
 }

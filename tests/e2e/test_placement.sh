@@ -57,6 +57,35 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip_part "SCHED_IDLE check" "needs root"
 fi
+# several tracer threads: each counts its own threads. One busy thread
+# made by the main thread is handed to the second tracer thread, which then
+# serves that one thread and runs as SCHED_IDLE; the first keeps the idle
+# main thread. (Before, each counted the whole table's two threads, and
+# neither used the idle assist.)
+if [ "$(id -u)" = 0 ]; then
+	"$PDIG" -v --threads 2 -o /dev/null "$HELPERS/scale_spread" threads 1 40000 >/dev/null 2>"$WORK/two.err" &
+	p=$!
+	seen=
+	for i in $(seq 100); do
+		sleep 0.02
+		# the busy thread: the program's thread that is not its main one
+		c=$(pgrep -P $p | head -1)
+		busy=$(ls "/proc/$c/task" 2>/dev/null | grep -vx "$c" | head -1)
+		[ -n "$busy" ] || continue
+		w=$(awk '/^TracerPid/ {print $2}' "/proc/$c/task/$busy/status" 2>/dev/null)
+		[ -n "$w" ] && [ "$w" != 0 ] || continue
+		seen="$seen $(policy_of "$p/task/$w")"
+		[ "$(policy_of "$p/task/$w")" = 5 ] && break
+	done
+	wait $p
+	if grep -q "idle assist off" "$WORK/two.err" && ! echo "$seen" | grep -q '5$'; then
+		ok "--threads 2, one busy thread: its tracer thread gave SCHED_IDLE up, starving behind a busy CPU (policies:$seen)"
+	else
+		expect_grep <(echo "$seen") '5$' "--threads 2, one busy thread: the tracer thread serving it runs as SCHED_IDLE (its policies:$seen)"
+	fi
+else
+	skip_part "SCHED_IDLE per tracer thread" "needs root"
+fi
 # unprivileged, RLIMIT_NICE 0: it could not leave SCHED_IDLE, so never enters it
 if [ "$(id -u)" = 0 ]; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \

@@ -68,4 +68,39 @@ group_run kill9 "$K9" -e trace=kill,execve,openat,open
 expect_grep "$WORK/kill9.stdout" '^rc=1$' "kill -9 0 fails (pdig cannot survive it)"
 expect_grep "$WORK/kill9.out" '^sh\|<\|kill\|EPERM\|res=-1\(EPERM\)' "the refused kill -9 0 is an event with EPERM"
 expect_grep "$WORK/kill9.out" '^cat\|<\|(open|openat)\|SUCCESS\|.*name=/etc/hostname' "events after kill -9 0 reach the consumer"
+
+# With several tracer threads (docs/scale.md): the caller is traced by
+# another tracer thread than pdig's main one (which takes pdig's signals),
+# and the signal must be blocked in every tracer thread, not only in the
+# caller's. The script's first child (group_far) is handed to the idle
+# second tracer thread, with the thread it starts to keep that tracer
+# thread busy; it signals its group (kill 0) or pdig's group by number
+# (kill -PGID) 20 times, and says which tracer thread served it. The script
+# ignores the signal (so does its child: inherited), and leaves a sleep
+# running: had pdig taken a signal, it would end the trace by killing that
+# sleep ("ended by SIGTERM") once the script exits, or die of SIGBUS. On
+# main before this, pdig took the signal (worker 0 ran its handler before
+# the caller's worker took it back at the call's exit).
+cp "$HELPERS/group_far" "$WORK/"
+chmod 755 "$WORK/group_far"
+for spec in "2 15 group" "2 15 pgid" "3 7 group"; do
+	set -- $spec
+	name=far$1-$2-$3
+	group_run $name "trap '' TERM BUS; $WORK/group_far $2 $3 20; cat /etc/hostname >/dev/null; sleep 1.5 & echo end" \
+		--threads "$1"
+	where=$(grep '^tracer=' "$WORK/$name.stdout")
+	case "$where" in
+	tracer=*" pgid="*" kills=20")
+		tracer=${where#tracer=}; tracer=${tracer%% *}
+		pdigpid=${where#* pgid=}; pdigpid=${pdigpid%% *}
+		[ "$tracer" != "$pdigpid" ] && [ "$tracer" -gt 0 ] &&
+			ok "$name: the caller was traced by another tracer thread ($tracer) than pdig's main one ($pdigpid)" ||
+			fail "$name: the caller was traced by pdig's main thread or none: $where" ;;
+	*) fail "$name: the caller's report: '$where'" ;;
+	esac
+	expect_eq "$PRC" 0 "$name: --threads $1, signal $2 to the $3 20 times: the script and pdig end normally"
+	expect_grep "$WORK/$name.stdout" '^end$' "$name: the script goes on after the group signals"
+	expect_no_grep "$WORK/$name.stderr" 'ended by|not permitted' "$name: pdig was not ended by them, and did not refuse them"
+	expect_grep "$WORK/$name.out" '^cat\|<\|(open|openat)\|SUCCESS\|.*name=/etc/hostname' "$name: later events reach the consumer"
+done
 finish

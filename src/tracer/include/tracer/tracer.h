@@ -49,6 +49,11 @@ struct tracer_opts {
 	unsigned threads;       /* tracer threads for a spawned program (0: 1); attach uses one */
 };
 
+/* The tracer threads a spawned program gets without --threads: the CPUs
+ * pdig may use (its affinity mask, lowered to its cgroup's CPU quota), at
+ * most 8; why says so ("2 CPUs in affinity mask") for -v. */
+unsigned tracer_threads_default(char *why, size_t len);
+
 /* Runs path/argv under the tracer until every traced process has exited.
  * Returns the exit status pdig should exit with: the program's own, or
  * 128+N if signal N killed it. */

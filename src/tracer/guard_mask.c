@@ -1,0 +1,139 @@
+/* The signals the guard blocks in every pdig thread (guard_group.c).
+ *
+ * A signal sent to pdig's process goes to any of its threads that does not
+ * block it, and a thread's mask is its own: with several tracer threads,
+ * blocking a signal only in the worker that handles a tracee's group call
+ * left it deliverable to the others (worker 0 receives pdig's signals; the
+ * rest leave the faults and their wake signal open), and pdig ended on its
+ * tracee's `kill 0`. So the guard names a set, and every worker blocks it
+ * before the call runs: the calling worker in itself, each other one in its
+ * handler of SYNC_SIGNAL, which edits the mask the kernel restores when the
+ * handler returns (uc_sigmask) and acknowledges the generation of the set
+ * it applied. A worker blocked in waitpid, in a futex or on a CPU runs the
+ * handler at once (SA_RESTART: its call goes on). The set is changed only
+ * under the core lock, so one thread at a time asks.
+ *
+ * Each thread unblocks only what it blocked for the guard (`added`): a
+ * worker other than 0 blocks most signals for good (workers.c), and must
+ * not start taking them when a group call ends. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "abi/time_ns.h"
+#include "tracer_internal.h"
+
+#define SYNC_SIGNAL (SIGRTMIN + 5)
+#define ACK_WAIT_NS 1000000000ull /* a worker that takes longer: the call is refused */
+#define ACK_POLL_NS 20000          /* between looks at the acknowledgements */
+
+static uint64_t wanted;               /* the set (bit sig-1), atomic */
+static uint64_t generation;           /* bumped with each change of wanted, atomic */
+static uint64_t acked[WORKERS_MAX];   /* per worker: the generation it applied, atomic */
+static __thread uint64_t added;       /* what this thread blocked for the guard */
+
+static uint64_t bit(int sig)
+{
+	return sig >= 1 && sig <= 64 ? 1ull << (sig - 1) : 0;
+}
+
+/* Make mask block `want` and nothing more of what this thread added.
+ * Pure bit work on a sigset: fine in a signal handler. */
+static void apply(sigset_t *mask, uint64_t want)
+{
+	for (int sig = 1; sig <= 64; sig++) {
+		uint64_t b = bit(sig);
+		if ((want & b) && !(added & b) && sigismember(mask, sig) == 0 && sigaddset(mask, sig) == 0)
+			added |= b;
+		else if (!(want & b) && (added & b)) {
+			sigdelset(mask, sig);
+			added &= ~b;
+		}
+	}
+}
+
+static void on_sync(int sig, siginfo_t *si, void *ucv)
+{
+	(void)sig;
+	(void)si;
+	int saved = errno;
+	ucontext_t *uc = ucv;
+	uint64_t gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+	apply(&uc->uc_sigmask, __atomic_load_n(&wanted, __ATOMIC_ACQUIRE));
+	__atomic_store_n(&acked[worker_self()], gen, __ATOMIC_RELEASE);
+	errno = saved;
+}
+
+void guard_mask_setup(void)
+{
+	struct sigaction sa;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_sync;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigaction(SYNC_SIGNAL, &sa, NULL);
+}
+
+int guard_mask_signal(void)
+{
+	return SYNC_SIGNAL;
+}
+
+/* Every other worker has applied generation gen (or is gone). */
+static bool others_acked(uint64_t gen, bool ask)
+{
+	bool all = true;
+	unsigned me = worker_self();
+	for (unsigned i = 0; i < workers_count(); i++) {
+		if (i == me || __atomic_load_n(&acked[i], __ATOMIC_ACQUIRE) >= gen)
+			continue;
+		pid_t k = workers_ktid(i);
+		if (!k)
+			continue; /* never started */
+		if (ask && syscall(SYS_tgkill, getpid(), k, SYNC_SIGNAL) < 0 && errno == ESRCH) {
+			__atomic_store_n(&acked[i], gen, __ATOMIC_RELEASE); /* its thread has ended */
+			continue;
+		}
+		all = false;
+	}
+	return all;
+}
+
+bool guard_mask_set(uint64_t want, bool wait)
+{
+	/* the set before its generation: a handler that sees the new
+	 * generation sees the new set */
+	__atomic_store_n(&wanted, want, __ATOMIC_RELEASE);
+	uint64_t gen = __atomic_add_fetch(&generation, 1, __ATOMIC_ACQ_REL);
+	/* a request another worker sent earlier may still come: not while
+	 * this thread edits its own mask and `added` (it runs once this is
+	 * done, and applies the same set) */
+	sigset_t sync, now;
+	sigemptyset(&sync);
+	sigaddset(&sync, SYNC_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &sync, &now);
+	apply(&now, want);
+	pthread_sigmask(SIG_SETMASK, &now, NULL);
+	pthread_sigmask(SIG_BLOCK, NULL, &now);
+	__atomic_store_n(&acked[worker_self()], gen, __ATOMIC_RELEASE);
+	/* a signal libc keeps for itself is left out of a mask (glibc), or
+	 * refused (musl): it cannot be guarded */
+	for (int sig = 1; sig <= 64; sig++)
+		if ((want & bit(sig)) && sigismember(&now, sig) != 1)
+			return false;
+	if (workers_count() < 2)
+		return true;
+	bool all = others_acked(gen, true);
+	if (!wait)
+		return true;
+	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + ACK_WAIT_NS;
+	while (!all && clock_ns(CLOCK_MONOTONIC) < deadline) {
+		struct timespec ts = { 0, ACK_POLL_NS };
+		nanosleep(&ts, NULL);
+		all = others_acked(gen, false);
+	}
+	return all;
+}
