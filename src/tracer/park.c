@@ -527,7 +527,7 @@ static void early_flush(struct tracer *tr)
 {
 	if (clone_open())
 		return;
-	ngone = 0;
+	ngone = 0; /* (a tid reaped before is no helper's any more) */
 	while (nearly) {
 		struct held e = early[--nearly];
 		core_on_stop(tr, e.tid, e.status);
@@ -734,7 +734,7 @@ static bool on_stop(struct tracer *tr, pid_t tid, int status)
 bool park_on_stop(struct tracer *tr, pid_t tid, int status)
 {
 	bool mine = on_stop(tr, tid, status);
-	if (nearly)
+	if (nearly || ngone)
 		early_flush(tr);
 	return mine;
 }
@@ -798,7 +798,7 @@ bool park_on_death(struct tracer *tr, pid_t tid, int status)
 {
 	(void)status;
 	bool mine = on_death(tr, tid);
-	if (nearly)
+	if (nearly || ngone)
 		early_flush(tr);
 	return mine;
 }
