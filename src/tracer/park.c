@@ -155,11 +155,16 @@ static bool grow(void **arr, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
+/* The park tid is X or H of. X only while it is this worker's tracee (a
+ * held X was detached, an orphan's X is dead: its tid may be another
+ * task's by now); H from the vfork event naming it to its death. */
 static struct park *park_of(pid_t tid)
 {
-	for (size_t i = 0; i < nparks; i++)
-		if (parks[i].tid == tid || (parks[i].helper && parks[i].helper == tid))
+	for (size_t i = 0; i < nparks; i++) {
+		const struct park *p = &parks[i];
+		if ((p->helper && p->helper == tid) || (p->tid == tid && p->phase != P_HELD && p->phase != P_ORPHAN))
 			return &parks[i];
+	}
 	return NULL;
 }
 
