@@ -45,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -187,8 +186,9 @@ static bool helper_alive(const struct park *p)
 {
 	if (p->hfd < 0)
 		return true; /* (before 6.9: no thread pidfd; H is pdig's tracee, its tid not reused until pdig reaps it) */
-	struct pollfd pf = { .fd = p->hfd, .events = POLLIN };
-	return poll(&pf, 1, 0) == 0;
+	/* (not poll: with the worker's wake signal pending, poll(.., 0) fails
+	 * EINTR, and a live H was taken for dead and left stopped) */
+	return !(syscall(SYS_pidfd_send_signal, p->hfd, 0, NULL, 0) < 0 && errno == ESRCH);
 }
 
 /* X died inside its clone: the park is over but for knowing its H, if
