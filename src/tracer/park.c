@@ -832,6 +832,9 @@ bool park_taking(pid_t tid, unsigned long opts, const struct user_regs_struct *r
 
 void park_thread_end(void)
 {
+	for (size_t i = 0; i < nparks; i++)
+		if (parks[i].hfd >= 0)
+			close(parks[i].hfd);
 	free(parks);
 	free(takings);
 	free(early);
