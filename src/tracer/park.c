@@ -46,7 +46,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 
@@ -60,12 +62,21 @@
 #ifndef PTRACE_GET_SYSCALL_INFO
 #define PTRACE_GET_SYSCALL_INFO 0x420e
 #endif
+#ifndef PTRACE_SECCOMP_GET_FILTER
+#define PTRACE_SECCOMP_GET_FILTER 0x420c
+#endif
 
 #define PARK_CLONE_FLAGS ((uint64_t)(CLONE_VM | CLONE_VFORK | CLONE_THREAD | CLONE_SIGHAND))
-/* H's stack pointer: never a stack (below mmap_min_addr), so a helper
- * made to run other bytes than its exit faults at its first push or ret
- * instead of running the program's code; it also marks H's registers */
+/* H's stack pointer: not a stack the program should have (it can map page
+ * 0x1000 where mmap_min_addr is 4096, so this is no guarantee: H is known
+ * only by the tid the kernel reports, never by its registers) */
 #define PARK_SP 0x1000ull
+/* The synchronous signals stay unblocked while parked: a fault raised with
+ * its signal blocked makes the kernel reset the handler to SIG_DFL for the
+ * whole process (force_sig_info_to_task), a handler the program needs */
+#define SIGBIT(s) (1ull << ((s) - 1))
+#define PARK_UNBLOCKED                                                                                  \
+	(SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGFPE) | SIGBIT(SIGTRAP) | SIGBIT(SIGSYS))
 /* H faulting again and again (its bytes keep being changed): it gets
  * the fault, which kills the program, rather than pdig serving it forever */
 #define HELPER_FAULTS_MAX 64
@@ -80,7 +91,8 @@ enum phase {
 };
 
 struct park {
-	pid_t tid, helper;
+	pid_t tid, helper, pid;
+	int hfd;                      /* H's pidfd (-1: none) */
 	enum phase phase;
 	unsigned to;                  /* the taker */
 	bool helper_stopped;          /* H is in a ptrace stop we hold */
@@ -105,14 +117,28 @@ static __thread struct park *parks;
 static __thread size_t nparks, cap_parks;
 static __thread struct taking *takings;
 static __thread size_t ntakings, cap_takings;
-/* Helpers whose first stop came before their X's vfork event told which
- * park they are (a tid is known by its registers, never guessed to be one
- * park's: several X of one process return to the same rip): held stopped
- * until that event claims them, or reaped if their X died. */
-static __thread pid_t *early;
+/* First stops of tids pdig does not know yet, while a park's clone is in
+ * flight whose H is not known: one may be that H, whose first stop came
+ * before its X's vfork event. Nothing the program controls tells them
+ * apart, so all are held; the vfork event names H by its tid
+ * (PTRACE_GETEVENTMSG) and every other one goes to the core, with its
+ * stop, once no clone is in flight. */
+struct held {
+	pid_t tid;
+	int status;
+};
+static __thread struct held *early;
 static __thread size_t nearly, cap_early;
+/* tids reaped while a clone was in flight: a vfork event naming one names
+ * a helper that is gone (its tid may be another task's by then) */
+static __thread pid_t *gone;
+static __thread size_t ngone, cap_gone;
 /* for -v, summed over workers */
-static uint64_t aborted_total, helper_faults_total;
+static uint64_t aborted_total, helper_faults_total, death_total, refused_total;
+/* The park's own clone failed with EAGAIN once (a pids cgroup limit pdig
+ * did not see): no more parks, a later one could take the slot the
+ * program's own fork needs */
+static bool limit_hit;
 static int64_t live; /* parks and takings not finished, over all workers */
 
 static bool grow(void **arr, size_t *cap, size_t n, size_t size)
@@ -128,11 +154,16 @@ static bool grow(void **arr, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
+/* The park tid is X or H of. X only while it is this worker's tracee (a
+ * held X was detached, an orphan's X is dead: its tid may be another
+ * task's by now); H from the vfork event naming it to its death. */
 static struct park *park_of(pid_t tid)
 {
-	for (size_t i = 0; i < nparks; i++)
-		if (parks[i].tid == tid || (parks[i].helper && parks[i].helper == tid))
+	for (size_t i = 0; i < nparks; i++) {
+		const struct park *p = &parks[i];
+		if ((p->helper && p->helper == tid) || (p->tid == tid && p->phase != P_HELD && p->phase != P_ORPHAN))
 			return &parks[i];
+	}
 	return NULL;
 }
 
@@ -140,7 +171,24 @@ static void park_drop(struct park *p)
 {
 	if (p->phase != P_ORPHAN)
 		__atomic_fetch_sub(&live, 1, __ATOMIC_RELAXED);
+	if (p->hfd >= 0)
+		close(p->hfd);
 	*p = parks[--nparks];
+}
+
+static void count_death(void)
+{
+	__atomic_fetch_add(&death_total, 1, __ATOMIC_RELAXED);
+}
+
+/* H is still the task the vfork event named (its pidfd: not exited) */
+static bool helper_alive(const struct park *p)
+{
+	if (p->hfd < 0)
+		return true; /* (before 6.9: no thread pidfd; H is pdig's tracee, its tid not reused until pdig reaps it) */
+	/* (not poll: with the worker's wake signal pending, poll(.., 0) fails
+	 * EINTR, and a live H was taken for dead and left stopped) */
+	return !(syscall(SYS_pidfd_send_signal, p->hfd, 0, NULL, 0) < 0 && errno == ESRCH);
 }
 
 /* X died inside its clone: the park is over but for knowing its H, if
@@ -201,12 +249,106 @@ static void restore(const struct park *p)
 	ptrace(PTRACE_SETSIGMASK, p->tid, (void *)sizeof mask, &mask);
 }
 
+/* A seccomp filter in t that is not pdig's (the program's own, or one it
+ * had before pdig attached): it may refuse the park's clone (TRAP, KILL,
+ * ERRNO), so t is not parked. The filters are counted; pdig's is one if
+ * t's process has it. */
+static bool foreign_filter(const struct thread *t)
+{
+	long mine = t->seccomp ? 1 : 0;
+	errno = 0;
+	if (ptrace(PTRACE_SECCOMP_GET_FILTER, t->tid, (void *)mine, 0) >= 0)
+		return true; /* a filter beyond pdig's */
+	if (errno == ENOENT)
+		return false;
+	/* (no CAP_SYS_ADMIN: /proc tells the count) */
+	char path[64], line[128];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)t->tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return true;
+	long n = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Seccomp_filters: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n != mine;
+}
+
+/* Is a finite pids.max on pdig's cgroup or above it? (a program pdig
+ * spawns starts there; read once) */
+static bool pids_limited(void)
+{
+	static int limited = -1;
+	int l = __atomic_load_n(&limited, __ATOMIC_RELAXED);
+	if (l >= 0)
+		return l;
+	l = 0;
+	char line[512], path[640], v[32];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	if (f) {
+		while (fgets(line, sizeof line, f)) {
+			/* v2's one line, or v1's pids controller */
+			const char *base = !strncmp(line, "0::", 3) ? "" : strstr(line, ":pids:") ? "/pids" : NULL;
+			if (!base)
+				continue;
+			line[strcspn(line, "\n")] = 0;
+			char *dir = strchr(strchr(line, ':') + 1, ':') + 1;
+			for (;;) {
+				snprintf(path, sizeof path, "/sys/fs/cgroup%s%s/pids.max", base, dir);
+				FILE *m = fopen(path, "re");
+				if (m) {
+					if (fgets(v, sizeof v, m) && strncmp(v, "max", 3))
+						l = 1;
+					fclose(m);
+				}
+				char *slash = strrchr(dir, '/');
+				if (l || !slash || slash == dir)
+					break;
+				*slash = 0;
+			}
+		}
+		fclose(f);
+	}
+	__atomic_store_n(&limited, l, __ATOMIC_RELAXED);
+	return l;
+}
+
+/* RLIMIT_NPROC finite and near: the user's tasks could be at the limit,
+ * i.e. the system has nearly as many tasks as the limit allows (a user
+ * never has more than the system; the margin covers tasks made meanwhile) */
+#define NPROC_MARGIN 256
+static bool nproc_near(pid_t tid)
+{
+	struct rlimit rl;
+	if (prlimit(tid, RLIMIT_NPROC, NULL, &rl) < 0)
+		return true;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	struct sysinfo si;
+	return sysinfo(&si) < 0 || (rlim_t)si.procs + NPROC_MARGIN >= rl.rlim_cur;
+}
+
+/* Threads not parked (they stay on this worker; balance is lost for them,
+ * correctness kept): a filter of the program's own could refuse the
+ * park's clone, and a task limit (RLIMIT_NPROC near, pids.max finite)
+ * could refuse the program's own fork while the helper takes a slot. */
+static bool park_refused(const struct thread *t)
+{
+	bool no = __atomic_load_n(&limit_hit, __ATOMIC_RELAXED) || pids_limited() || nproc_near(t->tid) ||
+	          foreign_filter(t);
+	if (no)
+		__atomic_fetch_add(&refused_total, 1, __ATOMIC_RELAXED);
+	return no;
+}
+
 bool park_start(struct tracer *tr, struct thread *t, unsigned to)
 {
 	orphans_expire();
-	if (!grow((void **)&parks, &cap_parks, nparks, sizeof *parks))
+	if (!grow((void **)&parks, &cap_parks, nparks, sizeof *parks) || park_refused(t))
 		return false;
-	struct park p = { .tid = t->tid, .to = to, .phase = P_CLONE, .t0 = tracer_mono_ns(), .opts = tracer_options(tr) };
+	struct park p = { .tid = t->tid, .pid = t->pid, .hfd = -1, .to = to, .phase = P_CLONE,
+	                  .t0 = tracer_mono_ns(), .opts = tracer_options(tr) };
 	/* the new child returns from its creating syscall: 0 in rax, just past
 	 * a 64-bit `syscall` instruction, which makes the clone */
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &p.regs) < 0 || p.regs.cs != 0x33 || p.regs.rax != 0 ||
@@ -218,9 +360,9 @@ bool park_start(struct tracer *tr, struct thread *t, unsigned to)
 		return false; /* (checked again where it counts: at the entry stop) */
 	if (ptrace(PTRACE_GETSIGMASK, t->tid, (void *)sizeof p.sigmask, &p.sigmask) < 0)
 		return false;
-	/* every signal blocked: H inherits the mask, and neither takes a
-	 * signal meant for the program while parked */
-	uint64_t all = ~0ull;
+	/* every signal blocked but the synchronous ones: H inherits the mask,
+	 * and neither takes a signal meant for the program while parked */
+	uint64_t all = ~0ull & ~PARK_UNBLOCKED;
 	struct user_regs_struct c = p.regs;
 	c.rip -= 2;
 	c.rax = SYS_clone;
@@ -247,6 +389,8 @@ bool park_start(struct tracer *tr, struct thread *t, unsigned to)
  * that wakes X. */
 static void helper_exit(struct park *p)
 {
+	if (!helper_alive(p))
+		return; /* exited: its death is on its way here */
 	if (!p->helper_opts &&
 	    ptrace(PTRACE_SETOPTIONS, p->helper, 0, (void *)(p->opts & ~(unsigned long)PTRACE_O_TRACEEXIT)) == 0)
 		p->helper_opts = true;
@@ -319,6 +463,17 @@ static void helper_stop(struct park *p, int status)
 				return;
 			}
 		}
+		siginfo_t si;
+		if (sig <= 64 && (SIGBIT(sig) & PARK_UNBLOCKED) && ptrace(PTRACE_GETSIGINFO, p->helper, 0, &si) == 0 &&
+		    si.si_code <= 0) {
+			/* sent to H (kill, tgkill), unblocked only for the fault
+			 * case: H never runs the program's handler; the program's
+			 * thread X gets it instead, once it is back */
+			if (p->pid > 0)
+				syscall(SYS_tgkill, p->pid, p->tid, sig);
+			core_resume(p->helper, PTRACE_CONT, 0);
+			return;
+		}
 		/* (a stop signal goes on to the group: the program's) */
 		p->helper_stopped = false;
 		core_resume(p->helper, PTRACE_CONT, sig);
@@ -329,10 +484,19 @@ static void helper_stop(struct park *p, int status)
 	}
 }
 
+/* A clone of a park in flight whose H is not known yet? */
+static bool clone_open(void)
+{
+	for (size_t i = 0; i < nparks; i++)
+		if (!parks[i].helper && parks[i].phase == P_CLONING)
+			return true;
+	return false;
+}
+
 static bool early_has(pid_t tid, bool take)
 {
 	for (size_t i = 0; i < nearly; i++) {
-		if (early[i] == tid) {
+		if (early[i].tid == tid) {
 			if (take)
 				early[i] = early[--nearly];
 			return true;
@@ -341,31 +505,38 @@ static bool early_has(pid_t tid, bool take)
 	return false;
 }
 
-/* A stop of a thread not in the table while this worker has a clone in
- * flight whose H is not known yet: is it an H, stopped before its X's
- * vfork event came? Its registers say so (the clone's: PARK_SP, the
- * flags, the rip of such an X). Held, to be claimed by that event. */
-static bool early_helper(struct tracer *tr, pid_t tid, int status)
+static bool gone_has(pid_t tid)
 {
-	bool open = false;
-	for (size_t i = 0; i < nparks && !open; i++)
-		open = !parks[i].helper && (parks[i].phase == P_CLONING || parks[i].phase == P_ORPHAN);
-	if (!open || threads_find(&tr->threads, tid))
+	for (size_t i = 0; i < ngone; i++)
+		if (gone[i] == tid)
+			return true;
+	return false;
+}
+
+/* The first stop of a tid pdig has not seen stop yet, while a clone is in
+ * flight: held (it may be that clone's H) until the vfork event names H. */
+static bool early_hold(struct tracer *tr, pid_t tid, int status)
+{
+	if (status >> 16 != PTRACE_EVENT_STOP || !clone_open())
 		return false;
-	struct user_regs_struct r;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0 || r.rsp != PARK_SP || r.rdi != PARK_CLONE_FLAGS ||
-	    r.orig_rax != SYS_clone)
+	struct thread *t = threads_find(&tr->threads, tid);
+	if ((t && t->attached) || !grow((void **)&early, &cap_early, nearly, sizeof *early))
 		return false;
-	bool rip = false;
-	for (size_t i = 0; i < nparks && !rip; i++)
-		rip = !parks[i].helper && (parks[i].phase == P_CLONING || parks[i].phase == P_ORPHAN) &&
-		      r.rip == parks[i].regs.rip;
-	if (!rip || !grow((void **)&early, &cap_early, nearly, sizeof *early))
-		return false;
-	early[nearly++] = tid;
-	if (status >> 16 == PTRACE_EVENT_EXIT)
-		core_resume(tid, PTRACE_CONT, 0); /* dying already: let it */
+	early[nearly++] = (struct held){ tid, status };
 	return true;
+}
+
+/* No clone in flight: the held stops that no vfork event claimed are the
+ * program's own new threads; the core gets them as they came. */
+static void early_flush(struct tracer *tr)
+{
+	if (clone_open())
+		return;
+	ngone = 0; /* (a tid reaped before is no helper's any more) */
+	while (nearly) {
+		struct held e = early[--nearly];
+		core_on_stop(tr, e.tid, e.status);
+	}
 }
 
 /* Anything but the expected: X goes back to how it was and stays here. */
@@ -374,6 +545,7 @@ static bool abort_park(struct tracer *tr, struct park *p, int status)
 	int sig = WSTOPSIG(status), event = status >> 16;
 	__atomic_fetch_add(&aborted_total, 1, __ATOMIC_RELAXED);
 	if (event == PTRACE_EVENT_EXIT) {
+		count_death();
 		park_drop(p);
 		return false; /* its death, as the core handles any */
 	}
@@ -416,11 +588,19 @@ static bool is_the_clone(const struct park *p)
 static void vfork_stop(struct tracer *tr, struct park *p)
 {
 	unsigned long h = 0;
-	ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &h);
+	/* H is the tid the kernel names here, nothing else; it is still the
+	 * helper if pdig has not reaped that tid since (a tracee's tid is not
+	 * reused before its tracer reaps it) */
+	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &h) < 0 || h == 0 || gone_has((pid_t)h)) {
+		/* gone already: X's wait is over; the clone's exit stop undoes */
+		core_resume(p->tid, PTRACE_SYSCALL, 0);
+		return;
+	}
 	/* stopped already (its first stop came first): held until released */
 	if (early_has((pid_t)h, true))
 		p->helper_stopped = true;
 	p->helper = (pid_t)h;
+	p->hfd = workers_thread_pidfd(p->helper);
 	struct thread *t = threads_find(&tr->threads, p->tid);
 	if (!t || !workers_give(tr, t, p->to, &p->regs, p->sigmask, p->t0)) {
 		/* dead already (the detach failed): H is reaped here */
@@ -474,7 +654,15 @@ static bool parked_stop(struct tracer *tr, struct park *p, int status)
 		return abort_park(tr, p, status);
 	case P_CLONING:
 		if (event == PTRACE_EVENT_SECCOMP) {
-			core_resume(p->tid, PTRACE_SYSCALL, 0);
+			/* pdig's filter says TRACE with data 0; any other data is a
+			 * program's filter's decision (an ERRNO pdig rewrote, a
+			 * filter added with TSYNC since the check): the clone is
+			 * not made against it */
+			unsigned long data = 0;
+			if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &data) < 0 || data != 0)
+				skip_call(p);
+			else
+				core_resume(p->tid, PTRACE_SYSCALL, 0);
 			return true;
 		}
 		if (event == PTRACE_EVENT_VFORK) {
@@ -482,13 +670,17 @@ static bool parked_stop(struct tracer *tr, struct park *p, int status)
 			return true;
 		}
 		if (sig == (SIGTRAP | 0x80)) {
-			/* the clone failed (EAGAIN: a limit) */
+			/* the clone failed (EAGAIN: a limit), or its H is gone */
+			struct user_regs_struct r;
+			if (ptrace(PTRACE_GETREGS, p->tid, 0, &r) == 0 && (int64_t)r.rax == -EAGAIN)
+				__atomic_store_n(&limit_hit, true, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&aborted_total, 1, __ATOMIC_RELAXED);
 			undo_at_exit(tr, p);
 			return true;
 		}
 		if (event == PTRACE_EVENT_EXIT) {
 			/* killed inside the clone: an H it made dies too */
+			count_death();
 			orphan(p);
 			return false;
 		}
@@ -517,7 +709,7 @@ static void taken_stop(struct taking *k, int status)
 	taking_drop(k);
 }
 
-bool park_on_stop(struct tracer *tr, pid_t tid, int status)
+static bool on_stop(struct tracer *tr, pid_t tid, int status)
 {
 	struct taking *k = ntakings ? taking_of(tid) : NULL;
 	if (k) {
@@ -525,16 +717,18 @@ bool park_on_stop(struct tracer *tr, pid_t tid, int status)
 		return false; /* the core goes on with its stop */
 	}
 	if (nearly && early_has(tid, false)) {
-		/* held, unclaimed: only its death moves it */
-		if (status >> 16 == PTRACE_EVENT_EXIT)
-			core_resume(tid, PTRACE_CONT, 0);
+		/* held: only an exit stop moves it before the vfork event */
+		if (status >> 16 == PTRACE_EVENT_EXIT) {
+			early_has(tid, true);
+			return false; /* the core's, as its death will be */
+		}
 		return true;
 	}
 	if (!nparks)
 		return false;
 	struct park *p = park_of(tid);
 	if (!p)
-		return early_helper(tr, tid, status);
+		return early_hold(tr, tid, status);
 	if (tid == p->helper) {
 		helper_stop(p, status);
 		return true;
@@ -542,23 +736,35 @@ bool park_on_stop(struct tracer *tr, pid_t tid, int status)
 	return parked_stop(tr, p, status);
 }
 
-bool park_on_death(struct tracer *tr, pid_t tid, int status)
+bool park_on_stop(struct tracer *tr, pid_t tid, int status)
 {
-	(void)status;
+	bool mine = on_stop(tr, tid, status);
+	if (nearly || ngone)
+		early_flush(tr);
+	return mine;
+}
+
+static bool on_death(struct tracer *tr, pid_t tid)
+{
 	struct taking *k = ntakings ? taking_of(tid) : NULL;
 	if (k) {
+		/* died between the taker's seize and its first stop */
+		count_death();
 		workers_took(k->t0);
 		taking_drop(k);
 		return false;
 	}
-	if (nearly && early_has(tid, true))
-		return true;
+	/* a held tid's death is the core's (it was never known to be an H);
+	 * a vfork event naming it later names a helper that is gone */
+	if (nearly)
+		early_has(tid, true);
 	struct park *p = nparks ? park_of(tid) : NULL;
 	if (!p) {
+		if (clone_open() && grow((void **)&gone, &cap_gone, ngone, sizeof *gone))
+			gone[ngone++] = tid;
 		/* a thread pdig never saw stop, while a park's X died inside
 		 * its clone: most likely that park's H, gone with its group
-		 * before its first stop (its registers are not to be read
-		 * now); either way that park is over */
+		 * before its first stop; either way that park is over */
 		for (size_t i = 0; nparks && i < nparks; i++) {
 			if (parks[i].phase == P_ORPHAN && !parks[i].helper && !threads_find(&tr->threads, tid)) {
 				park_drop(&parks[i]);
@@ -570,18 +776,36 @@ bool park_on_death(struct tracer *tr, pid_t tid, int status)
 	if (tid == p->helper) {
 		/* H reaped: nothing is left of this park here (X, if it is
 		 * still to come in P_CLONING, is then the core's) */
-		if (p->phase == P_CLONING)
+		if (!p->released && p->phase != P_ORPHAN)
+			count_death();
+		if (p->phase == P_CLONING) {
 			p->helper = 0, p->helper_stopped = false;
-		else
+			if (p->hfd >= 0)
+				close(p->hfd);
+			p->hfd = -1;
+		} else {
 			park_drop(p);
+		}
 		return true;
 	}
 	if (p->phase == P_CLONING) {
+		count_death();
 		orphan(p); /* its H may still be reported */
 	} else if (p->phase != P_ORPHAN) {
+		if (p->phase != P_HELD)
+			count_death();
 		park_drop(p);
 	}
 	return false;
+}
+
+bool park_on_death(struct tracer *tr, pid_t tid, int status)
+{
+	(void)status;
+	bool mine = on_death(tr, tid);
+	if (nearly || ngone)
+		early_flush(tr);
+	return mine;
 }
 
 void park_release(pid_t tid)
@@ -608,13 +832,18 @@ bool park_taking(pid_t tid, unsigned long opts, const struct user_regs_struct *r
 
 void park_thread_end(void)
 {
+	for (size_t i = 0; i < nparks; i++)
+		if (parks[i].hfd >= 0)
+			close(parks[i].hfd);
 	free(parks);
 	free(takings);
 	free(early);
+	free(gone);
 	parks = NULL;
 	takings = NULL;
 	early = NULL;
-	nparks = cap_parks = ntakings = cap_takings = nearly = cap_early = 0;
+	gone = NULL;
+	nparks = cap_parks = ntakings = cap_takings = nearly = cap_early = ngone = cap_gone = 0;
 }
 
 void park_load(unsigned *count, unsigned me)
@@ -632,8 +861,11 @@ void park_load(unsigned *count, unsigned me)
 void park_report(void)
 {
 	fprintf(stderr, "pdig: parks undone (the clone's bytes changed, a signal first, a limit): %llu; helper "
-	                "faults: %llu; parks left unfinished: %lld\n",
+	                "faults: %llu; parks ended by a death: %llu; handovers not parked (a filter or task limit of "
+	                "the program's): %llu; parks left unfinished: %lld\n",
 	        (unsigned long long)__atomic_load_n(&aborted_total, __ATOMIC_RELAXED),
 	        (unsigned long long)__atomic_load_n(&helper_faults_total, __ATOMIC_RELAXED),
+	        (unsigned long long)__atomic_load_n(&death_total, __ATOMIC_RELAXED),
+	        (unsigned long long)__atomic_load_n(&refused_total, __ATOMIC_RELAXED),
 	        (long long)__atomic_load_n(&live, __ATOMIC_RELAXED));
 }

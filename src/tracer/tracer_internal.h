@@ -223,6 +223,8 @@ bool handover_try(struct tracer *tr, struct thread *t);
 struct user_regs_struct;
 bool workers_give(struct tracer *tr, struct thread *t, unsigned to, const struct user_regs_struct *regs,
                   uint64_t sigmask, uint64_t t0);
+/* A pidfd naming thread tid itself (-1 before Linux 6.9 for a non-leader). */
+int workers_thread_pidfd(pid_t tid);
 /* Count a handover taken in, begun at t0. */
 void workers_took(uint64_t t0);
 /* The park (park.c, docs/scale.md): at t's first stop, make it clone the

@@ -56,6 +56,11 @@ static int thread_pidfd(pid_t tid)
 	return fd;
 }
 
+int workers_thread_pidfd(pid_t tid)
+{
+	return thread_pidfd(tid);
+}
+
 /* The signal that wakes a worker out of waitpid: no SA_RESTART, no-op. */
 #define WAKE_SIGNAL (SIGRTMIN + 4)
 #define KICK_AGAIN_NS 200000 /* a wake lost between the inbox check and waitpid is sent again */

@@ -9,7 +9,11 @@
  * syscall: ENOSYS means the filter found no tracer, i.e. it ran untraced.
  * With "stopcont" the parent stops and continues each new child at once
  * (a stopped-then-continued sleep must not restart through those bytes).
- * Prints "forks F ran_nops N untraced U"; the test wants U == 0. */
+ * The program has a SIGSEGV handler, which each child checks is still
+ * there: a fault of the park's making (the changed bytes) raised while
+ * SIGSEGV was blocked made the kernel reset it to SIG_DFL process-wide.
+ * Prints "forks F ran_nops N untraced U lost_segv_handler L"; the test
+ * wants U == 0 and L == 0. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -23,7 +27,7 @@
 #include <unistd.h>
 
 struct shared {
-	volatile long ran_nops, untraced;
+	volatile long ran_nops, untraced, lost_handler;
 	volatile int stop;
 };
 static unsigned char *code;
@@ -58,8 +62,12 @@ static long raw_open(void)
 	return ret;
 }
 
+static void on_segv(int s) { (void)s; _exit(99); }
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_segv };
+	sigaction(SIGSEGV, &sa, NULL);
 	int rounds = argc > 1 ? atoi(argv[1]) : 300;
 	int stopcont = argc > 2 && strcmp(argv[2], "stopcont") == 0;
 	code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -86,6 +94,10 @@ int main(int argc, char **argv)
 		else if (fd >= 0)
 			close((int)fd);
 		if (getpid() != parent) {
+			struct sigaction cur;
+			sigaction(SIGSEGV, NULL, &cur);
+			if (cur.sa_handler != on_segv)
+				__atomic_fetch_add(&sh->lost_handler, 1, __ATOMIC_RELAXED);
 			/* a child: 0, or whatever the changed bytes left it */
 			if (r != 0)
 				__atomic_fetch_add(&sh->ran_nops, 1, __ATOMIC_RELAXED);
@@ -103,6 +115,6 @@ int main(int argc, char **argv)
 	}
 	sh->stop = 1;
 	pthread_join(t, NULL);
-	printf("forks %d ran_nops %ld untraced %ld\n", forks, sh->ran_nops, sh->untraced);
+	printf("forks %d ran_nops %ld untraced %ld lost_segv_handler %ld\n", forks, sh->ran_nops, sh->untraced, sh->lost_handler);
 	return 0;
 }
