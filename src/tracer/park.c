@@ -275,49 +275,102 @@ static bool foreign_filter(const struct thread *t)
 	return n != mine;
 }
 
-/* Is a finite pids.max on pdig's cgroup or above it? (a program pdig
- * spawns starts there; read once) */
-static bool pids_limited(void)
+/* The pids cgroups with a finite pids.max on pdig's cgroup's way up (a
+ * program pdig spawns starts there; found once): their directory and
+ * their limit. Kubernetes and systemd set one almost everywhere, so only
+ * one that is near counts (pids_near). */
+#define PIDS_LEVELS 8
+#define NPROC_MARGIN 256 /* tasks that may be made between a check and the clone */
+static struct {
+	int n; /* -1: not looked yet */
+	long max[PIDS_LEVELS];
+	char dir[PIDS_LEVELS][160];
+} pids = { .n = -1 };
+
+static long read_long_file(const char *path)
 {
-	static int limited = -1;
-	int l = __atomic_load_n(&limited, __ATOMIC_RELAXED);
-	if (l >= 0)
-		return l;
-	l = 0;
-	char line[512], path[640], v[32];
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	if (f) {
-		while (fgets(line, sizeof line, f)) {
-			/* v2's one line, or v1's pids controller */
-			const char *base = !strncmp(line, "0::", 3) ? "" : strstr(line, ":pids:") ? "/pids" : NULL;
-			if (!base)
-				continue;
-			line[strcspn(line, "\n")] = 0;
-			char *dir = strchr(strchr(line, ':') + 1, ':') + 1;
-			for (;;) {
-				snprintf(path, sizeof path, "/sys/fs/cgroup%s%s/pids.max", base, dir);
-				FILE *m = fopen(path, "re");
-				if (m) {
-					if (fgets(v, sizeof v, m) && strncmp(v, "max", 3))
-						l = 1;
-					fclose(m);
-				}
-				char *slash = strrchr(dir, '/');
-				if (l || !slash || slash == dir)
-					break;
-				*slash = 0;
-			}
-		}
-		fclose(f);
+	char v[32];
+	long r = -1;
+	FILE *m = fopen(path, "re");
+	if (m) {
+		if (fgets(v, sizeof v, m) && v[0] >= '0' && v[0] <= '9')
+			r = strtol(v, NULL, 10);
+		fclose(m);
 	}
-	__atomic_store_n(&limited, l, __ATOMIC_RELAXED);
-	return l;
+	return r;
+}
+
+static void pids_find(void)
+{
+	pids.n = 0;
+	char line[512], path[640];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		/* v2's one line, or v1's pids controller */
+		const char *base = !strncmp(line, "0::", 3) ? "" : strstr(line, ":pids:") ? "/pids" : NULL;
+		if (!base)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		char *dir = strchr(strchr(line, ':') + 1, ':') + 1;
+		for (;;) {
+			snprintf(path, sizeof path, "/sys/fs/cgroup%s%s/pids.max", base, dir);
+			long max = read_long_file(path); /* "max": -1 */
+			int len = snprintf(path, sizeof path, "/sys/fs/cgroup%s%s", base, dir);
+			if (max >= 0 && pids.n < PIDS_LEVELS && len > 0 && (size_t)len < sizeof pids.dir[0]) {
+				pids.max[pids.n] = max;
+				memcpy(pids.dir[pids.n++], path, (size_t)len + 1);
+			}
+			char *slash = strrchr(dir, '/');
+			if (!slash || slash == dir)
+				break;
+			*slash = 0;
+		}
+	}
+	fclose(f);
+}
+
+/* Is a pids cgroup above the program near its limit (pids.current within
+ * the margin of pids.max, or unreadable)? Called under the core lock. */
+static bool pids_near(void)
+{
+	if (pids.n < 0)
+		pids_find();
+	char path[200];
+	for (int i = 0; i < pids.n; i++) {
+		snprintf(path, sizeof path, "%s/pids.current", pids.dir[i]);
+		long cur = read_long_file(path);
+		if (cur < 0 || cur + NPROC_MARGIN >= pids.max[i])
+			return true;
+	}
+	return false;
+}
+
+/* A process in a pid namespace below pdig's would see the helper's tid
+ * taken from its own numbers (a new namespace's init expects its first
+ * child to be 2; e2e_test_pidns), so it is not parked. */
+static bool foreign_pidns(pid_t tid)
+{
+	static char own[64];
+	char path[64], ns[64];
+	if (!own[0]) {
+		ssize_t n = readlink("/proc/self/ns/pid", own, sizeof own - 1);
+		if (n <= 0)
+			return true;
+		own[n] = 0;
+	}
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)tid);
+	ssize_t n = readlink(path, ns, sizeof ns - 1);
+	if (n <= 0)
+		return true;
+	ns[n] = 0;
+	return strcmp(ns, own) != 0;
 }
 
 /* RLIMIT_NPROC finite and near: the user's tasks could be at the limit,
  * i.e. the system has nearly as many tasks as the limit allows (a user
  * never has more than the system; the margin covers tasks made meanwhile) */
-#define NPROC_MARGIN 256
 static bool nproc_near(pid_t tid)
 {
 	struct rlimit rl;
@@ -331,12 +384,13 @@ static bool nproc_near(pid_t tid)
 
 /* Threads not parked (they stay on this worker; balance is lost for them,
  * correctness kept): a filter of the program's own could refuse the
- * park's clone, and a task limit (RLIMIT_NPROC near, pids.max finite)
- * could refuse the program's own fork while the helper takes a slot. */
+ * park's clone, a task limit near (RLIMIT_NPROC, pids.max) could refuse
+ * the program's own fork while the helper takes a slot, and in a pid
+ * namespace of its own the program would see the helper's tid. */
 static bool park_refused(const struct thread *t)
 {
-	bool no = __atomic_load_n(&limit_hit, __ATOMIC_RELAXED) || pids_limited() || nproc_near(t->tid) ||
-	          foreign_filter(t);
+	bool no = __atomic_load_n(&limit_hit, __ATOMIC_RELAXED) || pids_near() || nproc_near(t->tid) ||
+	          foreign_filter(t) || foreign_pidns(t->tid);
 	if (no)
 		__atomic_fetch_add(&refused_total, 1, __ATOMIC_RELAXED);
 	return no;
@@ -861,8 +915,8 @@ void park_load(unsigned *count, unsigned me)
 void park_report(void)
 {
 	fprintf(stderr, "pdig: parks undone (the clone's bytes changed, a signal first, a limit): %llu; helper "
-	                "faults: %llu; parks ended by a death: %llu; handovers not parked (a filter or task limit of "
-	                "the program's): %llu; parks left unfinished: %lld\n",
+	                "faults: %llu; parks ended by a death: %llu; handovers not parked (a filter, task limit or pid "
+	                "namespace of the program's): %llu; parks left unfinished: %lld\n",
 	        (unsigned long long)__atomic_load_n(&aborted_total, __ATOMIC_RELAXED),
 	        (unsigned long long)__atomic_load_n(&helper_faults_total, __ATOMIC_RELAXED),
 	        (unsigned long long)__atomic_load_n(&death_total, __ATOMIC_RELAXED),

@@ -32,7 +32,7 @@ run() {
 	local outs undone
 	outs=$(awk '/^pdig: tracer thread/{s += $11} END{print s + 0}' "$WORK/$name.stderr")
 	undone=$(sed -n 's/^pdig: parks undone[^:]*: \([0-9]*\);.*/\1/p' "$WORK/$name.stderr")
-	[ "$outs" -ge 30 ] && [ $((outs + ${undone:-0})) -ge 100 ] && ok "$name: $outs handovers, ${undone:-0} parks undone" ||
+	[ "$outs" -ge 30 ] && [ $((outs + ${undone:-0})) -ge 60 ] && ok "$name: $outs handovers, ${undone:-0} parks undone" ||
 		fail "$name: $outs handovers, ${undone:-0} parks undone: the park was hardly tried"
 	expect_grep "$WORK/$name.stderr" 'parks left unfinished: 0$' "$name: every park finished"
 }

@@ -1,7 +1,7 @@
 /* The helper thread a park makes counts against the program's limits
  * (RLIMIT_NPROC here; a pids cgroup the same): a program that stays within
  * its limit natively gets EAGAIN from fork() under pdig --threads N>1.
- * As user nobody with RLIMIT_NPROC 3: itself, child 1, child 2 fit;
+ * As a uid no other test uses (61317, no name) with RLIMIT_NPROC 3: itself, child 1, child 2 fit;
  * child 1's parked helper does not. Usage: park_nproc ROUNDS */
 #include <errno.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 200, eagain = 0, other = 0;
-	if (setgid(65534) || setuid(65534)) {
+	if (setgid(61317) || setuid(61317)) { /* not nobody: other tests run as nobody at the same time, and RLIMIT_NPROC counts every task of the uid */
 		perror("setuid");
 		return 2;
 	}
