@@ -48,15 +48,48 @@
  * the JSON fallback keeps the line valid. */
 #define LINE_CAP (128 * 1024)
 
+/* Lines are gathered here and written with write(2), retried on EINTR:
+ * with several tracer threads a tracee can send pdig's wake signal, whose
+ * handler has no SA_RESTART (it must interrupt a worker's wait), and
+ * stdio would drop a buffer whose write was interrupted. */
+#define OUT_CAP (64 * 1024)
+
 struct text_sink {
 	struct sink s;
-	FILE *f;
+	int fd;
 	bool json, own;
+	bool immediate; /* stderr: each line at once, as pdig's own messages */
 	char *line;
+	char *out;
+	size_t out_len, out_lines;
 };
 
 static bool text_wants(struct sink *s) { (void)s; return true; }
 static uint32_t text_snaplen(struct sink *s) { (void)s; return PDIG_SNAPLEN_DEFAULT; }
+
+/* Writes all of p; false when the file refuses (EINTR is retried). */
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static void flush_out(struct text_sink *t)
+{
+	if (t->out_len && !write_all(t->fd, t->out, t->out_len)) {
+		t->s.stats.written -= t->out_lines;
+		t->s.stats.dropped += t->out_lines;
+	}
+	t->out_len = t->out_lines = 0;
+}
 
 static void text_write(struct sink *s, const uint8_t *ev, size_t len)
 {
@@ -67,32 +100,39 @@ static void text_write(struct sink *s, const uint8_t *ev, size_t len)
 		return;
 	}
 	t->line[n++] = '\n';
-	if (fwrite(t->line, 1, n, t->f) != n) {
-		clearerr(t->f);
-		s->stats.dropped++;
+	if (t->out_len + n > OUT_CAP)
+		flush_out(t);
+	if (n > OUT_CAP) { /* a long line goes on its own */
+		if (write_all(t->fd, t->line, n))
+			s->stats.written++;
+		else
+			s->stats.dropped++;
 		return;
 	}
+	memcpy(t->out + t->out_len, t->line, n);
+	t->out_len += n;
+	t->out_lines++;
 	s->stats.written++;
+	if (t->immediate)
+		flush_out(t);
 }
 
 static void text_flush(struct sink *s)
 {
-	struct text_sink *t = (struct text_sink *)s;
-	if (fflush(t->f))
-		clearerr(t->f);
+	flush_out((struct text_sink *)s);
 }
 
 static void text_close(struct sink *s)
 {
 	struct text_sink *t = (struct text_sink *)s;
-	fflush(t->f);
+	flush_out(t);
 	if (t->own)
-		fclose(t->f);
+		close(t->fd);
 	free(t->line);
+	free(t->out);
 	free(t);
 }
 
-/* Attach mode: name threads that no execve/clone event will introduce. */
 static void text_describe(struct sink *s, const struct proc_desc *p)
 {
 	(void)s;
@@ -103,22 +143,24 @@ struct sink *text_sink_open(const char *path, bool json, char *err, size_t errle
 {
 	struct text_sink *t = calloc(1, sizeof *t);
 	char *line = malloc(LINE_CAP);
-	if (!t || !line) {
+	char *out = malloc(OUT_CAP);
+	if (!t || !line || !out) {
 		snprintf(err, errlen, "text sink: out of memory");
 		goto fail;
 	}
 	if (!path || !strcmp(path, "-")) {
-		t->f = stderr;
+		fflush(stderr);
+		t->fd = STDERR_FILENO;
+		t->immediate = true;
 	} else {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || !(t->f = fdopen(fd, "w"))) {
+		t->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (t->fd < 0) {
 			snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
 			goto fail;
 		}
 		t->own = true;
 	}
+	t->out = out;
 	t->json = json;
 	t->line = line;
 	t->s.name = json ? "json" : "text";
@@ -131,6 +173,7 @@ struct sink *text_sink_open(const char *path, bool json, char *err, size_t errle
 	return &t->s;
 fail:
 	free(line);
+	free(out);
 	free(t);
 	return NULL;
 }
