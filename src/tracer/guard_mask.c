@@ -63,7 +63,19 @@ static void on_sync(int sig, siginfo_t *si, void *ucv)
 	int saved = errno;
 	ucontext_t *uc = ucv;
 	uint64_t gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
-	apply(&uc->uc_sigmask, __atomic_load_n(&wanted, __ATOMIC_ACQUIRE));
+	uint64_t want = __atomic_load_n(&wanted, __ATOMIC_ACQUIRE);
+	/* The handler runs with the mask it interrupted (plus SYNC_SIGNAL);
+	 * uc_sigmask only takes effect at its return. Once acked, the tracee's
+	 * group call may run at once, and its signal must not find this thread
+	 * open in between (a preempted handler let one through under load and
+	 * its default action ended pdig): so block it now as well. */
+	sigset_t now;
+	sigemptyset(&now);
+	for (int s = 1; s <= 64; s++)
+		if ((want & bit(s)) && sigismember(&uc->uc_sigmask, s) == 0)
+			sigaddset(&now, s);
+	pthread_sigmask(SIG_BLOCK, &now, NULL);
+	apply(&uc->uc_sigmask, want);
 	__atomic_store_n(&acked[worker_self()], gen, __ATOMIC_RELEASE);
 	errno = saved;
 }
