@@ -31,6 +31,9 @@ let_go() {
 	kill "-$sig" "$PP"
 	wait_exit "$PP" 5
 	MS=$((($(date +%s%N) - t0) / 1000000))
+	# the front exits once the tracer sent its status; the tracer's
+	# re-exec as pdig-keeper may finish a moment later (slow under ASan)
+	wait_for 2 eval '[ -n "$(keeper_of "$HP")" ]'
 	KP=$(keeper_of "$HP")
 }
 
