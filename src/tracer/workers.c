@@ -34,6 +34,7 @@
 
 #include "abi/kernel_abi.h"
 #include "lockprof.h"
+#include "procfs/procfs.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -508,17 +509,8 @@ static void post(struct worker *to, const struct handover *h)
 /* The worker whose thread traces tid (TracerPid), or NULL. */
 static struct worker *tracing_worker(pid_t tid)
 {
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	long tracer = 0;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
-			break;
-	fclose(f);
-	for (unsigned i = 0; i < workers.n; i++)
+	int64_t tracer = procfs_status_field(tid, "TracerPid");
+	for (unsigned i = 0; tracer > 0 && i < workers.n; i++)
 		if (ktid_of(workers.w[i]) == tracer)
 			return workers.w[i];
 	return NULL;
