@@ -67,4 +67,28 @@ expect_grep "$WORK/handover.stderr" '^pdig: tracer thread 1: [1-9][0-9]* stops s
 expect_no_grep "$WORK/handover.stderr" 'handovers [0-9]+ in, [0-9]+ out, [1-9]' "no handover failed"
 opens=$(grep -cE '^sigq_fill\|<\|(open|openat)\|SUCCESS\|.*name=/etc/hostname' "$WORK/handover.out")
 expect_eq "$opens" 48 "every open of the threads and children is an event (16 x 3)"
+
+# SIGURG now has a handler in pdig: sent from outside (root, as fast as
+# bash's kill goes, up to 20 000, while the program runs, queue full), it changes nothing, as when it was
+# ignored: pdig ends normally, nothing is lost. (pdig's pid: setsid and
+# prlimit exec, so the shell's pid is pdig's.)
+rm -f "$WORK/pdig.pid"
+(
+	for i in $(seq 500); do [ -s "$WORK/pdig.pid" ] && break; sleep 0.01; done
+	p=$(cat "$WORK/pdig.pid" 2>/dev/null)
+	n=0
+	while [ -n "$p" ] && [ $n -lt 20000 ] && kill -URG "$p" 2>/dev/null; do n=$((n + 1)); done
+	echo "$n" >"$WORK/urg.count"
+) &
+urger=$!
+consume_run "$WORK/urg.out" "$F" -- timeout -k 2 30 bash -c 'echo $$ >"$0/pdig.pid"; exec "$@"' "$WORK" \
+	setsid -w "${AS[@]}" "$WORK/pdig" --threads 2 -v "$WORK/sigq_fill" handover 8 8 \
+	>"$WORK/urg.stdout" 2>"$WORK/urg.stderr"
+wait "$urger"
+expect_eq "$PRC" 0 "outside SIGURG: pdig and the program end normally"
+[ "$(cat "$WORK/urg.count")" -ge 100 ] && ok "outside SIGURG: sent $(cat "$WORK/urg.count") while pdig ran" ||
+	fail "outside SIGURG: only '$(cat "$WORK/urg.count")' sent while pdig ran"
+expect_grep "$WORK/urg.stdout" '^threads=8 procs=8 opens=3$' "outside SIGURG: every thread and child ran, every child traced"
+opens=$(grep -cE '^sigq_fill\|<\|(open|openat)\|SUCCESS\|.*name=/etc/hostname' "$WORK/urg.out")
+expect_eq "$opens" 48 "outside SIGURG: every open is an event"
 finish
