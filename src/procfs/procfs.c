@@ -85,7 +85,9 @@ size_t procfs_cgroups_convert(const char *text, size_t len, char *out, size_t ca
 
 int64_t procfs_status_field(int64_t tid, const char *key)
 {
-	char path[64], buf[2048];
+	/* the whole file: a long Groups line pushes the late fields
+	 * (Seccomp_filters) well past 2 KiB */
+	char path[64], buf[16384];
 	ssize_t n;
 	if (pf_path(path, sizeof(path), tid, "status") || (n = pf_read(path, buf, sizeof(buf) - 1)) <= 0)
 		return -1;

@@ -114,7 +114,8 @@ static bool pdig_thread(long tid)
 }
 
 /* Signals that change nothing for pdig: 0 (an existence probe) and those
- * whose default is to be ignored and which pdig does not handle. */
+ * whose default is to be ignored and which pdig does not handle, or (SIGURG
+ * with several tracer threads, guard_mask.c) handles doing nothing harmful. */
 static bool harmless_signal(long sig)
 {
 	return sig == 0 || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH || sig == SIGCHLD;

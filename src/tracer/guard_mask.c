@@ -15,9 +15,21 @@
  *
  * Each thread unblocks only what it blocked for the guard (`added`): a
  * worker other than 0 blocks most signals for good (workers.c), and must
- * not start taking them when a group call ends. */
+ * not start taking them when a group call ends.
+ *
+ * The request is a real-time signal, which a full pending-signal queue
+ * refuses (EAGAIN: the count is per user, and a tracee of pdig's uid can
+ * fill it); it then goes as FALLBACK_SIGNAL, a standard signal, which the
+ * kernel always marks pending (workers_signal). The same handler runs for
+ * both: it reads the set and generation when it runs, so a request merged
+ * into one already pending is applied as well. FALLBACK_SIGNAL also wakes a
+ * worker (no SA_RESTART: its waitpid returns EINTR), the job of the wake
+ * signal it stands in for; for a guard request the EINTR is harmless.
+ * A worker that has not acked is asked again every ACK_RESEND_NS. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -30,11 +42,19 @@
 #define SYNC_SIGNAL (SIGRTMIN + 5)
 #define ACK_WAIT_NS 1000000000ull /* a worker that takes longer: the call is refused */
 #define ACK_POLL_NS 20000          /* between looks at the acknowledgements */
+#define ACK_RESEND_NS 5000000      /* a worker still not acked is asked again */
+/* Default action: ignored, so one sent to pdig from outside (or by a
+ * tracee, guard.c lets it through) changed nothing before and, running
+ * this handler, changes nothing now. */
+#define FALLBACK_SIGNAL SIGURG /* named in guard_mask_report */
 
 static uint64_t wanted;               /* the set (bit sig-1), atomic */
 static uint64_t generation;           /* bumped with each change of wanted, atomic */
 static uint64_t acked[WORKERS_MAX];   /* per worker: the generation it applied, atomic */
 static __thread uint64_t added;       /* what this thread blocked for the guard */
+static struct {
+	uint64_t waits, refused, longest_ns; /* under the core lock */
+} stats;
 
 static uint64_t bit(int sig)
 {
@@ -82,16 +102,39 @@ static void on_sync(int sig, siginfo_t *si, void *ucv)
 
 void guard_mask_setup(void)
 {
+	/* never one inside the other: both edit this thread's `added` */
 	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, FALLBACK_SIGNAL);
 	sa.sa_sigaction = on_sync;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(SYNC_SIGNAL, &sa, NULL);
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SYNC_SIGNAL);
+	sa.sa_flags = SA_SIGINFO; /* also a wake: waitpid must return EINTR */
+	sigaction(FALLBACK_SIGNAL, &sa, NULL);
 }
 
 int guard_mask_signal(void)
 {
 	return SYNC_SIGNAL;
+}
+
+int guard_mask_fallback_signal(void)
+{
+	return FALLBACK_SIGNAL;
+}
+
+void guard_mask_report(uint64_t sent, uint64_t fallen_back)
+{
+	fprintf(stderr, "pdig: signals between tracer threads: %llu sent, %llu as SIGURG (the real-time queue was full)\n",
+	        (unsigned long long)sent, (unsigned long long)fallen_back);
+	if (stats.waits)
+		fprintf(stderr, "pdig: guard: %llu group signals blocked in every tracer thread, longest wait %llu us, "
+		                "%llu refused (a tracer thread too slow)\n",
+		        (unsigned long long)stats.waits, (unsigned long long)(stats.longest_ns / 1000),
+		        (unsigned long long)stats.refused);
 }
 
 /* Every other worker has applied generation gen (or is gone). */
@@ -105,7 +148,7 @@ static bool others_acked(uint64_t gen, bool ask)
 		pid_t k = workers_ktid(i);
 		if (!k)
 			continue; /* never started */
-		if (ask && syscall(SYS_tgkill, getpid(), k, SYNC_SIGNAL) < 0 && errno == ESRCH) {
+		if (ask && !workers_signal(k, SYNC_SIGNAL) && errno == ESRCH) {
 			__atomic_store_n(&acked[i], gen, __ATOMIC_RELEASE); /* its thread has ended */
 			continue;
 		}
@@ -126,6 +169,7 @@ bool guard_mask_set(uint64_t want, bool wait)
 	sigset_t sync, now;
 	sigemptyset(&sync);
 	sigaddset(&sync, SYNC_SIGNAL);
+	sigaddset(&sync, FALLBACK_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &sync, &now);
 	apply(&now, want);
 	pthread_sigmask(SIG_SETMASK, &now, NULL);
@@ -141,11 +185,21 @@ bool guard_mask_set(uint64_t want, bool wait)
 	bool all = others_acked(gen, true);
 	if (!wait)
 		return true;
-	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + ACK_WAIT_NS;
-	while (!all && clock_ns(CLOCK_MONOTONIC) < deadline) {
+	/* Bounded, and short: a request always gets through, so this is the
+	 * time the others take to run a handler (they get a CPU) */
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), t = t0, asked = t0;
+	while (!all && t - t0 < ACK_WAIT_NS) {
 		struct timespec ts = { 0, ACK_POLL_NS };
 		nanosleep(&ts, NULL);
-		all = others_acked(gen, false);
+		t = clock_ns(CLOCK_MONOTONIC);
+		bool ask = t - asked >= ACK_RESEND_NS;
+		if (ask)
+			asked = t;
+		all = others_acked(gen, ask);
 	}
+	stats.waits++;
+	stats.refused += !all;
+	if (t - t0 > stats.longest_ns)
+		stats.longest_ns = t - t0;
 	return all;
 }

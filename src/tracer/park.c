@@ -53,6 +53,7 @@
 #include <sys/wait.h>
 
 #include "abi/kernel_abi.h"
+#include "procfs/procfs.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -261,18 +262,8 @@ static bool foreign_filter(const struct thread *t)
 		return true; /* a filter beyond pdig's */
 	if (errno == ENOENT)
 		return false;
-	/* (no CAP_SYS_ADMIN: /proc tells the count) */
-	char path[64], line[128];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)t->tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return true;
-	long n = -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Seccomp_filters: %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n != mine;
+	/* (no CAP_SYS_ADMIN: /proc tells the count; -1, not known, is foreign) */
+	return procfs_status_field(t->tid, "Seccomp_filters") != mine;
 }
 
 /* The pids cgroups with a finite pids.max on pdig's cgroup's way up (a

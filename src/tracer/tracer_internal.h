@@ -178,6 +178,9 @@ unsigned worker_self(void);
  * worker (guard_mask.c signals them all). */
 pid_t workers_ktid(unsigned i);
 int workers_wake_signal(void);
+/* tgkill of a pdig thread that a full pending-signal queue cannot refuse
+ * (false with errno ESRCH: that thread has ended). */
+bool workers_signal(pid_t ktid, int sig);
 /* The calling tracer thread's placement and polling state. */
 struct placement *core_placement(struct tracer *tr);
 struct waiting *core_waiting(struct tracer *tr);
@@ -439,5 +442,12 @@ void guard_group_end(pid_t tid);
 bool guard_mask_set(uint64_t want, bool wait);
 void guard_mask_setup(void);
 int guard_mask_signal(void);
+/* the standard signal a request goes as when the real-time one is refused
+ * (workers_signal); its handler also wakes a worker */
+int guard_mask_fallback_signal(void);
+/* -v: the signals sent between workers (sent, of which fallen_back went
+ * as the fallback), how many group signals waited for the other workers
+ * and the longest wait */
+void guard_mask_report(uint64_t sent, uint64_t fallen_back);
 
 #endif

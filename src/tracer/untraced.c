@@ -26,6 +26,7 @@
 #include <sys/user.h>
 
 #include "abi/kernel_abi.h"
+#include "procfs/procfs.h"
 #include "tracer_internal.h"
 
 #define CLONE_UNTRACED_FLAG 0x00800000ull
@@ -129,20 +130,11 @@ void keep_traced(struct thread *t, uint32_t arch, uint64_t nr, uint64_t *args, u
  * forked before an attach. */
 static bool fresh_untraced(pid_t pid, uint64_t since)
 {
+	if (procfs_status_field(pid, "TracerPid") != 0) /* traced, or gone (-1) */
+		return false;
 	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	long tracer = -1;
-	while (fgets(buf, sizeof buf, f))
-		if (sscanf(buf, "TracerPid: %ld", &tracer) == 1)
-			break;
-	fclose(f);
-	if (tracer != 0)
-		return false;
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return false;
 	size_t n = fread(buf, 1, sizeof buf - 1, f);

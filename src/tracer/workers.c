@@ -34,6 +34,7 @@
 
 #include "abi/kernel_abi.h"
 #include "lockprof.h"
+#include "procfs/procfs.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -233,11 +234,33 @@ int workers_wake_signal(void)
 	return WAKE_SIGNAL;
 }
 
+static uint64_t signals_sent, signals_fallen_back; /* atomic */
+
+/* A real-time signal sent by tgkill is refused (EAGAIN) while the user's
+ * pending signals are at RLIMIT_SIGPENDING, a per-user count a tracee of
+ * pdig's uid can fill (block one and queue it to itself); a standard one
+ * never is (the kernel marks it pending, only its siginfo is lost). A
+ * wake lost so left a handover waiting forever (pdig hung), a guard
+ * request lost refused the tracee's group signal after a second
+ * (tamper_test_sigq_fill). So a refused one goes as the guard's fallback
+ * signal, whose handler does both jobs (guard_mask.c). false with errno
+ * ESRCH: that thread has ended. */
+bool workers_signal(pid_t ktid, int sig)
+{
+	__atomic_add_fetch(&signals_sent, 1, __ATOMIC_RELAXED);
+	if (syscall(SYS_tgkill, getpid(), ktid, sig) == 0)
+		return true;
+	if (errno != EAGAIN)
+		return false;
+	__atomic_add_fetch(&signals_fallen_back, 1, __ATOMIC_RELAXED);
+	return syscall(SYS_tgkill, getpid(), ktid, guard_mask_fallback_signal()) == 0;
+}
+
 static void wake(const struct worker *w)
 {
 	pid_t k = ktid_of(w);
 	if (k)
-		syscall(SYS_tgkill, getpid(), k, WAKE_SIGNAL);
+		workers_signal(k, WAKE_SIGNAL);
 }
 
 static void kick(struct worker *w)
@@ -486,17 +509,8 @@ static void post(struct worker *to, const struct handover *h)
 /* The worker whose thread traces tid (TracerPid), or NULL. */
 static struct worker *tracing_worker(pid_t tid)
 {
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	long tracer = 0;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "TracerPid: %ld", &tracer) == 1)
-			break;
-	fclose(f);
-	for (unsigned i = 0; i < workers.n; i++)
+	int64_t tracer = procfs_status_field(tid, "TracerPid");
+	for (unsigned i = 0; tracer > 0 && i < workers.n; i++)
 		if (ktid_of(workers.w[i]) == tracer)
 			return workers.w[i];
 	return NULL;
@@ -637,6 +651,7 @@ static void *worker_main(void *arg)
 	sigfillset(&all);
 	sigdelset(&all, WAKE_SIGNAL);
 	sigdelset(&all, guard_mask_signal()); /* the guard's requests (guard_mask.c) */
+	sigdelset(&all, guard_mask_fallback_signal()); /* either, when the queue is full */
 	/* Each stop of a tracee sends its tracer thread's process a SIGCHLD.
 	 * pdig leaves it at its default (ignored), so the kernel drops it at
 	 * once, unless the tracer thread blocks it: then it is queued for the
@@ -709,6 +724,7 @@ void workers_run(struct tracer *tr)
 		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
 		park_report();
 		lp_report(held, taken);
+		guard_mask_report(signals_sent, signals_fallen_back);
 	}
 	if (workers.n > 1) {
 		/* the polling figures of every worker, reported as one (each
