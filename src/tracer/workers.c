@@ -99,7 +99,7 @@ struct worker {
 	struct handover inbox[INBOX_MAX];
 	unsigned ninbox;
 	uint64_t posted, taken;      /* handovers posted to it, and taken by it */
-	bool idle;                   /* waitpid said ECHILD, nothing in its inbox */
+	bool idle;                   /* waitpid said ECHILD, nothing in its inbox (also read without wlock: workers_alone) */
 	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks */
 	/* its own */
 	uint64_t served, handed_in, handed_out, handover_failed;
@@ -155,13 +155,20 @@ size_t workers_own_threads(struct tracer *tr)
 }
 bool workers_alone(struct tracer *tr)
 {
-	/* Only a worker with tracees can get a new thread (at its creator's
-	 * tracer), and only by a handover can one without get any: made by
-	 * a worker with tracees while it handles a stop, not while it waits.
-	 * So while the caller is the only one with tracees, it stays so
-	 * until its wait returns. */
+	(void)tr;
+	/* Alone only while every other worker is idle: its own wait said
+	 * ECHILD (the kernel's word: no tracee at all, also none the table
+	 * does not hold yet, such as a child auto-attached before its
+	 * creator's event, and no child) and nothing is in its inbox. The
+	 * table's counts cannot tell that: they miss what is not tabled yet.
+	 * An idle worker gets a tracee only by a handover, posted by a worker
+	 * with tracees while it handles a stop (post() ends the idle state
+	 * before it lets go of wlock), not while it waits. So while the
+	 * caller is the only one not idle, it stays so until its wait
+	 * returns, and a death it reaps directly cannot free a tid that
+	 * another worker's tracee takes before the table hears of it. */
 	for (unsigned i = 0; i < workers.n; i++)
-		if (workers.w[i] != self && threads_owned(&tr->threads, (uint8_t)i))
+		if (workers.w[i] != self && !__atomic_load_n(&workers.w[i]->idle, __ATOMIC_ACQUIRE))
 			return false;
 	return true;
 }
@@ -476,7 +483,7 @@ static void post(struct worker *to, const struct handover *h)
 {
 	pthread_mutex_lock(&workers.wlock);
 	to->inbox[to->ninbox++] = *h;
-	to->idle = false;
+	__atomic_store_n(&to->idle, false, __ATOMIC_RELEASE);
 	posted.to = to;
 	posted.seq = ++to->posted;
 	kick(to);
@@ -602,7 +609,7 @@ bool workers_idle(struct tracer *tr)
 	if (workers.n < 2 || !self)
 		return false;
 	pthread_mutex_lock(&workers.wlock);
-	self->idle = self->ninbox == 0;
+	__atomic_store_n(&self->idle, self->ninbox == 0, __ATOMIC_RELEASE);
 	/* one still waiting may only wait for a child that is gone */
 	for (unsigned i = 0; i < workers.n; i++)
 		if (!workers.w[i]->idle)
@@ -620,7 +627,7 @@ bool workers_idle(struct tracer *tr)
 	while (!workers.done && self->ninbox == 0)
 		pthread_cond_wait(&self->cond, &workers.wlock);
 	bool more = !workers.done || self->ninbox;
-	self->idle = false;
+	__atomic_store_n(&self->idle, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&workers.wlock);
 	return more;
 }
@@ -679,7 +686,7 @@ void workers_run(struct tracer *tr)
 		fprintf(stderr, "pdig: could start only %u of %u tracer threads\n", started, workers.n);
 		/* the rest never take a tracee: they count as idle */
 		for (unsigned i = started; i < workers.n; i++)
-			workers.w[i]->idle = true;
+			__atomic_store_n(&workers.w[i]->idle, true, __ATOMIC_RELEASE);
 	}
 	core_loop(tr);
 	if (tracer_process.end_signal)
@@ -723,3 +730,4 @@ void workers_run(struct tracer *tr)
 		core_report(tr);
 	}
 }
+
