@@ -34,6 +34,7 @@
 
 #include "abi/kernel_abi.h"
 #include "lockprof.h"
+#include "prelock.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -103,6 +104,7 @@ struct worker {
 	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks */
 	/* its own */
 	uint64_t served, handed_in, handed_out, handover_failed;
+	uint64_t stale_reports;      /* forwarded reports dropped (take_report) */
 	uint64_t lock_held_ns, lock_taken;
 	uint64_t out_ns, in_ns;      /* time spent handing over, and taking over */
 };
@@ -468,14 +470,28 @@ static void take(struct tracer *tr, const struct handover *h)
 	lost_in_handover(tr, h->tid);
 }
 
-/* A stop another worker's wait took: handled here, where ptrace works. */
+/* A stop another worker's wait took: handled here, where ptrace works.
+ * The report names a tid, and an exec from a non-leader thread gives the
+ * leader's tid to the thread that made it, whose tracer may be this
+ * worker: a stop of the old leader that its tracer (or pdig's real-parent
+ * wait) took just before would be served here as the new image's, and
+ * the new image resumed from a stop this worker has not seen, of another
+ * kind. So the report is handled only if the tracee is in a stop of its
+ * kind; else it was the old task's (gone: nothing to resume), and the
+ * tracee's own stop comes to this worker as any does. */
 static void take_report(struct tracer *tr, const struct handover *h)
 {
-
+	prelock_info(h->tid, h->status, false); /* read once: the handler takes it from there */
+	if (!prelock_stop_is(h->tid, h->status)) {
+		prelock_forget();
+		self->stale_reports++;
+		return;
+	}
 	self->served++;
 	core_lock();
 	core_on_stop(tr, h->tid, h->status);
 	core_unlock();
+	prelock_forget();
 	core_resume_flush();
 }
 
@@ -699,9 +715,11 @@ void workers_run(struct tracer *tr)
 		uint64_t total = 0, held = 0, taken = 0, outs = 0, ins = 0, out_ns = 0, in_ns = 0;
 		for (unsigned i = 0; i < workers.n; i++) {
 			struct worker *w = workers.w[i];
-			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed\n",
+			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed; "
+			                "%llu stale reports dropped\n",
 			        i, (unsigned long long)w->served, (unsigned long long)w->handed_in,
-			        (unsigned long long)w->handed_out, (unsigned long long)w->handover_failed);
+			        (unsigned long long)w->handed_out, (unsigned long long)w->handover_failed,
+			        (unsigned long long)w->stale_reports);
 			total += w->served;
 			held += w->lock_held_ns;
 			taken += w->lock_taken;
