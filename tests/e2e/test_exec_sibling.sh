@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
 
-ROUNDS=40
+ROUNDS=25
 THREADS=3
 
 # check NAME: one run of exec_busy under pdig --threads 2, read back
