@@ -857,7 +857,11 @@ void park_release(pid_t tid)
 {
 	for (size_t i = 0; i < nparks; i++) {
 		struct park *p = &parks[i];
-		if (p->tid != tid || p->phase != P_HELD)
+		/* (one released already is an earlier X of that tid: X died
+		 * after the taker had it, its tid went to a new thread parked
+		 * since, and the old park lasts until its H is reaped; its
+		 * release came first, acked before the taker went on) */
+		if (p->tid != tid || p->phase != P_HELD || p->released)
 			continue;
 		p->released = true;
 		if (p->helper_stopped)
@@ -914,3 +918,4 @@ void park_report(void)
 	        (unsigned long long)__atomic_load_n(&refused_total, __ATOMIC_RELAXED),
 	        (long long)__atomic_load_n(&live, __ATOMIC_RELAXED));
 }
+

@@ -144,6 +144,19 @@ void prelock_info(pid_t tid, int status, bool elide)
 	}
 }
 
+bool prelock_stop_is(pid_t tid, int status)
+{
+	int event = status >> 16;
+	bool seccomp = event == PTRACE_EVENT_SECCOMP;
+	if (!WIFSTOPPED(status) || (WSTOPSIG(status) != (SIGTRAP | 0x80) && !seccomp))
+		return true; /* no kind the kernel tells apart here */
+	if (early.tid != tid || !tid)
+		return true; /* nothing read (gone, or not stopped): its handler finds out */
+	if (seccomp)
+		return early.info.op == PDIG_SYSCALL_INFO_SECCOMP;
+	return early.info.op == PDIG_SYSCALL_INFO_ENTRY || early.info.op == PDIG_SYSCALL_INFO_EXIT;
+}
+
 void prelock_forget(void)
 {
 	early.tid = 0;

@@ -17,6 +17,10 @@ bool prelock_take_stop(pid_t tid, int *status, int wait_flags);
  * now (a syscall's info and path; with elide on, an exec's or fork's
  * io_uring scan). */
 void prelock_info(pid_t tid, int status, bool elide);
+/* After prelock_info(tid, status): false if tid is in a syscall stop of
+ * another kind than status reports (a report of a task that no longer has
+ * that tid: workers.c, take_report); true when it cannot tell. */
+bool prelock_stop_is(pid_t tid, int status);
 /* The stop is handled (or was not ours): what was read is not kept. */
 void prelock_forget(void);
 /* PTRACE_GET_SYSCALL_INFO for tid's current stop: the answer read before

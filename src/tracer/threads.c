@@ -32,9 +32,11 @@ static void count_owner(struct thread_table *tt, uint8_t owner, int by)
 	__atomic_store_n(&tt->owned[owner], tt->owned[owner] + (uint32_t)by, __ATOMIC_RELAXED);
 }
 
-static void insert_raw(struct thread_table *tt, const struct thread *t)
+/* Place t in a free slot. The owner counts are the caller's: a rehash
+ * moves entries without counting them again, so a worker reading its
+ * count without the lock never sees it drop while the table grows. */
+static void place(struct thread_table *tt, const struct thread *t)
 {
-	count_owner(tt, t->owner, 1);
 	size_t i = hash(tt, t->tid);
 	while (tt->slots[i].tid)
 		i = (i + 1) & (tt->cap - 1);
@@ -53,11 +55,9 @@ static int grow(struct thread_table *tt)
 	tt->slots = n;
 	tt->cap = ncap;
 	tt->used = 0;
-	for (size_t o = 0; o < 256; o++)
-		__atomic_store_n(&tt->owned[o], 0, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].tid)
-			insert_raw(tt, &old[i]);
+			place(tt, &old[i]);
 	free(old);
 	return 0;
 }
@@ -74,7 +74,8 @@ struct thread *threads_get(struct thread_table *tt, pid_t tid)
 	struct thread fresh;
 	memset(&fresh, 0, sizeof fresh);
 	fresh.tid = tid;
-	insert_raw(tt, &fresh);
+	count_owner(tt, fresh.owner, 1);
+	place(tt, &fresh);
 	return slot_of(tt, tid);
 }
 

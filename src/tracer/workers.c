@@ -34,6 +34,7 @@
 
 #include "abi/kernel_abi.h"
 #include "lockprof.h"
+#include "prelock.h"
 #include "procfs/procfs.h"
 #include "tracer_internal.h"
 
@@ -100,10 +101,11 @@ struct worker {
 	struct handover inbox[INBOX_MAX];
 	unsigned ninbox;
 	uint64_t posted, taken;      /* handovers posted to it, and taken by it */
-	bool idle;                   /* waitpid said ECHILD, nothing in its inbox */
+	bool idle;                   /* waitpid said ECHILD, nothing in its inbox (also read without wlock: workers_alone) */
 	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks */
 	/* its own */
 	uint64_t served, handed_in, handed_out, handover_failed;
+	uint64_t stale_reports;      /* forwarded reports dropped (take_report) */
 	uint64_t lock_held_ns, lock_taken;
 	uint64_t out_ns, in_ns;      /* time spent handing over, and taking over */
 };
@@ -156,13 +158,20 @@ size_t workers_own_threads(struct tracer *tr)
 }
 bool workers_alone(struct tracer *tr)
 {
-	/* Only a worker with tracees can get a new thread (at its creator's
-	 * tracer), and only by a handover can one without get any: made by
-	 * a worker with tracees while it handles a stop, not while it waits.
-	 * So while the caller is the only one with tracees, it stays so
-	 * until its wait returns. */
+	(void)tr;
+	/* Alone only while every other worker is idle: its own wait said
+	 * ECHILD (the kernel's word: no tracee at all, also none the table
+	 * does not hold yet, such as a child auto-attached before its
+	 * creator's event, and no child) and nothing is in its inbox. The
+	 * table's counts cannot tell that: they miss what is not tabled yet.
+	 * An idle worker gets a tracee only by a handover, posted by a worker
+	 * with tracees while it handles a stop (post() ends the idle state
+	 * before it lets go of wlock), not while it waits. So while the
+	 * caller is the only one not idle, it stays so until its wait
+	 * returns, and a death it reaps directly cannot free a tid that
+	 * another worker's tracee takes before the table hears of it. */
 	for (unsigned i = 0; i < workers.n; i++)
-		if (workers.w[i] != self && threads_owned(&tr->threads, (uint8_t)i))
+		if (workers.w[i] != self && !__atomic_load_n(&workers.w[i]->idle, __ATOMIC_ACQUIRE))
 			return false;
 	return true;
 }
@@ -484,14 +493,28 @@ static void take(struct tracer *tr, const struct handover *h)
 	lost_in_handover(tr, h->tid);
 }
 
-/* A stop another worker's wait took: handled here, where ptrace works. */
+/* A stop another worker's wait took: handled here, where ptrace works.
+ * The report names a tid, and an exec from a non-leader thread gives the
+ * leader's tid to the thread that made it, whose tracer may be this
+ * worker: a stop of the old leader that its tracer (or pdig's real-parent
+ * wait) took just before would be served here as the new image's, and
+ * the new image resumed from a stop this worker has not seen, of another
+ * kind. So the report is handled only if the tracee is in a stop of its
+ * kind; else it was the old task's (gone: nothing to resume), and the
+ * tracee's own stop comes to this worker as any does. */
 static void take_report(struct tracer *tr, const struct handover *h)
 {
-
+	prelock_info(h->tid, h->status, false); /* read once: the handler takes it from there */
+	if (!prelock_stop_is(h->tid, h->status)) {
+		prelock_forget();
+		self->stale_reports++;
+		return;
+	}
 	self->served++;
 	core_lock();
 	core_on_stop(tr, h->tid, h->status);
 	core_unlock();
+	prelock_forget();
 	core_resume_flush();
 }
 
@@ -499,7 +522,7 @@ static void post(struct worker *to, const struct handover *h)
 {
 	pthread_mutex_lock(&workers.wlock);
 	to->inbox[to->ninbox++] = *h;
-	to->idle = false;
+	__atomic_store_n(&to->idle, false, __ATOMIC_RELEASE);
 	posted.to = to;
 	posted.seq = ++to->posted;
 	kick(to);
@@ -616,7 +639,7 @@ bool workers_idle(struct tracer *tr)
 	if (workers.n < 2 || !self)
 		return false;
 	pthread_mutex_lock(&workers.wlock);
-	self->idle = self->ninbox == 0;
+	__atomic_store_n(&self->idle, self->ninbox == 0, __ATOMIC_RELEASE);
 	/* one still waiting may only wait for a child that is gone */
 	for (unsigned i = 0; i < workers.n; i++)
 		if (!workers.w[i]->idle)
@@ -634,7 +657,7 @@ bool workers_idle(struct tracer *tr)
 	while (!workers.done && self->ninbox == 0)
 		pthread_cond_wait(&self->cond, &workers.wlock);
 	bool more = !workers.done || self->ninbox;
-	self->idle = false;
+	__atomic_store_n(&self->idle, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&workers.wlock);
 	return more;
 }
@@ -694,7 +717,7 @@ void workers_run(struct tracer *tr)
 		fprintf(stderr, "pdig: could start only %u of %u tracer threads\n", started, workers.n);
 		/* the rest never take a tracee: they count as idle */
 		for (unsigned i = started; i < workers.n; i++)
-			workers.w[i]->idle = true;
+			__atomic_store_n(&workers.w[i]->idle, true, __ATOMIC_RELEASE);
 	}
 	core_loop(tr);
 	if (tracer_process.end_signal)
@@ -707,9 +730,11 @@ void workers_run(struct tracer *tr)
 		uint64_t total = 0, held = 0, taken = 0, outs = 0, ins = 0, out_ns = 0, in_ns = 0;
 		for (unsigned i = 0; i < workers.n; i++) {
 			struct worker *w = workers.w[i];
-			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed\n",
+			fprintf(stderr, "pdig: tracer thread %u: %llu stops served, handovers %llu in, %llu out, %llu failed; "
+			                "%llu stale reports dropped\n",
 			        i, (unsigned long long)w->served, (unsigned long long)w->handed_in,
-			        (unsigned long long)w->handed_out, (unsigned long long)w->handover_failed);
+			        (unsigned long long)w->handed_out, (unsigned long long)w->handover_failed,
+			        (unsigned long long)w->stale_reports);
 			total += w->served;
 			held += w->lock_held_ns;
 			taken += w->lock_taken;
@@ -739,3 +764,4 @@ void workers_run(struct tracer *tr)
 		core_report(tr);
 	}
 }
+
