@@ -89,11 +89,13 @@ void ending_install(void)
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
+	guard_mask_keep_out(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 		sigaction(sigs[i], &sa, NULL);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = wakeup;
 	sigemptyset(&sa.sa_mask);
+	guard_mask_keep_out(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 }
 

@@ -107,13 +107,26 @@ void guard_mask_setup(void)
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, FALLBACK_SIGNAL);
+	/* not inside the wake handler either (see guard_mask_keep_out) */
+	sigaddset(&sa.sa_mask, workers_wake_signal());
 	sa.sa_sigaction = on_sync;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(SYNC_SIGNAL, &sa, NULL);
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SYNC_SIGNAL);
+	sigaddset(&sa.sa_mask, workers_wake_signal());
 	sa.sa_flags = SA_SIGINFO; /* also a wake: waitpid must return EINTR */
 	sigaction(FALLBACK_SIGNAL, &sa, NULL);
+}
+
+/* on_sync edits its own frame's saved mask: run nested inside another
+ * handler, that edit (and its in-handler block) is undone when the outer
+ * handler returns, yet it has acked, and the guarded signal gets in. So
+ * every other pdig handler holds both request signals off while it runs. */
+void guard_mask_keep_out(sigset_t *mask)
+{
+	sigaddset(mask, SYNC_SIGNAL);
+	sigaddset(mask, FALLBACK_SIGNAL);
 }
 
 int guard_mask_signal(void)

@@ -61,6 +61,7 @@ static void arm_wakeups(bool on)
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = wakeup; /* no SA_RESTART: waitpid returns EINTR */
 		sigemptyset(&sa.sa_mask);
+		guard_mask_keep_out(&sa.sa_mask);
 		sigaction(SIGALRM, &sa, NULL);
 		installed = true;
 	}

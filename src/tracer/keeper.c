@@ -137,6 +137,7 @@ void tracer_on_ending(void (*fn)(int))
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
+	guard_mask_keep_out(&sa.sa_mask);
 	/* no SA_RESTART: a blocking waitpid must return so the loop sees it */
 	for (size_t i = 0; i < sizeof ending_signals / sizeof *ending_signals; i++)
 		sigaction(ending_signals[i], &sa, NULL);

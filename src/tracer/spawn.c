@@ -106,15 +106,23 @@ static int spawn_with(struct tracer *tr, const char *path, char *const argv[], c
 	if (pid == 0)
 		child_exec(path, argv, &o->set, tracer_has_cap(21 /* CAP_SYS_ADMIN */));
 
-	int status;
-	if (waitpid(pid, &status, WSTOPPED) < 0 || !WIFSTOPPED(status)) {
+	/* EINTR: a signal pdig handles (SIGURG, from anyone) may come now */
+	int status, r;
+	while ((r = waitpid(pid, &status, WSTOPPED)) < 0 && errno == EINTR)
+		;
+	if (r < 0 || !WIFSTOPPED(status)) {
 		fprintf(stderr, "pdig: the program did not start\n");
+		/* never leave it stopped, holding pdig's output open */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return 1;
 	}
 	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)tracer_options(tr)) < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		explain_seize_error(e);
 		return 1;
 	}

@@ -441,6 +441,8 @@ void guard_group_end(pid_t tid);
  * held. setup installs the handler other workers apply it in. */
 bool guard_mask_set(uint64_t want, bool wait);
 void guard_mask_setup(void);
+/* adds the request signals to a pdig handler's sa_mask (never nested) */
+void guard_mask_keep_out(sigset_t *mask);
 int guard_mask_signal(void);
 /* the standard signal a request goes as when the real-time one is refused
  * (workers_signal); its handler also wakes a worker */

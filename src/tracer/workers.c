@@ -309,6 +309,7 @@ void workers_setup(struct tracer *tr, unsigned n, bool follow_cpu)
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = wake_handler; /* no SA_RESTART: waitpid returns EINTR */
 		sigemptyset(&sa.sa_mask);
+		guard_mask_keep_out(&sa.sa_mask);
 		sigaction(WAKE_SIGNAL, &sa, NULL);
 		guard_mask_setup();
 	}
