@@ -78,9 +78,9 @@ bool guard_group_begin(pid_t tid, pid_t pid, int sig)
 	guard_group_end(tid); /* a stale one (its thread vanished in an exec) */
 	/* pdig's own wake-up signals (several workers) have handlers that do
 	 * nothing harmful when a tracee sends them: the call just runs (and
-	 * blocking one in the workers would keep the next request out) */
-	if (workers_count() > 1 && (sig == workers_wake_signal() || sig == guard_mask_signal() ||
-	                            sig == guard_mask_fallback_signal()))
+	 * blocking one in the workers would keep the next request out)
+	 * (SIGURG, the fallback request, never gets here: harmless_signal) */
+	if (workers_count() > 1 && (sig == workers_wake_signal() || sig == guard_mask_signal()))
 		return true;
 	if (n_in_flight == IN_FLIGHT_MAX)
 		return false;
