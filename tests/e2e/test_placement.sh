@@ -103,12 +103,15 @@ else
 	skip_part "unprivileged SCHED_OTHER check" "needs root (it switches to uid 65534)"
 fi
 # a program that keeps starting children: pdig does not switch policy at
-# each one (SCHED_IDLE comes back only after 10 ms with one thread)
+# each one (SCHED_IDLE comes back only after 10 ms with one thread).
+# Flipping at each would be 2 per child, 400; under load a child often
+# lives past 10 ms alone, so a loaded machine (load 12, ctest -j2) showed
+# 26-48 with this branch, 40 with integ's pdig: 100 keeps the two apart
 if [ "$(id -u)" = 0 ] && command -v strace >/dev/null; then
 	strace -o "$WORK/pol.trace" -e trace=sched_setscheduler "$PDIG" -o /dev/null \
 		/bin/sh -c 'i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done' 2>/dev/null
 	n=$(grep -c '^sched_setscheduler' "$WORK/pol.trace")
-	[ "$n" -le 20 ] && ok "200 children: pdig changed policy $n times" ||
+	[ "$n" -le 100 ] && ok "200 children: pdig changed policy $n times" ||
 		fail "200 children: pdig changed policy $n times (flips at every child)"
 else
 	skip_part "policy-flip check" "needs root and strace"
