@@ -18,7 +18,9 @@ for i in $(seq "$ROUNDS"); do
 	SP=$!
 	"$PDIG" -S -p "$LPID" -o /dev/null 2>"$D/err" &
 	PP=$!
-	wait_for 5 eval '[ "$(status_field "$LPID" Seccomp)" = 2 ] || grep -q inject "$D/err"' || nofilter=$((nofilter + 1))
+	# 20 s: under load 12 (ctest -j2 among other builds) one -S attach
+	# took over 5; the check is that the filter goes in at all
+	wait_for 20 eval '[ "$(status_field "$LPID" Seccomp)" = 2 ] || grep -q inject "$D/err"' || nofilter=$((nofilter + 1))
 	sleep 0.02 # a few more signals under the filter
 	kill -TERM "$SP"
 	wait "$SP"
@@ -60,7 +62,7 @@ for i in $(seq "$DROUNDS"); do
 done
 expect_eq "$dbad" 0 "signals across attach and detach: all counted once, detached cleanly ($DROUNDS rounds)"
 
-expect_eq "$nofilter" 0 "the filter went in within 5 s in all $ROUNDS rounds"
+expect_eq "$nofilter" 0 "the filter went in within 20 s in all $ROUNDS rounds"
 expect_eq "$noinject" 0 "no injection failed while signals arrived ($ROUNDS rounds)"
 expect_eq "$miscount" 0 "every SIGUSR1 arrived exactly once"
 expect_eq "$other" 0 "no other signal reached the looper"
