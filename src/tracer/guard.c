@@ -18,6 +18,11 @@
  *   only SIGKILL and SIGSTOP are refused where they would reach pdig.
  *
  * - A tracee may not ptrace-attach a thread pdig traces (ptrace_check).
+ * - A tracee may not make pdig (or a process group pdig is in) the owner
+ *   of a file's signals (fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/
+ *   SIOCSPGRP): with O_ASYNC, I/O on the file would send pdig SIGIO, or
+ *   with F_SETSIG any signal, SIGKILL included, with no kill call
+ *   (owner_check). The call fails with EPERM, as a refused kill.
  *
  * What stays open is listed in the README's "Tamper resistance". */
 #include <errno.h>
@@ -93,6 +98,25 @@ bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask)
 	return *arg >= 0;
 }
 
+bool guard_stops_for_cmd(uint64_t nr, int *arg, uint32_t *first, uint32_t *last)
+{
+	*arg = 1;
+	if (nr == SYS_fcntl) {
+		/* F_SETOWN (8) to F_SETOWN_EX (15): also F_GETOWN, F_SETSIG,
+		 * F_GETSIG, none of them frequent; F_GETFL, F_SETFD, F_SETFL,
+		 * locks and F_DUPFD_CLOEXEC do not stop */
+		*first = F_SETOWN;
+		*last = F_SETOWN_EX;
+		return true;
+	}
+	if (nr == SYS_ioctl) {
+		*first = 0x8901; /* FIOSETOWN */
+		*last = 0x8902;  /* SIOCSPGRP */
+		return true;
+	}
+	return false;
+}
+
 /* Is pid pdig: this process, or with -S the front that forwards its
  * ending signals here (keeper.c)? */
 static bool pdig_pid(long pid)
@@ -138,6 +162,12 @@ static bool group_reaches_front(pid_t group, bool all)
 	return tracer_process.front_pid > 0 && (all || group == getpgid(tracer_process.front_pid));
 }
 
+/* Is pdig (or with -S its front) in process group `group`? */
+static bool group_reaches_pdig(pid_t group)
+{
+	return group > 0 && (group == getpgrp() || group_reaches_front(group, false));
+}
+
 /* kill(2)'s pid argument: does it reach pdig? */
 static bool kill_reaches_pdig(pid_t caller, long pid)
 {
@@ -147,7 +177,7 @@ static bool kill_reaches_pdig(pid_t caller, long pid)
 	if (pid == -1)
 		return getpid() != 1 || tracer_process.front_pid > 0; /* every process but the namespace's init */
 	pid_t group = kill_group(caller, pid);
-	return group == getpgrp() || group_reaches_front(group, false);
+	return group_reaches_pdig(group);
 }
 
 /* The process a pidfd of tid refers to (its fdinfo's Pid line), or 0. */
@@ -232,6 +262,53 @@ static int signal_check(struct tracer *tr, const struct thread *t, uint64_t nr, 
 	return hits ? EPERM : 0;
 }
 
+/* A file's signal owner (F_SETOWN and the like): refused with EPERM when it
+ * names pdig's process, one of its threads, or a process group pdig (or
+ * its -S front) is in. The kernel sends an owner given by a thread id to
+ * that thread's whole process, so any of pdig's threads counts. */
+static bool owner_reaches_pdig(int type, long who)
+{
+	if (type == F_OWNER_PGRP)
+		return group_reaches_pdig((pid_t)who);
+	return who > 0 && pdig_thread(who);
+}
+
+static int owner_check(const struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	unsigned cmd = (unsigned)args[1];
+	int type = F_OWNER_PID;
+	long who;
+	if (nr == SYS_fcntl && cmd == F_SETOWN) {
+		who = (int)args[2];
+	} else if ((nr == SYS_fcntl && cmd == F_SETOWN_EX) ||
+		   (nr == SYS_ioctl && (cmd == 0x8901 || cmd == 0x8902))) {
+		struct mem_reader r;
+		const struct tracee_mem *m = mem_reader_init(&r, NULL, t->tid, MEM_PLAIN);
+		struct f_owner_ex o = { F_OWNER_PID, 0 };
+		int pid;
+		if (nr == SYS_ioctl) {
+			/* FIOSETOWN and SIOCSPGRP: an int read as F_SETOWN's */
+			if (mem_read_exact(m, args[2], &pid, sizeof pid) < 0)
+				return 0; /* unreadable: the kernel fails it */
+			o.pid = pid;
+		} else if (mem_read_exact(m, args[2], &o, sizeof o) < 0) {
+			return 0;
+		}
+		type = o.type;
+		who = o.pid;
+	} else {
+		return 0;
+	}
+	if (nr == SYS_ioctl || cmd == F_SETOWN) {
+		/* a negative owner is a process group */
+		if (who < 0) {
+			type = F_OWNER_PGRP;
+			who = -who;
+		}
+	}
+	return owner_reaches_pdig(type, who) ? EPERM : 0;
+}
+
 /* prctl(PR_SET_DUMPABLE, 0): a process that is not dumpable cannot be
  * read by its tracer without CAP_SYS_PTRACE (process_vm_readv and
  * PTRACE_PEEKDATA alike), so every path and buffer in its later events
@@ -270,6 +347,8 @@ int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const ui
 		return guard_seccomp_check(tr, t, nr, args);
 	if (guard_always_stops(nr))
 		return signal_check(tr, t, nr, args);
+	if (nr == SYS_fcntl || nr == SYS_ioctl)
+		return owner_check(t, nr, args);
 	return 0;
 }
 

@@ -25,24 +25,28 @@ static struct sock_filter jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf
  * no jump is long (their offsets are 8 bits wide) and any set fits, up to
  * every syscall (-a). First the ABI checks, then, for each syscall stopped
  * only for some argument values, a check of that argument: traced when it
- * is non-zero (both halves), or when its low word has one of mask's bits
- * (guard.c: opens that could write pdig's files). Then the traced
+ * is non-zero (both halves), when its low word has one of mask's bits
+ * (guard.c: opens that could write pdig's files), or when its low word is
+ * in a range (guard.c: fcntl and ioctl commands that set a signal owner;
+ * the kernel reads those commands as 32-bit). Then the traced
  * syscalls as ascending runs [a, b]: a number above b goes on to the next
  * run, one in [a, b] is traced, one below a (in the gap before the run) is
  * allowed at once. */
-#define MAX_COND 6
-#define COND_LEN 7      /* a non-zero check */
-#define COND_BITS_LEN 5 /* a mask check */
+#define MAX_COND 8
+#define COND_LEN 7       /* a non-zero check */
+#define COND_BITS_LEN 5  /* a mask check */
+#define COND_RANGE_LEN 6 /* a [first, last] check */
 #define RUN_LEN 4
 
 struct cond {
 	int nr, arg;
 	uint32_t mask; /* 0: the argument is non-zero */
+	uint32_t first, last; /* last > 0: its low word is in [first, last] */
 };
 
 static int cond_len(const struct cond *c)
 {
-	return c->mask ? COND_BITS_LEN : COND_LEN;
+	return c->last ? COND_RANGE_LEN : c->mask ? COND_BITS_LEN : COND_LEN;
 }
 
 int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
@@ -61,13 +65,14 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 		if (s.on[nr])
 			continue;
 		int arg = -1;
-		uint32_t mask = 0;
+		uint32_t mask = 0, first = 0, last = 0;
 		if (procfs_watched((uint64_t)nr))
 			arg = procfs_watched_arg((uint64_t)nr);
-		else if (!guard_stops_for_flags((uint64_t)nr, &arg, &mask))
+		else if (!guard_stops_for_cmd((uint64_t)nr, &arg, &first, &last) &&
+			 !guard_stops_for_flags((uint64_t)nr, &arg, &mask))
 			continue;
 		if (arg >= 0 && arg < 6 && ncond < MAX_COND) {
-			cond[ncond] = (struct cond){ nr, arg, mask };
+			cond[ncond] = (struct cond){ nr, arg, mask, first, last };
 			checks += cond_len(&cond[ncond++]);
 		} else {
 			s.on[nr] = 1;
@@ -89,7 +94,11 @@ int seccomp_build(const struct syscall_set *set, struct sock_filter *f, int cap)
 		uint32_t lo = PDIG_SECCOMP_DATA_ARGS + 8 * (uint32_t)cond[k].arg;
 		f[i++] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cond[k].nr, 0, (uint8_t)(cond_len(&cond[k]) - 1));
 		f[i++] = stmt(BPF_LD | BPF_W | BPF_ABS, lo);
-		if (cond[k].mask) {
+		if (cond[k].last) {
+			/* below first or above last: allow; else trace */
+			f[i++] = jump(BPF_JMP | BPF_JGE | BPF_K, cond[k].first, 0, 1);
+			f[i++] = jump(BPF_JMP | BPF_JGT | BPF_K, cond[k].last, 0, 1);
+		} else if (cond[k].mask) {
 			/* one of the bits set: trace; else allow */
 			f[i++] = jump(BPF_JMP | BPF_JSET | BPF_K, cond[k].mask, 1, 0);
 		} else {

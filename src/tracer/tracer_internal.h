@@ -388,6 +388,9 @@ bool guard_always_stops(uint64_t nr);
 /* Syscalls that stop only when args[*arg] has one of *mask's bits (the
  * seccomp filter tests it). */
 bool guard_stops_for_flags(uint64_t nr, int *arg, uint32_t *mask);
+/* Syscalls that stop only when the low word of args[*arg] is in
+ * [*first, *last] (fcntl and ioctl commands that set a signal owner). */
+bool guard_stops_for_cmd(uint64_t nr, int *arg, uint32_t *first, uint32_t *last);
 /* The errno that refuses syscall nr of t at its entry, or 0 to let it run. */
 int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const uint64_t *args);
 /* Skip t's syscall at its entry stop; it returns -err. 0, or -1. */
