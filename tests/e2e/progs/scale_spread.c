@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "tracer_pid.h"
 
 static long iters, sigs;
 static int go_pipe[2];
@@ -33,21 +34,6 @@ static void on_sig(int sig)
 {
 	(void)sig;
 	got++;
-}
-
-static long tracer_pid(void)
-{
-	char buf[4096];
-	int fd = open("/proc/thread-self/status", O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	char *p = strstr(buf, "TracerPid:");
-	return p ? strtol(p + 10, NULL, 10) : -1;
 }
 
 static void work(void)

@@ -62,27 +62,9 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "tracer_pid.h"
 
 #define UNTRACED 0x00800000ull
-
-/* The TracerPid of the calling thread: -1 if it cannot be read. An
- * untraced child of a process under pdig's seccomp filter cannot even
- * open the file (the open fails with ENOSYS: no tracer for RET_TRACE):
- * that counts as untraced too (0). */
-static long tracer_pid(void)
-{
-	int fd = open("/proc/thread-self/status", O_RDONLY);
-	if (fd < 0)
-		return errno == ENOSYS ? 0 : -1;
-	char buf[4096];
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *p = strstr(buf, "TracerPid:");
-	return p ? strtol(p + 10, NULL, 10) : -1;
-}
 
 /* clone3 made on a stack of our own, so the sibling knows where pdig's
  * copy of clone_args goes (untraced.c: 128 bytes below sp, aligned). */

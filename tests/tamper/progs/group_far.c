@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include "tracer_pid.h"
 
 static volatile int stop;
 
@@ -26,19 +27,6 @@ static void *busy(void *arg)
 			close(fd);
 	}
 	return NULL;
-}
-
-static long tracer_pid(void)
-{
-	FILE *f = fopen("/proc/thread-self/status", "r");
-	char line[256];
-	long t = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "TracerPid: %ld", &t) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return t;
 }
 
 int main(int argc, char **argv)

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include "tracer_pid.h"
 
 
 #define OPENS 3
@@ -46,19 +47,6 @@ static uint64_t now_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static long tracer_pid(void)
-{
-	FILE *f = fopen("/proc/thread-self/status", "r");
-	char line[256];
-	long t = -1;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "TracerPid: %ld", &t) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return t;
 }
 
 static void note_tracer(void)
