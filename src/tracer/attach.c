@@ -16,6 +16,7 @@
 #include "procfs/procfs.h"
 #include "abi/kernel_abi.h"
 #include "tracer/tracer.h"
+#include "seize.h"
 #include "tracer_internal.h"
 
 static pid_t status_field(pid_t pid, const char *key)
@@ -69,7 +70,7 @@ static int seize_thread(struct tracer *tr, pid_t pid, pid_t tid)
 {
 	if (threads_find(&tr->threads, tid))
 		return 0;
-	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)tracer_options(tr)) < 0)
+	if (seize_bounded(tr, tid, tracer_options(tr)) < 0)
 		return -1;
 	struct thread *t = threads_get(&tr->threads, tid);
 	if (t) {
@@ -154,7 +155,7 @@ static int seize_process(struct tracer *tr, pid_t pid)
 			if (threads_find(&tr->threads, tid))
 				continue;
 			if (seize_thread(tr, pid, tid) < 0) {
-				if (errno != ESRCH)
+				if (errno != ESRCH && errno != EINTR) /* EINTR: told to detach meanwhile */
 					err = errno;
 				continue;
 			}
