@@ -133,6 +133,8 @@ static void settle(struct tracer *tr, pid_t pid)
 	threads_each(&tr->threads, await_stop, &st);
 }
 
+#define LEADERLESS_PASSES 20 /* 1 ms apart */
+
 /* Seize every thread of pid; rescan /proc/pid/task until a pass made once
  * every seized thread has stopped finds no new thread, since threads may
  * be created while we attach (those created by an already-seized thread
@@ -142,6 +144,7 @@ static int seize_process(struct tracer *tr, pid_t pid)
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", pid);
 	bool settled = false;
+	int leaderless = 0;
 	for (int pass = 0; pass < 1000; pass++) {
 		DIR *d = opendir(path);
 		if (!d)
@@ -165,6 +168,17 @@ static int seize_process(struct tracer *tr, pid_t pid)
 		if (err && !threads_find(&tr->threads, pid)) {
 			errno = err;
 			return -1;
+		}
+		/* a leader skipped as dying (seize.c): a zombie process (a
+		 * forked child not reaped yet) stays one, a leader an exec is
+		 * replacing names the new image within milliseconds */
+		if (!threads_find(&tr->threads, pid)) {
+			if (++leaderless > LEADERLESS_PASSES) {
+				errno = ESRCH;
+				return -1;
+			}
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+			continue;
 		}
 		if (!fresh && settled)
 			return 0;
