@@ -16,6 +16,7 @@
 #include "procfs/procfs.h"
 #include "abi/kernel_abi.h"
 #include "tracer/tracer.h"
+#include "seize.h"
 #include "tracer_internal.h"
 
 static pid_t status_field(pid_t pid, const char *key)
@@ -69,7 +70,7 @@ static int seize_thread(struct tracer *tr, pid_t pid, pid_t tid)
 {
 	if (threads_find(&tr->threads, tid))
 		return 0;
-	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)tracer_options(tr)) < 0)
+	if (seize_bounded(tr, tid, tracer_options(tr)) < 0)
 		return -1;
 	struct thread *t = threads_get(&tr->threads, tid);
 	if (t) {
@@ -132,6 +133,8 @@ static void settle(struct tracer *tr, pid_t pid)
 	threads_each(&tr->threads, await_stop, &st);
 }
 
+#define LEADERLESS_PASSES 20 /* 1 ms apart */
+
 /* Seize every thread of pid; rescan /proc/pid/task until a pass made once
  * every seized thread has stopped finds no new thread, since threads may
  * be created while we attach (those created by an already-seized thread
@@ -141,6 +144,7 @@ static int seize_process(struct tracer *tr, pid_t pid)
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", pid);
 	bool settled = false;
+	int leaderless = 0;
 	for (int pass = 0; pass < 1000; pass++) {
 		DIR *d = opendir(path);
 		if (!d)
@@ -154,7 +158,7 @@ static int seize_process(struct tracer *tr, pid_t pid)
 			if (threads_find(&tr->threads, tid))
 				continue;
 			if (seize_thread(tr, pid, tid) < 0) {
-				if (errno != ESRCH)
+				if (errno != ESRCH && errno != EINTR) /* EINTR: told to detach meanwhile */
 					err = errno;
 				continue;
 			}
@@ -164,6 +168,17 @@ static int seize_process(struct tracer *tr, pid_t pid)
 		if (err && !threads_find(&tr->threads, pid)) {
 			errno = err;
 			return -1;
+		}
+		/* a leader skipped as dying (seize.c): a zombie process (a
+		 * forked child not reaped yet) stays one, a leader an exec is
+		 * replacing names the new image within milliseconds */
+		if (!threads_find(&tr->threads, pid)) {
+			if (++leaderless > LEADERLESS_PASSES) {
+				errno = ESRCH;
+				return -1;
+			}
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+			continue;
 		}
 		if (!fresh && settled)
 			return 0;

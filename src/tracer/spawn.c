@@ -10,6 +10,7 @@
 
 #include "abi/kernel_abi.h"
 #include "tracer/tracer.h"
+#include "seize.h"
 #include "tracer_internal.h"
 
 bool tracer_has_cap(int cap)
@@ -118,7 +119,7 @@ static int spawn_with(struct tracer *tr, const char *path, char *const argv[], c
 			;
 		return 1;
 	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)tracer_options(tr)) < 0) {
+	if (seize_bounded(tr, pid, tracer_options(tr)) < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)

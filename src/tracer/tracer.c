@@ -21,6 +21,7 @@
 #include "budget.h"
 #include "lockprof.h"
 #include "prelock.h"
+#include "seize.h"
 #include "tracer_internal.h"
 
 struct tracer_process tracer_process = { .main_status = -1 };
@@ -1148,6 +1149,7 @@ void core_report(struct tracer *tr)
 {
 	waiting_report(&tr->waiting, tr->verbose);
 	budget_report(tr->verbose);
+	seize_report(tr->verbose);
 	if (tr->verbose)
 		fprintf(stderr, "pdig: stops: %llu (seccomp %llu, syscall entry/exit %llu, other %llu), exits elided %llu\n",
 		        (unsigned long long)(tr->stops.seccomp + tr->stops.syscall + tr->stops.other),

@@ -36,6 +36,7 @@
 #include "lockprof.h"
 #include "prelock.h"
 #include "procfs/procfs.h"
+#include "seize.h"
 #include "tracer_internal.h"
 
 #ifndef PTRACE_GETSIGMASK
@@ -452,8 +453,9 @@ static void take(struct tracer *tr, const struct handover *h)
 	/* without PTRACE_O_TRACEVFORKDONE until that stop: the interrupt's
 	 * stop then comes once the clone has returned, where the registers
 	 * put back are not overwritten by its return value */
-	if (ptrace(PTRACE_SEIZE, h->tid, 0, (void *)(opts & ~(unsigned long)PTRACE_O_TRACEVFORKDONE)) < 0) {
-		/* gone (killed while parked), or someone else's now (EPERM):
+	if (seize_bounded(tr, h->tid, opts & ~(unsigned long)PTRACE_O_TRACEVFORKDONE) < 0) {
+		/* gone (killed while parked), someone else's now (EPERM), or
+		 * held off by an exec in its process for seconds (ETIMEDOUT):
 		 * it ran nothing; fail closed (through the pidfd: the tid may
 		 * name another task by now) */
 		if (errno != ESRCH)
@@ -691,6 +693,7 @@ static void *worker_main(void *arg)
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
 	/* known to the others once its mask is set: the guard asks it then */
 	__atomic_store_n(&w->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	seize_thread_setup(); /* before it has tracees that could fill the signal queue */
 	placement_init(&w->placement, workers.follow_cpu);
 	waiting_init(&w->waiting, workers.follow_cpu);
 	core_loop(tr);
@@ -749,6 +752,7 @@ void workers_run(struct tracer *tr)
 		        workers.n, (unsigned long long)total, taken ? (double)held / (double)taken / 1000.0 : 0.0,
 		        outs ? (double)out_ns / (double)outs / 1000.0 : 0.0, ins ? (double)in_ns / (double)ins / 1000.0 : 0.0);
 		park_report();
+		seize_report(tr->verbose);
 		lp_report(held, taken);
 		guard_mask_report(signals_sent, signals_fallen_back);
 	}
