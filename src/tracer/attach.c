@@ -122,6 +122,15 @@ int attach_seize_thread(struct tracer *tr, pid_t pid, pid_t tid)
 	return seize_thread(tr, pid, tid);
 }
 
+/* A thread listed in /proc/PID/task whose seize said ESRCH has exited
+ * (not a zombie leader, which stays listed and would say so each pass). */
+static bool gone(pid_t pid, pid_t tid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d", pid, tid);
+	return access(path, F_OK) != 0;
+}
+
 #define SETTLE_MS 200
 
 static long ms_since(const struct timespec *t0)
@@ -195,9 +204,16 @@ static int seize_process(struct tracer *tr, pid_t pid)
 			pid_t tid = (pid_t)atoi(e->d_name);
 			if (threads_find(&tr->threads, tid))
 				continue;
-			if (workers_seize(tr, pid, tid) < 0) {
+			/* The first pass spreads the threads over the workers;
+			 * a thread found later is one made while pdig attached,
+			 * racing it: seized here, with no round trip to another
+			 * worker, as fast as one tracer thread did. */
+			int r = pass == 0 ? workers_seize(tr, pid, tid) : seize_thread(tr, pid, tid);
+			if (r < 0) {
 				if (errno != ESRCH)
 					err = errno;
+				else if (gone(pid, tid))
+					fresh++; /* it may have made a child first, untraced: look again */
 				continue;
 			}
 			fresh++;
