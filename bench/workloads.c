@@ -203,10 +203,11 @@ static const struct workload workloads[] = {
 
 #define NWORK (sizeof workloads / sizeof *workloads)
 
-/* `workloads scale threads|procs T SECS` (bench/scale.sh): T threads or
- * processes, made at once and started together, each looping
+/* `workloads scale threads|procs T SECS [GOFILE]` (bench/scale.sh): T
+ * threads or processes, made at once and started together, each looping
  * open+close on /dev/null for SECS seconds; prints the pairs made per
- * second, all of them together. */
+ * second, all of them together. With GOFILE they start once it exists
+ * (bench/attach_scale.sh: pdig -p attaches to the threads first). */
 static volatile int scale_go;
 static uint64_t scale_ns;
 
@@ -237,7 +238,7 @@ static void *scale_thread(void *arg)
 static int scale_main(int argc, char **argv)
 {
 	if (argc < 5) {
-		fprintf(stderr, "usage: workloads scale threads|procs T SECS\n");
+		fprintf(stderr, "usage: workloads scale threads|procs T SECS [GOFILE]\n");
 		return 2;
 	}
 	int procs = !strcmp(argv[2], "procs");
@@ -280,6 +281,9 @@ static int scale_main(int argc, char **argv)
 		for (int i = 0; i < t; i++)
 			if (pthread_create(&th[i], NULL, scale_thread, &counts[i]) != 0)
 				die("pthread_create");
+		if (argc > 5)
+			while (access(argv[5], F_OK) != 0)
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 		t0 = mono_ns();
 		scale_go = 1;
 		for (int i = 0; i < t; i++) {

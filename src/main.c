@@ -72,7 +72,10 @@ static void usage(FILE *f)
 		"            discarded) at exit\n"
 		"  --threads N  serve the program's stops with N tracer threads (1-64;\n"
 		"            default: the CPUs pdig may use, at most 8; see\n"
-		"            docs/scale.md; also $PDIG_THREADS=N); -p/-P use one\n"
+		"            docs/scale.md; also $PDIG_THREADS=N), -p/-P as well;\n"
+		"            -S uses one: its keeper re-executes pdig, which would end\n"
+		"            the other tracer threads and leave their tracees with the\n"
+		"            filter and no tracer (ENOSYS)\n"
 		"  --no-follow-cpu  do not move pdig to the CPU of the traced thread, nor\n"
 		"                   run it as SCHED_IDLE to keep the thread there, nor poll\n"
 		"                   for stops when it runs elsewhere (cross-CPU stops cost\n"
@@ -343,6 +346,10 @@ int main(int argc, char **argv)
 		}
 		wait_ms = (long)(secs * 1000);
 	}
+	/* -S keeps one tracer thread (docs/scale.md, "Attach mode, the keeper,
+	 * the end"): the environment's count is not for it */
+	if (inject && threads_from[0] != '-')
+		threads_arg = NULL;
 	unsigned threads = 0; /* 0: the default (tracer_threads_default) */
 	if (threads_arg && (*threads_arg || threads_from[0] == '-')) {
 		char *end;
@@ -353,6 +360,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		threads = (unsigned)v;
+	}
+	if (inject && threads > 1) {
+		fprintf(stderr, "pdig: -S uses one tracer thread: its keeper re-executes pdig, which ends the other "
+		                "threads, and their tracees would keep the filter with no tracer\n");
+		return 2;
 	}
 	double budget = 0;
 	if (max_cpu && *max_cpu) {
@@ -469,9 +481,9 @@ int main(int argc, char **argv)
 	/* the CPUs pdig may use by default (docs/scale.md, "The default");
 	 * to go back to one, make the default's line `o.threads = 1;` */
 	char threads_why[96] = "default";
-	if (attach_pid) {
+	if (inject) {
 		o.threads = 1;
-		snprintf(threads_why, sizeof threads_why, "-p/-P use one");
+		snprintf(threads_why, sizeof threads_why, "-S uses one");
 	} else if (threads) {
 		o.threads = threads;
 		snprintf(threads_why, sizeof threads_why, "%s", threads_from);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,19 @@ static bool is_self_or_ancestor(pid_t pid)
 	return false;
 }
 
+static void tick_handler(int sig)
+{
+	(void)sig;
+}
+
+/* SIGALRM every 20 ms (on) or none (off: it must not outlive the trace,
+ * an interval timer survives the keeper's exec and would kill it). */
+static void detach_tick(bool on)
+{
+	struct itimerval it = { { 0, on ? 20000 : 0 }, { 0, on ? 20000 : 0 } };
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 static void detach_request(int sig)
 {
 	(void)sig;
@@ -56,29 +70,66 @@ static void detach_request(int sig)
 	int saved = errno;
 	if (tracer_process.main_pid > 0)
 		ptrace(PTRACE_INTERRUPT, tracer_process.main_pid, 0, 0);
+	/* With several tracer threads the leader may be another's by now (an
+	 * exec from a thread it did not trace): a 20 ms tick ends worker 0's
+	 * wait whatever it waits for (the others block SIGALRM). */
+	if (workers_count() > 1)
+		detach_tick(true);
 	errno = saved;
 }
 
 static void install_detach_handler(void)
 {
+	if (workers_count() > 1) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = tick_handler; /* no SA_RESTART: waitpid returns EINTR */
+		sigemptyset(&sa.sa_mask);
+		guard_mask_keep_out(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+	}
 	tracer_on_ending(detach_request);
 	tracer_unblock_ending();
 }
 
-/* Seize one thread and stop it, so it can be resumed in tracing mode. */
+/* Seize one thread and stop it, so it can be resumed in tracing mode. The
+ * only place attach mode seizes: on the tracer thread that is to serve
+ * the thread (ptrace binds it to the seizer; workers_seize picks it). The
+ * table is read and written under the core lock; worker 0, which asked,
+ * waits meanwhile and serves no stop, as no worker does yet. */
 static int seize_thread(struct tracer *tr, pid_t pid, pid_t tid)
 {
-	if (threads_find(&tr->threads, tid))
+	core_lock();
+	bool known = threads_find(&tr->threads, tid) != NULL;
+	core_unlock();
+	if (known)
 		return 0;
 	if (seize_bounded(tr, tid, tracer_options(tr)) < 0)
 		return -1;
+	core_lock();
 	struct thread *t = threads_get(&tr->threads, tid);
 	if (t) {
 		t->pid = pid;
 		t->attached = true;
+		threads_set_owner(&tr->threads, t, (uint8_t)worker_self());
 	}
+	core_unlock();
 	ptrace(PTRACE_INTERRUPT, tid, 0, 0);
 	return 0;
+}
+
+int attach_seize_thread(struct tracer *tr, pid_t pid, pid_t tid)
+{
+	return seize_thread(tr, pid, tid);
+}
+
+/* A thread listed in /proc/PID/task whose seize said ESRCH has exited
+ * (not a zombie leader, which stays listed and would say so each pass). */
+static bool gone(pid_t pid, pid_t tid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d", pid, tid);
+	return access(path, F_OK) != 0;
 }
 
 #define SETTLE_MS 200
@@ -157,9 +208,16 @@ static int seize_process(struct tracer *tr, pid_t pid)
 			pid_t tid = (pid_t)atoi(e->d_name);
 			if (threads_find(&tr->threads, tid))
 				continue;
-			if (seize_thread(tr, pid, tid) < 0) {
+			/* The first pass spreads the threads over the workers;
+			 * a thread found later is one made while pdig attached,
+			 * racing it: seized here, with no round trip to another
+			 * worker, as fast as one tracer thread did. */
+			int r = pass == 0 ? workers_seize(tr, pid, tid) : seize_thread(tr, pid, tid);
+			if (r < 0) {
 				if (errno != ESRCH && errno != EINTR) /* EINTR: told to detach meanwhile */
 					err = errno;
+				else if (gone(pid, tid))
+					fresh++; /* it may have made a child first, untraced: look again */
 				continue;
 			}
 			fresh++;
@@ -243,31 +301,69 @@ static void explain_attach_error(pid_t pid, int err)
 	}
 }
 
-static long elapsed_ms(const struct timespec *since)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
-}
-
-static void interrupt_thread(struct thread *t, void *arg)
+static void interrupt_own(struct thread *t, void *arg)
 {
 	(void)arg;
-	ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+	/* another tracer thread's tracee answers ESRCH: it interrupts its own */
+	if (t->owner == worker_self())
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 }
 
-/* Stop every thread and detach it with its pending signal, if any. Runs
- * until no tracee is left (ECHILD) rather than until the table is empty:
- * children auto-attached at a fork that the loop did not see yet are
- * tracees too, and their first stop still comes. */
-static void detach_all(struct tracer *tr)
+static uint64_t detach_deadline; /* one for every tracer thread: 5 s in all */
+static int detach_late;          /* said once */
+
+/* A stop of one of the calling thread's tracees, in the detach: let it go
+ * with the signal it was stopped for, if it was on its way in. */
+static void detach_stopped(struct tracer *tr, pid_t tid, int status)
 {
-	threads_each(&tr->threads, interrupt_thread, NULL);
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (elapsed_ms(&start) < 5000) {
+	int sig = WSTOPSIG(status), event = status >> 16;
+	/* a signal caught on its way in is handed back, not lost */
+	int pass = event == 0 && sig != (SIGTRAP | 0x80) ? sig : 0;
+	core_lock();
+	core_flush_held_exit(tr, tid);
+	core_unlock();
+	if (ptrace(PTRACE_DETACH, tid, 0, (void *)(long)pass) < 0)
+		return; /* not in that stop (a stale report): its own comes */
+	core_lock();
+	threads_remove(&tr->threads, tid);
+	core_unlock();
+}
+
+/* The calling tracer thread stops each of its tracees and detaches it
+ * with its pending signal, if any. Runs until it has no tracee left
+ * (ECHILD) rather than until the table is empty: children auto-attached
+ * at a fork that the loop did not see yet are tracees too, and their
+ * first stop still comes. A stop another worker's wait took and posted
+ * here is served first: dropped, that thread would stay in its stop until
+ * the kernel detaches it as this thread exits, its signal lost. */
+void attach_detach(struct tracer *tr)
+{
+	placement_calm(core_placement(tr));
+	uint64_t deadline = tracer_mono_ns() + 5000000000ull, none = 0;
+	__atomic_compare_exchange_n(&detach_deadline, &none, deadline, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	deadline = __atomic_load_n(&detach_deadline, __ATOMIC_ACQUIRE);
+	core_lock();
+	threads_each(&tr->threads, interrupt_own, NULL);
+	core_unlock();
+	while (tracer_mono_ns() < deadline) {
+		pid_t tids[64];
+		int statuses[64];
+		unsigned n = workers_take_reports(tids, statuses, 64);
+		for (unsigned i = 0; i < n; i++) {
+			/* a signal-delivery stop still in place hands its signal
+			 * back; a report that names another stop now is stale
+			 * (docs/scale.md, "A report names a tid"): no signal */
+			int st = statuses[i], sig = WSTOPSIG(st);
+			siginfo_t si;
+			if (st >> 16 == 0 && sig != (SIGTRAP | 0x80) &&
+			    (ptrace(PTRACE_GETSIGINFO, tids[i], 0, &si) < 0 || si.si_signo != sig))
+				st = (SIGTRAP | 0x80) << 8 | 0x7f;
+			detach_stopped(tr, tids[i], st);
+		}
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid_t tid = waitpid(-1, &status, core_wait_flags() | WNOHANG);
+		if (tid < 0 && errno == EINTR)
+			continue;
 		if (tid < 0 && errno == ECHILD)
 			return; /* nothing traced any more (table entries left are stale) */
 		if (tid <= 0) {
@@ -276,18 +372,17 @@ static void detach_all(struct tracer *tr)
 			continue;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			core_lock();
 			core_on_death(tr, tid, status);
+			core_unlock();
+			core_resume_flush();
 			continue;
 		}
-		int sig = WSTOPSIG(status), event = status >> 16;
-		/* a signal caught on its way in is handed back, not lost */
-		int pass = event == 0 && sig != (SIGTRAP | 0x80) ? sig : 0;
-		core_flush_held_exit(tr, tid);
-		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)pass);
-		threads_remove(&tr->threads, tid);
+		detach_stopped(tr, tid, status);
 	}
 	/* e.g. a vfork parent waiting for its child: released as pdig exits */
-	fprintf(stderr, "pdig: some threads did not stop for the detach in 5 s; they are let go as pdig exits\n");
+	if (!__atomic_exchange_n(&detach_late, 1, __ATOMIC_ACQ_REL))
+		fprintf(stderr, "pdig: some threads did not stop for the detach in 5 s; they are let go as pdig exits\n");
 }
 
 static void describe_thread(struct thread *t, void *arg)
@@ -324,25 +419,38 @@ static int attach_with(struct tracer *tr, pid_t pid, bool tree)
 	}
 	install_detach_handler();
 	signal(SIGPIPE, SIG_IGN);
+	/* the other tracer threads seize what worker 0's scan finds */
+	workers_start(tr, true);
 	if (seize_process(tr, pid) < 0) {
-		explain_attach_error(pid, errno);
+		int err = errno;
+		workers_scan_done();
+		workers_end(tr); /* a thread seized meanwhile is let go as its tracer ends */
+		explain_attach_error(pid, err);
 		return 1;
 	}
 	if (tree)
 		seize_descendants(tr, pid);
+	core_lock();
 	describe_attached(tr);
+	size_t attached = threads_count(&tr->threads);
+	core_unlock();
 	if (tr->verbose)
-		fprintf(stderr, "pdig: attached to %zu threads\n", threads_count(&tr->threads));
+		fprintf(stderr, "pdig: attached to %zu threads\n", attached);
+	/* every thread described: the workers may serve stops */
+	workers_scan_done();
 	core_loop(tr);
 	if (tracer_process.detach_requested) {
 		/* decided now, not in the handler: the filter may have gone in
 		 * after the signal came */
 		tracer_process.keep = tracer_process.split && tracer_process.filter_injected;
 		if (!tracer_process.keep)
-			detach_all(tr);
-		if (tracer_process.main_status < 0)
-			return 0;
+			attach_detach(tr);
 	}
+	workers_end(tr); /* each other tracer thread lets go of its own */
+	if (workers_count() > 1)
+		detach_tick(false);
+	if (tracer_process.detach_requested && tracer_process.main_status < 0)
+		return 0;
 	return core_exit_code(tracer_process.main_status);
 }
 
@@ -351,6 +459,11 @@ int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *
 	struct tracer *tr = core_new(o, true);
 	if (!tr)
 		return 1;
+	/* -S stays on one tracer thread (main.c refuses more): its keeper
+	 * re-executes pdig, and an exec ends every other thread, whose
+	 * tracees would keep the filter with no tracer (ENOSYS for life) */
+	if (!seccomp && o->threads > 1)
+		workers_setup(tr, o->threads, !o->no_follow_cpu);
 	tr->inject_seccomp = seccomp;
 	tracer_process.main_pid = pid;
 	int rc = attach_with(tr, pid, tree);

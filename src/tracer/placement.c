@@ -128,6 +128,16 @@ void placement_close(struct placement *p)
 	p->assist.usable = false;
 }
 
+void placement_calm(struct placement *p)
+{
+	if (p->assist.idle && set_policy(SCHED_OTHER))
+		p->assist.idle = false;
+	p->assist.usable = false; /* not again: the end is near */
+	if (p->enabled && p->current_cpu >= 0 && sched_setaffinity(0, sizeof p->allowed, &p->allowed) == 0)
+		p->current_cpu = -1;
+	p->enabled = false; /* nor pinned again by a last stop */
+}
+
 void placement_tick(struct placement *p, size_t threads, bool verbose)
 {
 	if (!p->sampling)

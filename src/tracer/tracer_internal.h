@@ -251,6 +251,26 @@ void park_load(unsigned *count, unsigned me);
 /* Spawn mode: runs core_loop on n workers, then ends the trace
  * (ending_finish) on each, and reports. */
 void workers_run(struct tracer *tr);
+/* Its parts, for attach mode: start workers 1..n-1 (seizing: they only
+ * seize, for workers_seize, until workers_scan_done); then, after worker
+ * 0's loop, make every worker leave its loop (waking them every 20 ms
+ * until each is out), join them and report. */
+void workers_start(struct tracer *tr, bool seizing);
+void workers_scan_done(void);
+void workers_end(struct tracer *tr);
+/* Attach mode, worker 0's scan: tid seized by the worker with the fewest
+ * threads (the leader of -p/-P's process by worker 0); -1 with errno as
+ * attach_seize_thread's. */
+int workers_seize(struct tracer *tr, pid_t pid, pid_t tid);
+/* attach.c: seize tid of process pid on the calling tracer thread, and
+ * interrupt it; its stop comes to that thread's loop. */
+int attach_seize_thread(struct tracer *tr, pid_t pid, pid_t tid);
+/* attach.c: the calling tracer thread lets go of its tracees, each with
+ * its pending signal (a detach on SIGINT/TERM/HUP). */
+void attach_detach(struct tracer *tr);
+/* Reports of stops another worker forwarded to the calling one, taken out
+ * of its inbox (at most max; the detach serves them). */
+unsigned workers_take_reports(pid_t *tids, int *statuses, unsigned max);
 /* The totals of -v (core_loop prints them with one worker). */
 void core_report(struct tracer *tr);
 
@@ -346,6 +366,9 @@ uint64_t tracer_mono_ns(void);
 /* CPU placement: keep pdig on the CPU of the tracee it serves. */
 void placement_init(struct placement *p, bool on);
 void placement_close(struct placement *p);
+/* Before a detach: back to SCHED_OTHER on every CPU pdig started with (a
+ * SCHED_IDLE tracer thread pinned next to a busy task waits long). */
+void placement_calm(struct placement *p);
 void placement_follow(struct placement *p, struct procfs *pf, struct thread *t);
 /* After every wait, with the number of threads traced: the idle assist's
  * starvation check. */

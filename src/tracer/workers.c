@@ -103,7 +103,11 @@ struct worker {
 	unsigned ninbox;
 	uint64_t posted, taken;      /* handovers posted to it, and taken by it */
 	bool idle;                   /* waitpid said ECHILD, nothing in its inbox (also read without wlock: workers_alone) */
-	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks */
+	pthread_cond_t cond;         /* inbox or the end, for an idle worker; acks; seize asks and answers */
+	/* attach mode, while worker 0 scans /proc: one thread to seize, asked
+	 * by worker 0 and answered by this worker (under wlock) */
+	struct { bool asked, answered; pid_t pid, tid; int rc, err; } ask;
+	bool out;                    /* its thread has left its loop and let go of its tracees */
 	/* its own */
 	uint64_t served, handed_in, handed_out, handover_failed;
 	uint64_t stale_reports;      /* forwarded reports dropped (take_report) */
@@ -116,9 +120,11 @@ static struct {
 	struct worker *w[WORKERS_MAX];
 	pthread_mutex_t wlock;       /* inboxes, idle flags, done */
 	bool done;
+	bool scanning;               /* attach mode: worker 0 is still seizing (workers_scan_done) */
+	unsigned started;            /* workers whose thread runs (worker 0 included) */
 	bool follow_cpu;             /* placement and polling asked for (not --no-follow-cpu) */
 	struct tracer *tr;
-} workers = { .n = 1, .wlock = PTHREAD_MUTEX_INITIALIZER };
+} workers = { .n = 1, .started = 1, .wlock = PTHREAD_MUTEX_INITIALIZER };
 
 static pthread_mutex_t core_mutex = PTHREAD_MUTEX_INITIALIZER;
 static __thread struct worker *self;
@@ -155,6 +161,21 @@ size_t workers_own_threads(struct tracer *tr)
 	 * placement's "serves a single thread" is per tracer thread */
 	if (workers.n < 2 || !self)
 		return threads_count(&tr->threads);
+	if (tr->attach_mode) {
+		/* Attach mode spreads a process's threads over the workers at
+		 * the seize, one or two each, whatever they do: counted per
+		 * worker, each thread of a 2-thread program was its worker's
+		 * only one, and both workers went SCHED_IDLE pinned next to a
+		 * thread that computes (0.6-0.9 s per stop, attach tests
+		 * flaked). Solo only when the whole program is one thread; a
+		 * worker with none of it counts none (crowded, not solo). */
+		if (!threads_owned(&tr->threads, (uint8_t)self->index))
+			return 0;
+		size_t all = 0;
+		for (unsigned i = 0; i < workers.n; i++)
+			all += threads_owned(&tr->threads, (uint8_t)i);
+		return all;
+	}
 	return threads_owned(&tr->threads, (uint8_t)self->index);
 }
 bool workers_alone(struct tracer *tr)
@@ -596,6 +617,29 @@ bool workers_inbox(struct tracer *tr)
 	return n > 0;
 }
 
+unsigned workers_take_reports(pid_t *tids, int *statuses, unsigned max)
+{
+	if (workers.n < 2 || !self)
+		return 0;
+	unsigned got = 0;
+	pthread_mutex_lock(&workers.wlock);
+	unsigned keep = 0;
+	for (unsigned i = 0; i < self->ninbox; i++) {
+		const struct handover *h = &self->inbox[i];
+		if (h->report && got < max) {
+			tids[got] = h->tid;
+			statuses[got++] = h->status;
+		} else {
+			self->inbox[keep++] = *h;
+		}
+	}
+	self->ninbox = keep;
+	self->taken = self->posted; /* nobody waits on this worker's ack at the end */
+	pthread_cond_broadcast(&self->cond); /* the acks */
+	pthread_mutex_unlock(&workers.wlock);
+	return got;
+}
+
 void workers_after_stop(struct tracer *tr)
 {
 	if (!posted.to)
@@ -638,7 +682,6 @@ void workers_poke(void)
 
 bool workers_idle(struct tracer *tr)
 {
-	(void)tr;
 	if (workers.n < 2 || !self)
 		return false;
 	pthread_mutex_lock(&workers.wlock);
@@ -657,12 +700,103 @@ bool workers_idle(struct tracer *tr)
 			if (workers.w[i] != self)
 				kick(workers.w[i]);
 	}
-	while (!workers.done && self->ninbox == 0)
-		pthread_cond_wait(&self->cond, &workers.wlock);
+	while (!workers.done && self->ninbox == 0) {
+		if (!tr->attach_mode || self->index != 0) {
+			pthread_cond_wait(&self->cond, &workers.wlock);
+			continue;
+		}
+		/* attach mode: the detach request is a signal to worker 0,
+		 * which no condition variable hears; an idle worker 0 (its
+		 * tracees gone, -P descendants on others) looks every 20 ms */
+		if (tracer_process.detach_requested)
+			break;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&self->cond, &workers.wlock, &ts);
+	}
 	bool more = !workers.done || self->ninbox;
 	__atomic_store_n(&self->idle, false, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&workers.wlock);
 	return more;
+}
+
+/* Attach mode (attach.c): ptrace binds a tracee to the thread that seized
+ * it, so each thread of the target is seized by the worker that is to
+ * serve it; nothing is handed over later (a running thread cannot be: it
+ * would need a detach, and run untraced until the next seize). Worker 0
+ * scans /proc and asks; until the scan has settled the others only seize
+ * (serve_seizes), so no event goes out before every attached thread has
+ * been described, and no worker is idle meanwhile: none of them can end
+ * the trace (all idle) while a seize is on its way, and none gets a
+ * tracee while idle (workers_alone's premise). */
+static void serve_seizes(struct tracer *tr, struct worker *w)
+{
+	pthread_mutex_lock(&workers.wlock);
+	for (;;) {
+		if (w->ask.asked && !w->ask.answered) {
+			pid_t pid = w->ask.pid, tid = w->ask.tid;
+			pthread_mutex_unlock(&workers.wlock);
+			int rc = attach_seize_thread(tr, pid, tid);
+			int err = errno;
+			pthread_mutex_lock(&workers.wlock);
+			w->ask.rc = rc;
+			w->ask.err = err;
+			w->ask.answered = true;
+			pthread_cond_broadcast(&w->cond);
+			continue;
+		}
+		if (!workers.scanning || workers.done)
+			break;
+		pthread_cond_wait(&w->cond, &workers.wlock);
+	}
+	pthread_mutex_unlock(&workers.wlock);
+}
+
+/* The worker with the fewest threads seizes tid; the leader of the
+ * process pdig was pointed at goes to worker 0, whose signal handler
+ * interrupts it to end a wait at a detach (attach.c). The counts are
+ * exact: worker 0 waits for each answer, and no tracee is served yet. */
+int workers_seize(struct tracer *tr, pid_t pid, pid_t tid)
+{
+	if (workers.n < 2 || !self || self->index != 0)
+		return attach_seize_thread(tr, pid, tid);
+	unsigned best = 0;
+	if (tid != tracer_process.main_pid)
+		for (unsigned i = 1; i < workers.started; i++)
+			if (threads_owned(&tr->threads, (uint8_t)i) < threads_owned(&tr->threads, (uint8_t)best))
+				best = i;
+	if (best == 0)
+		return attach_seize_thread(tr, pid, tid);
+	struct worker *w = workers.w[best];
+	pthread_mutex_lock(&workers.wlock);
+	w->ask.asked = true;
+	w->ask.answered = false;
+	w->ask.pid = pid;
+	w->ask.tid = tid;
+	pthread_cond_broadcast(&w->cond);
+	while (!w->ask.answered)
+		pthread_cond_wait(&w->cond, &workers.wlock);
+	w->ask.asked = false;
+	int rc = w->ask.rc;
+	errno = w->ask.err;
+	pthread_mutex_unlock(&workers.wlock);
+	return rc;
+}
+
+void workers_scan_done(void)
+{
+	if (workers.n < 2)
+		return;
+	pthread_mutex_lock(&workers.wlock);
+	workers.scanning = false;
+	for (unsigned i = 1; i < workers.n; i++)
+		pthread_cond_broadcast(&workers.w[i]->cond);
+	pthread_mutex_unlock(&workers.wlock);
 }
 
 static void *worker_main(void *arg)
@@ -696,22 +830,39 @@ static void *worker_main(void *arg)
 	seize_thread_setup(); /* before it has tracees that could fill the signal queue */
 	placement_init(&w->placement, workers.follow_cpu);
 	waiting_init(&w->waiting, workers.follow_cpu);
+	serve_seizes(tr, w);
 	core_loop(tr);
-	if (tracer_process.end_signal)
+	if (tr->attach_mode) {
+		/* only this thread may let go of its tracees (a thread that
+		 * exits detaches them too, but without their pending signals) */
+		if (tracer_process.detach_requested && !tracer_process.keep)
+			attach_detach(tr);
+	} else if (tracer_process.end_signal) {
 		ending_finish(tr, false);
+	}
 	placement_close(&w->placement);
 	park_thread_end();
+	pthread_mutex_lock(&workers.wlock);
+	w->out = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&workers.wlock);
 	return NULL;
 }
 
-void workers_run(struct tracer *tr)
+void workers_start(struct tracer *tr, bool seizing)
 {
+	(void)tr;
+	if (workers.n < 2)
+		return;
+	/* set before the threads exist: each reads it first thing */
+	workers.scanning = seizing;
 	unsigned started = 1;
 	for (unsigned i = 1; i < workers.n; i++) {
 		if (pthread_create(&workers.w[i]->thread, NULL, worker_main, workers.w[i]) != 0)
 			break;
 		started++;
 	}
+	workers.started = started;
 	/* each one running with its mask set before any tracee is served
 	 * (the guard's requests reach only a running worker) */
 	for (unsigned i = 1; i < started; i++)
@@ -723,11 +874,34 @@ void workers_run(struct tracer *tr)
 		for (unsigned i = started; i < workers.n; i++)
 			__atomic_store_n(&workers.w[i]->idle, true, __ATOMIC_RELEASE);
 	}
-	core_loop(tr);
-	if (tracer_process.end_signal)
-		ending_finish(tr, true);
-	workers_leave();
-	for (unsigned i = 1; i < started; i++)
+}
+
+/* Has every other worker left its loop and let go of its tracees? */
+static bool all_out(void)
+{
+	pthread_mutex_lock(&workers.wlock);
+	bool out = true;
+	for (unsigned i = 1; i < workers.started; i++)
+		out = out && workers.w[i]->out;
+	pthread_mutex_unlock(&workers.wlock);
+	return out;
+}
+
+void workers_end(struct tracer *tr)
+{
+	if (workers.n < 2)
+		return;
+	/* Every 20 ms until each is out: a wake that lands between a
+	 * worker's look at the end and its waitpid is lost, and that worker
+	 * would sleep until a stop of its own, forever for an idle tree
+	 * (a detach must not hang on it). */
+	for (;;) {
+		workers_leave();
+		if (all_out())
+			break;
+		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	}
+	for (unsigned i = 1; i < workers.started; i++)
 		pthread_join(workers.w[i]->thread, NULL);
 	park_thread_end();
 	if (workers.n > 1 && tr->verbose) {
@@ -770,3 +944,11 @@ void workers_run(struct tracer *tr)
 	}
 }
 
+void workers_run(struct tracer *tr)
+{
+	workers_start(tr, false);
+	core_loop(tr);
+	if (tracer_process.end_signal)
+		ending_finish(tr, true);
+	workers_end(tr);
+}

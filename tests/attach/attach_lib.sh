@@ -38,11 +38,13 @@ start_looper() {
 status_field() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
 proc_state() { awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null; }
 
-# Is every thread of $1 traced by $2?
+# Is every thread of $1 traced by $2 (by one of its threads: -p/-P serve
+# a process on several tracer threads, docs/scale.md)?
 traced_by() {
-	local t
+	local t tp
 	for t in /proc/$1/task/*; do
-		[ "$(status_field "$1/task/${t##*/}" TracerPid)" = "$2" ] || return 1
+		tp=$(status_field "$1/task/${t##*/}" TracerPid)
+		[ -n "$tp" ] && [ "$tp" != 0 ] && { [ "$tp" = "$2" ] || [ -d "/proc/$2/task/$tp" ]; } || return 1
 	done
 }
 

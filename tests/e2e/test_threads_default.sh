@@ -2,7 +2,7 @@
 # How many tracer threads a spawned program gets (docs/scale.md, "The
 # default"): the CPUs pdig may use, i.e. its affinity mask, lowered to its
 # cgroup's CPU quota, at most 8; --threads N and $PDIG_THREADS=N choose;
-# -p/-P use one. -v says how many and why.
+# -p/-P as well, -S uses one. -v says how many and why.
 . "$(dirname "$0")/lib.sh"
 e2e_isolate "$@"
 
@@ -46,17 +46,43 @@ expect_grep "$WORK/tl.err" '^pdig: PDIG_THREADS: expected a number of tracer thr
 threads_line "$PDIG" --threads 65 true
 expect_eq "$TRC" 2 "--threads 65 is refused (exit 2)"
 
-# attach mode: one tracer thread, whatever is asked
-sleep 30 &
-sp=$!
-"$PDIG" -v --threads 4 -p "$sp" >"$WORK/att.out" 2>"$WORK/att.err" &
-pp=$!
-for i in $(seq 250); do grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$sp/status" 2>/dev/null && break; sleep 0.02; done
-kill -TERM "$pp"
-wait "$pp"
-kill "$sp" 2>/dev/null
-wait "$sp" 2>/dev/null
-expect_grep "$WORK/att.err" '^pdig: 1 tracer thread \(-p/-P use one\)$' "-p: one tracer thread, said by -v"
+# attach mode: -p/-P take the count as a spawned program does; -S one
+# (its keeper re-executes pdig, which would end the other tracer threads)
+# attach_line ARGS...: pdig -v ARGS -p on a sleeping process, ended by
+# SIGTERM once it traces it; its exit status in TRC, the -v line in LINE
+attach_line() {
+	sleep 30 &
+	local sp=$! pp i
+	"$@" -p "$sp" >"$WORK/att.out" 2>"$WORK/att.err" &
+	pp=$!
+	for i in $(seq 250); do
+		t=$(awk '$1 == "TracerPid:" {print $2}' "/proc/$sp/status" 2>/dev/null)
+		[ -n "$t" ] && [ "$t" != 0 ] && break
+		kill -0 "$pp" 2>/dev/null || break
+		sleep 0.02
+	done
+	kill -TERM "$pp" 2>/dev/null
+	wait "$pp"
+	TRC=$?
+	kill "$sp" 2>/dev/null
+	wait "$sp" 2>/dev/null
+	LINE=$(grep -E '^pdig: [0-9]+ tracer threads? \(' "$WORK/att.err")
+}
+attach_line "$PDIG" -v --threads 4
+expect_eq "$LINE/$TRC" "pdig: 4 tracer threads (--threads)/0" "-p --threads 4: four tracer threads, said by -v"
+attach_line env PDIG_THREADS=3 "$PDIG" -v
+expect_eq "$LINE/$TRC" "pdig: 3 tracer threads (PDIG_THREADS)/0" "-p with PDIG_THREADS=3: three"
+attach_line taskset -c 0 "$PDIG" -v
+expect_eq "$LINE/$TRC" "pdig: 1 tracer thread (1 CPU in affinity mask)/0" "-p under taskset -c 0: the default, one"
+attach_line env PDIG_THREADS=x "$PDIG" -v
+expect_eq "$TRC" 2 "-p with PDIG_THREADS=x is refused (exit 2)"
+expect_eq "$(wc -l <"$WORK/att.err")" 1 "-p with PDIG_THREADS=x: one line"
+attach_line "$PDIG" -v -S --threads 2
+expect_eq "$TRC" 2 "-S --threads 2 is refused (exit 2)"
+expect_grep "$WORK/att.err" '^pdig: -S uses one tracer thread: .*keeper' "-S --threads 2: says why, in one line"
+expect_eq "$(wc -l <"$WORK/att.err")" 1 "-S --threads 2: one line"
+attach_line env PDIG_THREADS=x "$PDIG" -v -S
+expect_eq "$LINE/$TRC" "pdig: 1 tracer thread (-S uses one)/0" "-S does not read PDIG_THREADS (a bad one neither)"
 
 # a CPU quota on pdig's cgroup (what a Fargate task or `docker --cpus`
 # gets): 1.5 CPUs of quota round up to 2, 0.5 to 1

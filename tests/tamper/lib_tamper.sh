@@ -30,7 +30,7 @@ attached() {
 	local name=$1; shift
 	rm -f "$WORK/go"
 	ESCAPE_GO=$WORK "${AS_USER[@]}" "$WORK/escape" "$@" >"$WORK/$name.stdout" 2>&1 &
-	local ep=$! i
+	local ep=$! i tp
 	# seized before setpriv's exec, it is not dumpable yet: pdig gets EPERM
 	for i in $(seq 250); do
 		[ "$(readlink "/proc/$ep/exe" 2>/dev/null)" = "$WORK/escape" ] && break
@@ -39,7 +39,9 @@ attached() {
 	"${AS_USER[@]}" "$WORK/pdig" -p "$ep" 2>"$WORK/$name.stderr" &
 	local pp=$!
 	for i in $(seq 250); do
-		grep -q "^TracerPid:[[:space:]]*$pp$" "/proc/$ep/status" 2>/dev/null && break
+		# its tracer is one of pdig's threads (several with -p, docs/scale.md)
+		tp=$(awk '$1 == "TracerPid:" {print $2}' "/proc/$ep/status" 2>/dev/null)
+		[ -n "$tp" ] && [ "$tp" != 0 ] && [ -d "/proc/$pp/task/$tp" ] && break
 		sleep 0.02
 	done
 	touch "$WORK/go"

@@ -14,11 +14,13 @@
 cp "$HELPERS/escape" "$WORK/"
 chmod 755 "$WORK/escape"
 
-# all_traced PID TRACER: every thread of PID is traced by TRACER
+# all_traced PID PDIG: every thread of PID is traced by a thread of PDIG
+# (-p serves a process on several tracer threads, docs/scale.md)
 all_traced() {
-	local t
+	local t tp
 	for t in /proc/$1/task/*; do
-		grep -q "^TracerPid:[[:space:]]*$2$" "$t/status" 2>/dev/null || { [ ! -e "$t" ] || return 1; }
+		tp=$(awk '$1 == "TracerPid:" {print $2}' "$t/status" 2>/dev/null)
+		[ -n "$tp" ] && [ "$tp" != 0 ] && [ -d "/proc/$2/task/$tp" ] || { [ ! -e "$t" ] || return 1; }
 	done
 }
 

@@ -8,11 +8,13 @@
 cp "$HELPERS/escape" "$WORK/"
 chmod 755 "$WORK/escape"
 
-# traced_count PID TRACER: PID and its children traced by TRACER
+# traced_count PID PDIG: PID and its children traced by a thread of PDIG
+# (-P serves them on several tracer threads, docs/scale.md)
 traced_count() {
-	local p n=0
+	local p n=0 tp
 	for p in $1 $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
-		grep -q "^TracerPid:[[:space:]]*$2$" "/proc/$p/status" 2>/dev/null && n=$((n + 1))
+		tp=$(awk '$1 == "TracerPid:" {print $2}' "/proc/$p/status" 2>/dev/null)
+		[ -n "$tp" ] && [ "$tp" != 0 ] && [ -d "/proc/$2/task/$tp" ] && n=$((n + 1))
 	done
 	echo $n
 }
