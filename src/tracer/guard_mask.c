@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "abi/time_ns.h"
+#include "seize.h"
 #include "tracer_internal.h"
 
 #define SYNC_SIGNAL (SIGRTMIN + 5)
@@ -109,12 +110,14 @@ void guard_mask_setup(void)
 	sigaddset(&sa.sa_mask, FALLBACK_SIGNAL);
 	/* not inside the wake handler either (see guard_mask_keep_out) */
 	sigaddset(&sa.sa_mask, workers_wake_signal());
+	sigaddset(&sa.sa_mask, seize_signal()); /* its handler jumps out */
 	sa.sa_sigaction = on_sync;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(SYNC_SIGNAL, &sa, NULL);
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SYNC_SIGNAL);
 	sigaddset(&sa.sa_mask, workers_wake_signal());
+	sigaddset(&sa.sa_mask, seize_signal());
 	sa.sa_flags = SA_SIGINFO; /* also a wake: waitpid must return EINTR */
 	sigaction(FALLBACK_SIGNAL, &sa, NULL);
 }
@@ -122,11 +125,14 @@ void guard_mask_setup(void)
 /* on_sync edits its own frame's saved mask: run nested inside another
  * handler, that edit (and its in-handler block) is undone when the outer
  * handler returns, yet it has acked, and the guarded signal gets in. So
- * every other pdig handler holds both request signals off while it runs. */
+ * every other pdig handler holds both request signals off while it runs,
+ * and the seize timer's signal too: its handler jumps out of whatever it
+ * interrupted (seize.c), which must never be another handler. */
 void guard_mask_keep_out(sigset_t *mask)
 {
 	sigaddset(mask, SYNC_SIGNAL);
 	sigaddset(mask, FALLBACK_SIGNAL);
+	sigaddset(mask, seize_signal());
 }
 
 int guard_mask_signal(void)

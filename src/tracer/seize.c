@@ -114,6 +114,11 @@ void seize_thread_setup(void)
 	}
 }
 
+int seize_signal(void)
+{
+	return SEIZE_SIGNAL;
+}
+
 static void set_timer(long ns)
 {
 	struct itimerspec its;

@@ -24,6 +24,12 @@ int seize_bounded(struct tracer *tr, pid_t tid, unsigned long options);
  * uid can fill); seize_bounded makes it too if this was not called. */
 void seize_thread_setup(void);
 
+/* The timer's signal. Every other pdig handler holds it off
+ * (guard_mask_keep_out): its handler jumps out of the interrupted code, and
+ * jumping out of another handler would skip that handler and leave its
+ * frame's saved mask unrestored (a wake signal blocked for good). */
+int seize_signal(void);
+
 /* -v: seizes that waited for an exec, deaths reaped meanwhile, given up. */
 void seize_report(bool verbose);
 

@@ -597,24 +597,35 @@ bool workers_inbox(struct tracer *tr)
 {
 	if (workers.n < 2 || !self)
 		return false;
-	struct handover got[INBOX_MAX];
-	pthread_mutex_lock(&workers.wlock);
-	unsigned n = self->ninbox;
-	memcpy(got, self->inbox, n * sizeof *got);
-	self->ninbox = 0;
-	self->taken = self->posted;
-	if (n)
-		pthread_cond_broadcast(&self->cond); /* the acks */
-	pthread_mutex_unlock(&workers.wlock);
-	for (unsigned i = 0; i < n; i++) {
-		if (got[i].release)
-			park_release(got[i].tid);
-		else if (got[i].report)
-			take_report(tr, &got[i]);
+	/* One at a time, with one on the stack: serving one can come back
+	 * here (take -> release_helper -> workers_after_stop, which serves the
+	 * inbox while it waits for the giver), and a copy of the whole inbox
+	 * per level (16 KiB) overran a 128 KiB musl thread stack in a few
+	 * levels while another worker sat in a bounded seize. */
+	bool any = false;
+	for (;;) {
+		struct handover h;
+		pthread_mutex_lock(&workers.wlock);
+		bool got = self->ninbox > 0;
+		if (got) {
+			h = self->inbox[0];
+			self->ninbox--;
+			memmove(self->inbox, self->inbox + 1, self->ninbox * sizeof *self->inbox);
+			if (self->taken < self->posted)
+				self->taken++; /* the ack of this one (posted in order) */
+			pthread_cond_broadcast(&self->cond);
+		}
+		pthread_mutex_unlock(&workers.wlock);
+		if (!got)
+			return any;
+		any = true;
+		if (h.release)
+			park_release(h.tid);
+		else if (h.report)
+			take_report(tr, &h);
 		else
-			take(tr, &got[i]);
+			take(tr, &h);
 	}
-	return n > 0;
 }
 
 unsigned workers_take_reports(pid_t *tids, int *statuses, unsigned max)
