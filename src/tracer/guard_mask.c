@@ -160,7 +160,7 @@ void guard_mask_report(uint64_t sent, uint64_t fallen_back)
  * but its wake, the guard's requests, SIGCHLD and the faults (workers.c):
  * for a set of such signals (a group SIGTERM, SIGINT, SIGUSR1...) only
  * worker 0 has to act, and the call need not wait for a worker that is
- * slow to get a CPU (a busy program on its CPU kept one for 637 ms). It is
+ * slow to get a CPU (one that shares it with a busy program). It is
  * asked all the same: it applies the set when it runs, and so unblocks in
  * time what it blocked for an earlier set. */
 static bool others_acked(uint64_t gen, uint64_t want, bool ask)
