@@ -14,8 +14,7 @@
 # SIGTERM is not merged into a tracee's pending copy (that race, with a
 # group that has pdig in it, stays open: README), but pdig blocks SIGTERM
 # for each call all the same. The test sends pdig one SIGTERM while the
-# kills run. On the build before, pdig ran on until the sleep was over (no
-# "ended by").
+# kills run. On the build before, pdig ran on until the sleep was over.
 . "$(dirname "$0")/lib_tamper.sh" "$@"
 cp "$HELPERS/group_loop" "$WORK/"
 chmod 755 "$WORK/group_loop"
@@ -46,8 +45,10 @@ for round in 1 2 3; do
 			fail "$name: the killer was traced by pdig's main thread or none: $where" ;;
 	*) fail "$name: the killer's report: '$where' (pdig $pdig)" ;;
 	esac
-	expect_grep "$WORK/$name.stderr" '^pdig: ended by SIGTERM' "$name: pdig ended by the operator's SIGTERM (exit $rc)"
-	[ "$took" -lt 10000 ] && ok "$name: pdig ended ${took} ms after the SIGTERM (the kills ran 3 s)" ||
+	# only the SIGTERM can end pdig this early: the child lives 23 s. (Not
+	# "ended by" on stderr: tracer thread 1 may kill the child first, and
+	# worker 0 then has nothing left to announce.)
+	[ "$took" -lt 10000 ] && ok "$name: pdig ended ${took} ms after the SIGTERM (the kills ran 3 s; exit $rc)" ||
 		fail "$name: pdig ended ${took} ms after the SIGTERM: it was lost"
 	grep '^pdig: guard: ' "$WORK/$name.stderr"
 done
