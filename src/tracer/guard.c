@@ -22,8 +22,7 @@
  *   of a file's signals (fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/
  *   SIOCSPGRP): with O_ASYNC, I/O on the file would send pdig SIGIO, or
  *   with F_SETSIG any signal, SIGKILL included, with no kill call
- *   (guard_owner.c). The call fails with EPERM, as a refused kill; one
- *   that passes gets the owner pdig checked, not one rewritten since.
+ *   (owner_check). The call fails with EPERM, as a refused kill.
  *
  * What stays open is listed in the README's "Tamper resistance". */
 #include <errno.h>
@@ -274,6 +273,42 @@ static bool owner_reaches_pdig(int type, long who)
 	return who > 0 && pdig_thread(who);
 }
 
+static int owner_check(const struct thread *t, uint64_t nr, const uint64_t *args)
+{
+	unsigned cmd = (unsigned)args[1];
+	int type = F_OWNER_PID;
+	long who;
+	if (nr == SYS_fcntl && cmd == F_SETOWN) {
+		who = (int)args[2];
+	} else if ((nr == SYS_fcntl && cmd == F_SETOWN_EX) ||
+		   (nr == SYS_ioctl && (cmd == 0x8901 || cmd == 0x8902))) {
+		struct mem_reader r;
+		const struct tracee_mem *m = mem_reader_init(&r, NULL, t->tid, MEM_PLAIN);
+		struct f_owner_ex o = { F_OWNER_PID, 0 };
+		int pid;
+		if (nr == SYS_ioctl) {
+			/* FIOSETOWN and SIOCSPGRP: an int read as F_SETOWN's */
+			if (mem_read_exact(m, args[2], &pid, sizeof pid) < 0)
+				return 0; /* unreadable: the kernel fails it */
+			o.pid = pid;
+		} else if (mem_read_exact(m, args[2], &o, sizeof o) < 0) {
+			return 0;
+		}
+		type = o.type;
+		who = o.pid;
+	} else {
+		return 0;
+	}
+	if (nr == SYS_ioctl || cmd == F_SETOWN) {
+		/* a negative owner is a process group */
+		if (who < 0) {
+			type = F_OWNER_PGRP;
+			who = -who;
+		}
+	}
+	return owner_reaches_pdig(type, who) ? EPERM : 0;
+}
+
 /* prctl(PR_SET_DUMPABLE, 0): a process that is not dumpable cannot be
  * read by its tracer without CAP_SYS_PTRACE (process_vm_readv and
  * PTRACE_PEEKDATA alike), so every path and buffer in its later events
@@ -313,20 +348,19 @@ int guard_check(struct tracer *tr, const struct thread *t, uint64_t nr, const ui
 	if (guard_always_stops(nr))
 		return signal_check(tr, t, nr, args);
 	if (nr == SYS_fcntl || nr == SYS_ioctl)
-		return guard_owner_check(t, nr, args, owner_reaches_pdig);
+		return owner_check(t, nr, args);
 	return 0;
 }
 
 bool guard_follows(pid_t tid)
 {
-	return guard_group_follows(tid) || guard_seccomp_follows(tid) || guard_owner_follows(tid);
+	return guard_group_follows(tid) || guard_seccomp_follows(tid);
 }
 
 void guard_call_over(pid_t tid, bool alive)
 {
 	guard_group_end(tid);
 	guard_seccomp_done(tid, alive);
-	guard_owner_done(tid, alive);
 }
 
 int guard_refuse(pid_t tid, int err)

@@ -408,16 +408,7 @@ void guard_file_opened(struct tracer *tr, const struct thread *t, int64_t rval);
 void guard_child_dumpable(void);
 /* Is capability cap (its number) in pdig's effective set? (spawn.c) */
 bool tracer_has_cap(int cap);
-/* guard_owner.c: a file's signal owner (F_SETOWN_EX, FIOSETOWN...): an
- * errno if it reaches pdig (reaches_pdig: guard.c's check of a type and
- * pid), else 0 and the call is pinned to the checked value, followed to
- * its exit (follows), where done puts the program's registers back. */
-int guard_owner_check(const struct thread *t, uint64_t nr, const uint64_t *args,
-                      bool (*reaches_pdig)(int type, long who));
-bool guard_owner_follows(pid_t tid);
-void guard_owner_done(pid_t tid, bool alive);
-/* Does the guard wait for tid's syscall exit (guard_group.c, guard_seccomp.c,
- * guard_owner.c)? */
+/* Does the guard wait for tid's syscall exit (guard_group.c, guard_seccomp.c)? */
 bool guard_follows(pid_t tid);
 /* tid's call is over: its exit stop (alive), its exit event or death. */
 void guard_call_over(pid_t tid, bool alive);
