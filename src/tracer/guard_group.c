@@ -41,7 +41,7 @@ static struct {
 	uint64_t requeued;  /* outside copies queued again to pdig */
 	uint64_t as_queued; /* ... of which as SI_QUEUE (another worker than 0) */
 	uint64_t as_kill;   /* ... of which with a plain kill (siginfo lost) */
-	uint64_t beyond;    /* copies past KEPT_MAX in one call: merged into the kept ones */
+	uint64_t beyond;    /* outside copies past KEPT_MAX in one call: dropped */
 } requeue_stats; /* under the core lock */
 
 static struct {
@@ -139,9 +139,11 @@ static void requeue(int sig, const siginfo_t *kept)
 		return;
 	if (errno == EPERM) {
 		if (si.si_code > 0) {
+			/* the kernel's own (POLL_* of a file's owner, SI_KERNEL):
+			 * no sender, and si_pid may hold other fields (si_band) */
 			si.si_pid = me;
 			si.si_uid = getuid();
-			si.si_value.sival_int = FROM_KERNEL_MARK;
+			si.si_value.sival_int = si.si_code == SI_KERNEL ? FROM_KERNEL_MARK : 0;
 		}
 		si.si_code = SI_QUEUE;
 		if (syscall(SYS_rt_tgsigqueueinfo, me, me, sig, &si) == 0) {
@@ -153,9 +155,12 @@ static void requeue(int sig, const siginfo_t *kept)
 	kill(me, sig);
 }
 
+/* A same-uid process outside the tracees may forge the mark (si_pid is
+ * its to choose with rt_sigqueueinfo): pdig then just does not forward
+ * that signal to the program, which it could have sent there itself. */
 bool guard_group_from_kernel(const siginfo_t *si)
 {
-	return si->si_code > 0 ||
+	return si->si_code == SI_KERNEL ||
 	       (si->si_code == SI_QUEUE && si->si_pid == getpid() && si->si_value.sival_int == FROM_KERNEL_MARK);
 }
 
@@ -164,9 +169,9 @@ void guard_group_report(void)
 	if (requeue_stats.requeued)
 		fprintf(stderr, "pdig: guard: %llu signals from outside taken back and queued again to pdig, %llu as "
 		                "SI_QUEUE (from another tracer thread than the main one), %llu with a plain kill; "
-		                "%llu more copies of a queued signal merged into them\n",
+		                "%llu more copies of a queued signal dropped (past %d in one call)\n",
 		        (unsigned long long)requeue_stats.requeued, (unsigned long long)requeue_stats.as_queued,
-		        (unsigned long long)requeue_stats.as_kill, (unsigned long long)requeue_stats.beyond);
+		        (unsigned long long)requeue_stats.as_kill, (unsigned long long)requeue_stats.beyond, KEPT_MAX);
 }
 
 void guard_group_end(pid_t tid)
@@ -182,7 +187,9 @@ void guard_group_end(pid_t tid)
 	static const struct timespec now = { 0, 0 };
 	/* (standard signals are pending once at most; real-time ones queue:
 	 * past KEPT_MAX outside copies in one call, the rest are counted and
-	 * merged into the kept ones, so the signal still reaches pdig) */
+	 * dropped, with their si_value: the kept ones still bring the signal
+	 * to pdig. Queued again inside this loop, a copy for worker 0 would be
+	 * taken back at once when worker 0 runs it) */
 	while (sigtimedwait(&s, &si, &now) == sig) {
 		if (from_tracee(&si))
 			continue;
