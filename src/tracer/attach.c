@@ -223,7 +223,10 @@ static int seize_process(struct tracer *tr, pid_t pid)
 			fresh++;
 		}
 		closedir(d);
-		if (err && !threads_find(&tr->threads, pid)) {
+		/* a live thread whose seize an exec held off for seconds would
+		 * run untraced: the attach fails, and says so, rather than
+		 * report the process attached */
+		if (err == ETIMEDOUT || (err && !threads_find(&tr->threads, pid))) {
 			errno = err;
 			return -1;
 		}
@@ -296,6 +299,9 @@ static void explain_attach_error(pid_t pid, int err)
 			fprintf(stderr, "pdig: %d: not permitted to trace it: it must run as your user "
 			                "and be dumpable, or pdig needs CAP_SYS_PTRACE (also required by "
 			                "kernel.yama.ptrace_scope >= 1 for non-descendants)\n", pid);
+	} else if (err == ETIMEDOUT) {
+		fprintf(stderr, "pdig: %d: cannot attach: an exec in the process held off the seize of one "
+		                "of its threads for 3 s; try again\n", pid);
 	} else {
 		fprintf(stderr, "pdig: %d: cannot attach: %s\n", pid, strerror(err));
 	}

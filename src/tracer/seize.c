@@ -294,6 +294,35 @@ int seize_bounded(struct tracer *tr, pid_t tid, unsigned long options)
 	}
 }
 
+void seize_reap_own_deaths(struct tracer *tr)
+{
+	int flags = core_wait_flags();
+	pid_t dead[GROUP_MAX];
+	size_t n = 0;
+	/* looked at first (WNOWAIT), taken under the core lock below */
+	while (n < GROUP_MAX) {
+		siginfo_t si;
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | flags) != 0 || si.si_pid <= 0)
+			break;
+		bool seen = false;
+		for (size_t i = 0; i < n; i++)
+			seen = seen || dead[i] == si.si_pid;
+		if (seen)
+			break; /* WNOWAIT reports the same one again */
+		dead[n++] = si.si_pid;
+		int status;
+		core_lock();
+		if (waitpid(si.si_pid, &status, flags | WNOHANG) == si.si_pid && (WIFEXITED(status) || WIFSIGNALED(status))) {
+			core_on_death(tr, si.si_pid, status);
+			count(&stats.reaped, 1);
+		}
+		core_unlock();
+	}
+	if (n)
+		core_resume_flush();
+}
+
 void seize_report(bool verbose)
 {
 	uint64_t waits = __atomic_load_n(&stats.waits, __ATOMIC_RELAXED);

@@ -30,6 +30,13 @@ void seize_thread_setup(void);
  * frame's saved mask unrestored (a wake signal blocked for good). */
 int seize_signal(void);
 
+/* Reap the calling tracer thread's dead tracees (under the core lock, as
+ * its loop would): a thread that serves no stops yet (attach mode, until
+ * the scan has settled) calls it while it waits, since an exec in a
+ * process it traces waits for those zombies, holding off every seize of
+ * that process meanwhile. */
+void seize_reap_own_deaths(struct tracer *tr);
+
 /* -v: seizes that waited for an exec, deaths reaped meanwhile, given up. */
 void seize_report(bool verbose);
 

@@ -91,6 +91,7 @@ static int signal_parked(const struct handover *h, int sig)
 }
 
 #define INBOX_MAX 64
+#define SEIZE_REAP_NS 5000000L /* serve_seizes: how often a worker waiting to be asked reaps */
 
 struct worker {
 	unsigned index;
@@ -763,7 +764,21 @@ static void serve_seizes(struct tracer *tr, struct worker *w)
 		}
 		if (!workers.scanning || workers.done)
 			break;
-		pthread_cond_wait(&w->cond, &workers.wlock);
+		/* every 5 ms its own dead tracees are reaped: an exec in a
+		 * process it traces waits for them, and worker 0's seizes of
+		 * that process with it (seize.c) */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += SEIZE_REAP_NS;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&w->cond, &workers.wlock, &ts) == ETIMEDOUT) {
+			pthread_mutex_unlock(&workers.wlock);
+			seize_reap_own_deaths(tr);
+			pthread_mutex_lock(&workers.wlock);
+		}
 	}
 	pthread_mutex_unlock(&workers.wlock);
 }
