@@ -294,33 +294,53 @@ int seize_bounded(struct tracer *tr, pid_t tid, unsigned long options)
 	}
 }
 
+struct own_tids {
+	uint8_t owner;
+	size_t n;
+	pid_t tid[GROUP_MAX];
+};
+
+static void collect_own(struct thread *t, void *arg)
+{
+	struct own_tids *o = arg;
+	if (t->owner == o->owner && o->n < GROUP_MAX)
+		o->tid[o->n++] = t->tid;
+}
+
 void seize_reap_own_deaths(struct tracer *tr)
 {
+	/* by tid, from the table: a wait over all children would report a
+	 * tracee's stop too (the kernel reports ptrace stops without
+	 * WSTOPPED), and this thread serves no stop yet */
+	static __thread struct own_tids own;
+	own.owner = (uint8_t)worker_self();
+	own.n = 0;
+	core_lock();
+	threads_each(&tr->threads, collect_own, &own);
+	core_unlock();
 	int flags = core_wait_flags();
 	pid_t dead[GROUP_MAX];
 	size_t n = 0;
-	/* looked at first (WNOWAIT), taken under the core lock below */
-	while (n < GROUP_MAX) {
+	for (size_t i = 0; i < own.n; i++) {
 		siginfo_t si;
 		si.si_pid = 0;
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | flags) != 0 || si.si_pid <= 0)
-			break;
-		bool seen = false;
-		for (size_t i = 0; i < n; i++)
-			seen = seen || dead[i] == si.si_pid;
-		if (seen)
-			break; /* WNOWAIT reports the same one again */
-		dead[n++] = si.si_pid;
+		if (waitid(P_PID, (id_t)own.tid[i], &si, WEXITED | WNOHANG | WNOWAIT | flags) == 0 &&
+		    si.si_pid == own.tid[i] &&
+		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+			dead[n++] = own.tid[i];
+	}
+	if (!n)
+		return;
+	core_lock();
+	for (size_t i = 0; i < n; i++) {
 		int status;
-		core_lock();
-		if (waitpid(si.si_pid, &status, flags | WNOHANG) == si.si_pid && (WIFEXITED(status) || WIFSIGNALED(status))) {
-			core_on_death(tr, si.si_pid, status);
+		if (waitpid(dead[i], &status, flags | WNOHANG) == dead[i] && (WIFEXITED(status) || WIFSIGNALED(status))) {
+			core_on_death(tr, dead[i], status);
 			count(&stats.reaped, 1);
 		}
-		core_unlock();
 	}
-	if (n)
-		core_resume_flush();
+	core_unlock();
+	core_resume_flush();
 }
 
 void seize_report(bool verbose)
