@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "procfs/procfs_desc.h"
+#include "ring/fault_guard.h"
 #include "ring/ring.h"
 #include "schema/schema.h"
 #include "schema/rules_set.h"
@@ -239,6 +240,10 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	guard_protect_self(); /* before anything the tracee could reach exists */
+	sigset_t keep_out; /* the ring's SIGBUS handler, like every pdig handler */
+	sigemptyset(&keep_out);
+	guard_handler_keep_out(&keep_out);
+	fault_guard_keep_out(&keep_out);
 	if (argc == 3 && strcmp(argv[1], "--keep") == 0)
 		return tracer_keep((pid_t)atoi(argv[2])); /* re-executed by tracer_release */
 	int c;

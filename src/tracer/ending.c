@@ -61,7 +61,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	int saved = errno;
-	bool from_kill = si && si->si_code != SI_KERNEL;
+	bool from_kill = si && !guard_group_from_kernel(si);
 	bool program_gone = __atomic_load_n(&tracer_process.main_status, __ATOMIC_RELAXED) >= 0;
 	if (from_kill && !program_gone && tracer_process.main_pid > 0)
 		kill(tracer_process.main_pid, sig);

@@ -129,6 +129,11 @@ void guard_mask_keep_out(sigset_t *mask)
 	sigaddset(mask, FALLBACK_SIGNAL);
 }
 
+void guard_handler_keep_out(sigset_t *mask)
+{
+	guard_mask_keep_out(mask);
+}
+
 int guard_mask_signal(void)
 {
 	return SYNC_SIGNAL;
@@ -150,11 +155,19 @@ void guard_mask_report(uint64_t sent, uint64_t fallen_back)
 		        (unsigned long long)stats.refused);
 }
 
-/* Every other worker has applied generation gen (or is gone). */
-static bool others_acked(uint64_t gen, bool ask)
+/* Every other worker has applied generation gen (or is gone), or blocks
+ * all of want anyway. A worker other than 0 blocks for good every signal
+ * but its wake, the guard's requests, SIGCHLD and the faults (workers.c):
+ * for a set of such signals (a group SIGTERM, SIGINT, SIGUSR1...) only
+ * worker 0 has to act, and the call need not wait for a worker that is
+ * slow to get a CPU (one that shares it with a busy program). It is
+ * asked all the same: it applies the set when it runs, and so unblocks in
+ * time what it blocked for an earlier set. */
+static bool others_acked(uint64_t gen, uint64_t want, bool ask)
 {
 	bool all = true;
 	unsigned me = worker_self();
+	bool closed = !(want & workers_left_open());
 	for (unsigned i = 0; i < workers_count(); i++) {
 		if (i == me || __atomic_load_n(&acked[i], __ATOMIC_ACQUIRE) >= gen)
 			continue;
@@ -165,6 +178,8 @@ static bool others_acked(uint64_t gen, bool ask)
 			__atomic_store_n(&acked[i], gen, __ATOMIC_RELEASE); /* its thread has ended */
 			continue;
 		}
+		if (i != 0 && closed)
+			continue;
 		all = false;
 	}
 	return all;
@@ -195,7 +210,7 @@ bool guard_mask_set(uint64_t want, bool wait)
 			return false;
 	if (workers_count() < 2)
 		return true;
-	bool all = others_acked(gen, true);
+	bool all = others_acked(gen, want, true);
 	if (!wait)
 		return true;
 	/* Bounded, and short: a request always gets through, so this is the
@@ -208,7 +223,7 @@ bool guard_mask_set(uint64_t want, bool wait)
 		bool ask = t - asked >= ACK_RESEND_NS;
 		if (ask)
 			asked = t;
-		all = others_acked(gen, ask);
+		all = others_acked(gen, want, ask);
 	}
 	stats.waits++;
 	stats.refused += !all;

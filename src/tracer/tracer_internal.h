@@ -177,6 +177,9 @@ unsigned worker_self(void);
 /* Worker i's kernel tid (0: not running), and the signal that wakes a
  * worker (guard_mask.c signals them all). */
 pid_t workers_ktid(unsigned i);
+/* The signals (bit sig-1) a worker other than 0 leaves open all its life;
+ * every other one it blocks for good (workers.c fixed_mask) */
+uint64_t workers_left_open(void);
 int workers_wake_signal(void);
 /* tgkill of a pdig thread that a full pending-signal queue cannot refuse
  * (false with errno ESRCH: that thread has ended). */
@@ -438,6 +441,11 @@ bool guard_group_follows(pid_t tid);
 /* tid's call is over (its exit stop, exit event or death): pdig drops the
  * copy its process sent pdig, and lets the signal in again. */
 void guard_group_end(pid_t tid);
+/* Sent by the kernel (a terminal's signal), also once queued again by
+ * the guard from another worker than 0 (handler-safe) */
+bool guard_group_from_kernel(const siginfo_t *si);
+/* -v: the outside signals the guard took back and queued again */
+void guard_group_report(void);
 /* guard_mask.c: block `want` (bit sig-1) in every pdig thread and nothing
  * else the guard blocked; with wait, true once every worker has (false:
  * one did not in time, or libc keeps a signal of it). The core lock is

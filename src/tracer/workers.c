@@ -663,31 +663,49 @@ bool workers_idle(struct tracer *tr)
 	return more;
 }
 
-static void *worker_main(void *arg)
+/* The mask of every worker but 0, for its life (apply in guard_mask.c
+ * unblocks only what it blocked itself). */
+static void fixed_mask(sigset_t *all)
 {
-	struct worker *w = arg;
-	struct tracer *tr = workers.tr;
-	self = w;
 	/* signals sent to pdig (forwarded ones, the ending ones, a tracee's
 	 * group signal that guard_group.c takes back) are worker 0's: its
 	 * handlers and its mask decide, as with one thread */
-	sigset_t all;
-	sigfillset(&all);
-	sigdelset(&all, WAKE_SIGNAL);
-	sigdelset(&all, guard_mask_signal()); /* the guard's requests (guard_mask.c) */
-	sigdelset(&all, guard_mask_fallback_signal()); /* either, when the queue is full */
+	sigfillset(all);
+	sigdelset(all, WAKE_SIGNAL);
+	sigdelset(all, guard_mask_signal()); /* the guard's requests (guard_mask.c) */
+	sigdelset(all, guard_mask_fallback_signal()); /* either, when the queue is full */
 	/* Each stop of a tracee sends its tracer thread's process a SIGCHLD.
 	 * pdig leaves it at its default (ignored), so the kernel drops it at
 	 * once, unless the tracer thread blocks it: then it is queued for the
 	 * process and wakes worker 0 from its wait for nothing, once per stop
 	 * of every other worker's tracees (measured: about a third more CPU per
 	 * stop with two workers, docs/scale.md). */
-	sigdelset(&all, SIGCHLD);
+	sigdelset(all, SIGCHLD);
 	/* faults stay deliverable: a blocked one kills (the ring's SIGBUS
 	 * guard, src/ring/fault_guard.c, catches a truncated ring) */
 	static const int faults[] = { SIGBUS, SIGSEGV, SIGFPE, SIGILL, SIGTRAP, SIGSYS };
 	for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
-		sigdelset(&all, faults[i]);
+		sigdelset(all, faults[i]);
+}
+
+uint64_t workers_left_open(void)
+{
+	sigset_t all;
+	fixed_mask(&all);
+	uint64_t open = 0;
+	for (int sig = 1; sig <= 64 && sig < NSIG; sig++)
+		if (sigismember(&all, sig) != 1)
+			open |= 1ull << (sig - 1);
+	return open;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct tracer *tr = workers.tr;
+	self = w;
+	sigset_t all;
+	fixed_mask(&all);
 	pthread_sigmask(SIG_SETMASK, &all, NULL);
 	/* known to the others once its mask is set: the guard asks it then */
 	__atomic_store_n(&w->ktid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
@@ -752,6 +770,8 @@ void workers_run(struct tracer *tr)
 		lp_report(held, taken);
 		guard_mask_report(signals_sent, signals_fallen_back);
 	}
+	if (tr->verbose)
+		guard_group_report();
 	if (workers.n > 1) {
 		/* the polling figures of every worker, reported as one (each
 		 * polls for its own tracees, waiting.c) */

@@ -10,7 +10,9 @@
  * Only for single-threaded callers (pdig's tracer is): one jump buffer.
  * Guards do not nest. The fast path is a flag store and a sigsetjmp that
  * saves no signal mask (no syscall): the handler runs with SA_NODEFER, so
- * jumping out of it leaves SIGBUS unblocked. */
+ * jumping out of it leaves SIGBUS unblocked, and it puts back the mask of
+ * the code it interrupted before it jumps, so the signals it held off
+ * (fault_guard_keep_out) are let in again. */
 #ifndef PDIG_FAULT_GUARD_H
 #define PDIG_FAULT_GUARD_H
 
@@ -23,6 +25,12 @@ extern volatile sig_atomic_t fault_guard_armed;
 /* Installs the SIGBUS handler (once; later calls do nothing). A SIGBUS
  * outside a guard is not ours: it kills as it would have. */
 void fault_guard_install(void);
+
+/* Signals the handler holds off while it runs (added to its sa_mask), for
+ * the layer above to name: pdig's tracer threads ask each other to edit
+ * their masks with a signal whose handler must never run nested in
+ * another handler (docs/scale.md). Before the install, or it re-installs. */
+void fault_guard_keep_out(const sigset_t *set);
 
 /* FAULT_GUARD { accesses } ON_FAULT { what to do instead } FAULT_GUARD_END;
  * The guarded block must not return or jump out; end it normally. */

@@ -4,6 +4,7 @@
 #ifndef PDIG_TRACER_H
 #define PDIG_TRACER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,10 @@ int tracer_attach(pid_t pid, bool tree, bool seccomp, const struct tracer_opts *
 /* Make pdig non-dumpable, so its tracees (same uid) cannot ptrace it nor
  * reach its memory or fds; first thing in main. */
 void guard_protect_self(void);
+/* Adds to mask the signals a handler of pdig's must hold off while it runs
+ * (the guard's requests between tracer threads, guard_mask.c): for the
+ * handlers the tracer does not install itself (the ring's SIGBUS guard). */
+void guard_handler_keep_out(sigset_t *mask);
 /* A file of pdig's (the ring, an output file) that no tracee may open for
  * writing or truncate, known by its inode; before the tracer starts. */
 void guard_protect_path(const char *path);
