@@ -141,10 +141,19 @@ static bool fresh_untraced(pid_t pid, uint64_t since)
 	fclose(f);
 	buf[n] = 0;
 	char *p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ')
 		return false;
-	/* starttime is field 22; field 3 follows the ") " */
+	/* field 3, the state, follows the ") ". A zombie is not taken for an
+	 * escape: a traced child that exited and that pdig, its tracer, has
+	 * reaped is one too, untraced from then on (TracerPid 0) until its
+	 * parent reaps it, and a parent that forks in a loop has some of them
+	 * fresh at any time; killing one does nothing, and an escaped child
+	 * that is one already has run its course (clone_escaped kills the
+	 * creator's process all the same). */
 	p += 2;
+	if (*p == 'Z' || *p == 'X')
+		return false;
+	/* starttime is field 22 */
 	for (int field = 3; field < 22 && p; field++) {
 		p = strchr(p, ' ');
 		if (p)
