@@ -198,6 +198,33 @@ static enum outcome seize_once(pid_t tid, unsigned long options)
 	return out;
 }
 
+/* Has tid died (a death waiting to be reaped)? Looked at only (WNOWAIT),
+ * deaths only: a tracee's ptrace stop is left for its loop. */
+static bool is_dead(pid_t tid, int flags)
+{
+	siginfo_t si;
+	si.si_pid = 0;
+	return waitid(P_PID, (id_t)tid, &si, WEXITED | WNOHANG | WNOWAIT | flags) == 0 && si.si_pid == tid &&
+	       (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED);
+}
+
+/* Reap those deaths under the core lock, as the loop takes a death. */
+static void take_deaths(struct tracer *tr, const pid_t *dead, size_t n, int flags)
+{
+	if (!n)
+		return;
+	core_lock();
+	for (size_t i = 0; i < n; i++) {
+		int status;
+		if (waitpid(dead[i], &status, flags | WNOHANG) == dead[i] && (WIFEXITED(status) || WIFSIGNALED(status))) {
+			core_on_death(tr, dead[i], status);
+			count(&stats.reaped, 1);
+		}
+	}
+	core_unlock();
+	core_resume_flush();
+}
+
 /* Reap the calling thread's dead tracees among tid's process's threads:
  * an exec in that process waits for them (de_thread). A zombie thread is
  * still listed in /proc/TGID/task until it is reaped. Looked at first
@@ -220,25 +247,11 @@ static void reap_group_deaths(struct tracer *tr, pid_t tid)
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
 		pid_t t = (pid_t)atoi(e->d_name);
-		siginfo_t si;
-		si.si_pid = 0;
-		if (waitid(P_PID, (id_t)t, &si, WEXITED | WNOHANG | WNOWAIT | flags) == 0 && si.si_pid == t &&
-		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+		if (is_dead(t, flags))
 			dead[n++] = t;
 	}
 	closedir(d);
-	if (!n)
-		return;
-	core_lock();
-	for (size_t i = 0; i < n; i++) {
-		int status;
-		if (waitpid(dead[i], &status, flags | WNOHANG) == dead[i] && (WIFEXITED(status) || WIFSIGNALED(status))) {
-			core_on_death(tr, dead[i], status);
-			count(&stats.reaped, 1);
-		}
-	}
-	core_unlock();
-	core_resume_flush();
+	take_deaths(tr, dead, n, flags);
 }
 
 static uint64_t now_ns(void)
@@ -322,25 +335,10 @@ void seize_reap_own_deaths(struct tracer *tr)
 	pid_t dead[GROUP_MAX];
 	size_t n = 0;
 	for (size_t i = 0; i < own.n; i++) {
-		siginfo_t si;
-		si.si_pid = 0;
-		if (waitid(P_PID, (id_t)own.tid[i], &si, WEXITED | WNOHANG | WNOWAIT | flags) == 0 &&
-		    si.si_pid == own.tid[i] &&
-		    (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+		if (is_dead(own.tid[i], flags))
 			dead[n++] = own.tid[i];
 	}
-	if (!n)
-		return;
-	core_lock();
-	for (size_t i = 0; i < n; i++) {
-		int status;
-		if (waitpid(dead[i], &status, flags | WNOHANG) == dead[i] && (WIFEXITED(status) || WIFSIGNALED(status))) {
-			core_on_death(tr, dead[i], status);
-			count(&stats.reaped, 1);
-		}
-	}
-	core_unlock();
-	core_resume_flush();
+	take_deaths(tr, dead, n, flags);
 }
 
 void seize_report(bool verbose)
