@@ -347,6 +347,19 @@ void workers_served(void)
 		self->served++;
 }
 
+/* The absolute time ns from now, as pthread_cond_timedwait takes it. */
+static struct timespec wait_until(long ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += ns;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
 bool workers_done(void)
 {
 	if (workers.n < 2)
@@ -663,13 +676,7 @@ void workers_after_stop(struct tracer *tr)
 		pthread_mutex_lock(&workers.wlock);
 		bool taken = to->taken >= seq || workers.done;
 		if (!taken) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += KICK_AGAIN_NS;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
+			struct timespec ts = wait_until(KICK_AGAIN_NS);
 			pthread_cond_timedwait(&to->cond, &workers.wlock, &ts);
 			taken = to->taken >= seq || workers.done;
 			if (!taken)
@@ -722,13 +729,7 @@ bool workers_idle(struct tracer *tr)
 		 * tracees gone, -P descendants on others) looks every 20 ms */
 		if (tracer_process.detach_requested)
 			break;
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 20000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		struct timespec ts = wait_until(20000000);
 		pthread_cond_timedwait(&self->cond, &workers.wlock, &ts);
 	}
 	bool more = !workers.done || self->ninbox;
@@ -767,13 +768,7 @@ static void serve_seizes(struct tracer *tr, struct worker *w)
 		/* every 5 ms its own dead tracees are reaped: an exec in a
 		 * process it traces waits for them, and worker 0's seizes of
 		 * that process with it (seize.c) */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += SEIZE_REAP_NS;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		struct timespec ts = wait_until(SEIZE_REAP_NS);
 		if (pthread_cond_timedwait(&w->cond, &workers.wlock, &ts) == ETIMEDOUT) {
 			pthread_mutex_unlock(&workers.wlock);
 			seize_reap_own_deaths(tr);
